@@ -1,0 +1,39 @@
+/**
+ * The `lidtrack` command: a thin shell over the library. Known errors print one line and
+ * exit 2; unknown errors exit 1 with a short message (stack only with --debug).
+ */
+import { Command, CommanderError } from 'commander';
+import { isLidtrackError } from '../core/errors.js';
+import { LIDTRACK_VERSION } from '../core/version.js';
+import { registerCommands } from './commands/index.js';
+
+export async function main(argv: string[]): Promise<number> {
+  const debug = argv.includes('--debug');
+  const program = new Command();
+  program
+    .name('lidtrack')
+    .description('Operando microscopy of Li-metal solid-state cells: dendrite tips, isolated Li, j_tip, model fits.')
+    .version(LIDTRACK_VERSION)
+    .option('--debug', 'print stack traces for unexpected errors')
+    .showHelpAfterError('(run `lidtrack --help` or `lidtrack COMMAND --help` for usage)')
+    .exitOverride()
+    .configureOutput({ outputError: (str, write) => write(str.split('\n')[0] + '\n') });
+  registerCommands(program);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return 2; // usage error: commander already printed one line
+    }
+    if (isLidtrackError(e)) {
+      process.stderr.write(`lidtrack: ${e.oneLine()}\n`);
+      return 2;
+    }
+    const msg = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`lidtrack: unexpected error: ${msg.split('\n')[0]} (this is a bug; rerun with --debug and report it)\n`);
+    if (debug && e instanceof Error && e.stack) process.stderr.write(e.stack + '\n');
+    return 1;
+  }
+}

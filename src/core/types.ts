@@ -1,0 +1,92 @@
+/**
+ * Value types shared between pipeline stages. Pixels and frames inside the pipeline,
+ * micrometres and seconds at the calibration boundary (src/measure, src/report).
+ */
+
+/** Image edge on which the plating (negative, while current > 0) electrode lies. */
+export type PlatingEdge = 'top' | 'bottom' | 'left' | 'right';
+export const PLATING_EDGES: readonly PlatingEdge[] = ['top', 'bottom', 'left', 'right'];
+
+/**
+ * One decoded frame: 8-bit gray, row-major, `width*height` bytes.
+ * Pixel (0,0) is the centre of the top-left pixel; x right, y down.
+ */
+export interface Frame {
+  /** 0-based index of decoded frames in presentation order. */
+  index: number;
+  /** True presentation time [s] (container timestamp or user timestamps). */
+  tS: number;
+  width: number;
+  height: number;
+  /** Gray levels, length width*height. May be reused by the source after the consumer yields. */
+  data: Uint8Array;
+}
+
+/** What is known about a recording before decoding it. */
+export interface VideoInfo {
+  path: string;
+  /** container / source kind, e.g. "mov,mp4,m4a,3gp,3g2,mj2", "tiff-stack", "image-sequence" */
+  format: string;
+  codec: string;
+  width: number;
+  height: number;
+  /** Nominal frame rate [1/s] as declared by the container (may be absent for TIFF). */
+  nominalFps: number | null;
+  /** Frame count if known without decoding (null if unknown). */
+  frameCount: number | null;
+  durationS: number | null;
+  /** True when the container's frame timestamps are not evenly spaced (VFR, dropped frames). */
+  irregularTimestamps: boolean | null;
+  /** Bits per sample of the source before reduction to 8-bit gray. */
+  bitDepth: number;
+  /** How colour (if any) was reduced to gray. */
+  grayConversion: string;
+}
+
+/** A source of frames, streamed in presentation order with back-pressure. */
+export interface FrameSource {
+  info: VideoInfo;
+  frames(): AsyncIterable<Frame>;
+}
+
+/** Physical calibration of a recording. */
+export interface Calibration {
+  umPerPx: number;
+  platingEdge: PlatingEdge;
+}
+
+/** Axis-aligned region of interest in pixels. */
+export interface RoiPx {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** A tip observation of one dendrite in one frame (pixel units). */
+export interface TipObservation {
+  trackId: number;
+  frame: number;
+  tS: number;
+  tipXPx: number;
+  tipYPx: number;
+  /** Distance from the plating interface along the growth direction [px]. */
+  lengthPx: number;
+  /** 1-σ uncertainty of the tip position along the growth axis [px] (NaN if unknown). */
+  tipSigmaPx: number;
+  /** Area of the dendrite region [px²]. */
+  areaPx: number;
+}
+
+/** A linked dendrite track. */
+export interface Track {
+  id: number;
+  points: TipObservation[];
+}
+
+/** Sample of a potentiostat log. */
+export interface CurrentSample {
+  tS: number;
+  currentMA: number;
+  voltageV?: number;
+}
