@@ -1,0 +1,39 @@
+/**
+ * Loading OpenCV.js (@techstark/opencv-js, pinned in package.json). The module's default
+ * export is either the ready `cv` object, a promise of it, or an object that becomes ready
+ * when its `onRuntimeInitialized` fires — depending on the build. All three are handled.
+ */
+import { createRequire } from 'node:module';
+
+// OpenCV.js ships no usable TypeScript types for its runtime object; keep `any` in one place.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Cv = any;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type CvMat = any;
+
+let loading: Promise<Cv> | null = null;
+
+/** The OpenCV.js runtime, loaded once per process (≈ 1 s). */
+export function loadOpenCv(): Promise<Cv> {
+  if (loading) return loading;
+  loading = (async () => {
+    const require = createRequire(import.meta.url);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    let cv: any = require('@techstark/opencv-js');
+    if (cv && typeof cv.then === 'function') cv = await cv;
+    if (!cv.Mat) {
+      await new Promise<void>((resolve) => {
+        cv.onRuntimeInitialized = () => resolve();
+      });
+    }
+    return cv as Cv;
+  })();
+  return loading;
+}
+
+/** First lines of the OpenCV build information (for `doctor` and manifest.json). */
+export function openCvVersion(cv: Cv): string {
+  const info: string = cv.getBuildInformation();
+  const m = /General configuration for OpenCV ([^\s=]+)/.exec(info);
+  return m ? m[1] : 'unknown';
+}

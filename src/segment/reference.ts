@@ -1,0 +1,139 @@
+/**
+ * The reference image of a recording: what the crystal looked like before anything changed.
+ *
+ * - `median`: per-pixel median of the first K frames (canonical orientation). Removes sensor
+ *   noise; keeps static texture, dust, and cracks already present at the start.
+ * - `background`: the pristine crystal. Equal to `median` except where the median holds a
+ *   dark feature (crack or dust), which is replaced by a morphological closing of the median
+ *   (a rectangle wider than any crack): texture is subtracted exactly, cracks are not.
+ * - `interface`: the plating-electrode interface (see detectInterface).
+ * - `noiseSigmaRel`: robust single-frame noise of the relative darkening.
+ */
+import type { CanonicalGeometry } from './orient.js';
+import type { Cv } from './opencv.js';
+import { detectInterface, type ElectrodeInterface } from './interface.js';
+
+export interface ReferenceOptions {
+  /** Width of the closing that removes cracks from the background [px]; wider than any crack. */
+  closingSizePx: number;
+  /** A pixel is a dark feature of the median when it is this much (relative) below the closing. */
+  darkFeatureRel: number;
+}
+
+export const DEFAULT_REFERENCE_OPTIONS: ReferenceOptions = { closingSizePx: 31, darkFeatureRel: 0.03 };
+
+export interface Reference {
+  geom: CanonicalGeometry;
+  median: Uint8Array;
+  background: Float32Array;
+  iface: ElectrodeInterface;
+  /** Robust 1-σ per-pixel noise of (B − I)/B in one frame. */
+  noiseSigmaRel: number;
+  /** Number of frames the median was taken over. */
+  nFrames: number;
+}
+
+/** Per-pixel median of a few canonical gray8 frames. */
+export function medianImage(frames: Uint8Array[], n: number): Uint8Array {
+  const k = frames.length;
+  const out = new Uint8Array(n);
+  const buf = new Uint8Array(k);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < k; j++) buf[j] = frames[j][i];
+    buf.sort();
+    out[i] = k % 2 ? buf[(k - 1) >> 1] : (buf[k / 2 - 1] + buf[k / 2] + 1) >> 1;
+  }
+  return out;
+}
+
+/** Median absolute deviation scaled to σ for a sample (values are consumed/sorted). */
+export function robustSigma(values: Float64Array | number[]): number {
+  const a = Float64Array.from(values).sort();
+  if (a.length === 0) return NaN;
+  const med = a[a.length >> 1];
+  const dev = a.map((x) => Math.abs(x - med)).sort();
+  return 1.4826 * dev[dev.length >> 1];
+}
+
+export function buildReference(
+  cv: Cv,
+  canonicalFrames: Uint8Array[],
+  geom: CanonicalGeometry,
+  opts: ReferenceOptions = DEFAULT_REFERENCE_OPTIONS,
+): Reference {
+  const { cw, ch } = geom;
+  const n = cw * ch;
+  const median = medianImage(canonicalFrames, n);
+
+  // Closing of the median removes dark features narrower than the kernel.
+  const src = cv.matFromArray(ch, cw, cv.CV_8UC1, median);
+  const closed = new cv.Mat();
+  const k = Math.max(3, opts.closingSizePx | 1);
+  const kernel = cv.getStructuringElement(cv.MORPH_RECT, new cv.Size(k, k));
+  cv.morphologyEx(src, closed, cv.MORPH_CLOSE, kernel);
+  const closedData = Uint8Array.from(closed.data as Uint8Array);
+  src.delete();
+  closed.delete();
+  kernel.delete();
+
+  const iface = detectInterface(median, cw, ch);
+
+  // Dark-feature mask (dilated by 2 px so blurred crack edges are replaced too).
+  const dark = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = closedData[i];
+    if (c > 0 && (c - median[i]) / c > opts.darkFeatureRel) dark[i] = 1;
+  }
+  const grown = dilateBinary(dark, cw, ch, 2);
+  const background = new Float32Array(n);
+  for (let i = 0; i < n; i++) background[i] = grown[i] ? closedData[i] : median[i];
+  // Electrode side keeps the median (it is masked out of segmentation anyway).
+  for (let u = 0; u < cw; u++) {
+    const vi = Math.floor(iface.vPx[u]);
+    for (let v = 0; v <= Math.min(vi, ch - 1); v++) background[v * cw + u] = median[v * cw + u];
+  }
+
+  // Noise: residuals of the individual frames against the median, in the crystal.
+  const samples: number[] = [];
+  const step = Math.max(1, Math.floor(Math.sqrt(n / 20000)));
+  for (const f of canonicalFrames) {
+    for (let v = 0; v < ch; v += step) {
+      for (let u = 0; u < cw; u += step) {
+        if (v <= iface.vPx[u] + 3) continue;
+        const i = v * cw + u;
+        if (grown[i]) continue;
+        const b = background[i];
+        if (b > 0) samples.push((median[i] - f[i]) / b);
+      }
+    }
+  }
+  // Median of K frames is itself noisy: residual variance is σ²(1 − ~1/K); correct for it.
+  const kF = canonicalFrames.length;
+  let noiseSigmaRel = samples.length > 10 ? robustSigma(samples) : 0.01;
+  if (kF > 1) noiseSigmaRel /= Math.sqrt(Math.max(0.2, 1 - 1 / kF));
+  if (!(noiseSigmaRel > 1e-4)) noiseSigmaRel = 1e-3; // noiseless synthetic input
+  return { geom, median, background, iface, noiseSigmaRel, nFrames: kF };
+}
+
+/** Binary dilation by a square of half-width r (separable max). */
+export function dilateBinary(mask: Uint8Array, w: number, h: number, r: number): Uint8Array {
+  const tmp = new Uint8Array(mask.length);
+  const out = new Uint8Array(mask.length);
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    for (let x = 0; x < w; x++) {
+      if (!mask[row + x]) continue;
+      const a = Math.max(0, x - r), b = Math.min(w - 1, x + r);
+      for (let xx = a; xx <= b; xx++) tmp[row + xx] = 1;
+    }
+  }
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    for (let x = 0; x < w; x++) {
+      if (!tmp[row + x]) continue;
+      const a = Math.max(0, y - r), b = Math.min(h - 1, y + r);
+      for (let yy = a; yy <= b; yy++) out[yy * w + x] = 1;
+    }
+  }
+  return out;
+}

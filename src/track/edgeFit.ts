@@ -1,0 +1,159 @@
+/**
+ * Sub-pixel tip position from the darkening profile along the growth axis.
+ *
+ * A tapering Li-filled crack seen through optics of Gaussian blur σ darkens the axis as a ramp
+ * (full darkness C behind the tip, falling linearly to 0 over ℓ at the tip s) convolved with
+ * the PSF. With G(x) = x·Φ(x/σ) + σ·φ(x/σ) (the Gaussian-smoothed ramp max(x,0)),
+ *
+ *     D(v) = b + (C/ℓ)·[G(s − v) − G(s − ℓ − v)]
+ *
+ * which tends to the erfc edge b + C·Φ((s − v)/σ) for ℓ → 0. The five parameters are fitted by
+ * damped Gauss–Newton (Levenberg–Marquardt); s is the tip, with its 1-σ uncertainty from the
+ * covariance of the fit.
+ */
+
+const SQRT2PI = Math.sqrt(2 * Math.PI);
+
+/** Standard normal CDF (Abramowitz–Stegun 7.1.26 via erf, |error| < 1.5e-7). */
+export function normalCdf(x: number): number {
+  const z = Math.abs(x) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * z);
+  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-z * z);
+  return x >= 0 ? 0.5 * (1 + y) : 0.5 * (1 - y);
+}
+
+function smoothRamp(x: number, sigma: number): number {
+  return x * normalCdf(x / sigma) + (sigma * Math.exp((-0.5 * x * x) / (sigma * sigma))) / SQRT2PI;
+}
+
+/** Model value at v for parameters [b, C, s, ℓ, σ]. */
+export function rampEdgeModel(v: number, p: ArrayLike<number>): number {
+  const [b, C, s, l, sig] = [p[0], p[1], p[2], p[3], p[4]];
+  return b + (C / l) * (smoothRamp(s - v, sig) - smoothRamp(s - l - v, sig));
+}
+
+export interface EdgeFitResult {
+  tipV: number;
+  tipSigma: number;
+  contrast: number;
+  rampLength: number;
+  psfSigma: number;
+  rmsResidual: number;
+  converged: boolean;
+}
+
+const LOWER = [-1, 0, -Infinity, 0.05, 0.3];
+const UPPER = [1, 2, Infinity, 60, 6];
+
+/**
+ * Fit the ramp-edge model to samples (vs[i], ds[i]).
+ * @param tipGuess initial tip position (same units as vs)
+ * @param noiseSigma 1-σ noise of one sample (for the uncertainty); if NaN the residual RMS is used
+ */
+export function fitRampEdge(vs: ArrayLike<number>, ds: ArrayLike<number>, tipGuess: number, contrastGuess: number, noiseSigma = NaN): EdgeFitResult {
+  const n = vs.length;
+  let p = [0, Math.max(contrastGuess, 0.01), tipGuess, 2, 1];
+  const clamp = (q: number[]) => q.map((x, i) => Math.min(UPPER[i], Math.max(LOWER[i], x)));
+  p = clamp(p);
+  const resid = (q: number[], out: Float64Array) => {
+    let ss = 0;
+    for (let i = 0; i < n; i++) {
+      const r = ds[i] - rampEdgeModel(vs[i], q);
+      out[i] = r;
+      ss += r * r;
+    }
+    return ss;
+  };
+  const r = new Float64Array(n), r2 = new Float64Array(n);
+  const J = new Float64Array(n * 5);
+  let ss = resid(p, r);
+  let lambda = 1e-2;
+  let converged = false;
+  const jac = (q: number[]) => {
+    for (let k = 0; k < 5; k++) {
+      const h = 1e-5 * Math.max(1, Math.abs(q[k]));
+      const qp = q.slice();
+      qp[k] += h;
+      for (let i = 0; i < n; i++) J[i * 5 + k] = (rampEdgeModel(vs[i], qp) - rampEdgeModel(vs[i], q)) / h;
+    }
+  };
+  const A = new Float64Array(25), g = new Float64Array(5);
+  for (let it = 0; it < 100; it++) {
+    jac(p);
+    A.fill(0);
+    g.fill(0);
+    for (let i = 0; i < n; i++) {
+      for (let a = 0; a < 5; a++) {
+        const ja = J[i * 5 + a];
+        g[a] += ja * r[i];
+        for (let b = a; b < 5; b++) A[a * 5 + b] += ja * J[i * 5 + b];
+      }
+    }
+    for (let a = 0; a < 5; a++) for (let b = 0; b < a; b++) A[a * 5 + b] = A[b * 5 + a];
+    let improved = false;
+    for (let tries = 0; tries < 10; tries++) {
+      const M = Float64Array.from(A);
+      for (let a = 0; a < 5; a++) M[a * 5 + a] += lambda * (A[a * 5 + a] + 1e-12);
+      const dp = solveSym(M, g, 5);
+      if (!dp) {
+        lambda *= 10;
+        continue;
+      }
+      const q = clamp(p.map((x, k) => x + dp[k]));
+      const ss2 = resid(q, r2);
+      if (ss2 < ss) {
+        const rel = (ss - ss2) / Math.max(ss, 1e-300);
+        p = q;
+        ss = ss2;
+        r.set(r2);
+        lambda = Math.max(lambda / 3, 1e-9);
+        improved = true;
+        if (rel < 1e-10) converged = true;
+        break;
+      }
+      lambda *= 10;
+    }
+    if (!improved || converged) {
+      converged = true;
+      break;
+    }
+  }
+  // Covariance of s: σ² (JᵀJ)⁻¹[2,2]
+  jac(p);
+  A.fill(0);
+  for (let i = 0; i < n; i++) for (let a = 0; a < 5; a++) for (let b = 0; b < 5; b++) A[a * 5 + b] += J[i * 5 + a] * J[i * 5 + b];
+  const s2 = Number.isFinite(noiseSigma) ? noiseSigma * noiseSigma : ss / Math.max(1, n - 5);
+  const e = new Float64Array(5);
+  e[2] = 1;
+  const col = solveSym(Float64Array.from(A), e, 5);
+  const tipSigma = col && col[2] > 0 ? Math.sqrt(s2 * col[2]) : NaN;
+  return { tipV: p[2], tipSigma, contrast: p[1], rampLength: p[3], psfSigma: p[4], rmsResidual: Math.sqrt(ss / n), converged };
+}
+
+/** Solve M x = b for a small symmetric positive (semi)definite M by Gaussian elimination with pivoting. */
+export function solveSym(M: Float64Array, b: ArrayLike<number>, n: number): Float64Array | null {
+  const a = Float64Array.from(M);
+  const x = Float64Array.from(b as ArrayLike<number>);
+  for (let c = 0; c < n; c++) {
+    let piv = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(a[r * n + c]) > Math.abs(a[piv * n + c])) piv = r;
+    if (Math.abs(a[piv * n + c]) < 1e-300) return null;
+    if (piv !== c) {
+      for (let k = 0; k < n; k++) [a[c * n + k], a[piv * n + k]] = [a[piv * n + k], a[c * n + k]];
+      [x[c], x[piv]] = [x[piv], x[c]];
+    }
+    for (let r = c + 1; r < n; r++) {
+      const f = a[r * n + c] / a[c * n + c];
+      if (f === 0) continue;
+      for (let k = c; k < n; k++) a[r * n + k] -= f * a[c * n + k];
+      x[r] -= f * x[c];
+    }
+  }
+  for (let c = n - 1; c >= 0; c--) {
+    let s = x[c];
+    for (let k = c + 1; k < n; k++) s -= a[c * n + k] * x[k];
+    x[c] = s / a[c * n + c];
+    if (!Number.isFinite(x[c])) return null;
+  }
+  return x;
+}

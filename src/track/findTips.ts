@@ -1,0 +1,118 @@
+/**
+ * Dendrite tips in one segmented frame (canonical orientation, electrode on top).
+ *
+ * A dendrite is a dark region that touches the interface. Its tips are the prominent maxima of
+ * its depth profile (findPeaks). Each tip is then refined to sub-pixel: across the growth axis
+ * by the darkening-weighted centroid of the last rows, along it by fitting the ramp-edge model
+ * (edgeFit.ts) to the darkening profile through the tip.
+ */
+import type { Reference } from '../segment/reference.js';
+import type { CrackRegion, SegmentResult } from '../segment/segmenter.js';
+import { fitRampEdge } from './edgeFit.js';
+import { findPeaks } from './peaks.js';
+
+export interface TipOptions {
+  /** A depth maximum is a separate tip when it stands this far above its saddle [px]. */
+  minProminencePx: number;
+  /** Regions shallower than this (from the interface) are not dendrites [px]. */
+  minLengthPx: number;
+  /** Profile samples behind / beyond the coarse tip used for the sub-pixel fit [px]. */
+  profileBehindPx: number;
+  profileAheadPx: number;
+}
+
+export const DEFAULT_TIP_OPTIONS: TipOptions = { minProminencePx: 8, minLengthPx: 3, profileBehindPx: 12, profileAheadPx: 8 };
+
+/** A tip in canonical coordinates (u along the electrode, v into the crystal) [px]. */
+export interface TipCandidate {
+  u: number;
+  v: number;
+  /** Distance from the interface along the growth axis [px]. */
+  lengthPx: number;
+  /** 1-σ uncertainty of v [px]. */
+  sigmaPx: number;
+  regionLabel: number;
+  areaPx: number;
+  prominencePx: number;
+  /** True when the sub-pixel fit was used (false: pixel-level fallback). */
+  refined: boolean;
+}
+
+/** Interface position at fractional column u (linear interpolation). */
+export function interfaceAt(ref: Reference, u: number): number {
+  const iv = ref.iface.vPx;
+  const u0 = Math.max(0, Math.min(iv.length - 1, Math.floor(u)));
+  const u1 = Math.min(iv.length - 1, u0 + 1);
+  const f = Math.max(0, Math.min(1, u - u0));
+  return iv[u0] * (1 - f) + iv[u1] * f;
+}
+
+function sampleRow(D: Float32Array, cw: number, v: number, u: number): number {
+  const u0 = Math.max(0, Math.min(cw - 1, Math.floor(u)));
+  const u1 = Math.min(cw - 1, u0 + 1);
+  const f = Math.max(0, Math.min(1, u - u0));
+  return D[v * cw + u0] * (1 - f) + D[v * cw + u1] * f;
+}
+
+export function tipsOfRegion(r: CrackRegion, seg: SegmentResult, ref: Reference, noiseSigmaRel: number, opts: TipOptions): TipCandidate[] {
+  const { cw, ch } = ref.geom;
+  const width = r.uMax - r.uMin + 1;
+  const depth = new Float64Array(width);
+  for (let k = 0; k < width; k++) depth[k] = r.extentV[k] < 0 ? NaN : r.extentV[k] - ref.iface.vPx[r.uMin + k];
+  const peaks = findPeaks(depth, opts.minProminencePx);
+  const out: TipCandidate[] = [];
+  const D = seg.darkening, Db = seg.darkeningBlurred, labels = seg.labels;
+  for (const pk of peaks) {
+    if (pk.height < opts.minLengthPx) continue;
+    // deepest row within the plateau and its columns
+    let vTip = -1;
+    for (let k = pk.start; k <= pk.end; k++) vTip = Math.max(vTip, r.extentV[k]);
+    // transverse centroid over the last rows, restricted to this peak's neighbourhood
+    const uLo = r.uMin + Math.max(0, pk.start - 4), uHi = r.uMin + Math.min(width - 1, pk.end + 4);
+    let sw = 0, su = 0;
+    for (let v = Math.max(0, vTip - 3); v <= vTip; v++) {
+      for (let u = uLo; u <= uHi; u++) {
+        const i = v * cw + u;
+        if (labels[i] !== r.label) continue;
+        const w = Math.max(0, Db[i]);
+        sw += w;
+        su += w * u;
+      }
+    }
+    const uc = sw > 0 ? su / sw : r.uMin + (pk.start + pk.end) / 2;
+    // profile along v through (uc), 1-2-1 weighted over neighbouring columns
+    const v0 = Math.max(0, vTip - opts.profileBehindPx), v1 = Math.min(ch - 1, vTip + opts.profileAheadPx);
+    const vs: number[] = [], ds: number[] = [];
+    for (let v = v0; v <= v1; v++) {
+      if (v <= interfaceAt(ref, uc) + 1) continue;
+      const d = 0.25 * sampleRow(D, cw, v, uc - 1) + 0.5 * sampleRow(D, cw, v, uc) + 0.25 * sampleRow(D, cw, v, uc + 1);
+      vs.push(v);
+      ds.push(d);
+    }
+    let vFit = vTip + 0.5, sigma = 0.5, refined = false;
+    if (vs.length >= 8) {
+      let cGuess = 0, nc = 0;
+      for (let i = 0; i < vs.length; i++) if (vs[i] <= vTip - 2) { cGuess += ds[i]; nc++; }
+      cGuess = nc ? cGuess / nc : seg.thresholdRel * 2;
+      const noise = noiseSigmaRel * Math.sqrt(0.375); // 1-2-1 weights: Σw² = 0.375
+      const fit = fitRampEdge(vs, ds, vTip + 0.5, cGuess, noise);
+      if (fit.converged && Math.abs(fit.tipV - (vTip + 0.5)) < 6 && fit.contrast > seg.thresholdRel * 0.5 && Number.isFinite(fit.tipSigma)) {
+        vFit = fit.tipV;
+        sigma = fit.tipSigma;
+        refined = true;
+      }
+    }
+    out.push({
+      u: uc, v: vFit, lengthPx: vFit - interfaceAt(ref, uc), sigmaPx: sigma,
+      regionLabel: r.label, areaPx: r.areaPx, prominencePx: pk.prominence, refined,
+    });
+  }
+  return out;
+}
+
+/** All dendrite tips of a segmented frame, ordered by u. */
+export function findTips(seg: SegmentResult, ref: Reference, noiseSigmaRel: number, opts: TipOptions = DEFAULT_TIP_OPTIONS): TipCandidate[] {
+  const out: TipCandidate[] = [];
+  for (const r of seg.regions) if (r.touchesInterface) out.push(...tipsOfRegion(r, seg, ref, noiseSigmaRel, opts));
+  return out.sort((a, b) => a.u - b.u);
+}
