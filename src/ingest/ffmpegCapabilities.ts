@@ -1,0 +1,50 @@
+/**
+ * What the resolved ffmpeg can do, asked once per process. The bundled
+ * @ffmpeg-installer build dates from 2018 (before `-fps_mode`, added in ffmpeg 5.1), while a
+ * PATH or ffmpeg-static binary may be ffmpeg 7, where `-vsync` is deprecated: the frame-rate
+ * mode flag is chosen from what this binary lists in its help.
+ */
+import { resolveFfmpeg } from './binaries.js';
+import { runProcess } from './runProcess.js';
+
+export interface FfmpegCapabilities {
+  /** Arguments that make ffmpeg pass every decoded frame through with its own timestamp. */
+  passthroughArgs: string[];
+  /** First line of `ffmpeg -version`. */
+  ffmpegVersion: string;
+  /** First line of `ffprobe -version`. */
+  ffprobeVersion: string;
+}
+
+let cached: Promise<FfmpegCapabilities> | null = null;
+
+/** First line of `<binary> -version`, or throws when the binary does not run. */
+export async function binaryVersionLine(path: string): Promise<string> {
+  const r = await runProcess(path, ['-hide_banner', '-version'], { timeoutMs: 15_000 });
+  const line = r.stdout.split('\n')[0]?.trim() ?? '';
+  if (r.code !== 0 || !line) throw new Error(`${path} -version exited with code ${r.code}: ${r.stderr.trim().split('\n')[0] ?? ''}`);
+  return line;
+}
+
+/** Capabilities of the binaries returned by resolveFfmpeg() (cached). */
+export function ffmpegCapabilities(): Promise<FfmpegCapabilities> {
+  if (cached) return cached;
+  cached = (async () => {
+    const bins = resolveFfmpeg();
+    const [ffmpegVersion, ffprobeVersion, help] = await Promise.all([
+      binaryVersionLine(bins.ffmpeg.path),
+      binaryVersionLine(bins.ffprobe.path),
+      runProcess(bins.ffmpeg.path, ['-hide_banner', '-h', 'long'], { timeoutMs: 15_000 }),
+    ]);
+    const hasFpsMode = /-fps_mode\b/.test(help.stdout);
+    return {
+      ffmpegVersion,
+      ffprobeVersion,
+      passthroughArgs: hasFpsMode ? ['-fps_mode', 'passthrough'] : ['-vsync', 'passthrough'],
+    };
+  })();
+  cached.catch(() => {
+    cached = null;
+  });
+  return cached;
+}

@@ -1,0 +1,40 @@
+/**
+ * How each source kind is reduced to 8-bit gray, as one documented rule per case. The text is
+ * what VideoInfo.grayConversion reports (and what README / manifest.json show).
+ *
+ * Video (ffmpeg `scale=out_range=full,format=gray`, i.e. libswscale):
+ * - YUV sources: gray is the luma plane Y' exactly as encoded (so its weights are the
+ *   encoder's: BT.601 or BT.709); limited-range streams (Y' 16–235, the H.264/MPEG default) are
+ *   expanded to full range, gray = (Y' − 16)·255/219 clipped to 0–255; full-range streams
+ *   (yuvj*, MJPEG, color_range=pc) are copied. A 0–255 gray ramp encoded to H.264 comes back
+ *   as 0–255 (±1 from rounding and compression).
+ * - RGB sources (PNG/QTRLE/FFV1-RGB in a container): BT.601 luma,
+ *   gray = 0.299 R + 0.587 G + 0.114 B (swscale fixed point, full range; pure red → 76,
+ *   pure green → 150).
+ * - More than 8 bits per sample: the same, after scaling 2^n − 1 → 255 (swscale, linear).
+ * TIFF stacks and image sequences (sharp / libvips, done in lidtrack):
+ * - RGB(A): gray = round(0.299 R + 0.587 G + 0.114 B), alpha ignored — the video rule.
+ * - 16-bit: one linear map lo → 0, hi → 255 (clipped) for the whole stack, lo/hi = 0.1 / 99.9
+ *   percentiles of up to 5 pages spread evenly over the stack (see grayMapping.ts).
+ */
+
+const RGB_PIX_FMT = /^(rgb|bgr|gbr|argb|abgr|rgba|bgra|0rgb|0bgr|rgb0|bgr0|x2rgb|x2bgr|pal8)/;
+
+/** Bits per sample of an ffmpeg pixel format name (yuv420p10le → 10, gray16le → 16, rgb24 → 8). */
+export function bitDepthOfPixFmt(pixFmt: string): number {
+  if (/^(rgb|bgr)(24|32|0|a)?$/.test(pixFmt) || /^(argb|abgr|rgba|bgra|0rgb|0bgr|rgb0|bgr0|pal8|gray|monow|monob)$/.test(pixFmt)) return pixFmt.startsWith('mono') ? 1 : 8;
+  if (/^(rgb|bgr)48/.test(pixFmt) || /^(rgba|bgra)64/.test(pixFmt)) return 16;
+  const m = /p(\d{1,2})(le|be)?$/.exec(pixFmt) ?? /^gray(\d{1,2})(le|be)?$/.exec(pixFmt) ?? /^(?:gbr|gbra)p(\d{1,2})/.exec(pixFmt);
+  return m ? Number(m[1]) : 8;
+}
+
+/** The rule ffmpeg applies to this stream when lidtrack asks for full-range gray8. */
+export function videoGrayConversion(pixFmt: string, colorRange: string | null, bitDepth: number): string {
+  const deep = bitDepth > 8 ? `; ${bitDepth}-bit samples scaled linearly to 8-bit (×255/${2 ** bitDepth - 1})` : '';
+  if (/^(gray|ya|mono)/.test(pixFmt)) return `gray source (${pixFmt}) copied${deep}`;
+  if (RGB_PIX_FMT.test(pixFmt)) return `RGB source (${pixFmt}) → BT.601 luma 0.299 R + 0.587 G + 0.114 B, full range (ffmpeg swscale)${deep}`;
+  const full = pixFmt.startsWith('yuvj') || colorRange === 'pc' || colorRange === 'jpeg';
+  return full
+    ? `luma plane Y' of ${pixFmt} (full range) copied, chroma discarded${deep}`
+    : `luma plane Y' of ${pixFmt} (limited range 16–235) expanded to 0–255: gray = (Y' − 16)·255/219, chroma discarded${deep}`;
+}

@@ -1,0 +1,364 @@
+/**
+ * openVideo: frames of a video container streamed from an ffmpeg child process as full-range
+ * 8-bit gray, each with its true presentation timestamp, in constant memory.
+ *
+ * Timestamps: ffmpeg runs the filter chain `…,showinfo`, which logs every frame's pts (in the
+ * filter time base, also logged) on stderr just before the frame is handed to the raw-video
+ * output on stdout. With `-fps_mode passthrough` (`-vsync passthrough` on ffmpeg < 5.1) no
+ * frame is duplicated or dropped after the filter, so the n-th showinfo line belongs to the
+ * n-th frame on stdout; the two pipes are matched by count. This costs no second decode
+ * (unlike a concurrent `ffprobe -show_frames`, which decodes the file again and can disagree
+ * with ffmpeg about frames that fail to decode) and reports exactly the frames delivered.
+ * tS = (pts − pts of the first delivered frame) × time base, i.e. the first frame is at 0 s.
+ *
+ * The child is spawned directly rather than through fluent-ffmpeg: fluent-ffmpeg reports an
+ * error whenever ffmpeg is stopped by a signal (which is how we stop it when the consumer
+ * breaks early), buffers stderr into its own line list for its progress parser (we need every
+ * showinfo line, in order, as it arrives), and gives no hook for pausing stdout per frame.
+ * Back-pressure: at most `readAheadFrames` decoded frames are queued; then stdout is paused,
+ * the pipe fills and ffmpeg blocks — memory does not grow with video length.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { Frame, RoiPx } from '../core/types.js';
+import { InputError, VideoDecodeError } from '../core/errors.js';
+import { resolveFfmpeg } from './binaries.js';
+import { checkRoi } from './checkRoi.js';
+import { ffmpegCapabilities } from './ffmpegCapabilities.js';
+import { parseDecoderProblem, parseShowinfoFrame, parseShowinfoTimeBase } from './ffmpegLog.js';
+import { probeVideo, type ProbeResult } from './probeVideo.js';
+import type { DecodeReport, IngestFrameSource, TimestampSource } from './types.js';
+
+/** Options of openVideo(). */
+export interface OpenVideoOptions {
+  /** Crop every frame to this rectangle (done by ffmpeg, exact to the pixel). */
+  roi?: RoiPx;
+  /** Stop after this many frames. */
+  maxFrames?: number;
+  /** Decoded frames queued ahead of the consumer; default 4. */
+  readAheadFrames?: number;
+  /**
+   * Frame rate [1/s] used ONLY when the container has no timestamps (raw H.264/MJPEG/y4m
+   * streams); otherwise ignored with a warning.
+   */
+  fps?: number;
+  /** Per-frame times [s] from the user's timestamps CSV; override the container's. */
+  timestampsS?: readonly number[];
+}
+
+/** A video source: IngestFrameSource whose info is the full probe result. */
+export interface VideoFrameSource extends IngestFrameSource {
+  info: ProbeResult;
+  /** The ffmpeg arguments of a decode pass (for provenance and debugging). */
+  ffmpegArgs: string[];
+}
+
+const MAX_KEPT_WARNINGS = 50;
+
+/**
+ * Open a video container for streaming. Probes it first (errors for missing / non-video /
+ * audio-only / empty files are thrown here). Each call of frames() starts a new decode.
+ * @throws InputError for a bad ROI; VideoDecodeError (from probeVideo) for unreadable files
+ */
+export async function openVideo(path: string, opts: OpenVideoOptions = {}): Promise<VideoFrameSource> {
+  const probe = await probeVideo(path);
+  const caps = await ffmpegCapabilities();
+  const roi = opts.roi ? checkRoi(opts.roi, probe.width, probe.height, path) : null;
+  const width = roi ? roi.width : probe.width;
+  const height = roi ? roi.height : probe.height;
+  const readAhead = Math.max(1, Math.floor(opts.readAheadFrames ?? 4));
+  const warnings: string[] = [];
+
+  let timestampSource: TimestampSource;
+  if (opts.timestampsS) {
+    timestampSource = 'timestamps-csv';
+    warnings.push(`frame times come from the timestamps CSV, not from the container's timestamps`);
+    if (opts.fps !== undefined) warnings.push('--fps ignored: the timestamps CSV gives the frame times');
+  } else if (!probe.hasTimestamps && opts.fps !== undefined) {
+    timestampSource = 'fps';
+    warnings.push(`${probe.format} stream has no timestamps: frame times are index / ${opts.fps} fps (--fps)`);
+  } else if (!probe.hasTimestamps) {
+    timestampSource = 'nominal-rate';
+    warnings.push(
+      `${probe.format} stream has no timestamps: frame times follow its declared rate (${probe.nominalFps ?? 'unknown'} fps); pass --fps N if that is not the acquisition rate`,
+    );
+  } else {
+    timestampSource = 'container';
+    if (opts.fps !== undefined) warnings.push(`--fps ${opts.fps} ignored: ${path} has its own frame timestamps`);
+  }
+  if (opts.timestampsS && probe.frameCount !== null && probe.frameCountSource === 'container') {
+    const need = Math.min(probe.frameCount, opts.maxFrames ?? Infinity);
+    if (opts.timestampsS.length < need) {
+      throw new InputError(
+        `timestamps CSV has ${opts.timestampsS.length} rows but ${path} has ${probe.frameCount} frames`,
+        'give one row frame,t_s for every frame (0-based frame numbers)',
+      );
+    }
+  }
+
+  const vf = ['scale=out_range=full', 'format=gray'];
+  if (roi) vf.push(`crop=${roi.width}:${roi.height}:${roi.x}:${roi.y}:exact=1`);
+  vf.push('showinfo');
+  const args = [
+    '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'level+info',
+    '-i', path,
+    '-map', `0:${probe.streamIndex}`, '-an', '-sn', '-dn',
+    '-vf', vf.join(','),
+    ...caps.passthroughArgs,
+    ...(opts.maxFrames !== undefined ? ['-frames:v', String(opts.maxFrames)] : []),
+    '-f', 'rawvideo', '-pix_fmt', 'gray', 'pipe:1',
+  ];
+  const expectedFrames = probe.frameCount !== null ? Math.min(probe.frameCount, opts.maxFrames ?? Infinity) : null;
+  let report: DecodeReport | null = null;
+  const info: ProbeResult = roi ? { ...probe, width, height } : probe;
+
+  return {
+    info,
+    kind: 'video',
+    timestampSource,
+    warnings,
+    ffmpegArgs: args,
+    lastReport: () => report,
+    frames(): AsyncIterable<Frame> {
+      return {
+        [Symbol.asyncIterator]: () => {
+          report = {
+            framesDecoded: 0,
+            expectedFrames,
+            endedEarly: false,
+            endReason: null,
+            lastTS: null,
+            decodeWarnings: [],
+            decodeWarningCount: 0,
+            stoppedByConsumer: false,
+            finished: false,
+          };
+          return decodePass(resolveFfmpeg().ffmpeg.path, args, {
+            path,
+            width,
+            height,
+            readAhead,
+            report,
+            timestampSource,
+            fps: opts.fps ?? probe.nominalFps,
+            timestampsS: opts.timestampsS,
+            maxFrames: opts.maxFrames,
+            durationS: probe.durationS,
+            frameIntervalS: probe.timestampCheck?.medianIntervalS ?? (probe.nominalFps ? 1 / probe.nominalFps : 0.04),
+          });
+        },
+      };
+    },
+  };
+}
+
+interface PassConfig {
+  path: string;
+  width: number;
+  height: number;
+  readAhead: number;
+  report: DecodeReport;
+  timestampSource: TimestampSource;
+  fps: number | null;
+  timestampsS?: readonly number[];
+  maxFrames?: number;
+  /** Stream duration [s] from the container, for truncation detection. */
+  durationS: number | null;
+  /** Typical frame interval [s]. */
+  frameIntervalS: number;
+}
+
+/** One decode pass: an async generator over frames that owns (and always reaps) its ffmpeg. */
+async function* decodePass(ffmpegPath: string, args: string[], cfg: PassConfig): AsyncGenerator<Frame> {
+  const { report } = cfg;
+  const frameBytes = cfg.width * cfg.height;
+  const child: ChildProcessWithoutNullStreams = spawn(ffmpegPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  child.stdin.end();
+
+  const rawFrames: Uint8Array[] = [];
+  const pts: Array<{ pts: number | null; ptsTimeS: number | null }> = [];
+  let timeBase: [number, number] | null = null;
+  let partial: Uint8Array = new Uint8Array(frameBytes);
+  let partialLen = 0;
+  let exited = false;
+  let exitCode: number | null = null;
+  let exitSignal: NodeJS.Signals | null = null;
+  let spawnError: Error | null = null;
+  let lastErrorLine: string | null = null;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  const exitedPromise = new Promise<void>((resolve) => {
+    child.on('close', (code, signal) => {
+      exited = true;
+      exitCode = code;
+      exitSignal = signal;
+      notify();
+      resolve();
+    });
+  });
+  child.on('error', (e) => {
+    spawnError = e;
+    notify();
+  });
+
+  child.stdout.on('data', (chunk: Buffer) => {
+    let off = 0;
+    while (off < chunk.length) {
+      const n = Math.min(frameBytes - partialLen, chunk.length - off);
+      partial.set(chunk.subarray(off, off + n), partialLen);
+      partialLen += n;
+      off += n;
+      if (partialLen === frameBytes) {
+        rawFrames.push(partial);
+        partial = new Uint8Array(frameBytes);
+        partialLen = 0;
+      }
+    }
+    if (rawFrames.length >= cfg.readAhead) child.stdout.pause();
+    notify();
+  });
+
+  let stderrRest = '';
+  const onLine = (line: string) => {
+    const f = parseShowinfoFrame(line);
+    if (f) {
+      pts.push({ pts: f.pts, ptsTimeS: f.ptsTimeS });
+      return;
+    }
+    const tb = parseShowinfoTimeBase(line);
+    if (tb) {
+      timeBase = tb;
+      return;
+    }
+    const problem = parseDecoderProblem(line);
+    if (problem) {
+      report.decodeWarningCount++;
+      lastErrorLine = problem;
+      if (report.decodeWarnings.length < MAX_KEPT_WARNINGS) report.decodeWarnings.push(problem);
+    }
+  };
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (s: string) => {
+    const parts = (stderrRest + s).split(/\r?\n|\r/);
+    stderrRest = parts.pop() ?? '';
+    for (const l of parts) onLine(l);
+    notify();
+  });
+  child.stderr.on('end', () => {
+    if (stderrRest) onLine(stderrRest);
+    stderrRest = '';
+  });
+
+  let first: { pts: number | null; ptsTimeS: number | null } | null = null;
+  let index = 0;
+  let completed = false;
+  let nonMonotonic = 0;
+  let prevT = -Infinity;
+  try {
+    for (;;) {
+      if (spawnError) throw new VideoDecodeError(`cannot start ffmpeg (${ffmpegPath}): ${(spawnError as Error).message}`, 'run `lidtrack doctor`');
+      if (rawFrames.length > 0 && pts.length > 0) {
+        const data = rawFrames.shift() as Uint8Array;
+        const p = pts.shift() as { pts: number | null; ptsTimeS: number | null };
+        if (rawFrames.length < cfg.readAhead && child.stdout.isPaused()) child.stdout.resume();
+        if (first === null) first = p;
+        const tS = frameTime(cfg, index, p, timeBase, first);
+        if (tS <= prevT) nonMonotonic++;
+        prevT = tS;
+        report.framesDecoded = index + 1;
+        report.lastTS = tS;
+        yield { index, tS, width: cfg.width, height: cfg.height, data };
+        index++;
+        continue;
+      }
+      if (exited) break;
+      await new Promise<void>((r) => {
+        wake = r;
+      });
+    }
+    // The process is gone and every complete frame was delivered.
+    if (rawFrames.length > 0) {
+      throw new VideoDecodeError(
+        `ffmpeg delivered ${rawFrames.length} frame(s) of ${cfg.path} without a timestamp line`,
+        'this ffmpeg build logs frames in an unexpected format; run `lidtrack doctor` and report it',
+      );
+    }
+    const signalled = exitSignal !== null;
+    const failed = signalled || (exitCode !== null && exitCode !== 0);
+    if (index === 0) {
+      throw new VideoDecodeError(
+        `no frame of ${cfg.path} could be decoded${lastErrorLine ? ` (ffmpeg: ${lastErrorLine})` : ''}`,
+        'the file is damaged or uses an unsupported codec; check it with `lidtrack probe` or re-export it as MP4 (H.264) or AVI (MJPEG)',
+      );
+    }
+    const reasons: string[] = [];
+    if (failed) reasons.push(`ffmpeg stopped with ${signalled ? `signal ${exitSignal}` : `exit code ${exitCode}`}${lastErrorLine ? ` (${lastErrorLine})` : ''}`);
+    // Container counts and durations can exceed what a healthy file decodes to by a frame or
+    // so (MP4 edit lists), so "early" means: the decode stopped more than 2.5 frame intervals
+    // before the stream's stated end — not merely a count mismatch.
+    const hitMaxFrames = cfg.maxFrames !== undefined && index >= cfg.maxFrames;
+    if (!hitMaxFrames && cfg.durationS !== null && cfg.timestampSource === 'container') {
+      const missingS = cfg.durationS - prevT;
+      if (missingS > 2.5 * cfg.frameIntervalS) {
+        const listed = report.expectedFrames !== null && index < report.expectedFrames ? ` of the ${report.expectedFrames} frames the container lists` : '';
+        reasons.push(
+          `decoding stopped at frame #${index - 1} (t = ${prevT.toFixed(3)} s), ${missingS.toFixed(3)} s before the stream's stated end (${cfg.durationS.toFixed(3)} s); ${index} frames${listed} were decoded`,
+        );
+      }
+    }
+    if (partialLen > 0) reasons.push(`a final incomplete frame (${partialLen} of ${frameBytes} bytes) was discarded`);
+    if (reasons.length > 0) {
+      report.endedEarly = true;
+      report.endReason = reasons.join('; ');
+    }
+    if (nonMonotonic > 0) {
+      report.decodeWarnings.push(`${nonMonotonic} frame(s) have a timestamp not later than the previous frame`);
+      report.decodeWarningCount++;
+    }
+    completed = true;
+  } finally {
+    if (!completed && !exited) report.stoppedByConsumer = true;
+    if (!exited) {
+      // Consumer stopped early (break / throw) or we failed: stop ffmpeg now and reap it, so
+      // no process outlives the iteration.
+      child.stdout.destroy();
+      child.stderr.destroy();
+      child.kill('SIGKILL');
+      await exitedPromise;
+    }
+    report.finished = true;
+  }
+}
+
+/** tS of frame `index` under the source's timestamp policy (see TimestampSource). */
+function frameTime(
+  cfg: PassConfig,
+  index: number,
+  p: { pts: number | null; ptsTimeS: number | null },
+  timeBase: [number, number] | null,
+  first: { pts: number | null; ptsTimeS: number | null },
+): number {
+  if (cfg.timestampSource === 'timestamps-csv') {
+    const t = cfg.timestampsS?.[index];
+    if (t === undefined) {
+      throw new InputError(
+        `timestamps CSV has ${cfg.timestampsS?.length ?? 0} rows but ${cfg.path} has more frames (frame ${index} has no time)`,
+        'give one row frame,t_s for every frame (0-based frame numbers)',
+      );
+    }
+    return t;
+  }
+  if (cfg.timestampSource === 'fps' || p.pts === null) {
+    if (!cfg.fps) {
+      throw new VideoDecodeError(`frame ${index} of ${cfg.path} has no timestamp and the stream declares no frame rate`, 'pass --fps N (frames per second of the acquisition)');
+    }
+    return index / cfg.fps;
+  }
+  const firstPts = first.pts ?? p.pts;
+  if (timeBase) return ((p.pts - firstPts) * timeBase[0]) / timeBase[1];
+  // No time base line (unexpected ffmpeg build): fall back to pts_time (6 significant digits).
+  return (p.ptsTimeS ?? 0) - (first.ptsTimeS ?? 0);
+}

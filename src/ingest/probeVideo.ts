@@ -1,0 +1,239 @@
+/**
+ * probeVideo: what the container says about a recording, read with ffprobe without decoding:
+ * codec, size, nominal rate, frame count, duration, and whether the frame timestamps are
+ * evenly spaced (from the packet timestamps, a demux-only read).
+ */
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import type { VideoInfo } from '../core/types.js';
+import { InputError, VideoDecodeError } from '../core/errors.js';
+import { resolveFfmpeg } from './binaries.js';
+import { bitDepthOfPixFmt, videoGrayConversion } from './grayConversion.js';
+import { runProcess } from './runProcess.js';
+import { analyzeTimestamps, type TimestampCheck } from './analyzeTimestamps.js';
+
+/** Demuxers whose packets carry no real per-frame times: ffmpeg invents them from a rate. */
+const FORMATS_WITHOUT_TIMESTAMPS = new Set([
+  'h264', 'hevc', 'mjpeg', 'mpjpeg', 'rawvideo', 'm4v', 'mpegvideo', 'cavsvideo', 'vc1', 'image2', 'image2pipe',
+  'avs2', 'dirac', 'dnxhd', 'yuv4mpegpipe', 'tiff_pipe', 'png_pipe', 'jpeg_pipe', 'bmp_pipe',
+]);
+
+/** Packets read to judge timestamp regularity (and to count frames when the container does not). */
+export const PROBE_MAX_PACKETS = 200_000;
+
+/** Everything probeVideo learns; a VideoInfo plus the details `lidtrack probe` shows. */
+export interface ProbeResult extends VideoInfo {
+  /** Index of the decoded video stream in the container. */
+  streamIndex: number;
+  pixFmt: string;
+  /** ffprobe's color_range: tv (limited), pc (full) or null if unknown. */
+  colorRange: string | null;
+  /** Stream time base, e.g. "1/15360". */
+  timeBase: string;
+  /** r_frame_rate and avg_frame_rate as ffprobe reports them ("30/1"). */
+  rFrameRate: string;
+  avgFrameRate: string;
+  /** Presentation time of the stream start [s] (frames are reported relative to the first frame). */
+  startTimeS: number | null;
+  /** Where frameCount came from: the container header, a count of packets, or unknown. */
+  frameCountSource: 'container' | 'packets' | null;
+  /** False for raw streams (H.264 elementary, MJPEG, y4m) whose times ffmpeg derives from a rate. */
+  hasTimestamps: boolean;
+  /** The packet-timestamp analysis behind irregularTimestamps (null when there were no pts). */
+  timestampCheck: TimestampCheck | null;
+  /** Other streams in the file (audio, subtitles), for information. */
+  otherStreams: string[];
+}
+
+interface FfprobeStream {
+  index: number;
+  codec_type?: string;
+  codec_name?: string;
+  width?: number;
+  height?: number;
+  pix_fmt?: string;
+  color_range?: string;
+  r_frame_rate?: string;
+  avg_frame_rate?: string;
+  time_base?: string;
+  start_time?: string;
+  duration?: string;
+  nb_frames?: string;
+  bits_per_raw_sample?: string;
+  disposition?: { attached_pic?: number };
+}
+interface FfprobeFormat {
+  format_name?: string;
+  duration?: string;
+}
+
+/** "30000/1001" → 29.97; null for 0/0, N/A or non-positive. */
+export function parseRational(r: string | undefined): number | null {
+  if (!r) return null;
+  const m = /^(-?\d+)\/(\d+)$/.exec(r.trim());
+  if (!m) {
+    const x = Number(r);
+    return Number.isFinite(x) && x > 0 ? x : null;
+  }
+  const num = Number(m[1]);
+  const den = Number(m[2]);
+  return den > 0 && num > 0 ? num / den : null;
+}
+
+function num(s: string | undefined): number | null {
+  if (s === undefined || s === 'N/A' || s === '') return null;
+  const x = Number(s);
+  return Number.isFinite(x) ? x : null;
+}
+
+/** Throw InputError unless `path` is an existing, non-empty regular file. */
+export function assertReadableFile(path: string, what = 'video file'): void {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    throw new InputError(`${what} not found: ${path}`, 'check the path (relative paths start from the current folder)');
+  }
+  if (!st.isFile()) throw new InputError(`${path} is not a file`, `give the path of the ${what}`);
+  if (st.size === 0) throw new VideoDecodeError(`${path} is empty (0 bytes)`, 'the recording was not written completely; export it again from the acquisition software');
+}
+
+/** True when the file starts like an ISO-BMFF (MP4/MOV) file: a box of type ftyp/wide/mdat/moov. */
+function hasMp4Header(path: string): boolean {
+  const b = Buffer.alloc(12);
+  let fd: number | null = null;
+  try {
+    fd = openSync(path, 'r');
+    readSync(fd, b, 0, 12, 0);
+  } catch {
+    return false;
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+  return ['ftyp', 'wide', 'mdat', 'moov', 'free'].includes(b.toString('latin1', 4, 8));
+}
+
+function ffprobeFailure(path: string, stderr: string): VideoDecodeError {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const last = lines[lines.length - 1] ?? 'ffprobe failed';
+  const said = last.replace(/^.*?:\s*(?=[A-Z][a-z])/, '');
+  if (/moov atom not found/.test(stderr) && hasMp4Header(path)) {
+    return new VideoDecodeError(
+      `${path} is not a readable video: its MP4/MOV index (moov atom) is missing`,
+      'the file is not a video, or the recording stopped before the file was finalised; re-export it, or recover it with a tool such as untrunc',
+    );
+  }
+  return new VideoDecodeError(
+    `${path} is not a readable video (ffprobe: ${said})`,
+    'give a video file (MP4, AVI, MKV, MOV), a TIFF stack, or a folder of images; `lidtrack probe FILE` shows what ffprobe sees',
+  );
+}
+
+/**
+ * Probe a video container. Reads the header and the packet timestamps (demux only, no decode)
+ * of up to PROBE_MAX_PACKETS packets.
+ * @throws InputError when the file is missing; VideoDecodeError when it is empty, not a video,
+ *   has no video stream (e.g. audio only), or has no frames.
+ */
+export async function probeVideo(path: string): Promise<ProbeResult> {
+  assertReadableFile(path);
+  const { ffprobe } = resolveFfmpeg();
+  const head = await runProcess(ffprobe.path, ['-v', 'error', '-show_format', '-show_streams', '-of', 'json', path], {
+    timeoutMs: 60_000,
+  });
+  if (head.code !== 0) throw ffprobeFailure(path, head.stderr);
+  let parsed: { streams?: FfprobeStream[]; format?: FfprobeFormat };
+  try {
+    parsed = JSON.parse(head.stdout) as typeof parsed;
+  } catch {
+    throw ffprobeFailure(path, head.stderr || 'unreadable ffprobe output');
+  }
+  const streams = parsed.streams ?? [];
+  const format = parsed.format ?? {};
+  if (!parsed.format || (streams.length === 0 && !head.stdout.includes('"streams"'))) throw ffprobeFailure(path, head.stderr);
+  const video = streams.find((s) => s.codec_type === 'video' && !s.disposition?.attached_pic);
+  const otherStreams = streams.filter((s) => s !== video).map((s) => `${s.codec_type ?? 'unknown'} ${s.codec_name ?? ''}`.trim());
+  if (format.format_name === 'tty' || video?.codec_name === 'ansi') {
+    throw new VideoDecodeError(`${path} is not a video (ffprobe reads it as text)`, 'give a video file (MP4, AVI, MKV, MOV), a TIFF stack, or a folder of images');
+  }
+  if (!video) {
+    throw new VideoDecodeError(
+      `${path} has no video stream (found: ${otherStreams.length ? otherStreams.join(', ') : 'no streams'})`,
+      'give the video recording itself, not an audio or data file',
+    );
+  }
+  if (!video.width || !video.height) {
+    throw new VideoDecodeError(`${path}: video stream ${video.index} has no frame size`, 'the stream is damaged or uses an unsupported codec; re-export it as MP4 (H.264) or AVI (MJPEG)');
+  }
+
+  // Packet timestamps: demux only (fast, no decode). Compact output "pts=123|flags=K_".
+  const pk = await runProcess(
+    ffprobe.path,
+    ['-v', 'error', '-select_streams', String(video.index), '-show_entries', 'packet=pts', '-read_intervals', `%+#${PROBE_MAX_PACKETS}`, '-of', 'csv=p=0', path],
+    { timeoutMs: 120_000 },
+  );
+  const ptsList: Array<number | null> = [];
+  for (const line of pk.stdout.split('\n')) {
+    const t = line.trim().replace(/,$/, '');
+    if (!t) continue;
+    const v = Number(t);
+    ptsList.push(Number.isFinite(v) ? v : null);
+  }
+  const packetsComplete = pk.code === 0 && ptsList.length < PROBE_MAX_PACKETS;
+  const timeBase = video.time_base ?? '1/1';
+  const tb = parseRational(timeBase) ?? 1;
+  const check = analyzeTimestamps(
+    ptsList.filter((p): p is number => p !== null),
+    tb,
+    packetsComplete,
+  );
+
+  let frameCount: number | null = null;
+  let frameCountSource: ProbeResult['frameCountSource'] = null;
+  const nb = num(video.nb_frames);
+  if (nb !== null && nb > 0) {
+    frameCount = nb;
+    frameCountSource = 'container';
+  } else if (packetsComplete) {
+    frameCount = ptsList.length;
+    frameCountSource = 'packets';
+  }
+  if (packetsComplete && ptsList.length === 0) {
+    throw new VideoDecodeError(`${path} has a video stream but no frames`, 'the recording is empty; check the export settings of the acquisition software');
+  }
+
+  const formatName = format.format_name ?? 'unknown';
+  const allNoPts = ptsList.length > 0 && ptsList.every((p) => p === null);
+  const hasTimestamps = !FORMATS_WITHOUT_TIMESTAMPS.has(formatName) && !allNoPts;
+  const pixFmt = video.pix_fmt ?? 'unknown';
+  const bitsRaw = num(video.bits_per_raw_sample);
+  const bitDepth = bitsRaw && bitsRaw > 0 ? bitsRaw : bitDepthOfPixFmt(pixFmt);
+  const colorRange = video.color_range && video.color_range !== 'unknown' ? video.color_range : null;
+  const avg = parseRational(video.avg_frame_rate);
+  const rr = parseRational(video.r_frame_rate);
+  const durationS = num(video.duration) ?? num(format.duration);
+
+  return {
+    path,
+    format: formatName,
+    codec: video.codec_name ?? 'unknown',
+    width: video.width,
+    height: video.height,
+    nominalFps: avg ?? rr,
+    frameCount,
+    durationS,
+    irregularTimestamps: hasTimestamps && check ? check.irregular : null,
+    bitDepth,
+    grayConversion: videoGrayConversion(pixFmt, colorRange, bitDepth),
+    streamIndex: video.index,
+    pixFmt,
+    colorRange,
+    timeBase,
+    rFrameRate: video.r_frame_rate ?? 'N/A',
+    avgFrameRate: video.avg_frame_rate ?? 'N/A',
+    startTimeS: num(video.start_time),
+    frameCountSource,
+    hasTimestamps,
+    timestampCheck: check,
+    otherStreams,
+  };
+}
