@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
+import { registerSimulate } from './simulate.js';
 
 /** Every sub-command registers itself here (one line each). */
 export function registerCommands(program: Command): void {
   void program;
+  registerSimulate(program);
 }
