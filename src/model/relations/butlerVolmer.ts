@@ -18,7 +18,8 @@ import { monotoneRoot } from '../numerics/monotoneRoot.js';
  */
 export function bvCurrentDensityAPerM2(etaV: number, j0APerM2: number, alphaA: number, temperatureK: number): number {
   const x = etaV / thermalVoltageV(temperatureK);
-  return j0APerM2 * (Math.exp(alphaA * x) - Math.exp(-(1 - alphaA) * x));
+  // expm1 keeps full relative precision for |x| ≪ 1 (no cancellation of the two exponentials).
+  return j0APerM2 * (Math.expm1(alphaA * x) - Math.expm1(-(1 - alphaA) * x));
 }
 
 /**
@@ -46,9 +47,9 @@ function solveAnodicScaled(r: number, alphaA: number): number {
   const guess = Math.min(Math.max(x0, lo), hi);
   return monotoneRoot(
     (x) => {
-      const ea = Math.exp(alphaA * x);
-      const ec = Math.exp(-alphaC * x);
-      return [ea - ec - r, alphaA * ea + alphaC * ec] as const;
+      const ea = Math.expm1(alphaA * x);
+      const ec = Math.expm1(-alphaC * x);
+      return [ea - ec - r, alphaA * (ea + 1) + alphaC * (ec + 1)] as const;
     },
     lo,
     hi,

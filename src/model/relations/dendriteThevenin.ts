@@ -124,7 +124,10 @@ export function dendriteLengthTrajectoryM(initialLengthM: number, timesS: ArrayL
   let k = 0;
   while (k < timesS.length && timesS[k] <= 0) out[k++] = initialLengthM;
   while (k < timesS.length && solver.step()) {
-    while (k < timesS.length && timesS[k] <= solver.t) out[k++] = Math.min(solver.dense(timesS[k]), p.gapM);
+    while (k < timesS.length && timesS[k] <= solver.t) {
+      out[k] = Math.min(solver.dense(timesS[k]), p.gapM);
+      k++;
+    }
     if (solver.y >= lCap) break;
   }
   while (k < timesS.length) out[k++] = p.gapM;
