@@ -219,11 +219,14 @@ export class KymographBuilder {
     const ov = (opts.overlay ?? []).filter((o) => o.tS >= t0 && o.tS <= t1 && Number.isFinite(o.posPx)).sort((a, b) => a.tS - b.tS);
     if (ov.length > 0) {
       const pts = ov.map((o) => `${(left + (o.posPx + 0.5) * sx).toFixed(1)},${yOf(o.tS).toFixed(1)}`);
+      // Tracked positions may leave the axis (tip past its end): clip them to the image.
+      parts.push(`<clipPath id="kymo-area"><rect x="${left}" y="${top}" width="${W}" height="${H}"/></clipPath><g clip-path="url(#kymo-area)">`);
       parts.push(`<polyline points="${pts.join(' ')}" fill="none" stroke="#E69F00" stroke-width="1.5" stroke-opacity="0.9"/>`);
       for (const p of pts) {
         const [x, y] = p.split(',');
         parts.push(`<circle cx="${x}" cy="${y}" r="1.8" fill="#D55E00"/>`);
       }
+      parts.push('</g>');
     }
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${totalW}" height="${totalH}">${parts.join('')}</svg>`;
     const kymo = await sharp(Buffer.from(img), { raw: { width: this.samples, height: rows, channels: 1 } })

@@ -75,7 +75,7 @@ export function figureConfig(size: FigureSize): Record<string, unknown> {
       tickSize: 3,
       labelFlush: true,
     },
-    legend: { labelFontSize: s.fontPt, titleFontSize: s.fontPt + 1, titleFontWeight: 'normal', symbolSize: 30 },
+    legend: { labelFontSize: s.fontPt, titleFontSize: s.fontPt + 1, titleFontWeight: 'normal', symbolSize: 30, offset: 6 },
     title: { fontSize: s.fontPt + 2, fontWeight: 'normal', anchor: 'start' },
     range: { category: [...OKABE_ITO] },
     line: { strokeWidth: 1.2 },

@@ -62,13 +62,14 @@ export function inclusionsSpec(run: RunFolder, size: FigureSize): VlSpec | null 
   const t1 = Math.max(...run.inclusions.map((p) => p.tS));
   const x = { field: 't_s', type: 'quantitative', title: 'Time (s)', scale: { domain: [sig(t0), sig(t1)], nice: false } };
   const s = figureSizeSpec(size);
+  const cur = run.current ? currentInWindow(run.current, t0, t1) : [];
   const positions: VlSpec = {
     width: panelWidthPt(size, true),
     height: Math.round(s.panelHeightPt * 0.8),
     data: { values: rows },
     mark: { type: 'line', point: { filled: true, size: 8 } },
     encoding: {
-      x,
+      x: cur.length > 0 ? { ...x, axis: { title: null, labels: false } } : x,
       y: { field: 'position_um', type: 'quantitative', title: 'Displacement along field (µm)' },
       color: { field: 'end', type: 'nominal', title: 'Inclusion end', scale: { domain: END_DOMAIN, range: END_COLORS }, sort: END_DOMAIN },
       ...(ids.length > 1 ? { strokeDash: { field: 'inclusion', type: 'nominal', title: 'Inclusion', sort: ids.map(String) } } : {}),
@@ -76,9 +77,10 @@ export function inclusionsSpec(run: RunFolder, size: FigureSize): VlSpec | null 
     },
   };
   const units = { t_s: 's', position_um: 'µm', current_mA: 'mA' };
-  const cur = run.current ? currentInWindow(run.current, t0, t1) : [];
   if (cur.length === 0) {
     const { width: _w, height: _h, ...single } = positions;
+    void _w;
+    void _h;
     return topLevelSpec('inclusions', size, units, single);
   }
   const current: VlSpec = {

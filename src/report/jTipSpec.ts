@@ -15,7 +15,7 @@ export function jTipSpec(run: RunFolder, size: FigureSize): VlSpec | null {
     }));
   if (rows.length === 0) return null;
   const domain = rows.map((r) => r.dendrite);
-  const x = { field: 'dendrite', type: 'nominal', title: 'Dendrite', sort: domain, axis: { labelAngle: 0 } };
+  const x = { field: 'dendrite', type: 'nominal', title: 'Dendrite', sort: domain, axis: { labelAngle: 0, grid: false } };
   const color = { ...idColor('dendrite', 'Dendrite', domain), legend: null };
   const y = { field: 'j_tip_A_per_cm2', type: 'quantitative', title: 'j_tip (A/cm²)', scale: { zero: true } };
   const layers: VlSpec[] = [];
@@ -26,7 +26,7 @@ export function jTipSpec(run: RunFolder, size: FigureSize): VlSpec | null {
       encoding: { x, y: { field: 'lo_A_per_cm2', type: 'quantitative', title: 'j_tip (A/cm²)' }, y2: { field: 'hi_A_per_cm2' }, color },
     });
   }
-  layers.push({ mark: { type: 'point', filled: true, size: 30 }, encoding: { x, y, color } });
+  layers.push({ mark: { type: 'point', filled: true, size: 20 }, encoding: { x, y, color } });
   return topLevelSpec(
     'j_tip',
     size,

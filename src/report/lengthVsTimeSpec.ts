@@ -54,5 +54,5 @@ export function lengthVsTimeSpec(run: RunFolder, size: FigureSize): VlSpec | nul
       color,
     },
   });
-  return topLevelSpec('length_vs_time', size, { t_s: 's', length_um: 'µm', fit_um: 'µm', lo_um: 'µm', hi_um: 'µm' }, { layer: layers });
+  return topLevelSpec('length_vs_time', size, { t_s: 's', length_um: 'µm', fit_um: 'µm', lo_um: 'µm', hi_um: 'µm' }, { layer: layers, resolve: { legend: { color: 'independent' } } });
 }

@@ -118,9 +118,11 @@ export function keyFrameOverlaySvg(roi: RoiPx, annotations: KeyFrameAnnotations,
     // Same colour as the track in the plots; black would vanish on a dark frame.
     const col = trackColor(t.id) === '#000000' ? '#ffffff' : trackColor(t.id);
     const r = Math.max(3, fontPx * 0.35);
+    // Ring in the track's plot colour on a white ring (visible on dark and bright Li); id in white on black halo.
+    parts.push(`<circle cx="${f(px(t.x))}" cy="${f(py(t.y))}" r="${f(r)}" fill="none" stroke="#ffffff" stroke-width="${f(stroke * 2.6)}"/>`);
     parts.push(`<circle cx="${f(px(t.x))}" cy="${f(py(t.y))}" r="${f(r)}" fill="none" stroke="${col}" stroke-width="${f(stroke * 1.4)}"/>`);
     parts.push(
-      `<text x="${f(px(t.x) + r + 2)}" y="${f(py(t.y) - r - 1)}" font-family="${FIGURE_FONT}" font-size="${fontPx}" fill="${col}" ${halo}>${t.id}</text>`,
+      `<text x="${f(px(t.x) + r + 2)}" y="${f(py(t.y) - r - 1)}" font-family="${FIGURE_FONT}" font-size="${fontPx}" font-weight="bold" fill="#ffffff" ${halo}>${t.id}</text>`,
     );
   }
   parts.push(

@@ -53,5 +53,12 @@ export function panelWidthPt(size: FigureSize, legend: boolean): number {
 
 /** Colour encoding of track ids (as strings) with a fixed domain and each id's {@link trackColor}. */
 export function idColor(field: string, title: string, domain: string[]): VlSpec {
-  return { field, type: 'nominal', title, scale: { domain, range: domain.map((d) => trackColor(Number(d))) }, sort: domain };
+  return {
+    field,
+    type: 'nominal',
+    title,
+    scale: { domain, range: domain.map((d) => trackColor(Number(d))) },
+    sort: domain,
+    legend: { orient: 'top', direction: 'horizontal', titleOrient: 'left', symbolOpacity: 1 },
+  };
 }

@@ -47,6 +47,6 @@ export function windowedJTipSpec(run: RunFolder, size: FigureSize): VlSpec | nul
     'j_tip_vs_time',
     size,
     { t_s: 's', j_tip_A_per_cm2: 'A/cm²', lo_A_per_cm2: 'A/cm²', hi_A_per_cm2: 'A/cm²' },
-    { data: { values: rows }, layer: layers },
+    { data: { values: rows }, layer: layers, resolve: { legend: { color: 'independent' } } },
   );
 }

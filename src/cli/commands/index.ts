@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import { registerSimulate } from './simulate.js';
+import { registerReport } from './report.js';
 
 /** Every sub-command registers itself here (one line each). */
 export function registerCommands(program: Command): void {
   void program;
   registerSimulate(program);
+  registerReport(program);
 }
