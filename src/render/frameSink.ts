@@ -58,11 +58,12 @@ function ffmpegSink({ outDir, scenario: sc, timesS, irregular }: SinkOptions): F
   let scriptPath: string | null = null;
   const tb = sc.timing.time_base_hz;
   if (irregular) {
-    // Input clock = container time base; setpts places frame N at its true tick.
+    // settb switches to the container time base; setpts places frame N at its true tick.
     const ticks = timesS.map((t) => Math.round(t * tb));
     scriptPath = join(tmpdir(), `lidtrack-setpts-${process.pid}-${Date.now()}.txt`);
-    writeFileSync(scriptPath, `setpts=${ptsExpression(ticks)}`);
-    args.push('-framerate', String(tb), '-i', 'pipe:0', '-filter_script:v', scriptPath, '-vsync', '0');
+    writeFileSync(scriptPath, `settb=1/${tb},setpts=${ptsExpression(ticks)}`);
+    // The input rate stays nominal so packets get a nominal duration (the last frame too).
+    args.push('-framerate', String(sc.timing.fps), '-i', 'pipe:0', '-filter_script:v', scriptPath, '-vsync', '0', '-enc_time_base', `1:${tb}`);
   } else {
     args.push('-framerate', String(sc.timing.fps), '-i', 'pipe:0');
     if (sc.timing.start_s > 0) args.push('-vf', `setpts=PTS+${sc.timing.start_s}/TB`, '-vsync', '0');
@@ -72,6 +73,9 @@ function ffmpegSink({ outDir, scenario: sc, timesS, irregular }: SinkOptions): F
   } else {
     args.push('-c:v', 'libx264', '-preset', o.preset, '-crf', String(o.crf), '-pix_fmt', 'yuv420p');
   }
+  // ffmpeg 4.x gives the last VFR packet no duration; with B-frames the MP4 edit list then
+  // hides that frame from readers. Without B-frames no edit list is needed: all frames stay.
+  if (o.format === 'mp4' && irregular) args.push('-bf', '0', '-use_editlist', '0');
   if (o.format === 'mp4') args.push('-video_track_timescale', String(irregular ? tb : Math.max(1000, Math.round(sc.timing.fps * 1000))));
   args.push('-map_metadata', '-1', '-fflags', '+bitexact', '-flags:v', '+bitexact', '-f', o.format === 'mkv' ? 'matroska' : o.format, tmpPath);
 

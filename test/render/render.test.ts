@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { buildScene } from '../../src/render/buildScene.js';
+import { renderFrame, renderIdealFrame } from '../../src/render/renderFrame.js';
+import { frameTruth } from '../../src/render/groundTruth.js';
+import { validateScenario } from '../../src/render/parseScenario.js';
+
+const scenario = (extra: Record<string, unknown> = {}, optics: Record<string, unknown> = {}) =>
+  validateScenario({
+    seed: 11,
+    frame: { width_px: 80, height_px: 60 },
+    calibration: { um_per_px: 0.5, plating_edge: 'bottom' },
+    timing: { fps: 2, n_frames: 5 },
+    scene: {
+      background: { level: 160, gradient_x_pct: 10, gradient_y_pct: -6, texture_pct: 2 },
+      electrode: { thickness_um: 4, roughness_um: 0.5, wavelength_um: 15 },
+      crack_contrast_pct: 30,
+      dendrites: [{ id: 1, base_um: 20, angle_deg: 5, length0_um: 6, speed_um_per_s: 3, width0_um: 5, widen_um_per_s: 0.5, width_max_um: 7 }],
+      ...extra,
+    },
+    optics: { blur_sigma_px: 0.8, noise_sigma: 0, ...optics },
+    output: { format: 'tiff' },
+  });
+
+describe('rendered image', () => {
+  it('the crack core is darker than the local background by the configured contrast (±1.5 %)', () => {
+    const sc = scenario();
+    const scene = buildScene(sc);
+    const clean = buildScene(scenario({ dendrites: [] }));
+    const i = 4;
+    const img = renderFrame(scene, i, 16);
+    const bg = renderFrame(clean, i, 16);
+    // Core: the axis point at the widest part of the leaf (ξ ≈ 0.425 of the length).
+    const tr = frameTruth(scene, i).dendrites[0];
+    const L = tr.length_um! / 0.5;
+    const a = (5 * Math.PI) / 180;
+    const baseX = 39.5;
+    const baseY = 59.5 - scene.iface.depthPx(39.5);
+    const cx = Math.round(baseX + 0.425 * L * Math.sin(a));
+    const cy = Math.round(baseY - 0.425 * L * Math.cos(a));
+    const W = sc.frame.width_px;
+    const ratio = img[cy * W + cx] / bg[cy * W + cx];
+    expect(Math.abs(1 - ratio - 0.3)).toBeLessThan(0.015);
+    // and far from the crack the two renders agree exactly
+    expect(img[5 * W + 5]).toBe(bg[5 * W + 5]);
+  });
+
+  it('anti-aliased coverage: total darkening equals the analytic leaf area (±0.5 %)', () => {
+    const sc = scenario({ electrode: { thickness_um: 4, roughness_um: 0, darkening_pct: 0 }, background: { texture_pct: 0, gradient_x_pct: 0, gradient_y_pct: 0, level: 200 } }, { blur_sigma_px: 0 });
+    const scene = buildScene(sc);
+    const ideal = renderIdealFrame(scene, 3);
+    let dark = 0;
+    for (const v of ideal) dark += (200 - v) / 200;
+    const g = scene.dendrites[0].leaf.geometryAt(scene.clock.timesS[3])!;
+    const beta = 0.15;
+    const k = 4 / (1 + beta) ** 2;
+    const sIn = 3;
+    const area = g.widthPx * k * g.lengthPx * (1 / 6 + beta / 2) + 2 * (0.5 * g.widthPx * k * beta) * sIn;
+    expect(Math.abs(dark / 0.3 - area) / area).toBeLessThan(0.005);
+  });
+
+  it('deterministic: two independent renders of the same scenario are byte-identical; another seed differs', () => {
+    const opt = { noise_sigma: 6, flicker_pct: 3, drift: { amplitude_px: 3, jitter_px: 0.5 } };
+    const a = renderFrame(buildScene(scenario({ dust: { count: 4 }, scratches: { count: 2 } }, opt)), 3, 8);
+    const b = renderFrame(buildScene(scenario({ dust: { count: 4 }, scratches: { count: 2 } }, opt)), 3, 8);
+    expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
+    const other = validateScenario({ ...scenario({}, opt), seed: 12 });
+    const c = renderFrame(buildScene(other), 3, 8);
+    expect(Buffer.from(a).equals(Buffer.from(c))).toBe(false);
+  });
+
+  it('sensor noise has the configured σ (±10 %) and zero mean', () => {
+    const noisy = renderFrame(buildScene(scenario({}, { noise_sigma: 5 })), 2, 16);
+    const clean = renderFrame(buildScene(scenario({}, { noise_sigma: 0 })), 2, 16);
+    let s = 0;
+    let s2 = 0;
+    for (let i = 0; i < noisy.length; i++) {
+      const d = (noisy[i] - clean[i]) / 257;
+      s += d;
+      s2 += d * d;
+    }
+    const n = noisy.length;
+    const sd = Math.sqrt(s2 / n - (s / n) ** 2);
+    expect(Math.abs(sd - 5) / 5).toBeLessThan(0.1);
+    expect(Math.abs(s / n)).toBeLessThan(0.15);
+  });
+
+  it('stage drift moves the scene and the truth together (integer drift → shifted image)', () => {
+    const sc0 = scenario({}, { drift: { amplitude_px: 0 } });
+    const sc1 = scenario({}, { drift: { amplitude_px: 4, direction_deg: 0 } });
+    const s0 = buildScene(sc0);
+    const s1 = buildScene(sc1);
+    const last = 4;
+    expect(s1.motion.driftXPx[last]).toBeCloseTo(4, 12);
+    const a = renderIdealFrame(s0, last);
+    const b = renderIdealFrame(s1, last);
+    const W = 80;
+    const t0 = frameTruth(s0, last).dendrites[0];
+    const t1 = frameTruth(s1, last).dendrites[0];
+    expect(t1.tip_x_px! - t0.tip_x_px!).toBeCloseTo(4, 9);
+    const gx = (x: number) => 1 + 0.1 * (x / (W - 1) - 0.5);
+    const y = Math.round(t0.tip_y_px! + 6);
+    for (let x = 30; x < 50; x++) {
+      const r0 = a[y * W + x] / gx(x);
+      const r1 = b[y * W + x + 4] / gx(x + 4);
+      expect(Math.abs(r0 - r1)).toBeLessThan(1e-2); // gray levels (float32 rounding)
+    }
+  });
+});
