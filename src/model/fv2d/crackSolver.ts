@@ -38,11 +38,13 @@ export interface CrackSolveInput {
   kinetics: FaceKinetics;
   /** Equilibrium potential of the Li on each face (E_eq = −V_m p/F) [V]; default 0. */
   eEqV?: Float64Array;
+  /** Deposition threshold η_th of each face [V] (see evaluateFaceCurrent); default 0. */
+  depositionThresholdV?: Float64Array;
   /** Bit 1: side A of the face touches the metal, bit 2: side B; default 3 (both). */
   sides?: Uint8Array;
   /** Previous solution to start Newton from. */
   warmStart?: CrackSolution;
-  /** Newton tolerance on the update, relative to max(|V|, RT/F); default 1e-12. */
+  /** Newton tolerance on the scaled residual [V], relative to max(|V|, RT/F); default 1e-12. */
   relTol?: number;
   /** Iteration cap; default 60. */
   maxIterations?: number;
@@ -138,6 +140,7 @@ export class CrackSolver {
     const d = grid.gapM;
     const { status, conductorOfFace, conductors, drive, kinetics } = input;
     const eEq = input.eEqV;
+    const thr = input.depositionThresholdV;
     const sides = input.sides;
     const relTol = input.relTol ?? 1e-12;
     const maxIt = input.maxIterations ?? 60;
@@ -251,7 +254,7 @@ export class CrackSolver {
         for (let side = 0; side < 2; side++) {
           if (!(sd & (side + 1))) continue;
           const r = side === 0 ? ra : rb;
-          evaluateFaceCurrent(kinetics, phiM - x[r] - e, rHalf, this.fc);
+          evaluateFaceCurrent(kinetics, phiM - x[r] - e, rHalf, this.fc, thr ? thr[f] : 0);
           const I = area * this.fc.j;
           const g = area * this.fc.djdx;
           if (side === 0) faceIA[f] = I;
@@ -307,7 +310,14 @@ export class CrackSolver {
 
     let it = 0;
     const scaleV = Math.max(Math.abs(v0), thermalV);
-    for (; it < maxIt; it++) {
+    const resNorm = (): number => {
+      let m = 0;
+      for (let q = 0; q < nU; q++) m = Math.max(m, Math.abs(res[q]));
+      return m;
+    };
+    evaluate(false);
+    let r0 = resNorm();
+    for (; it < maxIt && r0 > relTol * scaleV; it++) {
       J.fill(0);
       evaluate(true);
       const step = new Float64Array(nU);
@@ -325,17 +335,10 @@ export class CrackSolver {
           for (let q = 0; q < nU; q++) step[q] *= sc;
         }
       }
-      let maxStep = 0;
-      for (let q = 0; q < nU; q++) {
-        x[q] += step[q];
-        maxStep = Math.max(maxStep, Math.abs(step[q]));
-      }
-      if (maxStep <= relTol * scaleV) {
-        it++;
-        break;
-      }
+      for (let q = 0; q < nU; q++) x[q] += step[q];
+      evaluate(false);
+      r0 = resNorm();
     }
-    evaluate(false);
 
     // ---- 4. pack the solution
     const V = vIdx >= 0 ? x[vIdx] : (drive as { vV: number }).vV;

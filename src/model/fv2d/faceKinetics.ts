@@ -8,6 +8,12 @@
  * 'fast': j_kin⁻¹ ≡ 0, so j = x/r_h; 'linear': j = x/(r_s + r_h) with r_s = RT/(F j0);
  * 'bv': Butler–Volmer j_kin(η) = j0[exp(α_a f η) − exp(−(1 − α_a) f η)], solved by a
  * safeguarded scalar Newton.
+ *
+ * Deposition threshold η_th ≥ 0 (Li that is plated into a confined crack must be pressurised
+ * to the crack-extension pressure p_c, E_eq = −η_th, while dissolving Li is unloaded, p = 0):
+ * with x = Φ − φ_cell, the face dissolves normally for x ≥ 0, carries no current for
+ * −η_th ≤ x < 0 (the Li holds an intermediate pressure), and plates with drive x + η_th below.
+ * The current is a non-decreasing function of x.
  */
 export interface FaceKinetics {
   readonly kind: 'fast' | 'linear' | 'bv';
@@ -31,8 +37,18 @@ export interface FaceCurrent {
  * @param xV Φ − φ_cell − E_eq [V]
  * @param rHalfOhmM2 Δ/(2σ) [Ω m²]
  * @param out reused result object
+ * @param thresholdV deposition threshold η_th ≥ 0 [V] (0: none)
  */
-export function evaluateFaceCurrent(kin: FaceKinetics, xV: number, rHalfOhmM2: number, out: FaceCurrent): FaceCurrent {
+export function evaluateFaceCurrent(kin: FaceKinetics, xV: number, rHalfOhmM2: number, out: FaceCurrent, thresholdV = 0): FaceCurrent {
+  if (thresholdV > 0 && xV < 0) {
+    if (xV >= -thresholdV) {
+      out.j = 0;
+      // a tiny slope keeps the floating-potential Jacobian regular when every face is in the dead zone
+      out.djdx = 1e-9 / (rHalfOhmM2 + (kin.kind === 'fast' ? 0 : 1 / (kin.fPerV * kin.j0APerM2)));
+      return out;
+    }
+    xV += thresholdV;
+  }
   if (kin.kind === 'fast') {
     out.j = xV / rHalfOhmM2;
     out.djdx = 1 / rHalfOhmM2;
