@@ -157,8 +157,8 @@ function pngSink({ outDir, scenario: sc }: SinkOptions): FrameSink {
     async write(data) {
       const file = join(tmpDir, `frame_${String(i).padStart(6, '0')}.png`);
       i += 1;
-      let img = sharp(data, { raw: { width, height, channels: 1 } });
-      if (data instanceof Uint16Array) img = img.toColourspace('grey16');
+      // sharp would otherwise write sRGB: keep one gray channel at the rendered depth.
+      const img = sharp(data, { raw: { width, height, channels: 1 } }).toColourspace(data instanceof Uint16Array ? 'grey16' : 'b-w');
       await img.png({ compressionLevel: 9 }).toFile(file);
     },
     async close() {
