@@ -20,7 +20,8 @@ import { renderReportHtml } from './renderReportHtml.js';
 import { runPlatingEdge, runUmPerPx } from './runCalibration.js';
 import type { RunFolder } from './runFolderTypes.js';
 import { SUMMARY_TABLE_COLUMNS, summaryTableRows } from './summaryTable.js';
-import { simpleTracksXml, trackMateXml, type TrackMateMeta } from './trackMateXml.js';
+import type { TrackMateMeta } from './trackMateXml.js';
+import { writeTrackMate } from './writeTrackMate.js';
 import { writeFigures } from './writeFigures.js';
 
 /** Options of {@link buildReport}; every field has a default. */
@@ -115,12 +116,7 @@ export async function buildReport(dir: string, opts: BuildReportOptions = {}): P
   files.push(indexPath);
   // 4. TrackMate
   if (opts.trackMate ?? true) {
-    const meta = trackMateMetaOf(run);
-    const tm = join(run.dir, 'tracks.trackmate.xml');
-    const simple = join(run.dir, 'tracks.simple.xml');
-    writeFileAtomic(tm, trackMateXml(run.tracks, meta));
-    writeFileAtomic(simple, simpleTracksXml(run.tracks, meta));
-    files.push(tm, simple);
+    files.push(...writeTrackMate(run.dir, run.tracks, trackMateMetaOf(run)));
   }
   // 5. report.html
   const maxKf = opts.maxKeyframes ?? 24;
