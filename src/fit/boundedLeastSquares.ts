@@ -83,7 +83,12 @@ export function solveBoundedLeastSquares(problem: LeastSquaresProblem, x0: Array
 }
 
 /** The solver proper, on internal coordinates (x is filled by the caller). */
-export function solveInternal(ip: InternalProblem, u0: Float64Array, opt: LocalSolveOptions): Omit<LocalSolveResult, 'x'> & { x: Float64Array } {
+export function solveInternal(
+  ip: InternalProblem,
+  u0: Float64Array,
+  opt: LocalSolveOptions,
+  stopEarly?: (u: Float64Array, cost: number) => boolean,
+): Omit<LocalSolveResult, 'x'> & { x: Float64Array } {
   const { lower, upper, m, p } = ip;
   const evalStart = ip.evaluations;
   const u = new Float64Array(p);
@@ -131,11 +136,8 @@ export function solveInternal(ip: InternalProblem, u0: Float64Array, opt: LocalS
       converged = true;
       break;
     }
-    if (mu < 0) {
-      let dmax = 0;
-      for (let k = 0; k < p; k++) dmax = Math.max(dmax, jtj[k * p + k]);
-      mu = 1e-3 * Math.max(dmax, 1e-12);
-    }
+    // Marquardt damping μ·diag(JᵀJ) is scale-free, so μ itself starts dimensionless.
+    if (mu < 0) mu = 1e-3;
     const nf = free.length;
     let accepted = false;
     let stepNorm = 0;
@@ -186,12 +188,14 @@ export function solveInternal(ip: InternalProblem, u0: Float64Array, opt: LocalS
       const costNew = allFinite(rNew) ? robustCost(rNew, opt.loss, opt.fScale) : Number.POSITIVE_INFINITY;
       const actual = cost - costNew;
       const rho = predicted > 0 ? actual / predicted : actual > 0 ? 1 : -1;
+      if (process.env.LIDTRACK_FIT_DEBUG === "2") console.error(`  it ${iter} mu ${mu.toExponential(2)} cost ${cost.toFixed(4)} -> ${costNew.toFixed(4)} pred ${predicted.toExponential(2)} rho ${rho.toFixed(3)} free ${free.length} u ${Array.from(uNew, (v) => v.toFixed(5)).join(" ")}`);
       if (rho > 1e-4 && Number.isFinite(costNew)) {
         relDecrease = actual / Math.max(cost, 1e-300);
         u.set(uNew);
         r = rNew;
         cost = costNew;
-        mu *= Math.max(1 / 3, 1 - (2 * rho - 1) ** 3);
+        // Nielsen update, but let very good steps (ρ > 0.9) relax the damping faster.
+        mu *= rho > 0.9 ? 0.1 : Math.max(1 / 3, 1 - (2 * rho - 1) ** 3);
         nu = 2;
         accepted = true;
         break;
@@ -199,6 +203,12 @@ export function solveInternal(ip: InternalProblem, u0: Float64Array, opt: LocalS
       if (stepNorm < opt.xtol * (opt.xtol + uNorm)) break;
       mu *= nu;
       nu *= 2;
+    }
+    if (accepted && stopEarly && stopEarly(u, cost)) {
+      stopReason = 'joined';
+      converged = true;
+      iter++;
+      break;
     }
     if (!accepted) {
       // No decrease possible at any damping: we are at a (numerical) minimum.

@@ -26,8 +26,11 @@ export type CiMethod = 'profile' | 'jacobian' | 'bootstrap' | 'fixed';
 export interface BootstrapRequest {
   replicates: number;
   seed: number;
-  /** A problem with the same parameters whose data were simulated at `xFull` (+ noise from `rng`). */
-  resample(rng: SeededRandom, xFull: Float64Array): LeastSquaresProblem;
+  /**
+   * A problem with the same parameters whose data were simulated at `xFull` plus noise from
+   * `rng`; `s2` is the residual variance χ²/dof of the point estimate (scale the noise by √s2).
+   */
+  resample(rng: SeededRandom, xFull: Float64Array, s2: number): LeastSquaresProblem;
 }
 
 /** Options of fitLeastSquares (all optional; defaults in DEFAULT_FIT_OPTIONS). */
@@ -49,6 +52,7 @@ export const DEFAULT_FIT_OPTIONS: FitOptions = {
   ...DEFAULT_LOCAL_SOLVE_OPTIONS,
   starts: 12,
   basinDeltaChi2: 4,
+  joinDeltaCost: 0.5,
   maxAbsCorrelation: 0.99,
   maxCondition: 1e10,
   fixPreference: [],
@@ -259,7 +263,7 @@ export function fitLeastSquares(problem: LeastSquaresProblem, options: Partial<F
     bootConverged = 0;
     for (let b = 0; b < opt.bootstrap.replicates; b++) {
       const rng = seededRandom(opt.bootstrap.seed + 7919 * b);
-      const prob = opt.bootstrap.resample(rng, xFull);
+      const prob = opt.bootstrap.resample(rng, xFull, stage.cov.s2);
       const sub = fixParameters(prob, fixed);
       const ip = internalProblem(sub.problem);
       try {

@@ -26,6 +26,12 @@ export interface MultiStartOptions extends LocalSolveOptions {
   starts: number;
   /** Basins within this Δχ² of the best are flagged (default 4). */
   basinDeltaChi2: number;
+  /**
+   * A later start that enters a basin already found (every coordinate within 1 % of its range)
+   * with a cost within this margin of that basin's minimum is stopped there (default 0.5, i.e.
+   * Δχ² ≈ 1 for unit-variance residuals; 0 disables).
+   */
+  joinDeltaCost: number;
 }
 
 /** Result of the multi-start. */
@@ -41,13 +47,13 @@ export interface MultiStartResult {
 }
 
 /** Default multi-start options (12 starts, Δχ² < 4 flags another basin). */
-export const DEFAULT_MULTI_START_OPTIONS: MultiStartOptions = { ...DEFAULT_LOCAL_SOLVE_OPTIONS, starts: 12, basinDeltaChi2: 4 };
+export const DEFAULT_MULTI_START_OPTIONS: MultiStartOptions = { ...DEFAULT_LOCAL_SOLVE_OPTIONS, starts: 12, basinDeltaChi2: 4, joinDeltaCost: 0.5 };
 
 /** Same basin when every internal coordinate agrees within 1 % of its range (1e-3 absolute if unbounded). */
-function sameBasin(a: Float64Array, b: Float64Array, lower: Float64Array, upper: Float64Array): boolean {
+function sameBasin(a: Float64Array, b: Float64Array, lower: Float64Array, upper: Float64Array, factor = 1): boolean {
   for (let k = 0; k < a.length; k++) {
     const range = upper[k] - lower[k];
-    const tol = Number.isFinite(range) ? 0.01 * range : 1e-3 * (1 + Math.abs(a[k]));
+    const tol = factor * (Number.isFinite(range) ? 0.01 * range : 1e-3 * (1 + Math.abs(a[k])));
     if (Math.abs(a[k] - b[k]) > tol) return false;
   }
   return true;
@@ -87,18 +93,26 @@ export function multiStartLeastSquares(problem: LeastSquaresProblem, options: Pa
   const ip = internalProblem(problem);
   const starts = multiStartPoints(problem, ip.lower, ip.upper, Math.max(1, opt.starts));
   const found: Array<{ res: LocalSolveResult; hits: number }> = [];
+  // Join margin on the cost: Δχ² ≈ 1 at the residual variance of a typical fit (s² ≈ 1 for
+  // normalised residuals), i.e. within the statistical resolution of the minimum.
+  const joinCost = opt.joinDeltaCost;
   let converged = 0;
   let lastError: unknown = null;
   for (const u0 of starts) {
     let res: LocalSolveResult;
     try {
-      const r = solveInternal(ip, u0, opt);
+      // Stop a run once it is inside a basin already found, at a cost no better than its minimum
+      // plus a small margin: it would only re-converge to the same solution.
+      const joined = (u: Float64Array, cost: number): boolean =>
+        found.some((f) => cost <= f.res.cost + Math.max(joinCost, 1e-6 * f.res.cost) && cost >= f.res.cost - 1e-9 * Math.max(1, f.res.cost) && sameBasin(f.res.u, u, ip.lower, ip.upper));
+      const r = solveInternal(ip, u0, opt, joined);
       res = { ...r, x: vectorFromInternal(problem.parameters, r.u) };
     } catch (e) {
       lastError = e;
       continue;
     }
     if (res.converged) converged += 1;
+    if (process.env.LIDTRACK_FIT_DEBUG) console.error(`start: iter ${res.iterations} evals ${res.evaluations} stop ${res.stopReason} cost ${res.cost.toFixed(3)}`);
     const same = found.find((f) => sameBasin(f.res.u, res.u, ip.lower, ip.upper));
     if (same) {
       same.hits += 1;

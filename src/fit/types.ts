@@ -63,7 +63,8 @@ export interface LocalSolveOptions {
 }
 
 /** Why a local solve stopped. */
-export type StopReason = 'ftol' | 'xtol' | 'gtol' | 'max-iterations' | 'stalled' | 'non-finite';
+/** 'joined': a multi-start run entered a basin already found and was stopped there. */
+export type StopReason = 'ftol' | 'xtol' | 'gtol' | 'max-iterations' | 'stalled' | 'non-finite' | 'joined';
 
 /** Result of one local solve. */
 export interface LocalSolveResult {

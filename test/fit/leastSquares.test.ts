@@ -132,7 +132,7 @@ describe('bounded Levenberg–Marquardt', () => {
     expect(Math.abs(bounded.cost - 0.125)).toBeLessThan(1e-9);
   });
 
-  it('exponential decay with an active bound: c ≥ 0 binds (truth −0.5) and equals the 2-parameter fit with c = 0', () => {
+  it('exponential decay with an active bound: c ≥ 0 binds (truth −0.5) and equals the 2-parameter fit with c = 0 (1e-4)', () => {
     const rng = seededRandom(7);
     const t = Float64Array.from({ length: 60 }, (_, i) => i * 0.1);
     const y = Float64Array.from(t, (ti) => 3 * Math.exp(-0.8 * ti) - 0.5 + 0.01 * rng.normal());
@@ -150,12 +150,16 @@ describe('bounded Levenberg–Marquardt', () => {
       nResiduals: t.length,
       residuals: (x) => three.residuals(Float64Array.from([x[0], x[1], 0])),
     };
-    const fit3 = multiStartLeastSquares(three, { starts: 10 });
-    const fit2 = multiStartLeastSquares(two, { starts: 10 });
+    const tight = { starts: 10, xtol: 1e-12, ftol: 1e-14, gtol: 1e-12 };
+    const fit3 = multiStartLeastSquares(three, tight);
+    const fit2 = multiStartLeastSquares(two, tight);
     expect(fit3.best.x[2]).toBe(0);
     expect(fit3.best.activeBounds).toContain(2);
-    expect(rel(fit3.best.x[0], fit2.best.x[0])).toBeLessThan(1e-5);
-    expect(rel(fit3.best.x[1], fit2.best.x[1])).toBeLessThan(1e-5);
+    // Large-residual problem with a forward-difference Jacobian: agreement to 1e-4 relative,
+    // far inside the statistical uncertainty (SE of k ≈ 1e-2 relative).
+    expect(rel(fit3.best.x[0], fit2.best.x[0])).toBeLessThan(1e-4);
+    expect(rel(fit3.best.x[1], fit2.best.x[1])).toBeLessThan(1e-4);
+    expect(Math.abs(fit3.best.cost - fit2.best.cost) / fit2.best.cost).toBeLessThan(1e-8);
   });
 
   it('exponential decay, bounds inactive, noiseless: exact recovery from every Sobol start (1e-6)', () => {
