@@ -49,13 +49,12 @@ describe('report.html in headless Chromium', () => {
     // Only the page itself is fetched: SVGs inline, PNGs as data: URIs.
     expect(requests.filter((u) => !u.startsWith('data:'))).toEqual([url]);
 
-    const sizes = await page.evaluate(() =>
+    // Browser-side code as a string: the project compiles without DOM types.
+    const sizes = await page.evaluate<Array<{ tag: string; w: number; h: number; ok: boolean }>>(`
       [...document.querySelectorAll('figure.plot > svg, img')].map((el) => {
         const r = el.getBoundingClientRect();
-        const img = el as HTMLImageElement;
-        return { tag: el.tagName, w: r.width, h: r.height, ok: el.tagName !== 'IMG' || (img.complete && img.naturalWidth > 0) };
-      }),
-    );
+        return { tag: el.tagName, w: r.width, h: r.height, ok: el.tagName !== 'IMG' || (el.complete && el.naturalWidth > 0) };
+      })`);
     const svgs = sizes.filter((s) => s.tag.toLowerCase() === 'svg');
     const imgs = sizes.filter((s) => s.tag === 'IMG');
     expect(svgs).toHaveLength(5); // length, j_tip, windowed j_tip, inclusions, drift
@@ -86,11 +85,11 @@ describe('report.html in headless Chromium', () => {
     const page = await browser.newPage();
     for (const f of ['tracks.trackmate.xml', 'tracks.simple.xml']) {
       const xml = readFileSync(join(dir, f), 'utf8');
-      const r = await page.evaluate((text) => {
-        const doc = new DOMParser().parseFromString(text, 'application/xml');
+      const r = await page.evaluate<{ err: string | null; root: string; spots: number; det: number }>(`(() => {
+        const doc = new DOMParser().parseFromString(${JSON.stringify(xml)}, 'application/xml');
         const err = doc.getElementsByTagName('parsererror')[0];
         return { err: err ? err.textContent : null, root: doc.documentElement.nodeName, spots: doc.getElementsByTagName('Spot').length, det: doc.getElementsByTagName('detection').length };
-      }, xml);
+      })()`);
       expect(r.err, f).toBeNull();
       if (f === 'tracks.trackmate.xml') expect([r.root, r.spots]).toEqual(['TrackMate', 37]);
       else expect([r.root, r.det]).toEqual(['Tracks', 37]);
