@@ -50,7 +50,13 @@ export class ScalarDopri {
   tPrev: number;
   yPrev: number;
   private h: number;
-  private readonly k = new Float64Array(7);
+  // Stage derivatives of the last accepted step (fields, not an array: no allocation per solver).
+  private k1 = 0;
+  private k3 = 0;
+  private k4 = 0;
+  private k5 = 0;
+  private k6 = 0;
+  private k7 = 0;
   private hLast = 0;
   private fCurrent: number;
   private readonly rtol: number;
@@ -90,7 +96,6 @@ export class ScalarDopri {
   step(): boolean {
     if (this.done) return false;
     const f = this.f;
-    const k = this.k;
     const t = this.t;
     const y = this.y;
     for (;;) {
@@ -111,7 +116,7 @@ export class ScalarDopri {
       const ratio = err / scale;
       const accept = ratio <= 1 || (Number.isFinite(ratio) && h <= 1e-14 * Math.max(1, Math.abs(t)));
       if (accept) {
-        k[0] = k1; k[1] = k2; k[2] = k3; k[3] = k4; k[4] = k5; k[5] = k6; k[6] = k7;
+        this.k1 = k1; this.k3 = k3; this.k4 = k4; this.k5 = k5; this.k6 = k6; this.k7 = k7;
         this.tPrev = t;
         this.yPrev = y;
         this.hLast = h;
@@ -140,8 +145,10 @@ export class ScalarDopri {
     const th2 = th * th, th3 = th2 * th, th4 = th3 * th;
     let s = 0;
     for (let i = 0; i < 7; i++) {
+      if (i === 1) continue; // b2 ≡ 0
       const p = P[i];
-      s += this.k[i] * (p[0] * th + p[1] * th2 + p[2] * th3 + p[3] * th4);
+      const ki = i === 0 ? this.k1 : i === 2 ? this.k3 : i === 3 ? this.k4 : i === 4 ? this.k5 : i === 5 ? this.k6 : this.k7;
+      s += ki * (p[0] * th + p[1] * th2 + p[2] * th3 + p[3] * th4);
     }
     return this.yPrev + h * s;
   }

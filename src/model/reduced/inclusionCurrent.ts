@@ -2,8 +2,11 @@
  * MODEL.md §2.2–2.3: open-circuit drive U = κ·(j_n/σ)·L·cosθ and the current through the
  * inclusion from the Thevenin equation (A2) with two charge-transfer ends.
  */
-import { theveninCurrentA } from '../relations/theveninCurrent.js';
-import { shapeFactors } from './shapeFactors.js';
+import { theveninCurrentCoreA } from '../relations/theveninCurrent.js';
+import { type ShapeFactors, shapeFactors, writeShapeFactors } from './shapeFactors.js';
+
+// Reused by inclusionCurrentA (synchronous, non-reentrant): no allocation per evaluation.
+const scratch: ShapeFactors = { depolarisationN: 0, kappa: 1, rAccOhm: 0, aCtM2: 0, shortCircuitAreaM2: 0 };
 import type { ReducedModelParams } from './types.js';
 
 /**
@@ -29,19 +32,10 @@ export function softplusV(xV: number, epsV: number): number {
  */
 export function inclusionCurrentA(p: ReducedModelParams, lengthM: number, jnAPerM2: number, thresholdV: number): number {
   if (!(lengthM > 0)) return 0;
-  const sf = shapeFactors(p.shape, lengthM, p.sigmaSPerM, p.widthM, p.aspectRatio);
+  const sf = writeShapeFactors(scratch, p.shape, lengthM, p.sigmaSPerM, p.widthM, p.aspectRatio);
   const u = ((sf.kappa * jnAPerM2) / p.sigmaSPerM) * lengthM * Math.cos(p.thetaRad);
   const excess = Math.abs(u) - thresholdV;
   const eps = p.smoothingEpsV ?? 0;
   const drive = eps > 0 ? softplusV(excess, eps) : excess;
-  return theveninCurrentA({
-    driveV: drive,
-    rAccOhm: sf.rAccOhm,
-    aCtM2: sf.aCtM2,
-    j0APerM2: p.j0APerM2,
-    alphaA: p.alphaA,
-    temperatureK: p.temperatureK,
-    kinetics: p.kinetics,
-    ends: 2,
-  });
+  return theveninCurrentCoreA(drive, sf.rAccOhm, sf.aCtM2, p.j0APerM2, p.alphaA, p.temperatureK, p.kinetics, 2);
 }

@@ -42,29 +42,47 @@ export function prolateDepolarisationFactor(aspectRatio: number): number {
  * @param aspectRatio a/b for 'prolate'
  */
 export function shapeFactors(shape: Shape, lengthM: number, sigmaSPerM: number, widthM: number, aspectRatio = 10): ShapeFactors {
+  return writeShapeFactors({ depolarisationN: 0, kappa: 1, rAccOhm: 0, aCtM2: 0, shortCircuitAreaM2: 0 }, shape, lengthM, sigmaSPerM, widthM, aspectRatio);
+}
+
+/** As shapeFactors, writing into `out` (no allocation in the integrator's inner loop). */
+export function writeShapeFactors(out: ShapeFactors, shape: Shape, lengthM: number, sigmaSPerM: number, widthM: number, aspectRatio = 10): ShapeFactors {
   const a = 0.5 * lengthM;
   switch (shape) {
     case 'strip':
       // 2D through-crack: V_oc = E·L, I_sc = σ·E·w·L (= j_n·L·w).
-      return { depolarisationN: 0, kappa: 1, rAccOhm: 1 / (sigmaSPerM * widthM), aCtM2: a * widthM, shortCircuitAreaM2: lengthM * widthM };
+      out.depolarisationN = 0;
+      out.kappa = 1;
+      out.rAccOhm = 1 / (sigmaSPerM * widthM);
+      out.aCtM2 = a * widthM;
+      out.shortCircuitAreaM2 = lengthM * widthM;
+      return out;
     case 'penny':
       // Field in the disk plane: N → 0, I_sc = 4a²·j_n (exact), A_ct from the kinetic limit.
-      return { depolarisationN: 0, kappa: 1, rAccOhm: 1 / (sigmaSPerM * lengthM), aCtM2: (lengthM * lengthM) / 3, shortCircuitAreaM2: 4 * a * a };
+      out.depolarisationN = 0;
+      out.kappa = 1;
+      out.rAccOhm = 1 / (sigmaSPerM * lengthM);
+      out.aCtM2 = (lengthM * lengthM) / 3;
+      out.shortCircuitAreaM2 = 4 * a * a;
+      return out;
     case 'sphere':
       // N = 1/3: κ = 3/2, I_sc = 3πR²·j_n, R_acc = 1/(πσR), A_ct = πR².
-      return { depolarisationN: 1 / 3, kappa: 1.5, rAccOhm: 1 / (Math.PI * sigmaSPerM * a), aCtM2: Math.PI * a * a, shortCircuitAreaM2: 3 * Math.PI * a * a };
+      out.depolarisationN = 1 / 3;
+      out.kappa = 1.5;
+      out.rAccOhm = 1 / (Math.PI * sigmaSPerM * a);
+      out.aCtM2 = Math.PI * a * a;
+      out.shortCircuitAreaM2 = 3 * Math.PI * a * a;
+      return out;
     case 'prolate': {
       const n = prolateDepolarisationFactor(aspectRatio);
       const b = a / aspectRatio;
-      const kappa = 1 / (1 - n);
       // V_oc = 2a·E·κ, I_sc = σ·E·πb²/N.
-      return {
-        depolarisationN: n,
-        kappa,
-        rAccOhm: (2 * a * n) / (Math.PI * sigmaSPerM * b * b * (1 - n)),
-        aCtM2: (2 * Math.PI * a * b) / 3,
-        shortCircuitAreaM2: (Math.PI * b * b) / n,
-      };
+      out.depolarisationN = n;
+      out.kappa = 1 / (1 - n);
+      out.rAccOhm = (2 * a * n) / (Math.PI * sigmaSPerM * b * b * (1 - n));
+      out.aCtM2 = (2 * Math.PI * a * b) / 3;
+      out.shortCircuitAreaM2 = (Math.PI * b * b) / n;
+      return out;
     }
   }
 }

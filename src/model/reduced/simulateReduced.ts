@@ -47,18 +47,22 @@ export function simulateReduced(
 ): ReducedRun {
   checkReducedInputs(p, program, state0, timesS);
   const n = timesS.length;
+  // One allocation for all outputs (9 float columns + the mode bytes).
+  const buffer = new ArrayBuffer(n * (9 * 8 + 1));
+  const column = (i: number): Float64Array => new Float64Array(buffer, i * n * 8, n);
   const run: Required<ReducedRun> = {
-    tS: Float64Array.from(timesS),
-    s1M: new Float64Array(n),
-    s2M: new Float64Array(n),
-    centroidM: new Float64Array(n),
-    lengthM: new Float64Array(n),
-    currentA: new Float64Array(n),
-    mode: new Uint8Array(n),
-    envelopeLoM: new Float64Array(n),
-    envelopeHiM: new Float64Array(n),
-    volumePerWidthM2: new Float64Array(n),
+    tS: column(0),
+    s1M: column(1),
+    s2M: column(2),
+    centroidM: column(3),
+    lengthM: column(4),
+    currentA: column(5),
+    envelopeLoM: column(6),
+    envelopeHiM: column(7),
+    volumePerWidthM2: column(8),
+    mode: new Uint8Array(buffer, 9 * n * 8, n),
   };
+  for (let i = 0; i < n; i++) run.tS[i] = timesS[i];
   const ledgerOn = p.thicknessLedger ?? false;
   const rtol = p.rtol ?? 1e-8;
   const smooth = (p.smoothingEpsV ?? 0) > 0;
@@ -148,14 +152,14 @@ export function simulateReduced(
       const currentAt = (a: number): number => inclusionCurrentA(p, lengthAt(a), jn, thresholdAt(a));
       const rate = (_t: number, a: number): number => currentAt(a) * invFW;
 
-      const emitAt = (a: number): void => {
+      const emitAt = (a: number, knownCurrentA = -1): void => {
         const dDep = a * invHDep;
         const dDis = a * invHDis;
         const sDep = sDep0 - dir * dDep;
         const sDis = sDis0 - dir * dDis;
         const q1 = dir > 0 ? sDep : sDis;
         const q2 = dir > 0 ? sDis : sDep;
-        const i = currentAt(a);
+        const i = knownCurrentA >= 0 ? knownCurrentA : currentAt(a);
         run.s1M[k] = q1;
         run.s2M[k] = q2;
         run.lengthM[k] = q2 - q1;
@@ -197,7 +201,7 @@ export function simulateReduced(
           aEnd = g0 * (tB - t);
         }
         const limit = event === 'none' ? tNext : tEnd;
-        while (k < n && timesS[k] < limit && timesS[k] <= tEnd) emitAt(g0 * (timesS[k] - t));
+        while (k < n && timesS[k] < limit && timesS[k] <= tEnd) emitAt(g0 * (timesS[k] - t), i0);
       } else {
         const hMin = Math.min(invHDep > 0 ? 1 / invHDep : Infinity, hDis);
         const tScale = (0.01 * l0) / (g0 * Math.max(invHDep, invHDis));

@@ -10,7 +10,6 @@
  * found by safeguarded Newton. D ≤ 0 gives I = 0.
  */
 import { thermalVoltageV } from '../../core/units.js';
-import { monotoneRoot } from '../numerics/monotoneRoot.js';
 import { bvOverpotentialV } from './butlerVolmer.js';
 
 /** Interface kinetics used by the Thevenin solve. */
@@ -39,10 +38,26 @@ export interface TheveninProblem {
  * @returns I [A] (≥ 0; Infinity only if R_acc = 0 and j0 = ∞ with D > 0)
  */
 export function theveninCurrentA(p: TheveninProblem): number {
-  const { driveV: d, rAccOhm: r, aCtM2: a, j0APerM2: j0, alphaA, temperatureK, ends } = p;
+  return theveninCurrentCoreA(p.driveV, p.rAccOhm, p.aCtM2, p.j0APerM2, p.alphaA, p.temperatureK, p.kinetics, p.ends);
+}
+
+/**
+ * Positional form of theveninCurrentA for inner loops (no argument object).
+ * @returns I [A]
+ */
+export function theveninCurrentCoreA(
+  d: number,
+  r: number,
+  a: number,
+  j0: number,
+  alphaA: number,
+  temperatureK: number,
+  kinetics: KineticsLaw,
+  ends: 1 | 2,
+): number {
   if (!(d > 0)) return 0;
   const vt = thermalVoltageV(temperatureK);
-  if (p.kinetics === 'linear' || j0 === Infinity) {
+  if (kinetics === 'linear' || j0 === Infinity) {
     const rCt = j0 === Infinity ? 0 : vt / (j0 * a);
     const rTot = r + ends * rCt;
     return rTot > 0 ? d / rTot : Infinity;
@@ -52,24 +67,48 @@ export function theveninCurrentA(p: TheveninProblem): number {
   // j = j0·(exp(α_c·D/vt) − exp(−α_a·D/vt)).
   const xD = d / vt;
   const iKin = a * j0 * (Math.exp(alphaC * xD) - Math.exp(-alphaA * xD));
-  const hi = r > 0 ? Math.min(d / r, iKin) : iKin;
+  let lo = 0;
+  let hi = r > 0 ? Math.min(d / r, iKin) : iKin;
   const invA = 1 / a;
-  const residual = (i: number): readonly [number, number] => {
-    const j = i * invA;
-    const etaC = -bvOverpotentialV(-j, j0, alphaA, temperatureK);
-    const xc = etaC / vt;
-    // dη/dj on each branch = 1/(dj/dη).
-    let f = i * r + etaC - d;
-    let df = r + invA * (vt / (j0 * (alphaC * Math.exp(alphaC * xc) + alphaA * Math.exp(-alphaA * xc))));
-    if (ends === 2) {
-      const etaA = alphaA === 0.5 ? etaC : bvOverpotentialV(j, j0, alphaA, temperatureK);
-      const xa = etaA / vt;
-      f += etaA;
-      df += invA * (vt / (j0 * (alphaA * Math.exp(alphaA * xa) + alphaC * Math.exp(-alphaC * xa))));
-    }
-    return [f, df] as const;
-  };
-  // Linearised kinetics give a good first guess, clamped into the bracket.
+  const symmetric = alphaA === 0.5;
+  // Safeguarded Newton (rtsafe) written out inline: this is the innermost loop of every fit,
+  // so no closures or tuples are allocated here. Linearised kinetics give the first guess
+  // (a lower bound of the BV current), clamped into the bracket.
   const rLin = r + (ends * vt) / (j0 * a);
-  return monotoneRoot(residual, 0, hi, { x0: Math.min(d / rLin, 0.999 * hi), xRelTol: 1e-13 });
+  let i = Math.min(d / rLin, 0.999 * hi);
+  let lastStep = hi - lo;
+  for (let iter = 0; iter < 200; iter++) {
+    const j = i * invA;
+    let f: number;
+    let df: number;
+    if (symmetric) {
+      // η = 2·vt·asinh(j/(2·j0)) on both branches; dη/dj = 2·vt/√(4·j0² + j²).
+      const etaEnd = 2 * vt * Math.asinh(j / (2 * j0));
+      const dEtaDj = (2 * vt) / Math.sqrt(4 * j0 * j0 + j * j);
+      f = i * r + ends * etaEnd - d;
+      df = r + ends * invA * dEtaDj;
+    } else {
+      const etaC = -bvOverpotentialV(-j, j0, alphaA, temperatureK);
+      const xc = etaC / vt;
+      f = i * r + etaC - d;
+      df = r + invA * (vt / (j0 * (alphaC * Math.exp(alphaC * xc) + alphaA * Math.exp(-alphaA * xc))));
+      if (ends === 2) {
+        const etaA = bvOverpotentialV(j, j0, alphaA, temperatureK);
+        const xa = etaA / vt;
+        f += etaA;
+        df += invA * (vt / (j0 * (alphaA * Math.exp(alphaA * xa) + alphaC * Math.exp(-alphaC * xa))));
+      }
+    }
+    if (f === 0) return i;
+    if (f < 0) lo = i;
+    else hi = i;
+    let next = i - f / df;
+    const inBracket = next >= lo && next <= hi;
+    if (inBracket && Math.abs(next - i) <= 1e-13 * next) return next;
+    if (!inBracket || Math.abs(next - i) > 0.5 * lastStep) next = 0.5 * (lo + hi);
+    if (hi - lo <= 1e-14 * hi) return 0.5 * (lo + hi);
+    lastStep = Math.abs(next - i);
+    i = next;
+  }
+  return i;
 }
