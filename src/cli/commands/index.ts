@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
 import { registerSimulate } from './simulate.js';
 import { registerReport } from './report.js';
+import { registerFit } from './fit.js';
 
 /** Every sub-command registers itself here (one line each). */
 export function registerCommands(program: Command): void {
   void program;
   registerSimulate(program);
   registerReport(program);
+  registerFit(program);
 }
