@@ -4,3 +4,4 @@
  */
 export * from './relations/index.js';
 export * from './reduced/index.js';
+export * from './fv2d/index.js';

@@ -7,3 +7,4 @@ export * from './closedForm.js';
 export * from './pressurisationLag.js';
 export * from './defaultReducedParams.js';
 export * from './simulateReduced.js';
+export * from './currentProgramFromLog.js';

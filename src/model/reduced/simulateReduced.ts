@@ -315,6 +315,8 @@ export function simulateReduced(
   let t = t0;
   while (k < n) {
     const jn = idx >= 0 ? program.jnAPerM2[idx] : 0;
+    // Repeated values are one segment: a breakpoint would only restart the integrator.
+    while (idx + 1 < tsProg.length && program.jnAPerM2[idx + 1] === jn) idx++;
     const tNext = idx + 1 < tsProg.length ? tsProg[idx + 1] : Infinity;
     runSegment(t, Math.min(tNext, tLast), tNext, jn);
     if (tNext === Infinity) break;
