@@ -10,6 +10,9 @@ import { FIGURE_FONT } from './figureStyle.js';
 import { niceTicks } from './niceTicks.js';
 import type { GrayImage } from './renderKeyFramePanel.js';
 
+/** Overlay colours (Okabe–Ito orange, sky blue, bluish green, reddish purple): visible on gray. */
+const OVERLAY_COLORS = ['#E69F00', '#56B4E9', '#009E73', '#CC79A7'];
+
 /** Options of {@link KymographBuilder.toPng}. */
 export interface KymographPngOptions {
   /** Calibration [µm/px]. */
@@ -18,6 +21,11 @@ export interface KymographPngOptions {
   tS?: number[];
   /** Tracked positions to draw: time [s] and distance along the axis from its first vertex [px]. */
   overlay?: Array<{ tS: number; posPx: number }>;
+  /**
+   * Several tracked series (e.g. an inclusion's front and back), each with its own colour and an
+   * optional label drawn in a key above the image. Drawn after `overlay`.
+   */
+  overlays?: Array<{ label?: string; color?: string; points: Array<{ tS: number; posPx: number }> }>;
   /** Maximum image rows; longer runs are resampled onto a uniform time grid (default 1000). */
   maxRows?: number;
   /** Title drawn above the image. */
@@ -191,7 +199,7 @@ export class KymographBuilder {
     const H = rows * sy;
     const font = 13;
     const left = 64;
-    const top = opts.title ? 28 : 12;
+    const top = opts.title || (opts.overlays ?? []).some((o) => o.label) ? 28 : 12;
     const right = 16;
     const bottom = 46;
     const totalW = left + W + right;
@@ -216,17 +224,30 @@ export class KymographBuilder {
     }
     parts.push(txt(16, top + H / 2, 'Time (s)', 'middle', ` transform="rotate(-90 16 ${(top + H / 2).toFixed(1)})"`));
     if (opts.title) parts.push(txt(left, 18, opts.title.replace(/&/g, '&amp;').replace(/</g, '&lt;'), 'start'));
-    const ov = (opts.overlay ?? []).filter((o) => o.tS >= t0 && o.tS <= t1 && Number.isFinite(o.posPx)).sort((a, b) => a.tS - b.tS);
-    if (ov.length > 0) {
+    const series = [
+      ...(opts.overlay ? [{ label: undefined as string | undefined, color: '#E69F00', points: opts.overlay }] : []),
+      ...(opts.overlays ?? []).map((o, i) => ({ label: o.label, color: o.color ?? OVERLAY_COLORS[i % OVERLAY_COLORS.length], points: o.points })),
+    ];
+    // Tracked positions may leave the axis (tip past its end): clip them to the image.
+    parts.push(`<clipPath id="kymo-area"><rect x="${left}" y="${top}" width="${W}" height="${H}"/></clipPath>`);
+    let keyX = left + W;
+    for (const ser of series) {
+      const ov = ser.points.filter((o) => o.tS >= t0 && o.tS <= t1 && Number.isFinite(o.posPx)).sort((a, b) => a.tS - b.tS);
+      if (ov.length === 0) continue;
       const pts = ov.map((o) => `${(left + (o.posPx + 0.5) * sx).toFixed(1)},${yOf(o.tS).toFixed(1)}`);
-      // Tracked positions may leave the axis (tip past its end): clip them to the image.
-      parts.push(`<clipPath id="kymo-area"><rect x="${left}" y="${top}" width="${W}" height="${H}"/></clipPath><g clip-path="url(#kymo-area)">`);
-      parts.push(`<polyline points="${pts.join(' ')}" fill="none" stroke="#E69F00" stroke-width="1.5" stroke-opacity="0.9"/>`);
+      parts.push(`<g clip-path="url(#kymo-area)"><polyline points="${pts.join(' ')}" fill="none" stroke="${ser.color}" stroke-width="1.5" stroke-opacity="0.9"/>`);
       for (const p of pts) {
         const [x, y] = p.split(',');
-        parts.push(`<circle cx="${x}" cy="${y}" r="1.8" fill="#D55E00"/>`);
+        parts.push(`<circle cx="${x}" cy="${y}" r="1.8" fill="${ser.color}"/>`);
       }
       parts.push('</g>');
+      if (ser.label) {
+        const label = ser.label.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+        parts.push(txt(keyX, top - 6, label, 'end'));
+        keyX -= label.length * font * 0.6 + 6;
+        parts.push(`<rect x="${(keyX - 10).toFixed(1)}" y="${top - 14}" width="10" height="8" fill="${ser.color}"/>`);
+        keyX -= 18;
+      }
     }
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${totalW}" height="${totalH}">${parts.join('')}</svg>`;
     const kymo = await sharp(Buffer.from(img), { raw: { width: this.samples, height: rows, channels: 1 } })

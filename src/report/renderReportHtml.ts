@@ -90,6 +90,17 @@ figcaption a{color:var(--accent)}
 @media print{main{max-width:none;padding:0}h2{break-after:avoid}figure{break-inside:avoid}}
 `;
 
+/** Unit names as written in fit.json (ASCII) → as printed. */
+export function prettyUnit(unit: string): string {
+  return unit
+    .replace(/\bum\b/g, 'µm')
+    .replace(/cm2\b/g, 'cm²')
+    .replace(/m2\b/g, 'm²')
+    .replace(/cm3\b/g, 'cm³')
+    .replace(/\bdeg\b/g, '°')
+    .replace(/\bohm\b/gi, 'Ω');
+}
+
 function dataUri(png: Buffer): string {
   return `data:image/png;base64,${png.toString('base64')}`;
 }
@@ -164,7 +175,7 @@ function fitSection(fit: FitSummary | null): string {
   L.push('<table id="fit-table"><thead><tr><th>Parameter</th><th>Value [95 % CI]</th><th>Unit</th><th>Interval</th><th></th></tr></thead><tbody>');
   for (const p of fit.parameters) {
     L.push(
-      `<tr><td>${escapeHtml(p.name)}</td><td class="num">${formatWithCi(p.value, p.ci95)}</td><td>${escapeHtml(p.unit)}</td><td>${escapeHtml(p.ciMethod ?? (p.fixed ? '' : '—'))}</td><td>${p.fixed ? 'fixed' : 'fitted'}</td></tr>`,
+      `<tr><td>${escapeHtml(p.name)}</td><td class="num">${formatWithCi(p.value, p.ci95)}</td><td>${escapeHtml(prettyUnit(p.unit))}</td><td>${escapeHtml(p.ciMethod ?? (p.fixed ? '' : '—'))}</td><td>${p.fixed ? 'fixed' : 'fitted'}</td></tr>`,
     );
   }
   L.push('</tbody></table>');

@@ -42,13 +42,13 @@ export function summaryTableRows(run: RunFolder): Array<Array<string | number>> 
 
 /**
  * Decimals that show a value to the precision of its interval: two significant digits of the
- * interval half-width (at least 0, at most 6), or 3 significant digits without an interval.
+ * interval half-width (at least 0, at most 6), or 3 significant digits of the value without one.
  */
 export function decimalsFor(value: number, ci: [number, number] | null): number {
   const half = ci ? Math.abs(ci[1] - ci[0]) / 2 : 0;
-  const ref = half > 0 ? half : Math.abs(value) / 100;
-  if (!(ref > 0) || !Number.isFinite(ref)) return 2;
-  return Math.min(6, Math.max(0, 1 - Math.floor(Math.log10(ref))));
+  if (half > 0 && Number.isFinite(half)) return Math.min(6, Math.max(0, 1 - Math.floor(Math.log10(half))));
+  if (!(Math.abs(value) > 0) || !Number.isFinite(value)) return 2;
+  return Math.min(6, Math.max(0, 2 - Math.floor(Math.log10(Math.abs(value)))));
 }
 
 /** "8.60 [8.41, 8.79]" — value with its 95 % interval, at the interval's precision; "—" when missing. */
