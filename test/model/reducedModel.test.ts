@@ -116,6 +116,21 @@ describe('Model A: length change, reversal and refill (T8, T9)', () => {
     }
   });
 
+  it('adaptive path vs the exact implicit solution (strip, linear kinetics, finite j0, h_ext ≠ h_diss)', () => {
+    // dL/dt = γ·L·(L − L_th)/(L + 4λ)  ⇒  γ·t = −(4λ/L_th)·ln(L/L0) + ((L_th + 4λ)/L_th)·ln((L − L_th)/(L0 − L_th)).
+    const etaTh = 3.2618e-3;
+    const p = { ...C0, kinetics: 'linear' as const, etaThV: etaTh, hExtM: 0.5e-6 };
+    const gamma = (JN / F_OVER_VM_PA_PER_V) * (1 / 0.5e-6 - 1 / 1e-6);
+    const lTh = thresholdLengthM(0.1, etaTh, JN);
+    const lam = wagnerLengthM(0.1, 50, p.temperatureK);
+    const tOf = (l: number): number => (-(4 * lam) / lTh * Math.log(l / L0) + ((lTh + 4 * lam) / lTh) * Math.log((l - lTh) / (L0 - lTh))) / gamma;
+    const times = [250, 700, 1500, 3000];
+    const run = simulateReduced(p, constant(JN), S0, times);
+    times.forEach((t, i) => expect(Math.abs(tOf(run.lengthM[i]) - t) / t).toBeLessThan(1e-7));
+    // Mass balance holds on the adaptive path too.
+    for (let i = 0; i < times.length; i++) expect(Math.abs(0.5e-6 * -run.s1M[i] - 1e-6 * (L0 - run.s2M[i])) / (1e-6 * (L0 - run.s2M[i]))).toBeLessThan(1e-12);
+  });
+
   it('T9: reversal (BV): s1 at 0…3600 s, refill velocity 0.169265 µm/s, refill → extension at 3287.596 s', () => {
     const program = { tS: [0, 1800], jnAPerM2: [JN, -JN] };
     const run = simulateReduced(C0, program, S0, [0, 900, 1800, 2700, 3600]);
