@@ -120,7 +120,8 @@ export function parseModelFile(text: string, source = 'model.yaml'): InclusionMo
   }
   const res = modelFileSchema.safeParse(raw);
   if (!res.success) {
-    const issue = res.error.issues[0];
+    // A misspelt key also shows up as a missing one: report the unknown key first.
+    const issue = res.error.issues.find((i) => i.code === 'unrecognized_keys') ?? res.error.issues[0];
     const path = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
       const key = issue.keys[0];
@@ -129,6 +130,9 @@ export function parseModelFile(text: string, source = 'model.yaml'): InclusionMo
       throw new ConfigError(`${source}: unknown key "${where}"${near ? ` (did you mean "${path ? path + '.' : ''}${near}"?)` : ''}`, `valid keys${path ? ' under ' + path : ''}: ${(KEYS_AT[path] ?? []).join(', ')}`);
     }
     const value = issue.path.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k as string] : undefined), raw);
+    if (value === undefined) {
+      throw new ConfigError(`${source}: required key "${path}" is missing`, `add ${path}: ...; see SPEC.md "Fit input and output"`);
+    }
     throw new ConfigError(`${source}: ${path || '(top level)'}: ${issue.message} (got ${JSON.stringify(value)})`, 'fix this value; see SPEC.md "Fit input and output"');
   }
   const m = res.data;

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { fitInclusion } from '../../src/fit/inclusion/fitInclusion.js';
+import { fitReportJson } from '../../src/fit/inclusion/fitReport.js';
+import { parseModelFile } from '../../src/fit/inclusion/modelFile.js';
+import { SECTION6_TRUTH, section6CurrentLog, section6Model, section6ModelYaml, section6Observations } from './syntheticInclusion.js';
+
+const TRUTH: Record<string, number> = { h_ext_um: SECTION6_TRUTH.hExtUm, eta_th_mV: SECTION6_TRUTH.etaThMV, thickness_ratio: SECTION6_TRUTH.thicknessRatio };
+
+describe('fitInclusion: MODEL.md §6 synthetic recovery (j0 fixed)', () => {
+  it('full fit (profiles): truth inside every 95 % interval, χ²_red ≈ 1, no other basin, σ_pos ≈ 1 µm', () => {
+    const r = fitInclusion(section6Observations(101), section6CurrentLog(), section6Model());
+    const f = r.fit;
+    expect(f.converged).toBe(true);
+    expect(r.nPoints).toBe(602);
+    expect(Math.abs(r.sigmaPosUm - 1)).toBeLessThan(0.12);
+    expect(f.chi2Red).toBeGreaterThan(0.8);
+    expect(f.chi2Red).toBeLessThan(1.2);
+    expect(f.otherBasins).toEqual([]);
+    expect(f.notIdentifiable).toEqual([]);
+    for (const [name, truth] of Object.entries(TRUTH)) {
+      const p = f.parameters.find((q) => q.name === name)!;
+      expect(p.ciMethod).toBe('profile');
+      expect(p.ci95![0]).toBeLessThan(truth);
+      expect(p.ci95![1]).toBeGreaterThan(truth);
+      // Profile and Jacobian intervals agree to within 30 % in width (near-quadratic problem).
+      const wP = p.ci95Profile![1] - p.ci95Profile![0];
+      const wJ = p.ci95Jacobian![1] - p.ci95Jacobian![0];
+      expect(Math.abs(wP / wJ - 1)).toBeLessThan(0.3);
+    }
+    // Absolute accuracy at 1 µm noise (MODEL.md §6 SDs: h 0.14 %, η_th 0.011 mV, r 0.0009; 4 SD here).
+    expect(Math.abs(r.values.h_ext_um! - 1)).toBeLessThan(0.008);
+    expect(Math.abs(r.values.eta_th_mV! - 5)).toBeLessThan(0.08);
+    expect(Math.abs(r.values.thickness_ratio! - 1.2)).toBeLessThan(0.005);
+    expect(Math.abs(r.length0Um.value - 300)).toBeLessThan(0.6);
+    // Residual rows: one front and one back per frame, residual = data − model.
+    expect(r.rows.length).toBe(602);
+    for (const row of r.rows.slice(0, 10)) expect(row.residualUm).toBeCloseTo(row.dataUm - row.modelUm, 9);
+    const json = fitReportJson(r);
+    expect(json.schema_version).toBe(1);
+    expect(Object.keys(json)).toEqual(expect.arrayContaining(['model', 'converged', 'chi2_red', 'parameters', 'correlations', 'not_identifiable', 'n_points', 'sigma_pos_um', 'starts', 'other_basins']));
+    const pj = json.parameters as Record<string, { fixed: boolean; ci_method: string; unit: string }>;
+    expect(pj.j0_mA_per_cm2).toMatchObject({ fixed: true, ci_method: 'fixed', unit: 'mA/cm2' });
+    expect(pj.eta_th_mV).toMatchObject({ fixed: false, ci_method: 'profile', unit: 'mV' });
+  });
+
+  it('four seeded replicates (Jacobian intervals): |mean − truth| < 3 SE of the mean and ≥ 3 of 4 intervals cover the truth', () => {
+    const est: Record<string, number[]> = { h_ext_um: [], eta_th_mV: [], thickness_ratio: [] };
+    const se: Record<string, number[]> = { h_ext_um: [], eta_th_mV: [], thickness_ratio: [] };
+    const cover: Record<string, number> = { h_ext_um: 0, eta_th_mV: 0, thickness_ratio: 0 };
+    for (let seed = 1; seed <= 4; seed++) {
+      const r = fitInclusion(section6Observations(seed), section6CurrentLog(), section6Model(), { skipProfiles: true, starts: 10 });
+      for (const name of Object.keys(est)) {
+        const p = r.fit.parameters.find((q) => q.name === name)!;
+        est[name].push(p.value);
+        se[name].push(p.se!);
+        if (p.ci95![0] <= TRUTH[name] && TRUTH[name] <= p.ci95![1]) cover[name] += 1;
+      }
+    }
+    for (const name of Object.keys(est)) {
+      const mean = est[name].reduce((a, b) => a + b, 0) / 4;
+      const seMean = se[name].reduce((a, b) => a + b, 0) / 4 / 2; // SE of a mean of 4
+      // |bias| bound: 3 standard errors of the mean of 4 replicates.
+      expect(Math.abs(mean - TRUTH[name])).toBeLessThan(3 * seMean);
+      expect(cover[name]).toBeGreaterThanOrEqual(3);
+    }
+  });
+
+  it('plating edge is only an orientation: left and bottom give the same estimates (1e-6) on the same noise', () => {
+    const a = fitInclusion(section6Observations(7, SECTION6_TRUTH, 'left'), section6CurrentLog(), section6Model('left'), { skipProfiles: true, starts: 10 });
+    const b = fitInclusion(section6Observations(7, SECTION6_TRUTH, 'bottom'), section6CurrentLog(), section6Model('bottom'), { skipProfiles: true, starts: 10 });
+    for (let k = 0; k < 3; k++) expect(Math.abs(a.fit.x[k] / b.fit.x[k] - 1)).toBeLessThan(1e-6);
+    // A wrong edge (front nearer the plating edge than back) is an input error, not a fit.
+    expect(() => fitInclusion(section6Observations(7, SECTION6_TRUTH, 'left'), section6CurrentLog(), section6Model('right'))).toThrow(/front is not farther from the plating edge/);
+  });
+
+  it('clock offset (truth 6 s, frames 10 s) is recovered as a bounded nuisance parameter', () => {
+    const truth = { ...SECTION6_TRUTH, clockOffsetS: 6 };
+    const m = parseModelFile(section6ModelYaml('left', '[h_ext_um, eta_th_mV, thickness_ratio, clock_offset_s]'));
+    const r = fitInclusion(section6Observations(3, truth), section6CurrentLog(), m, { skipProfiles: true, starts: 10 });
+    const c = r.fit.parameters.find((q) => q.name === 'clock_offset_s')!;
+    expect(c.ci95![0]).toBeLessThan(6);
+    expect(c.ci95![1]).toBeGreaterThan(6);
+    expect(Math.abs(c.value - 6)).toBeLessThan(2);
+    expect(Math.abs(r.values.h_ext_um! - 1)).toBeLessThan(0.01);
+  });
+});
+
+describe('fitInclusion: identifiability of j0 (MODEL.md §2.7, §6)', () => {
+  it('fitting h_ext, η_th, j0 and r flags corr(h_ext, j0) ≈ 1 and reports j0 not identifiable, fixed at its default', () => {
+    const m = parseModelFile(section6ModelYaml('left', '[h_ext_um, eta_th_mV, j0_mA_per_cm2, thickness_ratio]', '{alpha: 0.5}'));
+    const r = fitInclusion(section6Observations(2), section6CurrentLog(), m);
+    const ni = r.fit.notIdentifiable;
+    expect(ni.map((n) => n.name)).toEqual(['j0_mA_per_cm2']);
+    expect(ni[0].reason).toMatch(/corr\(j0_mA_per_cm2, h_ext_um\) = 0\.99\d\d/);
+    expect(ni[0].fixedAt).toBe(5);
+    // Its profile (computed before fixing) contains the truth.
+    expect(ni[0].profile!.ci95[0]).toBeLessThan(5);
+    expect(ni[0].profile!.ci95[1]).toBeGreaterThan(5);
+    const j0 = r.fit.parameters.find((q) => q.name === 'j0_mA_per_cm2')!;
+    expect(j0.fixed).toBe(true);
+    expect(r.fit.freeNames).toEqual(['h_ext_um', 'eta_th_mV', 'thickness_ratio', 'length0_um']);
+    expect(Math.abs(r.values.h_ext_um! - 1)).toBeLessThan(0.01);
+    const json = fitReportJson(r);
+    expect((json.not_identifiable as Array<{ name: string }>)[0].name).toBe('j0_mA_per_cm2');
+  });
+});
