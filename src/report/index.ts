@@ -9,7 +9,7 @@ export { readRunFolder, parseTracksCsv, parseSummaryJson, parseInclusionsCsv, pa
 export type * from './runFolderTypes.js';
 export { parseCsv, type CsvTable } from './csvTable.js';
 export { unitForColumn, csvWithUnitsRow, writeCsvWithUnitsAtomic } from './csvUnits.js';
-export { renderKeyFramePanel, keyFramePanelLayout, type GrayImage, type KeyFrameAnnotations, type KeyFramePanelOptions, type KeyFramePanelLayout } from './renderKeyFramePanel.js';
+export { renderKeyFramePanel, renderAnnotatedFrameRgb, keyFramePanelLayout, type GrayImage, type KeyFrameAnnotations, type KeyFramePanelOptions, type KeyFramePanelLayout } from './renderKeyFramePanel.js';
 export { KymographBuilder, type KymographPngOptions, type Kymogram } from './KymographBuilder.js';
 export { trackMateXml, simpleTracksXml, type TrackMateMeta } from './trackMateXml.js';
 export { writeTrackMate } from './writeTrackMate.js';

@@ -3,7 +3,7 @@
  * crack contours and tips drawn, track ids, a scale bar in µm with its label and the time
  * burned in. Pure (no files): the tracker calls it while streaming and writes the PNG.
  */
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { InputError } from '../core/errors.js';
 import type { RoiPx } from '../core/types.js';
 import { FIGURE_FONT, trackColor } from './figureStyle.js';
@@ -141,15 +141,8 @@ export function keyFrameOverlaySvg(roi: RoiPx, annotations: KeyFrameAnnotations,
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${layout.widthPx}" height="${layout.heightPx}" viewBox="0 0 ${layout.widthPx} ${layout.heightPx}">${parts.join('')}</svg>`;
 }
 
-/**
- * Render a key-frame panel to PNG (RGB): crop to the ROI, scale (nearest neighbour), and draw
- * contours, tips with ids, the time and a scale bar.
- * @param frame gray frame (8-bit, row-major)
- * @param annotations contours, tips and ROI in frame pixels
- * @param opts calibration [µm/px], time [s], optional scale-bar length [µm] and output scale
- * @returns PNG bytes, `round(roi.width·scale) × round(roi.height·scale)` pixels
- */
-export async function renderKeyFramePanel(frame: GrayImage, annotations: KeyFrameAnnotations, opts: KeyFramePanelOptions): Promise<Buffer> {
+/** Shared pipeline: crop, scale, overlay; returns the sharp instance before encoding. */
+async function annotated(frame: GrayImage, annotations: KeyFrameAnnotations, opts: KeyFramePanelOptions): Promise<Sharp> {
   if (frame.data.length !== frame.width * frame.height) {
     throw new InputError(`frame data has ${frame.data.length} bytes, expected ${frame.width}x${frame.height}`, 'pass 8-bit gray, one byte per pixel');
   }
@@ -166,7 +159,31 @@ export async function renderKeyFramePanel(frame: GrayImage, annotations: KeyFram
   const svg = keyFrameOverlaySvg(roi, annotations, opts, layout);
   return sharp(base.data, { raw: base.info })
     .composite([{ input: Buffer.from(svg), left: 0, top: 0 }])
-    .removeAlpha()
-    .png()
-    .toBuffer();
+    .removeAlpha();
+}
+
+/**
+ * Render a key-frame panel to PNG (RGB): crop to the ROI, scale (nearest neighbour), and draw
+ * contours, tips with ids, the time and a scale bar.
+ * @param frame gray frame (8-bit, row-major)
+ * @param annotations contours, tips and ROI in frame pixels
+ * @param opts calibration [µm/px], time [s], optional scale-bar length [µm] and output scale
+ * @returns PNG bytes, `round(roi.width·scale) × round(roi.height·scale)` pixels
+ */
+export async function renderKeyFramePanel(frame: GrayImage, annotations: KeyFrameAnnotations, opts: KeyFramePanelOptions): Promise<Buffer> {
+  return (await annotated(frame, annotations, opts)).png().toBuffer();
+}
+
+/**
+ * The same annotated frame as raw RGB24 bytes (row-major, 3 bytes per pixel), to pipe into
+ * ffmpeg (`-f rawvideo -pix_fmt rgb24 -s WxH -i -`) for the H.264 overlay video of a run.
+ * Use an even output size for yuv420p (e.g. an even ROI and scale 1).
+ */
+export async function renderAnnotatedFrameRgb(
+  frame: GrayImage,
+  annotations: KeyFrameAnnotations,
+  opts: KeyFramePanelOptions,
+): Promise<{ width: number; height: number; data: Buffer }> {
+  const { data, info } = await (await annotated(frame, annotations, opts)).raw().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, data };
 }

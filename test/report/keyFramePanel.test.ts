@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
 import { OKABE_ITO, trackColor } from '../../src/report/figureStyle.js';
-import { keyFramePanelLayout, renderKeyFramePanel } from '../../src/report/renderKeyFramePanel.js';
+import { keyFramePanelLayout, renderAnnotatedFrameRgb, renderKeyFramePanel } from '../../src/report/renderKeyFramePanel.js';
 import { niceScaleBarUm, timeLabel } from '../../src/report/scaleBar.js';
 
 /** 200×130 (non-square) dark frame with a bright 5×5 block at x 25..29, y 100..104. */
@@ -81,6 +81,14 @@ describe('renderKeyFramePanel', () => {
     expect(r).toBeGreaterThan(150);
     expect(b).toBeLessThan(100);
     expect(g).toBeLessThan(r);
+  });
+
+  it('gives the same pixels as raw RGB24 for the overlay video', async () => {
+    const tips = [{ id: 1, x: 90, y: 40 }];
+    const raw = await renderAnnotatedFrameRgb(frame(), { roi, tips }, opts);
+    expect([raw.width, raw.height, raw.data.length]).toEqual([300, 200, 300 * 200 * 3]);
+    const png = await sharp(await renderKeyFramePanel(frame(), { roi, tips }, opts)).raw().toBuffer();
+    expect(raw.data.equals(png)).toBe(true);
   });
 
   it('burns the time in at the top left (text pixels present there)', async () => {
