@@ -46,7 +46,8 @@ function readInput(path: string, what: string): string {
   }
 }
 
-async function fv2dSimulator(): Promise<InclusionSimulator> {
+/** The Model B simulator when src/model/fv2d exports simulateFv2d; ConfigError otherwise. */
+export async function fv2dSimulator(): Promise<InclusionSimulator> {
   try {
     const mod = (await import('../../model/fv2d/index.js')) as Record<string, unknown>;
     if (typeof mod.simulateFv2d === 'function') return mod.simulateFv2d as InclusionSimulator;
