@@ -236,12 +236,26 @@ describe('Model A invariants', () => {
   const phases = { tS: [0, 1200, 2400], jnAPerM2: [JN, -JN, 2 * JN] };
   const times = Array.from({ length: 301 }, (_, i) => 10 * i);
 
-  it('mass conservation with the thickness ledger: ∫h ds constant to 1e-12 over three phases', () => {
-    const p = { ...C0, hExtM: 0.7e-6, hDissM: 1.3e-6, hRefillM: 0.9e-6, etaThV: 5e-3, thicknessLedger: true };
+  it('mass conservation across three phases: equal thicknesses keep L ≡ L0 to 1e-12 through extension/refill switches', () => {
+    const p = { ...C0, etaThV: 5e-3 };
     const run = simulateReduced(p, phases, S0, times);
-    const v0 = 1.3e-6 * L0;
-    for (const v of run.volumePerWidthM2!) expect(Math.abs(v - v0) / v0).toBeLessThan(1e-12);
-    expect(new Set(run.mode).size).toBeGreaterThan(1);
+    for (const l of run.lengthM) expect(Math.abs(l - L0) / L0).toBeLessThan(1e-12);
+    expect(new Set(run.mode)).toEqual(new Set([1, 2]));
+  });
+
+  it('ledger mass balance after a reversal: the back end returns h_ext Li while the front refills with h_refill', () => {
+    const p = { ...C0, hExtM: 0.6e-6, hDissM: 1e-6, hRefillM: 0.9e-6, thicknessLedger: true };
+    const run = simulateReduced(p, { tS: [0, 1200], jnAPerM2: [JN, -JN] }, S0, times);
+    const i0 = 120; // t = 1200 s
+    let checked = 0;
+    for (let i = i0 + 1; i < times.length; i++) {
+      if (run.s1M[i] >= 0 || run.mode[i] !== 2) break; // still dissolving the h_ext deposit, still refilling
+      const dissolved = 0.6e-6 * (run.s1M[i] - run.s1M[i0]);
+      const refilled = 0.9e-6 * (run.s2M[i] - run.s2M[i0]);
+      expect(Math.abs(dissolved - refilled) / refilled).toBeLessThan(1e-12);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(20);
   });
 
   it('ledger: after the original Li is gone the back end dissolves h_ext Li (T8 set saturates at L = 800 µm)', () => {
@@ -352,6 +366,60 @@ describe('Model A invariants', () => {
         expect(Math.abs(dep - dis)).toBeLessThanOrEqual(1e-12 * dis + 1e-30);
       }
     }
+  });
+
+  it('fuzz: any shape, kinetics, ledger, lag, smoothing and current program gives finite, ordered, consistent runs', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          shape: fc.constantFrom('strip', 'penny', 'sphere', 'prolate'),
+          kinetics: fc.constantFrom('bv', 'linear'),
+          ledger: fc.boolean(),
+          lag: fc.boolean(),
+          smooth: fc.boolean(),
+          halfEnvelope: fc.boolean(),
+          theta: fc.double({ min: -3, max: 3, noNaN: true }),
+          hExt: fc.double({ min: 0.2, max: 3, noNaN: true }),
+          hDiss: fc.double({ min: 0.2, max: 3, noNaN: true }),
+          hRefill: fc.double({ min: 0.2, max: 3, noNaN: true }),
+          alphaA: fc.double({ min: 0.2, max: 0.8, noNaN: true }),
+          etaMV: fc.option(fc.double({ min: 0, max: 15, noNaN: true }), { nil: null }),
+          currents: fc.array(fc.double({ min: -20, max: 20, noNaN: true }), { minLength: 1, maxLength: 5 }),
+        }),
+        (c) => {
+          const p: ReducedModelParams = {
+            ...C0,
+            shape: c.shape,
+            aspectRatio: 8,
+            kinetics: c.kinetics,
+            thicknessLedger: c.ledger,
+            lag: c.lag ? { youngPa: 150e9, poisson: 0.26 } : null,
+            smoothingEpsV: c.smooth ? 2e-4 : 0,
+            aEff: c.halfEnvelope ? 'half-envelope' : 'half-length',
+            thetaRad: c.theta,
+            hExtM: c.hExt * UM,
+            hDissM: c.hDiss * UM,
+            hRefillM: c.hRefill * UM,
+            alphaA: c.alphaA,
+            etaThV: c.etaMV === null ? null : c.etaMV * 1e-3,
+          };
+          const program = { tS: c.currents.map((_, i) => 600 * i), jnAPerM2: c.currents };
+          const times = Array.from({ length: 61 }, (_, i) => 50 * i);
+          const run = simulateReduced(p, program, S0, times);
+          const v0 = c.hDiss * UM * L0;
+          for (let i = 0; i < times.length; i++) {
+            expect(Number.isFinite(run.s1M[i]) && Number.isFinite(run.s2M[i]) && Number.isFinite(run.centroidM[i])).toBe(true);
+            expect(run.s2M[i]).toBeGreaterThan(run.s1M[i]);
+            expect(run.envelopeLoM![i]).toBeLessThanOrEqual(run.s1M[i]);
+            expect(run.envelopeHiM![i]).toBeGreaterThanOrEqual(run.s2M[i]);
+            expect(run.currentA[i]).toBeGreaterThanOrEqual(0);
+            expect(run.volumePerWidthM2![i]).toBe(v0);
+            if (c.ledger) expect(run.centroidM[i] > run.s1M[i] && run.centroidM[i] < run.s2M[i]).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 60, seed: 11 },
+    );
   });
 
   it('output before the program start is the initial state; breakpoints are honoured exactly', () => {

@@ -80,7 +80,7 @@ export function simulateReduced(
   // Ledger: bounds[0] = s1 < ... < bounds[m] = s2, thickness[i] on [bounds[i], bounds[i+1]].
   const bounds: number[] = [s1, s2];
   const thickness: number[] = [p.hDissM];
-  let volume = p.hDissM * (s2 - s1);
+  const volume = p.hDissM * (s2 - s1);
   let moment = p.hDissM * 0.5 * (s2 * s2 - s1 * s1);
   let etaF = 0; // A+ front pressure as an overpotential [V]
   let lastDir = 0;
@@ -168,10 +168,10 @@ export function simulateReduced(
         run.envelopeLoM[k] = Math.min(cLo, q1);
         run.envelopeHiM[k] = Math.max(cHi, q2);
         // Deposited slab a at mean position (sDep0 + sDep)/2, dissolved slab at (sDis0 + sDis)/2.
-        const vol = volume + (invHDep > 0 ? a : 0) - a;
-        const mom = moment + (invHDep > 0 ? 0.5 * a * (sDep0 + sDep) : 0) - 0.5 * a * (sDis0 + sDis);
-        run.volumePerWidthM2[k] = vol;
-        run.centroidM[k] = ledgerOn ? mom / vol : 0.5 * (q1 + q2);
+        // In lag mode the front is stationary (sDep = sDep0): the Li fills its elastic opening.
+        const mom = moment + 0.5 * a * (sDep0 + sDep) - 0.5 * a * (sDis0 + sDis);
+        run.volumePerWidthM2[k] = volume;
+        run.centroidM[k] = ledgerOn ? mom / volume : 0.5 * (q1 + q2);
         k++;
       };
 
@@ -242,12 +242,9 @@ export function simulateReduced(
       const sDep = sDep0 - dir * dDep;
       let sDis = sDis0 - dir * aEnd * invHDis;
       const exhausted = event === 'linear' && aEnd === capacity;
-      if (invHDep > 0) {
-        volume += aEnd;
-        moment += 0.5 * aEnd * (sDep0 + sDep);
-      }
-      volume -= aEnd;
-      moment -= 0.5 * aEnd * (sDis0 + sDis);
+      // The volume per width is invariant: every mode deposits what it dissolves (in lag mode
+      // into the front's elastic opening, which the ledger's thickness map does not resolve).
+      moment += 0.5 * aEnd * (sDep0 + sDep) - 0.5 * aEnd * (sDis0 + sDis);
       if (ledgerOn) {
         const hDep = 1 / invHDep;
         if (dir > 0) {

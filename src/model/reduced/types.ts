@@ -95,7 +95,7 @@ export interface ReducedRun {
   /** Crack envelope [c_lo, c_hi] along t̂ [m]. */
   envelopeLoM?: Float64Array;
   envelopeHiM?: Float64Array;
-  /** Li volume per unit width ∫h ds [m²] (conserved). */
+  /** Li volume per unit width ∫h ds [m²]: invariant (during A+ lag the moved Li sits in the front crack's elastic opening). */
   volumePerWidthM2?: Float64Array;
 }
 
