@@ -6,6 +6,7 @@ import * as vl from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jTipAPerCm2FromVelocityUmPerS } from '../../src/core/units.js';
+import { fitLine, lineBandHalfWidth } from '../../src/measure/regression.js';
 import { csvWithUnitsRow } from '../../src/report/csvUnits.js';
 import { figureSizeSpec } from '../../src/report/figureStyle.js';
 import { readRunFolder } from '../../src/report/readRunFolder.js';
@@ -75,6 +76,9 @@ describe('figure specs', () => {
       expect(b.fitUm).toBeCloseTo(fit.intercept + fit.slope * b.tS, 9);
       expect((b.hiUm! - b.loUm!) / 2).toBeCloseTo(expectedHalf, 9);
     }
+    // Same band as the measure stage's own OLS (independent implementation, t from its quantile).
+    const m = fitLine(tr.tS, tr.lengthUm);
+    for (const b of band) expect((b.hiUm! - b.loUm!) / 2).toBeCloseTo(lineBandHalfWidth(m, b.tS), 5);
     // Narrowest at the mean time, as a confidence band of the mean must be.
     const halves = band.map((b) => b.hiUm! - b.loUm!);
     const iMin = halves.indexOf(Math.min(...halves));
