@@ -54,7 +54,7 @@ function toImage(xLabUm: number, crossUm: number, edge: PlatingEdge): [number, n
 }
 
 /** Simulate the §6 experiment and return inclusions.csv rows (one inclusion, id 1). */
-export function section6Observations(seed: number, truth: SyntheticTruth = SECTION6_TRUTH, edge: PlatingEdge = 'left', nFrames = 301): InclusionObservation[] {
+export function section6Observations(seed: number, truth: SyntheticTruth = SECTION6_TRUTH, edge: PlatingEdge = 'left', nFrames = 301, frameIntervalS = 10): InclusionObservation[] {
   const p = defaultReducedParams();
   p.sigmaSPerM = 0.1;
   p.hExtM = truth.hExtUm * 1e-6;
@@ -64,11 +64,9 @@ export function section6Observations(seed: number, truth: SyntheticTruth = SECTI
   p.etaThV = truth.etaThMV * 1e-3;
   p.smoothingEpsV = 0;
   p.rtol = 1e-9;
-  const log = section6CurrentLog();
   // Program in the video clock: the log's step times minus the clock offset.
   const program = { tS: [0, 1200, 2400].map((t) => t - truth.clockOffsetS), jnAPerM2: [4.7, -4.7, 9.4] };
-  void log;
-  const times = Float64Array.from({ length: nFrames }, (_, k) => k * 10);
+  const times = Float64Array.from({ length: nFrames }, (_, k) => k * frameIntervalS);
   const run = simulateReduced(p, program, { s1M: 0, s2M: truth.length0Um * 1e-6, t0S: 0 }, times);
   const rng = seededRandom(seed);
   const out: InclusionObservation[] = [];

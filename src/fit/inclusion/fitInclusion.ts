@@ -40,6 +40,8 @@ export interface FitInclusionOptions {
   starts?: number;
   /** Skip profile likelihoods (Jacobian intervals only), e.g. inside Monte Carlo loops. */
   skipProfiles?: boolean;
+  /** Parameters to profile (default: every fitted physical parameter). */
+  profile?: InclusionFitParameter[];
 }
 
 /** One row of fit-residuals.csv. */
@@ -308,7 +310,7 @@ export function fitInclusion(observations: InclusionObservation[], current: Curr
     diffStep: 1e-4,
     starts: options.starts ?? modelFile.starts,
     refitStarts: Math.max(4, Math.ceil((options.starts ?? modelFile.starts) / 2)),
-    profile: options.skipProfiles ? [] : physical,
+    profile: options.skipProfiles ? [] : (options.profile ?? physical),
     profileBeforeFixing: options.skipProfiles ? [] : ['j0_mA_per_cm2'],
     fixPreference: ['j0_mA_per_cm2', 'tau_s', 'eta_refill_mV', 'clock_offset_s', 'thickness_ratio', 'eta_th_mV', 'h_ext_um'],
     maxIterations: 100,
