@@ -276,4 +276,28 @@ describe('multi-start and identifiability', () => {
       expect(rel(halfB, 1.96 * seKnown)).toBeLessThan(0.15);
     }
   });
+
+  it('a profile flat up to a bound (saturating rate constant) marks the parameter not identifiable and fixes it', () => {
+    // y = A(1 − e^(−K t)), t ≥ 0.2: for K ≳ 25 the curve is indistinguishable from a step at σ = 0.01.
+    const rng = seededRandom(12);
+    const t = Float64Array.from({ length: 30 }, (_, i) => 0.2 + 0.1 * i);
+    const y = Float64Array.from(t, (ti) => 1 - Math.exp(-50 * ti) + 0.01 * rng.normal());
+    const problem: LeastSquaresProblem = {
+      parameters: [
+        { name: 'A', lower: 0.1, upper: 10, transform: 'log' },
+        { name: 'K', lower: 0.1, upper: 1000, transform: 'log' },
+      ],
+      nResiduals: t.length,
+      residuals: (x) => Float64Array.from(t, (ti, i) => (y[i] - x[0] * (1 - Math.exp(-x[1] * ti))) / 0.01),
+    };
+    const fit = fitLeastSquares(problem, { starts: 10 });
+    expect(fit.notIdentifiable.map((n) => n.name)).toEqual(['K']);
+    expect(fit.notIdentifiable[0].reason).toMatch(/profile likelihood flat above/);
+    expect(fit.notIdentifiable[0].profile!.upperOpen).toBe(true);
+    expect(fit.notIdentifiable[0].profile!.ci95[1]).toBeCloseTo(1000, 9);
+    // The lower side is bounded by the data: K < ~20 would bend the curve visibly.
+    expect(fit.notIdentifiable[0].profile!.ci95[0]).toBeGreaterThan(10);
+    expect(fit.notIdentifiable[0].profile!.ci95[0]).toBeLessThan(50);
+    expect(Math.abs(fit.x[0] - 1)).toBeLessThan(0.01);
+  });
 });
