@@ -12,6 +12,7 @@ import { interfaceProfile, type InterfaceProfile } from './interfaceProfile.js';
 import { leafCrack, type LeafCrack } from './leafCrack.js';
 import type { Scenario } from './scenarioSchema.js';
 import { speedProfile, speedSegmentsOf } from './speedProfile.js';
+import { valueNoise } from './valueNoise.js';
 
 export interface SceneBranch {
   /** 1-based index within its dendrite. */
@@ -59,6 +60,9 @@ export interface Scene {
   scratches: SceneLine[];
   clock: FrameTimes;
   motion: CameraMotion;
+  /** Static crystal texture (relative, about −1…1) sampled at integer sample positions
+   * x0 … x0+w−1, y0 … y0+h−1, wide enough for the drift; null if texture_pct = 0. */
+  texture: { data: Float32Array; x0: number; y0: number; w: number; h: number } | null;
 }
 
 const deg = (d: number): number => (d * Math.PI) / 180;
@@ -154,5 +158,17 @@ export function buildScene(sc: Scenario): Scene {
     });
   }
 
-  return { scenario: sc, frame, pxPerUm, iface, electrodeDark: el.darkening_pct / 100, dendrites, inclusions, dust, scratches, clock, motion };
+  let texture: Scene['texture'] = null;
+  const bg = sc.scene.background;
+  if (bg.texture_pct > 0) {
+    const m = Math.ceil(Math.max(0, ...motion.driftXPx.map(Math.abs), ...motion.driftYPx.map(Math.abs))) + 2;
+    const w = W + 2 * m;
+    const h = H + 2 * m;
+    const data = new Float32Array(w * h);
+    const seed = (sc.seed * 2654435761) | 0;
+    for (let j = 0; j < h; j++) for (let i = 0; i < w; i++) data[j * w + i] = valueNoise(seed, i - m, j - m, bg.texture_scale_px);
+    texture = { data, x0: -m, y0: -m, w, h };
+  }
+
+  return { scenario: sc, frame, pxPerUm, iface, electrodeDark: el.darkening_pct / 100, dendrites, inclusions, dust, scratches, clock, motion, texture };
 }

@@ -20,6 +20,8 @@ export interface EdgeFrame {
   toEdge(x: number, y: number): [number, number];
   /** Image-frame unit vector of the edge direction (u, v) components. */
   dirToImage(du: number, dv: number): [number, number];
+  /** toEdge as coefficients: u = ux·x + uy·y + u0, v = vx·x + vy·y + v0 (for hot loops). */
+  affine: { ux: number; uy: number; u0: number; vx: number; vy: number; v0: number };
 }
 
 /** The edge frame for a plating edge and frame size. */
@@ -30,12 +32,12 @@ export function edgeFrame(edge: PlatingEdge, widthPx: number, heightPx: number):
   const base = { edge, widthPx: W, heightPx: H, alongPx: horizontal ? W : H, acrossPx: horizontal ? H : W };
   switch (edge) {
     case 'top':
-      return { ...base, toImage: (u, v) => [v, u - 0.5], toEdge: (x, y) => [y + 0.5, x], dirToImage: (du, dv) => [dv, du] };
+      return { ...base, affine: { ux: 0, uy: 1, u0: 0.5, vx: 1, vy: 0, v0: 0 }, toImage: (u, v) => [v, u - 0.5], toEdge: (x, y) => [y + 0.5, x], dirToImage: (du, dv) => [dv, du] };
     case 'bottom':
-      return { ...base, toImage: (u, v) => [v, H - 0.5 - u], toEdge: (x, y) => [H - 0.5 - y, x], dirToImage: (du, dv) => [dv, -du] };
+      return { ...base, affine: { ux: 0, uy: -1, u0: H - 0.5, vx: 1, vy: 0, v0: 0 }, toImage: (u, v) => [v, H - 0.5 - u], toEdge: (x, y) => [H - 0.5 - y, x], dirToImage: (du, dv) => [dv, -du] };
     case 'left':
-      return { ...base, toImage: (u, v) => [u - 0.5, v], toEdge: (x, y) => [x + 0.5, y], dirToImage: (du, dv) => [du, dv] };
+      return { ...base, affine: { ux: 1, uy: 0, u0: 0.5, vx: 0, vy: 1, v0: 0 }, toImage: (u, v) => [u - 0.5, v], toEdge: (x, y) => [x + 0.5, y], dirToImage: (du, dv) => [du, dv] };
     case 'right':
-      return { ...base, toImage: (u, v) => [W - 0.5 - u, v], toEdge: (x, y) => [W - 0.5 - x, y], dirToImage: (du, dv) => [-du, dv] };
+      return { ...base, affine: { ux: -1, uy: 0, u0: W - 0.5, vx: 0, vy: 1, v0: 0 }, toImage: (u, v) => [W - 0.5 - u, v], toEdge: (x, y) => [W - 0.5 - x, y], dirToImage: (du, dv) => [-du, dv] };
   }
 }

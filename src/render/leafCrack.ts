@@ -36,6 +36,11 @@ export interface LeafCrack {
   geometryAt(tS: number): LeafGeometry | null;
   /** Whether (u, v) is inside the crack of geometry g. */
   contains(g: LeafGeometry, u: number, v: number, marginPx?: number): boolean;
+  /**
+   * Whether the whole disc of radius ρ around (u, v) is inside (1) or outside (0) the crack,
+   * or may be cut by its boundary (−1). Conservative: uses the Lipschitz bound of |r| − h(s).
+   */
+  discState(g: LeafGeometry, u: number, v: number, rhoPx: number): 1 | 0 | -1;
   /** The tip (farthest point from the plating border) for geometry g: (u, v). */
   tip(g: LeafGeometry): [number, number];
   /** The apex (axial end) for geometry g: (u, v). */
@@ -84,6 +89,19 @@ export function leafCrack(spec: LeafSpec): LeafCrack {
     const h = s <= 0 ? leafHalfWidthPx(g, 0) : s >= g.lengthPx ? 0 : leafHalfWidthPx(g, s);
     return r <= h + m;
   };
+  const discState = (g: LeafGeometry, u: number, v: number, rho: number): 1 | 0 | -1 => {
+    const du = u - baseU;
+    const dv = v - baseV;
+    const s = du * c + dv * sn;
+    if (s < -sInPx - rho || s > g.lengthPx + rho) return 0;
+    const r = Math.abs(-du * sn + dv * c);
+    const h = s <= 0 ? leafHalfWidthPx(g, 0) : s >= g.lengthPx ? 0 : leafHalfWidthPx(g, s);
+    const slope = (0.5 * g.widthPx * K * (1 + BETA)) / g.lengthPx; // max |h'(s)|
+    const tol = rho * (1 + slope);
+    if (r - h > tol) return 0;
+    if (h - r > tol && s > -sInPx + rho && s < g.lengthPx - rho) return 1;
+    return -1;
+  };
   const apex = (g: LeafGeometry): [number, number] => [baseU + g.lengthPx * c, baseV + g.lengthPx * sn];
   const tip = (g: LeafGeometry): [number, number] => {
     const as = Math.abs(sn);
@@ -112,5 +130,5 @@ export function leafCrack(spec: LeafSpec): LeafCrack {
       }
     return [Math.min(...us), Math.max(...us), Math.min(...vs), Math.max(...vs)];
   };
-  return { baseU, baseV, angleRad, profile, geometryAt, contains, tip, apex, bounds };
+  return { baseU, baseV, angleRad, profile, geometryAt, contains, discState, tip, apex, bounds };
 }

@@ -12,7 +12,9 @@
  */
 import { createPrng } from './prng.js';
 import type { Scene } from './buildScene.js';
-import { valueNoise } from './valueNoise.js';
+
+/** Radius of the disc that contains a pixel (half its diagonal, rounded up). */
+const PIXEL_RADIUS = 0.71;
 
 interface Shape {
   /** Image-pixel box (inclusive) where the shape may be non-zero. */
@@ -23,8 +25,11 @@ interface Shape {
   dark: number;
   /** Darkening at sample (u, v), 0 outside. */
   at(u: number, v: number): number;
-  /** Optional: true if the whole pixel centred at (u, v) is inside with darkening `dark`. */
-  covers?(u: number, v: number): boolean;
+  /**
+   * Optional: 1 if the whole pixel centred at (u, v) is inside (darkening `dark`), 0 if it is
+   * wholly outside, −1 if it may be cut by the boundary (then it is supersampled).
+   */
+  pixelState?(u: number, v: number): 1 | 0 | -1;
 }
 
 /** The ideal (noise-free, unblurred, gain 1) image of frame `index`: gray levels, 8-bit scale. */
@@ -59,11 +64,20 @@ export function renderIdealFrame(scene: Scene, index: number): Float32Array {
   const minDepth = 2 * iface.meanDepthPx - iface.maxDepthPx;
   if (scene.electrodeDark > 0 && iface.maxDepthPx > -1) {
     const ed = scene.electrodeDark;
+    // Interface depth at every sub-sample position along the edge of this frame (a regular grid).
+    const horizontal = fr.edge === 'top' || fr.edge === 'bottom';
+    const off = 0.5 / ss - 0.5 - (horizontal ? dx : dy);
+    const K = fr.alongPx * ss;
+    const table = new Float64Array(K);
+    for (let k = 0; k < K; k++) table[k] = iface.depthPx(k / ss + off);
     shapes.push({
       ...box(-1e5, iface.maxDepthPx + 1, -1e5, 1e5),
       dark: ed,
-      at: (u, v) => (u < iface.depthPx(v) ? ed : 0),
-      covers: (u) => u + 0.75 < minDepth,
+      at: (u, v) => {
+        const k = Math.round((v - off) * ss);
+        return u < (k >= 0 && k < K ? table[k] : iface.depthPx(v)) ? ed : 0;
+      },
+      pixelState: (u) => (u + PIXEL_RADIUS < minDepth ? 1 : -1),
     });
   }
   for (const d of scene.dendrites) {
@@ -72,7 +86,12 @@ export function renderIdealFrame(scene: Scene, index: number): Float32Array {
       if (!g) continue;
       const [u0, u1, v0, v1] = lf.leaf.bounds(g, 1);
       const dk = lf.dark;
-      shapes.push({ ...box(u0, u1, v0, v1), dark: dk, at: (u, v) => (lf.leaf.contains(g, u, v) ? dk : 0) });
+      shapes.push({
+        ...box(u0, u1, v0, v1),
+        dark: dk,
+        at: (u, v) => (lf.leaf.contains(g, u, v) ? dk : 0),
+        pixelState: (u, v) => lf.leaf.discState(g, u, v, PIXEL_RADIUS),
+      });
     }
   }
   for (const inc of scene.inclusions) {
@@ -94,28 +113,38 @@ export function renderIdealFrame(scene: Scene, index: number): Float32Array {
       ...box(p.u - p.radiusPx - 1, p.u + p.radiusPx + 1, p.v - p.radiusPx - 1, p.v + p.radiusPx + 1),
       dark: p.dark,
       at: (u, v) => ((u - p.u) ** 2 + (v - p.v) ** 2 <= r2 ? p.dark : 0),
+      pixelState: (u, v) => {
+        const d = Math.hypot(u - p.u, v - p.v);
+        return d > p.radiusPx + PIXEL_RADIUS ? 0 : d < p.radiusPx - PIXEL_RADIUS ? 1 : -1;
+      },
     });
   }
 
   const D = new Float32Array(W * H);
+  const A = fr.affine;
   const inv = 1 / (ss * ss);
-  const cand: Shape[] = [];
+  const cand: Shape[] = new Array<Shape>(shapes.length);
   for (let y = 0; y < H; y++) {
     const rowShapes = shapes.filter((s) => y >= s.y0 && y <= s.y1);
     if (rowShapes.length === 0) continue;
     for (let x = 0; x < W; x++) {
-      cand.length = 0;
+      const uc = A.ux * (x - dx) + A.uy * (y - dy) + A.u0;
+      const vc = A.vx * (x - dx) + A.vy * (y - dy) + A.v0;
+      // Candidates: shapes whose box holds the pixel and that do not wholly miss it.
+      let nc = 0;
+      let fullDark = 0;
       let maxDark = 0;
-      for (const s of rowShapes)
-        if (x >= s.x0 && x <= s.x1) {
-          cand.push(s);
-          if (s.dark > maxDark) maxDark = s.dark;
-        }
-      if (cand.length === 0) continue;
-      const [uc, vc] = fr.toEdge(x - dx, y - dy);
-      const full = cand.find((s) => s.dark >= maxDark && s.covers?.(uc, vc));
-      if (full) {
-        D[y * W + x] = full.dark;
+      for (const s of rowShapes) {
+        if (x < s.x0 || x > s.x1) continue;
+        const st = s.pixelState ? s.pixelState(uc, vc) : -1;
+        if (st === 0) continue;
+        if (st === 1 && s.dark > fullDark) fullDark = s.dark;
+        if (s.dark > maxDark) maxDark = s.dark;
+        cand[nc++] = s;
+      }
+      if (nc === 0) continue;
+      if (fullDark >= maxDark) {
+        D[y * W + x] = fullDark; // a wholly covering shape is the darkest one here
         continue;
       }
       let acc = 0;
@@ -123,9 +152,11 @@ export function renderIdealFrame(scene: Scene, index: number): Float32Array {
         const ys = y + (j + 0.5) / ss - 0.5 - dy;
         for (let i = 0; i < ss; i++) {
           const xs = x + (i + 0.5) / ss - 0.5 - dx;
-          const [u, v] = fr.toEdge(xs, ys);
+          const u = A.ux * xs + A.uy * ys + A.u0;
+          const v = A.vx * xs + A.vy * ys + A.v0;
           let dmax = 0;
-          for (const s of cand) {
+          for (let q = 0; q < nc; q++) {
+            const s = cand[q];
             if (s.dark <= dmax) continue;
             const dk = s.at(u, v);
             if (dk > dmax) dmax = dk;
@@ -141,20 +172,41 @@ export function renderIdealFrame(scene: Scene, index: number): Float32Array {
   const gx = bg.gradient_x_pct / 100;
   const gy = bg.gradient_y_pct / 100;
   const tex = bg.texture_pct / 100;
-  const texSeed = (sc.seed * 2654435761) | 0;
+  const T = scene.texture;
+  // Texture moves with the sample: bilinear look-up of the precomputed grid at (x − dx, y − dy).
+  const fdx = Math.floor(dx);
+  const fdy = Math.floor(dy);
+  const ax = dx - fdx;
+  const ay = dy - fdy;
   const out = new Float32Array(W * H);
+  const scrMinU = iface.maxDepthPx;
   for (let y = 0; y < H; y++) {
     const fy = H > 1 ? y / (H - 1) - 0.5 : 0;
     for (let x = 0; x < W; x++) {
       const fx = W > 1 ? x / (W - 1) - 0.5 : 0;
       let b = bg.level * (1 + gx * fx + gy * fy);
-      if (tex > 0) b *= 1 + tex * valueNoise(texSeed, x - dx, y - dy, bg.texture_scale_px);
+      if (T && tex > 0) {
+        // sample position x − dx = (x − fdx − 1) + (1 − ax)
+        const i0 = x - fdx - 1 - T.x0;
+        const j0 = y - fdy - 1 - T.y0;
+        const p = j0 * T.w + i0;
+        const t00 = T.data[p];
+        const t10 = T.data[p + 1];
+        const t01 = T.data[p + T.w];
+        const t11 = T.data[p + T.w + 1];
+        const wx = 1 - ax;
+        const wy = 1 - ay;
+        b *= 1 + tex * (t00 * (1 - wx) * (1 - wy) + t10 * wx * (1 - wy) + t01 * (1 - wx) * wy + t11 * wx * wy);
+      }
       let m = 1 - D[y * W + x];
-      for (const l of scene.scratches) {
-        const [u, v] = fr.toEdge(x - dx, y - dy);
-        const dist = Math.abs((u - l.u) * l.nu + (v - l.v) * l.nv);
-        const cov = Math.min(1, Math.max(0, l.halfWidthPx + 0.5 - dist));
-        if (cov > 0 && u > iface.depthPx(v)) m *= 1 - l.dark * Math.min(cov, 2 * l.halfWidthPx);
+      if (scene.scratches.length > 0) {
+        const u = A.ux * (x - dx) + A.uy * (y - dy) + A.u0;
+        const v = A.vx * (x - dx) + A.vy * (y - dy) + A.v0;
+        for (const l of scene.scratches) {
+          const dist = Math.abs((u - l.u) * l.nu + (v - l.v) * l.nv);
+          const cov = Math.min(1, Math.max(0, l.halfWidthPx + 0.5 - dist));
+          if (cov > 0 && (u > scrMinU + 1 || u > iface.depthPx(v))) m *= 1 - l.dark * Math.min(cov, 2 * l.halfWidthPx);
+        }
       }
       out[y * W + x] = b * m;
     }
@@ -174,19 +226,25 @@ export function gaussianBlur(img: Float32Array, W: number, H: number, sigmaPx: n
   }
   for (let i = 0; i < k.length; i++) k[i] /= sum;
   const tmp = new Float32Array(W * H);
-  for (let y = 0; y < H; y++)
+  for (let y = 0; y < H; y++) {
+    const row = y * W;
     for (let x = 0; x < W; x++) {
       let a = 0;
-      for (let i = -r; i <= r; i++) a += k[i + r] * img[y * W + Math.min(W - 1, Math.max(0, x + i))];
-      tmp[y * W + x] = a;
+      if (x >= r && x < W - r) for (let i = -r; i <= r; i++) a += k[i + r] * img[row + x + i];
+      else for (let i = -r; i <= r; i++) a += k[i + r] * img[row + Math.min(W - 1, Math.max(0, x + i))];
+      tmp[row + x] = a;
     }
+  }
+  // Vertical pass row by row (contiguous memory access).
   const out = new Float32Array(W * H);
-  for (let y = 0; y < H; y++)
-    for (let x = 0; x < W; x++) {
-      let a = 0;
-      for (let i = -r; i <= r; i++) a += k[i + r] * tmp[Math.min(H - 1, Math.max(0, y + i)) * W + x];
-      out[y * W + x] = a;
+  for (let y = 0; y < H; y++) {
+    const o = y * W;
+    for (let i = -r; i <= r; i++) {
+      const src = Math.min(H - 1, Math.max(0, y + i)) * W;
+      const w = k[i + r];
+      for (let x = 0; x < W; x++) out[o + x] += w * tmp[src + x];
     }
+  }
   return out;
 }
 
