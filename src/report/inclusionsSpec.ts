@@ -65,12 +65,12 @@ export function inclusionsSpec(run: RunFolder, size: FigureSize): VlSpec | null 
   const cur = run.current ? currentInWindow(run.current, t0, t1) : [];
   const positions: VlSpec = {
     width: panelWidthPt(size, true),
-    height: Math.round(s.panelHeightPt * 0.8),
+    height: Math.round(s.panelHeightPt * 0.9),
     data: { values: rows },
     mark: { type: 'line', point: { filled: true, size: 8 } },
     encoding: {
       x: cur.length > 0 ? { ...x, axis: { title: null, labels: false } } : x,
-      y: { field: 'position_um', type: 'quantitative', title: 'Displacement along field (µm)' },
+      y: { field: 'position_um', type: 'quantitative', title: 'Displacement (µm)' },
       color: { field: 'end', type: 'nominal', title: 'Inclusion end', scale: { domain: END_DOMAIN, range: END_COLORS }, sort: END_DOMAIN },
       ...(ids.length > 1 ? { strokeDash: { field: 'inclusion', type: 'nominal', title: 'Inclusion', sort: ids.map(String) } } : {}),
       detail: { field: 'inclusion' },
@@ -85,7 +85,7 @@ export function inclusionsSpec(run: RunFolder, size: FigureSize): VlSpec | null 
   }
   const current: VlSpec = {
     width: panelWidthPt(size, true),
-    height: Math.round(s.panelHeightPt * 0.35),
+    height: Math.round(s.panelHeightPt * 0.42),
     layer: [
       { mark: { type: 'rule', color: '#999999', strokeWidth: 0.5 }, data: { values: [{ zero: 0 }] }, encoding: { y: { field: 'zero', type: 'quantitative' } } },
       {
