@@ -14,12 +14,9 @@ export class FastPoissonSolver {
   readonly sigmaSPerM: number;
   private readonly tx: TrigTransform;
   private readonly ty: TrigTransform;
-  /** 1/(σ(λx_k + λy_m)) at index m·nx + k. */
-  private readonly invEig: Float64Array;
-  private readonly colA: Float64Array;
-  private readonly colB: Float64Array;
-  private readonly rowA: Float64Array;
-  private readonly rowB: Float64Array;
+  /** 1/(σ(λx_k + λy_m)) at index k·ny + m (column-major, as the transposed data). */
+  private readonly invEigT: Float64Array;
+  private readonly scratch: Float64Array;
 
   constructor(grid: Fv2dGrid, sigmaSPerM: number) {
     this.grid = grid;
@@ -27,18 +24,15 @@ export class FastPoissonSolver {
     const { nx, ny } = grid;
     this.tx = new TrigTransform(nx);
     this.ty = new TrigTransform(ny);
-    this.invEig = new Float64Array(nx * ny);
+    this.invEigT = new Float64Array(nx * ny);
     for (let m = 0; m < ny; m++) {
       const ly = 2 - 2 * Math.cos((Math.PI * (m + 1)) / ny);
       for (let k = 0; k < nx; k++) {
         const lx = 2 - 2 * Math.cos((Math.PI * k) / nx);
-        this.invEig[m * nx + k] = 1 / (sigmaSPerM * (lx + ly));
+        this.invEigT[k * ny + m] = 1 / (sigmaSPerM * (lx + ly));
       }
     }
-    this.colA = new Float64Array(ny);
-    this.colB = new Float64Array(ny);
-    this.rowA = new Float64Array(nx);
-    this.rowB = new Float64Array(nx);
+    this.scratch = new Float64Array(nx * ny);
   }
 
   /**
@@ -49,42 +43,34 @@ export class FastPoissonSolver {
   solve(b: Float64Array, out: Float64Array = new Float64Array(b.length)): Float64Array {
     const { nx, ny } = this.grid;
     if (out !== b) out.set(b);
-    const { rowA, rowB, colA, colB, tx, ty, invEig } = this;
+    const { tx, ty, invEigT } = this;
     // 1. DCT-II along x, two rows per FFT
     for (let j = 0; j < ny; j += 2) {
       const two = j + 1 < ny;
-      rowA.set(out.subarray(j * nx, (j + 1) * nx));
-      if (two) rowB.set(out.subarray((j + 1) * nx, (j + 2) * nx));
-      tx.dct2(rowA, two ? rowB : undefined);
-      out.set(rowA, j * nx);
-      if (two) out.set(rowB, (j + 1) * nx);
+      tx.dct2(out.subarray(j * nx, (j + 1) * nx), two ? out.subarray((j + 1) * nx, (j + 2) * nx) : undefined);
     }
-    // 2. DST-II along y, divide by eigenvalues, inverse DST-II, two columns per FFT
+    // 2. transpose (blocked) so that columns are contiguous, DST-II along y, divide by the
+    //    eigenvalues, inverse DST-II, transpose back; two columns per FFT
+    const tr = this.scratch;
+    transposeInto(out, tr, ny, nx);
     for (let i = 0; i < nx; i += 2) {
       const two = i + 1 < nx;
-      for (let j = 0; j < ny; j++) {
-        colA[j] = out[j * nx + i];
-        if (two) colB[j] = out[j * nx + i + 1];
+      const a = tr.subarray(i * ny, (i + 1) * ny);
+      const b = two ? tr.subarray((i + 1) * ny, (i + 2) * ny) : undefined;
+      ty.dst2(a, b);
+      const ea = invEigT.subarray(i * ny, (i + 1) * ny);
+      for (let m = 0; m < ny; m++) a[m] *= ea[m];
+      if (b) {
+        const eb = invEigT.subarray((i + 1) * ny, (i + 2) * ny);
+        for (let m = 0; m < ny; m++) b[m] *= eb[m];
       }
-      ty.dst2(colA, two ? colB : undefined);
-      for (let m = 0; m < ny; m++) {
-        colA[m] *= invEig[m * nx + i];
-        if (two) colB[m] *= invEig[m * nx + i + 1];
-      }
-      ty.idst2(colA, two ? colB : undefined);
-      for (let j = 0; j < ny; j++) {
-        out[j * nx + i] = colA[j];
-        if (two) out[j * nx + i + 1] = colB[j];
-      }
+      ty.idst2(a, b);
     }
+    transposeInto(tr, out, nx, ny);
     // 3. inverse DCT-II along x
     for (let j = 0; j < ny; j += 2) {
       const two = j + 1 < ny;
-      rowA.set(out.subarray(j * nx, (j + 1) * nx));
-      if (two) rowB.set(out.subarray((j + 1) * nx, (j + 2) * nx));
-      tx.idct2(rowA, two ? rowB : undefined);
-      out.set(rowA, j * nx);
-      if (two) out.set(rowB, (j + 1) * nx);
+      tx.idct2(out.subarray(j * nx, (j + 1) * nx), two ? out.subarray((j + 1) * nx, (j + 2) * nx) : undefined);
     }
     return out;
   }
@@ -92,6 +78,21 @@ export class FastPoissonSolver {
   /** out = K0·x (net current leaving each cell for potentials x, electrodes at 0 V). */
   apply(x: Float64Array, out: Float64Array = new Float64Array(x.length)): Float64Array {
     return applyCrackFreeOperator(this.grid, this.sigmaSPerM, x, out);
+  }
+}
+
+/** dst[c·rows + r] = src[r·cols + c], in 32×32 blocks. */
+function transposeInto(src: Float64Array, dst: Float64Array, rows: number, cols: number): void {
+  const B = 32;
+  for (let r0 = 0; r0 < rows; r0 += B) {
+    const r1 = Math.min(rows, r0 + B);
+    for (let c0 = 0; c0 < cols; c0 += B) {
+      const c1 = Math.min(cols, c0 + B);
+      for (let r = r0; r < r1; r++) {
+        const base = r * cols;
+        for (let c = c0; c < c1; c++) dst[c * rows + r] = src[base + c];
+      }
+    }
   }
 }
 

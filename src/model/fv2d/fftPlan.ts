@@ -1,7 +1,7 @@
 /**
  * Mixed-radix complex FFT (Stockham autosort) for any length n ≥ 1.
  *
- * Radices 4 and 2 have hand-written butterflies; every other prime factor uses a generic
+ * Radices 2, 3, 4 and 5 have hand-written butterflies; every other prime factor uses a generic
  * O(p²) butterfly, so the cost is O(n·Σp) — O(n log n) for the smooth lengths (2^a·3^b·5^c)
  * that FV grids use (e.g. 200, 400, 800, 1600). A length with a large prime factor still
  * works, only slower.
@@ -13,6 +13,12 @@ export interface FftPlan {
   /** In-place inverse DFT including the 1/n factor. */
   inverse(re: Float64Array, im: Float64Array): void;
 }
+
+const S3 = Math.sin((2 * Math.PI) / 3);
+const C51 = Math.cos((2 * Math.PI) / 5);
+const C52 = Math.cos((4 * Math.PI) / 5);
+const S51 = Math.sin((2 * Math.PI) / 5);
+const S52 = Math.sin((4 * Math.PI) / 5);
 
 function factorize(n: number): number[] {
   const f: number[] = [];
@@ -101,13 +107,13 @@ export function createFftPlan(n: number): FftPlan {
             let x = x1r * c - x1i * s;
             x1i = x1r * s + x1i * c;
             x1r = x;
-            const t2 = (2 * t1) % n;
+            const t2 = 2 * t1;
             c = cosT[t2];
             s = sinT[t2];
             x = x2r * c - x2i * s;
             x2i = x2r * s + x2i * c;
             x2r = x;
-            const t3 = (3 * t1) % n;
+            const t3 = 3 * t1;
             c = cosT[t3];
             s = sinT[t3];
             x = x3r * c - x3i * s;
@@ -131,12 +137,68 @@ export function createFftPlan(n: number): FftPlan {
           dstIm[outBase + 2 * ns] = a0i - b0i;
           dstRe[outBase + 3 * ns] = a1r - b1r;
           dstIm[outBase + 3 * ns] = a1i - b1i;
+        } else if (r === 3 || r === 5) {
+          for (let q = 0; q < r; q++) {
+            let xr = srcRe[j + q * m];
+            let xi = srcIm[j + q * m];
+            if (jm !== 0 && q !== 0) {
+              const t = jm * twStep * q;
+              const c = cosT[t];
+              const s = sinT[t];
+              const x = xr * c - xi * s;
+              xi = xr * s + xi * c;
+              xr = x;
+            }
+            vRe[q] = xr;
+            vIm[q] = xi;
+          }
+          if (r === 3) {
+            const tr = vRe[1] + vRe[2];
+            const ti = vIm[1] + vIm[2];
+            const ar = vRe[0] - 0.5 * tr;
+            const ai = vIm[0] - 0.5 * ti;
+            const br = S3 * (vRe[1] - vRe[2]);
+            const bi = S3 * (vIm[1] - vIm[2]);
+            dstRe[outBase] = vRe[0] + tr;
+            dstIm[outBase] = vIm[0] + ti;
+            dstRe[outBase + ns] = ar + bi;
+            dstIm[outBase + ns] = ai - br;
+            dstRe[outBase + 2 * ns] = ar - bi;
+            dstIm[outBase + 2 * ns] = ai + br;
+          } else {
+            const t1r = vRe[1] + vRe[4];
+            const t1i = vIm[1] + vIm[4];
+            const t2r = vRe[2] + vRe[3];
+            const t2i = vIm[2] + vIm[3];
+            const t3r = vRe[1] - vRe[4];
+            const t3i = vIm[1] - vIm[4];
+            const t4r = vRe[2] - vRe[3];
+            const t4i = vIm[2] - vIm[3];
+            const a1r = vRe[0] + C51 * t1r + C52 * t2r;
+            const a1i = vIm[0] + C51 * t1i + C52 * t2i;
+            const a2r = vRe[0] + C52 * t1r + C51 * t2r;
+            const a2i = vIm[0] + C52 * t1i + C51 * t2i;
+            const b1r = S51 * t3r + S52 * t4r;
+            const b1i = S51 * t3i + S52 * t4i;
+            const b2r = S52 * t3r - S51 * t4r;
+            const b2i = S52 * t3i - S51 * t4i;
+            dstRe[outBase] = vRe[0] + t1r + t2r;
+            dstIm[outBase] = vIm[0] + t1i + t2i;
+            dstRe[outBase + ns] = a1r + b1i;
+            dstIm[outBase + ns] = a1i - b1r;
+            dstRe[outBase + 4 * ns] = a1r - b1i;
+            dstIm[outBase + 4 * ns] = a1i + b1r;
+            dstRe[outBase + 2 * ns] = a2r + b2i;
+            dstIm[outBase + 2 * ns] = a2i - b2r;
+            dstRe[outBase + 3 * ns] = a2r - b2i;
+            dstIm[outBase + 3 * ns] = a2i + b2r;
+          }
         } else {
           for (let q = 0; q < r; q++) {
             let xr = srcRe[j + q * m];
             let xi = srcIm[j + q * m];
             if (jm !== 0 && q !== 0) {
-              const t = (jm * twStep * q) % n;
+              const t = jm * twStep * q;
               const c = cosT[t];
               const s = sinT[t];
               const x = xr * c - xi * s;
