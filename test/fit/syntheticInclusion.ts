@@ -117,7 +117,8 @@ export function section6Model(edge: PlatingEdge = 'left'): InclusionModelFile {
 /** inclusions.csv text for observations. */
 export function inclusionsCsvText(obs: InclusionObservation[]): string {
   const head = 'inclusion_id,frame,t_s,front_x_um,front_y_um,back_x_um,back_y_um,centroid_x_um,centroid_y_um,area_um2';
-  return [head, ...obs.map((o) => [o.inclusionId, o.frame, o.tS, o.frontXUm, o.frontYUm, o.backXUm, o.backYUm, o.centroidXUm, o.centroidYUm, o.areaUm2].join(','))].join('\n') + '\n';
+  const f = (x: number) => Number(x.toFixed(4)); // 0.1 nm: far below the 1 µm noise
+  return [head, ...obs.map((o) => [o.inclusionId, o.frame, o.tS, f(o.frontXUm), f(o.frontYUm), f(o.backXUm), f(o.backYUm), f(o.centroidXUm), f(o.centroidYUm), f(o.areaUm2)].join(','))].join('\n') + '\n';
 }
 
 /** current CSV text (header in mixed case on purpose). */
