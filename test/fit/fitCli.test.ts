@@ -101,6 +101,28 @@ describe('lidtrack fit (CLI through main())', () => {
   });
 });
 
+describe('lidtrack fit --bootstrap', () => {
+  it('--bootstrap 30 --force: percentile intervals (ci_method bootstrap) that contain the truth; profile kept beside', async () => {
+    const out = join(dir, 'boot');
+    const r = await run(['fit', inc, '--current', cur, '--model-file', model, '--out', out, '--bootstrap', '30', '--force']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(readFileSync(join(out, 'fit.json'), 'utf8'));
+    expect(json.bootstrap_replicates_converged).toBeGreaterThanOrEqual(28);
+    for (const [name, t] of Object.entries({ h_ext_um: 1, eta_th_mV: 5, thickness_ratio: 1.2 })) {
+      const p = json.parameters[name];
+      expect(p.ci_method).toBe('bootstrap');
+      expect(p.ci95[0]).toBeLessThan(t);
+      expect(p.ci95[1]).toBeGreaterThan(t);
+      expect(p.ci95_profile).toHaveLength(2);
+      // Bootstrap and profile widths agree within a factor 1.6 at 30 replicates.
+      const ratio = (p.ci95[1] - p.ci95[0]) / (p.ci95_profile[1] - p.ci95_profile[0]);
+      expect(ratio).toBeGreaterThan(1 / 1.6);
+      expect(ratio).toBeLessThan(1.6);
+    }
+  });
+});
+
 describe('model: fv2d', () => {
   it('resolves to Model B’s simulateFv2d (same signature as simulateReduced)', async () => {
     const { fv2dSimulator } = await import('../../src/cli/commands/fit.js');
