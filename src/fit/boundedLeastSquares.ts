@@ -188,7 +188,6 @@ export function solveInternal(
       const costNew = allFinite(rNew) ? robustCost(rNew, opt.loss, opt.fScale) : Number.POSITIVE_INFINITY;
       const actual = cost - costNew;
       const rho = predicted > 0 ? actual / predicted : actual > 0 ? 1 : -1;
-      if (process.env.LIDTRACK_FIT_DEBUG === "2") console.error(`  it ${iter} mu ${mu.toExponential(2)} cost ${cost.toFixed(4)} -> ${costNew.toFixed(4)} pred ${predicted.toExponential(2)} rho ${rho.toFixed(3)} free ${free.length} u ${Array.from(uNew, (v) => v.toFixed(5)).join(" ")}`);
       if (rho > 1e-4 && Number.isFinite(costNew)) {
         relDecrease = actual / Math.max(cost, 1e-300);
         u.set(uNew);

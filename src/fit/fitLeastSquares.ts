@@ -236,10 +236,15 @@ export function fitLeastSquares(problem: LeastSquaresProblem, options: Partial<F
       const estimate = stage.best.x[flatIssue.index];
       const at = spec.fallbackValue ?? estimate;
       const pr = flatIssue.prof;
-      const side = pr.upperOpen && !pr.lowerOpen ? `above ${fmtVal(pr.ci95[0])}` : pr.lowerOpen && !pr.upperOpen ? `below ${fmtVal(pr.ci95[1])}` : 'over the whole range';
+      const side =
+        pr.upperOpen && !pr.lowerOpen
+          ? `above ${fmtVal(pr.ci95[0])} (2ΔNLL stays < 3.84 up to ${fmtVal(pr.ci95[1])}`
+          : pr.lowerOpen && !pr.upperOpen
+            ? `below ${fmtVal(pr.ci95[1])} (2ΔNLL stays < 3.84 down to ${fmtVal(pr.ci95[0])}`
+            : `over ${fmtVal(pr.ci95[0])}–${fmtVal(pr.ci95[1])} (2ΔNLL < 3.84 throughout`;
       notIdentifiable.push({
         name: spec.name,
-        reason: `profile likelihood flat ${side} (2ΔNLL < 3.84 up to the bound of [${fmtVal(spec.lower)}, ${fmtVal(spec.upper)}]); fixed at ${fmtVal(at)}${spec.unit ? ' ' + spec.unit : ''} (${spec.fallbackValue !== undefined ? 'its default' : 'its estimate'})`,
+        reason: `profile likelihood flat ${side}; bounds [${fmtVal(spec.lower)}, ${fmtVal(spec.upper)}]); fixed at ${fmtVal(at)}${spec.unit ? ' ' + spec.unit : ''} (${spec.fallbackValue !== undefined ? 'its default' : 'its estimate'})`,
         fixedAt: at,
         estimateBeforeFixing: estimate,
         profile: pr,

@@ -112,7 +112,6 @@ export function multiStartLeastSquares(problem: LeastSquaresProblem, options: Pa
       continue;
     }
     if (res.converged) converged += 1;
-    if (process.env.LIDTRACK_FIT_DEBUG) console.error(`start: iter ${res.iterations} evals ${res.evaluations} stop ${res.stopReason} cost ${res.cost.toFixed(3)}`);
     const same = found.find((f) => sameBasin(f.res.u, res.u, ip.lower, ip.upper));
     if (same) {
       same.hits += 1;
