@@ -3,6 +3,7 @@
  * spec builder; it returns null when the run lacks its data (no inclusions, no drift, ...).
  */
 import { driftSpec } from './driftSpec.js';
+import { FIT_FIGURE } from './fitFigure.js';
 import type { FigureSize } from './figureStyle.js';
 import { inclusionsSpec } from './inclusionsSpec.js';
 import { jTipSpec } from './jTipSpec.js';
@@ -48,6 +49,7 @@ export const FIGURE_DEFS: readonly FigureDef[] = [
       'Front, centroid and back of each electronically isolated inclusion along the field axis (µm from its first centroid, positive away from the plating electrode), above the applied current.',
     build: inclusionsSpec,
   },
+  FIT_FIGURE,
   {
     name: 'drift',
     title: 'Registration drift',

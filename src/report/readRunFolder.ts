@@ -161,11 +161,13 @@ const fitSchema = z.looseObject({
   parameters: z.record(
     z.string(),
     z.looseObject({
-      value: z.number(),
+      value: z.number().nullable(),
       ci95: ci,
       ci_method: z.string().nullable().optional(),
       unit: z.string().optional(),
       fixed: z.boolean().optional(),
+      source: z.string().optional(),
+      at_bound: z.union([z.boolean(), z.string()]).nullable().optional(),
     }),
   ),
   correlations: z.record(z.string(), z.unknown()).optional(),
@@ -240,11 +242,12 @@ export function parseFitJson(text: string, file = 'fit.json'): FitSummary {
     chi2Red: nn(f.chi2_red),
     parameters: Object.entries(f.parameters).map(([name, p]) => ({
       name,
-      value: p.value,
+      value: nn(p.value),
       ci95: pair(p.ci95),
       ciMethod: p.ci_method ?? null,
       unit: p.unit ?? '',
       fixed: p.fixed ?? false,
+      note: p.source ?? (p.at_bound === true ? 'at a bound' : typeof p.at_bound === 'string' ? `at ${p.at_bound} bound` : null),
     })),
     correlations: f.correlations ?? {},
     notIdentifiable: (f.not_identifiable ?? []).map((n) => ({ name: n.name, reason: n.reason })),

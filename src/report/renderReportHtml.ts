@@ -166,16 +166,42 @@ function imagesSection(id: string, title: string, imgs: ReportImage[], omitted: 
   return L.join('\n');
 }
 
+/** Correlation matrix {a: {b: r}} as a symmetric table; other shapes as key/value rows. */
+function correlationTable(c: Record<string, unknown>): string {
+  const names = Object.keys(c);
+  if (names.length === 0) return '';
+  const isMatrix = names.every((n) => c[n] !== null && typeof c[n] === 'object' && !Array.isArray(c[n]));
+  const L = ['<h3>Parameter correlations</h3>'];
+  if (isMatrix) {
+    const all = [...new Set([...names, ...names.flatMap((n) => Object.keys(c[n] as object))])];
+    L.push(`<table id="fit-correlations"><thead><tr><th></th>${all.map((n) => `<th>${escapeHtml(n)}</th>`).join('')}</tr></thead><tbody>`);
+    for (const a of all) {
+      const cells = all.map((b) => {
+        if (a === b) return '<td class="num">1</td>';
+        const v = (c[a] as Record<string, unknown> | undefined)?.[b] ?? (c[b] as Record<string, unknown> | undefined)?.[a];
+        return `<td class="num">${typeof v === 'number' ? v.toFixed(2) : '—'}</td>`;
+      });
+      L.push(`<tr><th>${escapeHtml(a)}</th>${cells.join('')}</tr>`);
+    }
+    L.push('</tbody></table>');
+  } else {
+    L.push('<table class="prov"><tbody>');
+    for (const [k, v] of flattenForDisplay(c)) L.push(`<tr><td>${escapeHtml(k)}</td><td>${escapeHtml(v)}</td></tr>`);
+    L.push('</tbody></table>');
+  }
+  return L.join('\n');
+}
+
 function fitSection(fit: FitSummary | null): string {
   if (!fit) return '';
   const L = ['<section id="fit"><h2>Model fit</h2>'];
   L.push(
     `<p class="meta">Model: ${escapeHtml(fit.model)} · ${fit.converged ? 'converged' : '<strong>did not converge</strong>'}${fit.chi2Red !== null ? ` · reduced χ² = ${fit.chi2Red.toPrecision(3)}` : ''}</p>`,
   );
-  L.push('<table id="fit-table"><thead><tr><th>Parameter</th><th>Value [95 % CI]</th><th>Unit</th><th>Interval</th><th></th></tr></thead><tbody>');
+  L.push('<table id="fit-table"><thead><tr><th>Parameter</th><th>Value [95 % CI]</th><th>Unit</th><th>Interval</th><th></th><th>Note</th></tr></thead><tbody>');
   for (const p of fit.parameters) {
     L.push(
-      `<tr><td>${escapeHtml(p.name)}</td><td class="num">${formatWithCi(p.value, p.ci95)}</td><td>${escapeHtml(prettyUnit(p.unit))}</td><td>${escapeHtml(p.ciMethod ?? (p.fixed ? '' : '—'))}</td><td>${p.fixed ? 'fixed' : 'fitted'}</td></tr>`,
+      `<tr><td>${escapeHtml(p.name)}</td><td class="num">${formatWithCi(p.value, p.ci95)}</td><td>${escapeHtml(prettyUnit(p.unit))}</td><td>${escapeHtml(p.fixed ? '' : (p.ciMethod ?? '—'))}</td><td>${p.fixed ? 'fixed' : 'fitted'}</td><td>${escapeHtml(p.note ?? '')}</td></tr>`,
     );
   }
   L.push('</tbody></table>');
@@ -184,12 +210,7 @@ function fitSection(fit: FitSummary | null): string {
     for (const n of fit.notIdentifiable) L.push(`<li><strong>${escapeHtml(n.name)}</strong>: ${escapeHtml(n.reason)}</li>`);
     L.push('</ul>');
   }
-  const corr = flattenForDisplay(fit.correlations).filter(([k]) => k !== '(value)' && k !== '');
-  if (corr.length > 0) {
-    L.push('<h3>Parameter correlations</h3><table class="prov"><tbody>');
-    for (const [k, v] of corr) L.push(`<tr><td>${escapeHtml(k)}</td><td>${escapeHtml(v)}</td></tr>`);
-    L.push('</tbody></table>');
-  }
+  L.push(correlationTable(fit.correlations));
   L.push('</section>');
   return L.join('\n');
 }

@@ -99,11 +99,14 @@ export interface CurrentPoint {
 /** One fitted or fixed parameter in fit.json. */
 export interface FitParameter {
   name: string;
-  value: number;
+  /** Null when the fit stage could not give one (e.g. a derived value that is undefined). */
+  value: number | null;
   ci95: [number, number] | null;
   ciMethod: string | null;
   unit: string;
   fixed: boolean;
+  /** Where a fixed value came from, or "at a bound" for a fitted one (display only). */
+  note: string | null;
 }
 
 /** fit.json. */

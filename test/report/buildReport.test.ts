@@ -31,11 +31,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('buildReport', () => {
   it('writes figures in both sizes, the table, the index, TrackMate files and report.html', () => {
     const rel = files.map((f) => f.slice(dir.length + 1)).sort();
-    for (const name of ['length_vs_time', 'j_tip', 'j_tip_vs_time', 'inclusions', 'drift']) {
+    for (const name of ['length_vs_time', 'j_tip', 'j_tip_vs_time', 'inclusions', 'fit', 'drift']) {
       for (const tag of ['1col', '2col']) for (const ext of ['vl.json', 'svg', 'png']) expect(rel).toContain(`figures/${name}.${tag}.${ext}`);
     }
     for (const f of ['figures/summary_table.csv', 'figures/figures.json', 'tracks.trackmate.xml', 'tracks.simple.xml', 'report.html']) expect(rel).toContain(f);
-    expect(rel).toHaveLength(5 * 2 * 3 + 5);
+    expect(rel).toHaveLength(6 * 2 * 3 + 5);
   });
 
   it('re-reads every file it wrote', async () => {
@@ -62,7 +62,7 @@ describe('buildReport', () => {
         expect(idx.schema_version).toBe(1);
         expect(idx.units.length_um).toBe('µm');
         expect(idx.units.j_tip_A_per_cm2).toBe('A/cm²');
-        expect(idx.figures).toHaveLength(10);
+        expect(idx.figures).toHaveLength(12);
         for (const fig of idx.figures) for (const p of fig.files) expect(files).toContain(join(dir, p));
       } else if (f.endsWith('.xml')) {
         expect(buf.toString('utf8').startsWith('<?xml version="1.0" encoding="UTF-8"')).toBe(true);
@@ -72,7 +72,7 @@ describe('buildReport', () => {
         // Self-contained: no external src/href target, no script.
         expect(html).not.toMatch(/\s(src|href)="https?:/);
         expect(html).not.toMatch(/<script|<link\s/);
-        expect((html.match(/<svg\b/g) ?? []).length).toBe(5);
+        expect((html.match(/<svg\b/g) ?? []).length).toBe(6);
         expect((html.match(/src="data:image\/png;base64,/g) ?? []).length).toBe(3);
       } else {
         throw new Error(`unexpected output ${f}`);

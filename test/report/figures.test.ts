@@ -32,7 +32,7 @@ describe('figure specs', () => {
     const specs = buildFigureSpecs(run);
     expect(specs.map((s) => `${s.def.name}.${figureSizeSpec(s.size).tag}`)).toEqual([
       'length_vs_time.1col', 'length_vs_time.2col', 'j_tip.1col', 'j_tip.2col', 'j_tip_vs_time.1col', 'j_tip_vs_time.2col',
-      'inclusions.1col', 'inclusions.2col', 'drift.1col', 'drift.2col',
+      'inclusions.1col', 'inclusions.2col', 'fit.1col', 'fit.2col', 'drift.1col', 'drift.2col',
     ]);
     for (const s of specs) {
       const text = JSON.stringify(s.spec, null, 2) + '\n';
@@ -55,7 +55,7 @@ describe('figure specs', () => {
   });
 
   it('leave out figures without data (no inclusions, drift or rates)', () => {
-    const bare: RunFolder = { ...run, inclusions: null, drift: null, summary: { ...run.summary, tracks: run.summary.tracks.map((t) => ({ ...t, rates: [] })) } };
+    const bare: RunFolder = { ...run, inclusions: null, drift: null, fitResiduals: null, summary: { ...run.summary, tracks: run.summary.tracks.map((t) => ({ ...t, rates: [] })) } };
     expect([...new Set(buildFigureSpecs(bare).map((s) => s.def.name))]).toEqual(['length_vs_time', 'j_tip']);
   });
 

@@ -152,7 +152,17 @@ export async function makeRunFolder(dir: string, opts: { images?: boolean; optio
         not_identifiable: [{ name: 'thickness_ratio', reason: 'profile flat over the bounds' }],
       }),
     );
-    writeFileSync(join(dir, 'fit-residuals.csv'), csv('t_s,series,residual_um', [[0, 'front', 0.1], [1, 'front', -0.05]]));
+    // fit-residuals.csv as `lidtrack fit` writes it: data vs model along the field axis.
+    const res: Array<Array<number | string>> = [];
+    for (let f = 0; f <= 20; f++) {
+      const t = frameTimeS(f);
+      for (const [obs, off] of [['front', 4], ['back', -4]] as const) {
+        const model = (t < 5 ? 0.3 * t : 1.5 - 0.2 * (t - 5)) + off;
+        const data = model + 0.05 * Math.sin(3.1 * f + off);
+        res.push([t, obs, data, model, data - model, (data - model) / 0.05]);
+      }
+    }
+    writeFileSync(join(dir, 'fit-residuals.csv'), csv('t_s,observable,data_um,model_um,residual_um,normalised', res));
     writeFileSync(
       join(dir, 'manifest.json'),
       JSON.stringify({

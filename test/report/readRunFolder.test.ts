@@ -31,7 +31,8 @@ describe('readRunFolder', () => {
     expect(run.drift).toHaveLength(21);
     expect(run.fit?.parameters.map((p) => p.name)).toEqual(['h_ext_um', 'eta_th_mV', 'j0_mA_per_cm2']);
     expect(run.fit?.parameters[2]).toMatchObject({ fixed: true, ci95: null });
-    expect(run.fitResiduals?.header).toEqual(['t_s', 'series', 'residual_um']);
+    expect(run.fitResiduals?.header).toEqual(['t_s', 'observable', 'data_um', 'model_um', 'residual_um', 'normalised']);
+    expect(run.fitResiduals?.rows).toHaveLength(42);
     expect(runUmPerPx(run)).toBe(UM_PER_PX);
     expect(runPlatingEdge(run)).toBe('left');
   });
