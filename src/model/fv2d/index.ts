@@ -21,4 +21,5 @@ export {
   type CrackSolution,
 } from './crackSolver.js';
 export { netCellOutflow } from './crackedOperator.js';
-export { simulateFv2d, checkFv2dOptions, type Fv2dOptions } from './simulateFv2d.js';
+export { simulateFv2d, simulateFv2dWithStats, checkFv2dOptions, type Fv2dOptions, type Fv2dRunStats } from './simulateFv2d.js';
+export { CrackPcgSolver, type PcgConductor, type PcgSolveInput, type PcgSolution } from './pcgSolver.js';

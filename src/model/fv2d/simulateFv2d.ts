@@ -115,6 +115,34 @@ export function simulateFv2d(
   timesS: ArrayLike<number>,
   opts?: Partial<Fv2dOptions>,
 ): ReducedRun {
+  return simulateFv2dWithStats(p, program, state0, timesS, opts).run;
+}
+
+/** Work counters of one simulateFv2d run (for benchmarks and diagnostics). */
+export interface Fv2dRunStats {
+  /** Cells nx × ny and candidate crack faces on the path. */
+  nx: number;
+  ny: number;
+  pathFaces: number;
+  /** Wall time of the capacitance set-up (Green block) [s]. */
+  setupS: number;
+  /** Accepted and rejected (halved) Heun steps. */
+  steps: number;
+  rejectedSteps: number;
+  /** Quasi-static solves and their total Newton iterations and wall time [s]. */
+  solves: number;
+  newtonIterations: number;
+  solveS: number;
+}
+
+/** simulateFv2d plus work counters. */
+export function simulateFv2dWithStats(
+  p: ReducedModelParams,
+  program: CurrentProgram,
+  state0: InclusionState0,
+  timesS: ArrayLike<number>,
+  opts?: Partial<Fv2dOptions>,
+): { run: ReducedRun; stats: Fv2dRunStats } {
   const o = checkFv2dOptions(opts);
   checkInputs(p, program, state0, timesS);
   const grid = createGrid(o.domainWidthM, o.gapM, o.spacingM);
@@ -140,7 +168,19 @@ export function simulateFv2d(
   const lenFace = Float64Array.from(faces.weight, (w) => w * h);
   const yFace = new Float64Array(nf);
   for (let f = 0; f < nf; f++) yFace[f] = oy + ty * sFace[f];
+  const tSetup = performance.now();
   const solver = new CrackSolver(grid, p.sigmaSPerM, faces);
+  const stats: Fv2dRunStats = {
+    nx: grid.nx,
+    ny: grid.ny,
+    pathFaces: nf,
+    setupS: (performance.now() - tSetup) / 1000,
+    steps: 0,
+    rejectedSteps: 0,
+    solves: 0,
+    newtonIterations: 0,
+    solveS: 0,
+  };
 
   // ---- 2. initial ledger
   const envLo = state0.envelopeLoM ?? state0.s1M;
@@ -201,6 +241,7 @@ export function simulateFv2d(
       const eta = r.mode === 1 ? extensionThresholdV(p, lengthM, envelope) : p.etaRefillV;
       for (let f = r.a; f <= r.b; f++) threshold[f] = eta;
     });
+    const tSolve = performance.now();
     const sol = solver.solve({
       status: L.status,
       conductorOfFace,
@@ -211,6 +252,9 @@ export function simulateFv2d(
       warmStart: warm && warm.conductorPotentialV.length === conductors.length ? warm : undefined,
     });
     warm = sol;
+    stats.solves++;
+    stats.newtonIterations += sol.iterations;
+    stats.solveS += (performance.now() - tSolve) / 1000;
     for (let f = 0; f < nf; f++) faceI[f] = sol.faceCurrentA[f] + sol.faceCurrentB[f];
     for (const r of runs) {
       let any = false;
@@ -356,6 +400,7 @@ export function simulateFv2d(
         const sameTopology = sameStatus(L.status, pred.status);
         if (sameTopology && attempt < 8 && Math.abs(i1 - i0) > o.maxCurrentChange * Math.max(i0, 1e-300)) {
           dtTry *= 0.5;
+          stats.rejectedSteps++;
           continue;
         }
         // corrector: average the face currents (faces new in the predictor feed the nearest Li face)
@@ -371,13 +416,14 @@ export function simulateFv2d(
         t = tStop - t - dtTry <= 1e-9 * Math.max(1, Math.abs(t)) ? tStop : t + dtTry;
         ev = evaluate(L, jnAt(t));
         dt = dtTry;
+        stats.steps++;
         break;
       }
       if (t === nextBreak) dt = Math.min(dt, 1);
     }
     record(k);
   }
-  return run;
+  return { run, stats };
 }
 
 function checkInputs(p: ReducedModelParams, program: CurrentProgram, s0: InclusionState0, timesS: ArrayLike<number>): void {
