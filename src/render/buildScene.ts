@@ -10,6 +10,7 @@ import { frameTimes, type FrameTimes } from './frameTimes.js';
 import { inclusionShape, type InclusionShape } from './inclusionShape.js';
 import { interfaceProfile, type InterfaceProfile } from './interfaceProfile.js';
 import { leafCrack, type LeafCrack } from './leafCrack.js';
+import { modelTrajectory } from './modelTrajectory.js';
 import type { Scenario } from './scenarioSchema.js';
 import { speedProfile, speedSegmentsOf } from './speedProfile.js';
 import { valueNoise } from './valueNoise.js';
@@ -102,16 +103,17 @@ export function buildScene(sc: Scenario): Scene {
     return { id: d.id, leaf, dark: (d.contrast_pct ?? sc.scene.crack_contrast_pct) / 100, branches };
   });
 
+  const clock = frameTimes(sc);
   const inclusions: SceneInclusion[] = sc.scene.inclusions.map((inc) => {
     const [ou, ov] = frame.toEdge(inc.origin_um[0] * pxPerUm, inc.origin_um[1] * pxPerUm);
+    const trajectory = inc.model ? modelTrajectory(inc.model, inc.angle_deg, sc.current!, clock.timesS) : inc.trajectory!;
     return {
-      shape: inclusionShape(inc, ou, ov, pxPerUm),
+      shape: inclusionShape(trajectory, inc, ou, ov, pxPerUm),
       dark: (inc.contrast_pct ?? crackDark * 100) / 100,
       depletedDark: (inc.depleted_contrast_pct ?? sc.scene.depleted_contrast_pct) / 100,
     };
   });
 
-  const clock = frameTimes(sc);
   const motion = cameraMotion(sc, clock.timesS);
   const tEnd = clock.timesS[clock.timesS.length - 1];
 

@@ -11,7 +11,7 @@
  * {s ∈ [back, front] ∪ patches, |r| ≤ h(s)}; the rest of the envelope is the emptied,
  * "depleted" crack. Truth ends are the axis points at s = back and s = front.
  */
-import type { InclusionSpec } from './scenarioSchema.js';
+import type { InclusionSample, InclusionSpec } from './scenarioSchema.js';
 
 export interface InclusionState {
   backPx: number;
@@ -47,17 +47,17 @@ export interface InclusionShape {
 }
 
 /**
+ * @param tr trajectory samples (µm along the axis), strictly increasing in time
  * @param spec inclusion spec (µm)
  * @param originU,originV axis origin in edge coordinates [px]
  * @param pxPerUm 1/(µm per px)
  */
-export function inclusionShape(spec: InclusionSpec, originU: number, originV: number, pxPerUm: number): InclusionShape {
+export function inclusionShape(tr: readonly InclusionSample[], spec: InclusionSpec, originU: number, originV: number, pxPerUm: number): InclusionShape {
   const a = (spec.angle_deg * Math.PI) / 180;
   const c = Math.cos(a);
   const sn = Math.sin(a);
   const w = spec.width_um * pxPerUm;
   const lead = spec.crack_lead_um * pxPerUm;
-  const tr = spec.trajectory;
   const interp = (t: number): [number, number] => {
     if (t <= tr[0].t_s) return [tr[0].back_um, tr[0].front_um];
     const last = tr[tr.length - 1];

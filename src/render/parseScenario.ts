@@ -121,9 +121,15 @@ function checkSemantics(sc: Scenario, source: string): void {
   sc.scene.inclusions.forEach((inc, i) => {
     if (iids.has(inc.id)) fail(source, `scene.inclusions[${i}].id`, 'ids must be unique', inc.id, 'give each inclusion its own id');
     iids.add(inc.id);
-    inc.trajectory.forEach((p, k) => {
+    if ((inc.trajectory === undefined) === (inc.model === undefined))
+      fail(source, `scene.inclusions[${i}]`, 'give exactly one of trajectory or model', inc.trajectory ? 'both' : 'neither', 'list trajectory samples, or a model: {length_um, …} block');
+    if (inc.model && !sc.current)
+      fail(source, `scene.inclusions[${i}].model`, 'a Model A inclusion needs the scenario current block', 'no current', 'add current: {segments: [{from_s: 0, current_mA: 0.1}]}');
+    if (inc.model?.shape === 'prolate' && inc.model.aspect_ratio === undefined)
+      fail(source, `scene.inclusions[${i}].model.aspect_ratio`, 'is required for shape prolate', undefined, 'give the long/short semi-axis ratio, e.g. 10');
+    (inc.trajectory ?? []).forEach((p, k, tr) => {
       const at = `scene.inclusions[${i}].trajectory[${k}]`;
-      if (k > 0 && !(p.t_s > inc.trajectory[k - 1].t_s)) fail(source, `${at}.t_s`, 'must be strictly increasing', p.t_s, 'sort the samples by time');
+      if (k > 0 && !(p.t_s > tr[k - 1].t_s)) fail(source, `${at}.t_s`, 'must be strictly increasing', p.t_s, 'sort the samples by time');
       if (!(p.front_um > p.back_um)) fail(source, at, 'front_um must exceed back_um', [p.back_um, p.front_um], 'front is the end farther from the plating edge');
       p.patches_um.forEach((q, j) => {
         if (!(q[1] > q[0])) fail(source, `${at}.patches_um[${j}]`, 'patch must be [from_um, to_um] with to_um > from_um', q, 'swap the two numbers');

@@ -70,6 +70,36 @@ export const inclusionSampleSchema = z.strictObject({
   patches_um: z.array(z.tuple([z.number(), z.number()])).default([]),
 });
 
+/**
+ * A Model A run (src/model, MODEL.md §2) that drives an inclusion's ends from the scenario's
+ * `current` log. Keys follow the MODEL.yaml of `lidtrack fit`. The inclusion starts with its
+ * back end at 0 and its front end at `length_um` along its axis.
+ */
+export const modelASchema = z.strictObject({
+  /** Initial Li length [µm]. */
+  length_um: z.number().positive(),
+  shape: z.enum(['strip', 'penny', 'sphere', 'prolate']).default('strip'),
+  /** Long/short semi-axis ratio (prolate only). */
+  aspect_ratio: z.number().min(1).optional(),
+  sigma_mS_per_cm: z.number().positive().default(1),
+  /** Turns the current log into j_n. */
+  electrode_area_cm2: z.number().positive().default(0.25),
+  /** Out-of-plane extent of the strip [µm] (cancels from strip velocities). */
+  width_um: z.number().positive().default(400),
+  temperature_K: z.number().positive().default(298.15),
+  h_ext_um: z.number().positive().default(1),
+  /** Default h_ext_um. */
+  h_diss_um: z.number().positive().optional(),
+  /** Default h_ext_um. */
+  h_refill_um: z.number().positive().optional(),
+  j0_mA_per_cm2: z.number().positive().default(5),
+  alpha: z.number().gt(0).lt(1).default(0.5),
+  /** Extension threshold [mV]; omitted → from K_IC and a = L/2 (MODEL.md §2.4). */
+  eta_th_mV: z.number().min(0).optional(),
+  eta_refill_mV: z.number().min(0).default(0),
+  kinetics: z.enum(['bv', 'linear']).default('bv'),
+});
+
 /** An isolated Li inclusion (i-Li) inside a crack that touches no electrode. */
 export const inclusionSchema = z.strictObject({
   id: z.number().int().positive(),
@@ -85,8 +115,10 @@ export const inclusionSchema = z.strictObject({
   contrast_pct: pct.optional(),
   /** Darkening of the emptied (depleted) crack [%]; default scene.depleted_contrast_pct. */
   depleted_contrast_pct: pct.optional(),
-  /** Trajectory samples, strictly increasing in t_s; linear in between, held outside. */
-  trajectory: z.array(inclusionSampleSchema).min(1),
+  /** Trajectory samples, strictly increasing in t_s; linear in between, held outside. Give this or `model`. */
+  trajectory: z.array(inclusionSampleSchema).min(1).optional(),
+  /** Drive the ends by a Model A run instead (needs the scenario's `current` block). */
+  model: modelASchema.optional(),
 });
 
 const backgroundSchema = z.strictObject({
@@ -237,3 +269,5 @@ export type DendriteSpec = z.output<typeof dendriteSchema>;
 export type BranchSpec = z.output<typeof branchSchema>;
 export type InclusionSpec = z.output<typeof inclusionSchema>;
 export type SpeedSegment = z.output<typeof speedSegmentSchema>;
+export type InclusionSample = z.output<typeof inclusionSampleSchema>;
+export type ModelASpec = z.output<typeof modelASchema>;

@@ -160,3 +160,33 @@ describe('isolated inclusion truth', () => {
     expect(tr.depleted_area_um2).toBeCloseTo(2 * 1 + 1 * 2 + 0.5 * 1 * 1, 9);
   });
 });
+
+describe('branches', () => {
+  it('a branch appears when the parent tip passes at_length_um and grows from that axis point at its own speed', () => {
+    const sc = base('top', {
+      scene: {
+        electrode: { thickness_um: 5, roughness_um: 0 },
+        dendrites: [
+          {
+            id: 1, base_um: 20, angle_deg: 0, length0_um: 1, speed_um_per_s: 4,
+            branches: [{ at_length_um: 5, angle_deg: 30, length0_um: 0.5, speed_um_per_s: 2, width0_um: 0.3, widen_um_per_s: 0 }], // sharp: tip = apex
+          },
+        ],
+      },
+    });
+    const scene = buildScene(sc);
+    // parent length 1 + 4t reaches 5 µm at t = 1 s (frame 4 at 4 fps)
+    expect(frameTruth(scene, 3).dendrites[0].branches[0].present).toBe(false);
+    for (const i of [4, 6, 8]) {
+      const t = i / 4;
+      const b = frameTruth(scene, i).dendrites[0].branches[0];
+      const lenPx = 2 * (0.5 + 2 * (t - 1));
+      const a = (30 * Math.PI) / 180;
+      // top edge: base at x = 39.5, interface depth 10 px → branch base at y = −0.5 + 10 + 10
+      expect(b.present).toBe(true);
+      expect(Math.abs(b.tip_x_px! - (39.5 + lenPx * Math.sin(a)))).toBeLessThan(1e-6);
+      expect(Math.abs(b.tip_y_px! - (19.5 + lenPx * Math.cos(a)))).toBeLessThan(1e-6);
+      expect(b.velocity_um_per_s).toBe(2);
+    }
+  });
+});
