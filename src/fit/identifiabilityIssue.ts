@@ -78,7 +78,10 @@ export function identifiabilityIssue(specs: ParameterSpec[], cov: CovarianceSumm
     const involved = Array.from({ length: p }, (_, k) => k).filter((k) => Math.abs(w[k]) >= 0.3 * wmax);
     const k = pick(involved, specs, cov, th.fixPreference);
     const names = involved.map((i) => specs[i].name).join(', ');
-    return { index: k, reason: `JᵀJ is near-singular (condition number ${fmt(cov.conditionNumber, 3)} > ${fmt(th.maxCondition, 3)}) along a direction mixing ${names}` };
+    const what = Number.isFinite(cov.conditionNumber)
+      ? `near-singular (condition number ${fmt(cov.conditionNumber, 3)} > ${fmt(th.maxCondition, 3)})`
+      : `singular (numerical rank ${cov.rank} of ${p})`;
+    return { index: k, reason: `JᵀJ is ${what} along a direction mixing ${names}` };
   }
   return null;
 }

@@ -300,4 +300,25 @@ describe('multi-start and identifiability', () => {
     expect(fit.notIdentifiable[0].profile!.ci95[0]).toBeLessThan(50);
     expect(Math.abs(fit.x[0] - 1)).toBeLessThan(0.01);
   });
+
+  it('three collinear regressors (f3 = f1 + f2): near-singular JᵀJ names the preferred parameter, the rest are then recovered', () => {
+    const rng = seededRandom(21);
+    const t = Float64Array.from({ length: 40 }, (_, i) => i / 4);
+    const f1 = (x: number) => x;
+    const f2 = (x: number) => Math.sin(x);
+    const y = Float64Array.from(t, (ti) => 2 * f1(ti) + 3 * f2(ti) + 0.05 * rng.normal());
+    const lin = (name: string, fallback?: number) => ({ name, lower: -20, upper: 20, transform: 'linear' as const, fallbackValue: fallback });
+    const problem: LeastSquaresProblem = {
+      parameters: [lin('a'), lin('b'), lin('c', 0)],
+      nResiduals: t.length,
+      residuals: (x) => Float64Array.from(t, (ti, i) => (y[i] - (x[0] * f1(ti) + x[1] * f2(ti) + x[2] * (f1(ti) + f2(ti)))) / 0.05),
+    };
+    const fit = fitLeastSquares(problem, { starts: 10, fixPreference: ['c'], profile: [] });
+    expect(fit.notIdentifiable.map((n) => n.name)).toEqual(['c']);
+    expect(fit.notIdentifiable[0].reason).toMatch(/near-singular|corr\(c, /);
+    expect(fit.x[2]).toBe(0);
+    expect(Math.abs(fit.x[0] - 2)).toBeLessThan(5 * fit.parameters[0].se!);
+    expect(Math.abs(fit.x[1] - 3)).toBeLessThan(5 * fit.parameters[1].se!);
+    expect(fit.covariance.conditionNumber).toBeLessThan(1e6);
+  });
 });
