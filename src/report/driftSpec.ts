@@ -1,12 +1,13 @@
 import type { FigureSize } from './figureStyle.js';
 import { sig } from './figureStyle.js';
+import { decimate } from './decimate.js';
 import type { RunFolder } from './runFolderTypes.js';
 import { topLevelSpec, type VlSpec } from './vlSpec.js';
 
 /** Registration drift (dx, dy in px, image axes) vs time. Null when drift.csv is absent or empty. */
 export function driftSpec(run: RunFolder, size: FigureSize): VlSpec | null {
   if (!run.drift || run.drift.length === 0) return null;
-  const pts = [...run.drift].sort((a, b) => a.tS - b.tS);
+  const pts = decimate([...run.drift].sort((a, b) => a.tS - b.tS));
   const rows = [
     ...pts.map((d) => ({ component: 'dx (x, right)', t_s: sig(d.tS), drift_px: sig(d.dxPx) })),
     ...pts.map((d) => ({ component: 'dy (y, down)', t_s: sig(d.tS), drift_px: sig(d.dyPx) })),

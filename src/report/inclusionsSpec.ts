@@ -1,4 +1,5 @@
 import { figureSizeSpec, sig, type FigureSize } from './figureStyle.js';
+import { decimate, stepChanges } from './decimate.js';
 import { awayFromPlatingEdge, runPlatingEdge } from './runCalibration.js';
 import type { CurrentPoint, InclusionPoint, RunFolder } from './runFolderTypes.js';
 import { panelWidthPt, topLevelSpec, type VlSpec } from './vlSpec.js';
@@ -52,7 +53,7 @@ export function inclusionsSpec(run: RunFolder, size: FigureSize): VlSpec | null 
     const ox = pts[0].centroidXUm;
     const oy = pts[0].centroidYUm;
     const proj = (x: number, y: number): number => sig((x - ox) * ux + (y - oy) * uy);
-    for (const p of pts) {
+    for (const p of decimate(pts)) {
       rows.push({ inclusion: String(id), end: 'front', t_s: sig(p.tS), position_um: proj(p.frontXUm, p.frontYUm) });
       rows.push({ inclusion: String(id), end: 'centroid', t_s: sig(p.tS), position_um: proj(p.centroidXUm, p.centroidYUm) });
       rows.push({ inclusion: String(id), end: 'back', t_s: sig(p.tS), position_um: proj(p.backXUm, p.backYUm) });
@@ -89,7 +90,7 @@ export function inclusionsSpec(run: RunFolder, size: FigureSize): VlSpec | null 
     layer: [
       { mark: { type: 'rule', color: '#999999', strokeWidth: 0.5 }, data: { values: [{ zero: 0 }] }, encoding: { y: { field: 'zero', type: 'quantitative' } } },
       {
-        data: { values: cur.map((c) => ({ t_s: sig(c.tS), current_mA: sig(c.currentMA) })) },
+        data: { values: stepChanges(cur, (c) => c.currentMA).map((c) => ({ t_s: sig(c.tS), current_mA: sig(c.currentMA) })) },
         mark: { type: 'line', interpolate: 'step-after', color: '#000000' },
         encoding: { x, y: { field: 'current_mA', type: 'quantitative', title: 'Current (mA)' } },
       },

@@ -1,5 +1,6 @@
 import type { FigureSize } from './figureStyle.js';
 import { sig } from './figureStyle.js';
+import { decimate } from './decimate.js';
 import { regressionBand } from './regressionBand.js';
 import type { RunFolder } from './runFolderTypes.js';
 import { idColor, topLevelSpec, type VlSpec } from './vlSpec.js';
@@ -12,9 +13,13 @@ export function lengthVsTimeSpec(run: RunFolder, size: FigureSize): VlSpec | nul
   if (run.tracks.length === 0) return null;
   const ids = [...new Set(run.tracks.map((p) => p.trackId))].sort((a, b) => a - b);
   const domain = ids.map(String);
-  const points = [...run.tracks]
-    .sort((a, b) => a.trackId - b.trackId || a.tS - b.tS)
-    .map((p) => ({ dendrite: String(p.trackId), t_s: sig(p.tS), length_um: sig(p.lengthUm) }));
+  const points = ids.flatMap((id) =>
+    decimate(run.tracks.filter((p) => p.trackId === id).sort((a, b) => a.tS - b.tS)).map((p) => ({
+      dendrite: String(p.trackId),
+      t_s: sig(p.tS),
+      length_um: sig(p.lengthUm),
+    })),
+  );
   const line: VlSpec[] = [];
   for (const id of ids) {
     const s = run.summary.tracks.find((t) => t.id === id);

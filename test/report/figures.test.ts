@@ -86,6 +86,30 @@ describe('figure specs', () => {
   });
 });
 
+describe('long runs', () => {
+  it('thin plotted series to ≤ 1500 points (first and last kept) and a held current to its steps', () => {
+    const n = 20_000;
+    const tracks = Array.from({ length: n }, (_, i) => ({ trackId: 1, frame: i, tS: i * 0.5, tipXPx: i, tipYPx: 1, tipXUm: i, tipYUm: 1, lengthUm: 0.01 * i, extra: {} }));
+    const current = Array.from({ length: n }, (_, i) => ({ tS: i * 0.5, currentMA: i < 5000 ? 0.2 : i < 12_000 ? -0.2 : 0.2, voltageV: null }));
+    const inclusions = Array.from({ length: n }, (_, i) => ({ inclusionId: 1, frame: i, tS: i * 0.5, frontXUm: 5 + i * 1e-3, frontYUm: 0, backXUm: i * 1e-3, backYUm: 0, centroidXUm: 2.5 + i * 1e-3, centroidYUm: 0, areaUm2: 1 }));
+    const big: RunFolder = { ...run, tracks, current, inclusions, drift: null, fitResiduals: null, summary: { ...run.summary, tracks: [] } };
+    const lvt = buildFigureSpecs(big).find((s) => s.def.name === 'length_vs_time')!.spec;
+    const pts = ((lvt.layer as Array<{ data: { values: Array<{ t_s: number }> } }>).at(-1)!).data.values;
+    expect(pts.length).toBeLessThanOrEqual(1501);
+    expect(pts[0].t_s).toBe(0);
+    expect(pts.at(-1)!.t_s).toBe((n - 1) * 0.5);
+    const inc = buildFigureSpecs(big).find((s) => s.def.name === 'inclusions')!.spec as { vconcat: Array<Record<string, unknown>> };
+    const curValues = ((inc.vconcat[1].layer as Array<{ data: { values: Array<{ t_s: number; current_mA: number }> } }>)[1]).data.values;
+    expect(curValues).toEqual([
+      { t_s: 0, current_mA: 0.2 },
+      { t_s: 2500, current_mA: -0.2 },
+      { t_s: 6000, current_mA: 0.2 },
+      { t_s: 9999.5, current_mA: 0.2 },
+    ]);
+    expect(JSON.stringify(inc).length).toBeLessThan(600_000);
+  });
+});
+
 describe('summary table', () => {
   it('is the golden CSV and matches the ground truth of the synthetic run', () => {
     const rows = summaryTableRows(run);
