@@ -48,7 +48,17 @@ describe('figure specs', () => {
       expect(meta.schema_version).toBe(1);
       expect(Object.keys(meta.units).length).toBeGreaterThan(0);
       expect((s.spec.config as { font: string }).font).toBe('sans-serif');
-      expect(() => vl.compile(s.spec as unknown as TopLevelSpec)).not.toThrow();
+      // No vega-lite warning either (a warning means an encoding is ignored or misread).
+      const warnings: string[] = [];
+      const logger = {
+        level: () => logger,
+        error: (...a: unknown[]) => (warnings.push(`error ${a.join(' ')}`), logger),
+        warn: (...a: unknown[]) => (warnings.push(`warn ${a.join(' ')}`), logger),
+        info: () => logger,
+        debug: () => logger,
+      };
+      expect(() => vl.compile(s.spec as unknown as TopLevelSpec, { logger: logger as never })).not.toThrow();
+      expect(warnings, `${s.def.name} ${s.size}`).toEqual([]);
     }
     const lvt = JSON.stringify(buildFigureSpecs(run).find((s) => s.def.name === 'length_vs_time')?.spec);
     expect(lvt).toContain('"range":["#0072B2","#D55E00"]');
