@@ -67,6 +67,8 @@ export interface CrackSolution {
   cellSourceAPerM: Float64Array;
   /** Newton iterations used. */
   iterations: number;
+  /** Whether the scaled residual reached relTol within maxIterations. */
+  converged: boolean;
 }
 
 /**
@@ -369,6 +371,7 @@ export class CrackSolver {
       cellPotentialV: cellPot,
       cellSourceAPerM: cellSrc,
       iterations: it,
+      converged: r0 <= relTol * scaleV,
     };
   }
 

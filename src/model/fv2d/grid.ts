@@ -1,3 +1,5 @@
+import { ConfigError } from '../../core/errors.js';
+
 /**
  * Uniform cell-centred grid on Ω = [0, W] × [0, d] (per unit depth).
  *
@@ -19,24 +21,24 @@ export interface Fv2dGrid {
 }
 
 /**
- * Create a grid; W and d must be integer multiples of Δ (within 1e-6 of a cell).
+ * Create a grid; W and d must be integer multiples of Δ (within 1e-6 of a cell), else ConfigError.
  * @param widthM W [m]
  * @param gapM d [m]
  * @param spacingM Δ [m]
  */
 export function createGrid(widthM: number, gapM: number, spacingM: number): Fv2dGrid {
   if (!(spacingM > 0) || !(widthM > 0) || !(gapM > 0)) {
-    throw new RangeError(`grid: widthM, gapM and spacingM must be > 0 (got ${widthM}, ${gapM}, ${spacingM})`);
+    throw new ConfigError(`fv2d grid: widthM, gapM and spacingM must be > 0, got ${widthM}, ${gapM}, ${spacingM}`, 'give the domain and cell size in metres');
   }
   const nx = Math.round(widthM / spacingM);
   const ny = Math.round(gapM / spacingM);
   if (Math.abs(nx * spacingM - widthM) > 1e-6 * spacingM || Math.abs(ny * spacingM - gapM) > 1e-6 * spacingM) {
-    throw new RangeError(
-      `grid: widthM (${widthM}) and gapM (${gapM}) must be integer multiples of spacingM (${spacingM}); ` +
-        `choose spacingM = W/${nx} or adjust the domain`,
+    throw new ConfigError(
+      `fv2d grid: widthM (${widthM}) and gapM (${gapM}) must be integer multiples of spacingM (${spacingM})`,
+      `choose spacingM = W/${nx} or adjust the domain`,
     );
   }
-  if (nx < 2 || ny < 2) throw new RangeError(`grid: need at least 2×2 cells, got ${nx}×${ny}`);
+  if (nx < 2 || ny < 2) throw new ConfigError(`fv2d grid: need at least 2×2 cells, got ${nx}×${ny}`, 'use a smaller spacingM');
   return { nx, ny, spacingM, widthM: nx * spacingM, gapM: ny * spacingM };
 }
 

@@ -251,6 +251,8 @@ export function simulateFv2dWithStats(
       kinetics,
       warmStart: warm && warm.conductorPotentialV.length === conductors.length ? warm : undefined,
     });
+    if (!sol.converged)
+      throw new Error(`simulateFv2d: Newton did not converge at j_n = ${jn} A/m² after ${sol.iterations} iterations (try a smaller spacingM or maxStepS)`);
     warm = sol;
     stats.solves++;
     stats.newtonIterations += sol.iterations;

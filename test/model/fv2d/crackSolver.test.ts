@@ -147,4 +147,55 @@ describe('fv2d cracks as zero-thickness faces (capacitance-matrix Newton)', () =
     expect(again.iterations).toBeLessThanOrEqual(2);
     expect(Math.abs(anodicAndNet(again).anodic / a - 1)).toBeLessThan(1e-10);
   });
+
+  it('two floating inclusions mirror-symmetric about x = W/2 carry mirror-equal currents and float independently', () => {
+    const g = createGrid(1e-3, 1e-3, 5e-6);
+    const left = staircasePolyline(g, [300e-6, 400e-6], [400e-6, 600e-6]);
+    const right = staircasePolyline(g, [700e-6, 600e-6], [400e-6, 600e-6]);
+    const nL = left.cellA.length;
+    const cat = <T extends Int32Array | Uint8Array | Float64Array>(a: T, b: T): T => {
+      const out = new (a.constructor as new (n: number) => T)(a.length + b.length);
+      out.set(a);
+      out.set(b, a.length);
+      return out;
+    };
+    const faces = {
+      cellA: cat(left.cellA, right.cellA),
+      cellB: cat(left.cellB, right.cellB),
+      normalAxis: cat(left.normalAxis, right.normalAxis),
+      weight: cat(left.weight, right.weight),
+      sM: cat(left.sM, right.sM),
+    };
+    const n = faces.cellA.length;
+    const conductorOfFace = new Int32Array(n);
+    for (let f = nL; f < n; f++) conductorOfFace[f] = 1;
+    const solver = new CrackSolver(g, SIGMA, faces);
+    const sol = solver.solve({
+      status: new Uint8Array(n).fill(FACE_LI),
+      conductorOfFace,
+      conductors: [{ kind: 'floating' }, { kind: 'floating' }],
+      drive: { mode: 'current', jnAPerM2: JN },
+      kinetics: { kind: 'bv', j0APerM2: 10, alphaA: 0.5, fPerV: F_PER_V },
+    });
+    expect(sol.converged).toBe(true);
+    let iL = 0;
+    let iR = 0;
+    let netL = 0;
+    let netR = 0;
+    for (let f = 0; f < n; f++) {
+      const I = sol.faceCurrentA[f] + sol.faceCurrentB[f];
+      if (f < nL) {
+        netL += I;
+        iL += Math.max(0, sol.faceCurrentA[f]) + Math.max(0, sol.faceCurrentB[f]);
+      } else {
+        netR += I;
+        iR += Math.max(0, sol.faceCurrentA[f]) + Math.max(0, sol.faceCurrentB[f]);
+      }
+    }
+    expect(iL).toBeGreaterThan(0);
+    expect(Math.abs(iL / iR - 1)).toBeLessThan(1e-9);
+    expect(Math.abs(netL)).toBeLessThan(1e-10 * iL);
+    expect(Math.abs(netR)).toBeLessThan(1e-10 * iR);
+    expect(Math.abs(sol.conductorPotentialV[0] - sol.conductorPotentialV[1])).toBeLessThan(1e-12);
+  });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FARADAY_C_PER_MOL, MOLAR_VOLUME_LI_M3_PER_MOL, thermalVoltageV } from '../../../src/core/units.js';
-import { simulateFv2d } from '../../../src/model/fv2d/simulateFv2d.js';
+import { checkFv2dOptions, simulateFv2d } from '../../../src/model/fv2d/simulateFv2d.js';
+import { ConfigError, InputError } from '../../../src/core/errors.js';
 import { defaultReducedParams, type ReducedModelParams } from '../../../src/model/reduced/index.js';
 
 const JN = 4.7; // A/m² (0.47 mA/cm²)
@@ -66,5 +67,14 @@ describe('fv2d moving interface (simulateFv2d)', () => {
     expect(run.s2M[4]).toBeGreaterThan(run.s2M[2]);
     expect(run.envelopeLoM![4]).toBeLessThanOrEqual(run.s1M[4] + 1e-12);
     expect(run.envelopeHiM![4]).toBeGreaterThanOrEqual(run.s2M[4] - 1e-12);
+  });
+
+  it('rejects bad options and inputs with errors that name the problem', () => {
+    expect(() => checkFv2dOptions({ spacingM: -1 })).toThrow(ConfigError);
+    expect(() => checkFv2dOptions({ spacingM: -1 })).toThrow(/spacingM/);
+    const p = c0Linear(0);
+    expect(() => simulateFv2d({ ...p, shape: 'penny' }, { tS: [0], jnAPerM2: [JN] }, { s1M: 0, s2M: L0 }, [0], GRID)).toThrow(ConfigError);
+    expect(() => simulateFv2d(p, { tS: [0], jnAPerM2: [JN] }, { s1M: 0, s2M: 5e-3 }, [0], GRID)).toThrow(InputError);
+    expect(() => simulateFv2d(p, { tS: [0], jnAPerM2: [JN] }, { s1M: 0, s2M: L0 }, [0], { ...GRID, spacingM: 3e-6 })).toThrow(/multiples of spacingM/);
   });
 });
