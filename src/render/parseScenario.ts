@@ -4,6 +4,7 @@
  * names the nearest valid key.
  */
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, InputError } from '../core/errors.js';
@@ -122,7 +123,7 @@ function checkSemantics(sc: Scenario, source: string): void {
     if (iids.has(inc.id)) fail(source, `scene.inclusions[${i}].id`, 'ids must be unique', inc.id, 'give each inclusion its own id');
     iids.add(inc.id);
     if ((inc.trajectory === undefined) === (inc.model === undefined))
-      fail(source, `scene.inclusions[${i}]`, 'give exactly one of trajectory or model', inc.trajectory ? 'both' : 'neither', 'list trajectory samples, or a model: {length_um, …} block');
+      fail(source, `scene.inclusions[${i}]`, 'give exactly one of trajectory, trajectory_csv or model', inc.trajectory ? 'both' : 'neither', 'list trajectory samples, name a CSV file, or add a model: {length_um, …} block');
     if (inc.model && !sc.current)
       fail(source, `scene.inclusions[${i}].model`, 'a Model A inclusion needs the scenario current block', 'no current', 'add current: {segments: [{from_s: 0, current_mA: 0.1}]}');
     if (inc.model?.shape === 'prolate' && inc.model.aspect_ratio === undefined)
@@ -153,14 +154,51 @@ function checkSemantics(sc: Scenario, source: string): void {
     if (!(cur[i].from_s > cur[i - 1].from_s)) fail(source, `current.segments[${i}].from_s`, 'must be strictly increasing', cur[i].from_s, 'sort the segments');
 }
 
-/** Parse scenario YAML text. */
-export function parseScenarioYaml(text: string, source = 'scenario'): Scenario {
+/** Read a trajectory CSV (header t_s,back_um,front_um in any order and case). */
+function readTrajectoryCsv(path: string, where: string): Array<{ t_s: number; back_um: number; front_um: number }> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new InputError(`${where}: cannot read trajectory_csv ${path}`, 'give a path relative to the scenario file', { cause: e });
+  }
+  const lines = text.split(/\r?\n/);
+  const header = lines[0].split(',').map((h) => h.trim().toLowerCase());
+  const col = (name: string): number => {
+    const k = header.indexOf(name);
+    if (k < 0) throw new InputError(`${path}: line 1: missing column ${name} (header ${lines[0]})`, 'the header must name t_s, back_um and front_um');
+    return k;
+  };
+  const [ct, cb, cf] = [col('t_s'), col('back_um'), col('front_um')];
+  const rows: Array<{ t_s: number; back_um: number; front_um: number }> = [];
+  lines.slice(1).forEach((line, i) => {
+    if (line.trim() === '') return;
+    const c = line.split(',');
+    const [t, b, f] = [Number(c[ct]), Number(c[cb]), Number(c[cf])];
+    if (![t, b, f].every((x) => Number.isFinite(x)) || [c[ct], c[cb], c[cf]].some((x) => x === undefined || x.trim() === ''))
+      throw new InputError(`${path}: line ${i + 2}: non-numeric value in "${line}"`, 'every row needs numbers in t_s, back_um and front_um');
+    rows.push({ t_s: t, back_um: b, front_um: f });
+  });
+  return rows;
+}
+
+/**
+ * Parse scenario YAML text.
+ * @param baseDir folder that relative paths (trajectory_csv) are resolved against
+ */
+export function parseScenarioYaml(text: string, source = 'scenario', baseDir = '.'): Scenario {
   let raw: unknown;
   try {
     raw = parseYaml(text);
   } catch (e) {
     throw new ConfigError(`${source}: not valid YAML: ${(e as Error).message.split('\n')[0]}`, 'check indentation and colons', { cause: e });
   }
+  const incs = (raw as { scene?: { inclusions?: unknown } } | null)?.scene?.inclusions;
+  if (Array.isArray(incs))
+    incs.forEach((inc: Record<string, unknown>, i) => {
+      if (inc && typeof inc.trajectory_csv === 'string' && inc.trajectory === undefined)
+        inc.trajectory = readTrajectoryCsv(resolve(baseDir, inc.trajectory_csv), `${source}: scene.inclusions[${i}]`);
+    });
   return validateScenario(raw, source);
 }
 
@@ -172,5 +210,5 @@ export function loadScenario(path: string): Scenario {
   } catch (e) {
     throw new InputError(`cannot read scenario file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'give the path of a scenario YAML file', { cause: e });
   }
-  return parseScenarioYaml(text, path);
+  return parseScenarioYaml(text, path, dirname(path));
 }

@@ -117,6 +117,8 @@ export const inclusionSchema = z.strictObject({
   depleted_contrast_pct: pct.optional(),
   /** Trajectory samples, strictly increasing in t_s; linear in between, held outside. Give this or `model`. */
   trajectory: z.array(inclusionSampleSchema).min(1).optional(),
+  /** CSV file (t_s,back_um,front_um), relative to the scenario file, read into `trajectory` by loadScenario — e.g. exported from a Model B run. */
+  trajectory_csv: z.string().min(1).optional(),
   /** Drive the ends by a Model A run instead (needs the scenario's `current` block). */
   model: modelASchema.optional(),
 });

@@ -40,3 +40,29 @@ describe('scenario validation (strict, helpful messages)', () => {
     expect(err('frame: [').message).toMatch(/not valid YAML/);
   });
 });
+
+describe('trajectory_csv (e.g. a Model B run exported as CSV)', () => {
+  it('is read relative to the scenario file; a bad row names file and line', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { loadScenario } = await import('../../src/render/parseScenario.js');
+    const { InputError } = await import('../../src/core/errors.js');
+    const dir = mkdtempSync(join(tmpdir(), 'lidtrack-traj-'));
+    try {
+      writeFileSync(join(dir, 'run.csv'), 'T_s,Front_um,Back_um\n0,50,0\n10,60,10\n');
+      const yml = head + 'scene:\n  inclusions: [{id: 1, origin_um: [10, 10], trajectory_csv: run.csv}]\n';
+      writeFileSync(join(dir, 's.yaml'), yml);
+      const sc = loadScenario(join(dir, 's.yaml'));
+      expect(sc.scene.inclusions[0].trajectory).toEqual([
+        { t_s: 0, back_um: 0, front_um: 50, patches_um: [] },
+        { t_s: 10, back_um: 10, front_um: 60, patches_um: [] },
+      ]);
+      writeFileSync(join(dir, 'run.csv'), 't_s,back_um,front_um\n0,0,50\n10,x,60\n');
+      expect(() => loadScenario(join(dir, 's.yaml'))).toThrow(InputError);
+      expect(() => loadScenario(join(dir, 's.yaml'))).toThrow(/run\.csv: line 3: non-numeric/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
