@@ -86,3 +86,54 @@ export function resolveFfmpeg(): ResolvedBinaries {
   cached = { ffmpeg: { path: ffmpeg.path, source: ffmpeg.source }, ffprobe: { path: ffprobe.path, source: ffprobe.source } };
   return cached;
 }
+
+/** One step of the resolution order, for `lidtrack doctor`. */
+export interface ResolutionStep {
+  binary: 'ffmpeg' | 'ffprobe';
+  /** The rule of SPEC.md this step implements. */
+  source: string;
+  /** Path the step points at, null when the step offers nothing (variable unset, package absent). */
+  path: string | null;
+  /** This step's binary is the one resolveFfmpeg() uses. */
+  used: boolean;
+  /** Why it is used or not, in a few words. */
+  reason: string;
+}
+
+/**
+ * The full resolution order of SPEC.md for both binaries, including the steps that offered
+ * nothing, each with the reason it was or was not used.
+ */
+export function ffmpegResolutionChain(): ResolutionStep[] {
+  const c = ffmpegCandidates();
+  const steps: ResolutionStep[] = [];
+  const order: Array<{ binary: 'ffmpeg' | 'ffprobe'; source: string; absent: string }> = [
+    { binary: 'ffmpeg', source: 'env FFMPEG_PATH', absent: 'FFMPEG_PATH is not set' },
+    { binary: 'ffmpeg', source: 'ffmpeg-static', absent: 'optional package ffmpeg-static is not installed (or its download failed)' },
+    { binary: 'ffmpeg', source: '@ffmpeg-installer/ffmpeg', absent: 'package @ffmpeg-installer/ffmpeg is not installed for this platform' },
+    { binary: 'ffmpeg', source: 'PATH', absent: 'no ffmpeg on PATH' },
+    { binary: 'ffprobe', source: 'env FFPROBE_PATH', absent: 'FFPROBE_PATH is not set' },
+    { binary: 'ffprobe', source: '@ffprobe-installer/ffprobe', absent: 'package @ffprobe-installer/ffprobe is not installed for this platform' },
+    { binary: 'ffprobe', source: 'PATH', absent: 'no ffprobe on PATH' },
+  ];
+  for (const binary of ['ffmpeg', 'ffprobe'] as const) {
+    const list = c[binary];
+    const usedIdx = list.findIndex((b) => b.ok);
+    for (const o of order.filter((x) => x.binary === binary)) {
+      const i = list.findIndex((b) => b.source === o.source);
+      if (i < 0) {
+        steps.push({ binary, source: o.source, path: null, used: false, reason: o.absent });
+        continue;
+      }
+      const b = list[i];
+      steps.push({
+        binary,
+        source: o.source,
+        path: b.path,
+        used: i === usedIdx,
+        reason: i === usedIdx ? 'first working candidate' : !b.ok ? 'file missing or not executable' : 'an earlier candidate is used',
+      });
+    }
+  }
+  return steps;
+}

@@ -14,3 +14,5 @@ export { videoGrayConversion } from './grayConversion.js';
 export { resolveFfmpeg, ffmpegCandidates, type ResolvedBinary, type ResolvedBinaries } from './binaries.js';
 export { ffmpegCapabilities, binaryVersionLine, type FfmpegCapabilities } from './ffmpegCapabilities.js';
 export type { DecodeReport, IngestFrameSource, OpenSourceOptions, TimestampSource } from './types.js';
+export { ffmpegResolutionChain, type ResolutionStep } from './binaries.js';
+export { diagnoseFfmpeg, type Check } from './diagnoseFfmpeg.js';

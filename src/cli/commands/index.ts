@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { registerSimulate } from './simulate.js';
+import { registerProbe } from './probe.js';
+import { registerDoctor } from './doctor.js';
 import { registerReport } from './report.js';
 import { registerFit } from './fit.js';
 
@@ -7,6 +9,8 @@ import { registerFit } from './fit.js';
 export function registerCommands(program: Command): void {
   void program;
   registerSimulate(program);
+  registerProbe(program);
+  registerDoctor(program);
   registerReport(program);
   registerFit(program);
 }
