@@ -64,6 +64,16 @@ describe('figure specs', () => {
     expect(lvt).toContain('"range":["#0072B2","#D55E00"]');
   });
 
+  it('put the velocity axis of the j_tip figure on the same zero and scale ratio zF/V_m', () => {
+    const spec = buildFigureSpecs(run).find((s) => s.def.name === 'j_tip')!.spec as { layer: Array<Record<string, any>> };
+    const jDomain = spec.layer[0].layer.at(-1).encoding.y.scale.domain as number[];
+    const vDomain = spec.layer[1].encoding.y.scale.domain as number[];
+    expect(jDomain[0]).toBe(0);
+    expect(vDomain[0]).toBe(0);
+    expect(jDomain[1] / vDomain[1]).toBeCloseTo(jTipAPerCm2FromVelocityUmPerS(1), 5); // 0.7338 A/cm² per µm/s
+    expect(jDomain[1]).toBeGreaterThan(Math.max(...run.summary.tracks.map((t) => t.jTipCi95APerCm2![1])));
+  });
+
   it('leave out figures without data (no inclusions, drift or rates)', () => {
     const bare: RunFolder = { ...run, inclusions: null, drift: null, fitResiduals: null, summary: { ...run.summary, tracks: run.summary.tracks.map((t) => ({ ...t, rates: [] })) } };
     expect([...new Set(buildFigureSpecs(bare).map((s) => s.def.name))]).toEqual(['length_vs_time', 'j_tip']);
