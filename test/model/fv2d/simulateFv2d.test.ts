@@ -77,4 +77,18 @@ describe('fv2d moving interface (simulateFv2d)', () => {
     expect(() => simulateFv2d(p, { tS: [0], jnAPerM2: [JN] }, { s1M: 0, s2M: 5e-3 }, [0], GRID)).toThrow(InputError);
     expect(() => simulateFv2d(p, { tS: [0], jnAPerM2: [JN] }, { s1M: 0, s2M: L0 }, [0], { ...GRID, spacingM: 3e-6 })).toThrow(/multiples of spacingM/);
   });
+
+  it('threshold onset (fast kinetics) is at Model A\'s j_crit = σ·η_th/(L·cosθ) within 2 %', () => {
+    const eta = 5e-3;
+    const p: ReducedModelParams = { ...defaultReducedParams(), kinetics: 'linear', j0APerM2: Infinity, etaThV: eta };
+    const jCrit = (p.sigmaSPerM * eta) / L0;
+    const at = (factor: number) =>
+      simulateFv2d(p, { tS: [0], jnAPerM2: [factor * jCrit] }, { s1M: 0, s2M: L0 }, [0], { ...GRID, pathMarginM: 20e-6 });
+    const below = at(0.98);
+    expect(below.currentA[0]).toBe(0);
+    expect(below.mode[0]).toBe(0);
+    const above = at(1.05);
+    expect(above.currentA[0]).toBeGreaterThan(1e-9);
+    expect(above.mode[0]).toBe(1);
+  });
 });
