@@ -26,7 +26,7 @@ describe('model file (strict schema)', () => {
     expect(m.fit).toEqual(['h_ext_um', 'eta_th_mV', 'thickness_ratio']);
     expect(m.fixed.j0_mA_per_cm2).toBe(5);
     expect(m.kinetics).toBe('bv');
-    expect(m.starts).toBe(12);
+    expect(m.starts).toBeUndefined(); // 12 for reduced, 3 for fv2d, chosen by fitInclusion
   });
   it('an unknown key names the nearest valid key, at top level and under fixed/bounds', () => {
     expect(configMessage(section6ModelYaml().replace('plating_edge', 'plating_egde'))).toMatch(/unknown key "plating_egde".*did you mean "plating_edge"/);

@@ -304,12 +304,13 @@ export function fitInclusion(observations: InclusionObservation[], current: Curr
   if (problem.nResiduals <= p + 1) throw new FitError(`${problem.nResiduals} data points for ${p + 1} parameters`, 'track more frames or fit fewer parameters');
   const physical = modelFile.fit.filter((n) => n !== 'clock_offset_s');
   const bootstrapN = options.bootstrap ?? 0;
+  const starts = options.starts ?? modelFile.starts ?? (modelFile.model === 'fv2d' ? 3 : 12);
   const fit = fitLeastSquares(problem, {
     loss: 'soft_l1',
     fScale: 2,
     diffStep: 1e-4,
-    starts: options.starts ?? modelFile.starts,
-    refitStarts: Math.max(4, Math.ceil((options.starts ?? modelFile.starts) / 2)),
+    starts,
+    refitStarts: Math.min(starts, Math.max(4, Math.ceil(starts / 2))),
     profile: options.skipProfiles ? [] : (options.profile ?? physical),
     profileBeforeFixing: options.skipProfiles ? [] : ['j0_mA_per_cm2'],
     fixPreference: ['j0_mA_per_cm2', 'tau_s', 'eta_refill_mV', 'clock_offset_s', 'thickness_ratio', 'eta_th_mV', 'h_ext_um'],

@@ -46,7 +46,8 @@ const topShape = {
   poisson: num.refine((v) => v >= 0 && v < 0.5, 'must lie in [0, 0.5)').default(0.26),
   sigma_pos_um: positive.optional(),
   smoothing_eps_mV: num.refine((v) => v >= 0, 'must be ≥ 0').default(0.2),
-  starts: z.number().int().min(1).max(200).default(12),
+  /** Multi-start points; default 12 for reduced, 3 for fv2d (seconds per Model B evaluation). */
+  starts: z.number().int().min(1).max(200).optional(),
   seed: z.number().int().default(1),
   fixed: z.strictObject(fixedShape).default({}),
   fit: z.array(z.enum(INCLUSION_FIT_PARAMETERS)).min(1),
