@@ -177,8 +177,8 @@ export class CrackSolver {
     }
 
     // ---- 2. initial guess
-    const this_slotA = this.slotA;
-    const this_slotB = this.slotB;
+    const slotA = this.slotA;
+    const slotB = this.slotB;
     const x = new Float64Array(nU);
     let v0 = drive.mode === 'voltage' ? drive.vV : -(drive.jnAPerM2 * d) / sigma;
     const ws = input.warmStart;
@@ -195,7 +195,7 @@ export class CrackSolver {
       let n = 0;
       for (let f = 0; f < nf; f++) {
         if (status[f] !== FACE_LI || conductorOfFace[f] !== i) continue;
-        acc += psi[this_slotA[f]] + psi[this_slotB[f]];
+        acc += psi[slotA[f]] + psi[slotB[f]];
         n += 2;
       }
       return n > 0 ? acc / n : 0.5;
@@ -235,8 +235,8 @@ export class CrackSolver {
         faceIA[f] = 0;
         faceIB[f] = 0;
         if (status[f] === FACE_INTACT) continue;
-        const ra = activeOf[this_slotA[f]];
-        const rb = activeOf[this_slotB[f]];
+        const ra = activeOf[slotA[f]];
+        const rb = activeOf[slotB[f]];
         const pa = x[ra];
         const pb = x[rb];
         C[ra] += sigma * (pa - pb);
