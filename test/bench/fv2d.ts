@@ -3,7 +3,7 @@
  * capacitance-matrix (Woodbury) quasi-static solves, and the moving-interface time step.
  *
  *   node --import tsx test/bench/fv2d.ts            # 400×200 and 800×400
- *   node --import tsx test/bench/fv2d.ts --fine     # also 1600×800 (slow) and T13/T14 at the finer grids
+ *   node --import tsx test/bench/fv2d.ts --fine     # also 1600×800 (slow) and T14 at Δ = 2.5 µm
  *
  * Wall time and process CPU time are both printed: on a shared machine CPU time is the better
  * measure of the work.
@@ -110,6 +110,34 @@ for (const [W, d, h] of sizes) {
       `${st.steps} steps (+${st.rejectedSteps} rejected)`,
       `${(st.newtonIterations / st.solves).toFixed(2)} Newton/solve; s1(600 s) = ${(sim.value.run.s1M[2] * 1e6).toFixed(2)} µm`,
     ]);
+  }
+}
+
+// 4. --fine: T14 dendrite collection at Δ = 2.5 µm (tests run it at 5 µm)
+if (fine) {
+  const d = 1e-3;
+  const W = 6 * d;
+  const grid = createGrid(W, d, 2.5e-6);
+  for (const [ratio, expected] of [
+    [0.25, 2.412838e-3],
+    [0.5, 5.274339e-3],
+    [0.9, 1.521244e-2],
+  ] as const) {
+    const faces = staircasePolyline(grid, [W / 2, W / 2], [d, d - ratio * d]);
+    const nf = faces.cellA.length;
+    const r = timed(() => {
+      const solver = new CrackSolver(grid, SIGMA, faces);
+      return solver.solve({
+        status: new Uint8Array(nf).fill(FACE_LI),
+        conductorOfFace: new Int32Array(nf),
+        conductors: [{ kind: 'electrodeB' }],
+        drive: { mode: 'voltage', vV: (-JN * d) / SIGMA },
+        kinetics: { kind: 'fast', j0APerM2: Infinity, alphaA: 0.5, fPerV: F_PER_V },
+      });
+    });
+    let collected = 0;
+    for (let f = 0; f < nf; f++) collected -= r.value.faceCurrentA[f] + r.value.faceCurrentB[f];
+    rows.push([`${grid.nx}×${grid.ny}`, `T14 ℓ/d = ${ratio}`, f1(r.wallMs), f1(r.cpuMs), '', `I_d/w ÷ conformal map = ${(collected / expected).toFixed(5)}`]);
   }
 }
 
