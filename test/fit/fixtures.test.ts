@@ -30,4 +30,25 @@ describe('fixtures/fit', () => {
       expect(p.ci95![1]).toBeGreaterThan(t);
     }
   });
+
+  it('fixtures/ili_model (render stage, Model A truth: h_ext 0.1 µm, η_th 1 mV): exact recovery from the noise-free truth tracks', () => {
+    const dir = new URL('../../ili_model/', FIXTURE_DIR);
+    const model = parseModelFile(
+      [
+        'model: reduced', 'plating_edge: left', 'shape: strip', 'theta_deg: 0', 'sigma_mS_per_cm: 1.0', 'electrode_area_cm2: 0.25', 'width_um: 400',
+        'fixed: {j0_mA_per_cm2: 5.0, thickness_ratio: 1.0}', 'fit: [h_ext_um, eta_th_mV]', 'sigma_pos_um: 0.05',
+      ].join('\n'),
+    );
+    const r = fitInclusion(
+      parseInclusionsCsv(readFileSync(new URL('truth_inclusions.csv', dir), 'utf8')),
+      parseCurrentCsv(readFileSync(new URL('current.csv', dir), 'utf8')),
+      model,
+      { skipProfiles: true },
+    );
+    expect(r.fit.converged).toBe(true);
+    expect(Math.abs(r.values.h_ext_um! - 0.1)).toBeLessThan(1e-4);
+    expect(Math.abs(r.values.eta_th_mV! - 1)).toBeLessThan(1e-3);
+    expect(Math.abs(r.length0Um.value - 60)).toBeLessThan(1e-3);
+    expect(Math.max(...r.rows.map((q) => Math.abs(q.residualUm)))).toBeLessThan(1e-3);
+  });
 });
