@@ -10,6 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
+import sharp from 'sharp';
 import { LIDTRACK_VERSION } from '../core/version.js';
 import { writeFileAtomic, writeJsonAtomic } from './atomic.js';
 import { writeCsvWithUnitsAtomic, unitForColumn } from './csvUnits.js';
@@ -38,6 +39,18 @@ export interface BuildReportOptions {
   maxKeyframes?: number;
   /** Extra figures (e.g. the fit stage's) appended after the built-in ones. */
   extraFigures?: readonly FigureDef[];
+}
+
+/**
+ * A PNG for inlining into report.html: unchanged when at most `maxWidthPx` wide, else scaled
+ * down (the full-resolution file stays in the run folder), so a page with 24 full-HD key
+ * frames stays a few MB.
+ */
+async function pagePng(path: string, maxWidthPx: number): Promise<Buffer> {
+  const buf = readFileSync(path);
+  const meta = await sharp(buf).metadata();
+  if (!meta.width || meta.width <= maxWidthPx) return buf;
+  return sharp(buf).resize({ width: maxWidthPx }).png({ compressionLevel: 9 }).toBuffer();
 }
 
 /** Nominal frame interval [s]: median spacing of the distinct frame times in tracks.csv (1 if unknown). */
@@ -130,9 +143,9 @@ export async function buildReport(dir: string, opts: BuildReportOptions = {}): P
     figures: rendered
       .filter((r) => r.size === 'two-column')
       .map((r) => ({ name: r.def.name, title: r.def.title, caption: r.def.caption, svg: r.svg, files: r.files.map((f) => relative(run.dir, f)) })),
-    keyframes: run.keyframes.slice(0, maxKf).map((k) => ({ name: k.name, png: readFileSync(k.path) })),
+    keyframes: await Promise.all(run.keyframes.slice(0, maxKf).map(async (k) => ({ name: k.name, png: await pagePng(k.path, 900) }))),
     keyframesOmitted: Math.max(0, run.keyframes.length - maxKf),
-    kymographs: run.kymographs.map((k) => ({ name: k.name, png: readFileSync(k.path) })),
+    kymographs: await Promise.all(run.kymographs.map(async (k) => ({ name: k.name, png: await pagePng(k.path, 1000) }))),
     fit: run.fit,
     manifest: run.manifest,
     files: [...files.map((f) => relative(run.dir, f)), 'tracks.csv', 'summary.json'].sort(),
