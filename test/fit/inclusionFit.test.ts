@@ -77,6 +77,15 @@ describe('fitInclusion: MODEL.md §6 synthetic recovery (j0 fixed)', () => {
     expect(() => fitInclusion(section6Observations(7, SECTION6_TRUTH, 'left'), section6CurrentLog(), section6Model('right'))).toThrow(/front is not farther from the plating edge/);
   });
 
+  it('several inclusions in the table: --inclusion is required, and selects one', () => {
+    const a = section6Observations(11);
+    const b = section6Observations(12).map((o) => ({ ...o, inclusionId: 4 }));
+    expect(() => fitInclusion([...a, ...b], section6CurrentLog(), section6Model())).toThrow(/holds 2 inclusions \(ids 1, 4\); the fit needs one/);
+    const r = fitInclusion([...a, ...b], section6CurrentLog(), section6Model(), { inclusionId: 4, skipProfiles: true, starts: 10 });
+    expect(r.inclusionId).toBe(4);
+    expect(r.nPoints).toBe(602);
+  });
+
   it('clock offset (truth 6 s, frames 10 s) is recovered as a bounded nuisance parameter', () => {
     const truth = { ...SECTION6_TRUTH, clockOffsetS: 6 };
     const m = parseModelFile(section6ModelYaml('left', '[h_ext_um, eta_th_mV, thickness_ratio, clock_offset_s]'));
