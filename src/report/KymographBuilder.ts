@@ -13,6 +13,25 @@ import type { GrayImage } from './renderKeyFramePanel.js';
 /** Overlay colours (Okabe–Ito orange, sky blue, bluish green, reddish purple): visible on gray. */
 const OVERLAY_COLORS = ['#E69F00', '#56B4E9', '#009E73', '#CC79A7'];
 
+/**
+ * For `rows` image rows evenly spaced in time from tS[0] to tS[n−1], the index of the frame
+ * nearest in time to each row (tS increasing). Evenly spaced rows keep slopes true velocities
+ * when frames are unevenly spaced (dropped frames, VFR).
+ */
+export function uniformTimeRows(tS: readonly number[], rows: number): number[] {
+  const n = tS.length;
+  const t0 = tS[0];
+  const t1 = tS[n - 1];
+  const out: number[] = [];
+  let k = 0;
+  for (let r = 0; r < rows; r++) {
+    const t = rows === 1 ? t0 : t0 + ((t1 - t0) * r) / (rows - 1);
+    while (k < n - 1 && Math.abs(tS[k + 1] - t) <= Math.abs(tS[k] - t)) k++;
+    out.push(k);
+  }
+  return out;
+}
+
 /** Options of {@link KymographBuilder.toPng}. */
 export interface KymographPngOptions {
   /** Calibration [µm/px]. */
@@ -186,12 +205,7 @@ export class KymographBuilder {
     const t1 = tS[n - 1];
     const rows = Math.max(1, Math.min(n, opts.maxRows ?? 1000));
     const img = new Uint8Array(rows * this.samples);
-    let k = 0;
-    for (let r = 0; r < rows; r++) {
-      const t = rows === 1 ? t0 : t0 + ((t1 - t0) * r) / (rows - 1);
-      while (k < n - 1 && Math.abs(tS[k + 1] - t) <= Math.abs(tS[k] - t)) k++;
-      img.set(this.rowsData[k], r * this.samples);
-    }
+    uniformTimeRows(tS, rows).forEach((k, r) => img.set(this.rowsData[k], r * this.samples));
     // Display scale: at least ~480 px wide and ~360 px tall, integer nearest-neighbour zoom.
     const sx = Math.max(1, Math.round(480 / this.samples));
     const sy = Math.max(1, Math.round(360 / rows));

@@ -113,7 +113,7 @@ export function keyFrameOverlaySvg(roi: RoiPx, annotations: KeyFrameAnnotations,
     const pts = c.map(([x, y]) => `${f(px(x))},${f(py(y))}`).join(' ');
     parts.push(`<polygon points="${pts}" fill="none" stroke="#E69F00" stroke-width="${f(stroke)}" stroke-linejoin="round"/>`);
   }
-  const halo = `stroke="#000000" stroke-width="${f(fontPx / 5)}" paint-order="stroke" stroke-linejoin="round"`;
+  const halo = `stroke="#000000" stroke-width="${f(fontPx / 7)}" paint-order="stroke" stroke-linejoin="round"`;
   for (const t of [...(annotations.tips ?? [])].sort((a, b2) => a.id - b2.id)) {
     // Same colour as the track in the plots; black would vanish on a dark frame.
     const col = trackColor(t.id) === '#000000' ? '#ffffff' : trackColor(t.id);

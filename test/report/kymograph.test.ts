@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
-import { KymographBuilder } from '../../src/report/KymographBuilder.js';
+import { KymographBuilder, uniformTimeRows } from '../../src/report/KymographBuilder.js';
 
 /** 90×50 frame: background 30, a bright bar on rows 19..21 from x = 10 to x = 10 + 2k (a tip growing 2 px/frame). */
 function frame(k: number): { width: number; height: number; data: Uint8Array; tS: number } {
@@ -38,6 +38,13 @@ describe('KymographBuilder', () => {
     const half = new KymographBuilder([[10, 21.5], [40, 21.5]], 1);
     half.add(frame(20));
     expect(half.kymogram().data[0]).toBe(130);
+  });
+
+  it('places rows on a uniform time grid (nearest frame), so a gap in the recording keeps its duration', () => {
+    // Frames at 0,1,2 s, then a gap to 9,10 s: 11 rows 1 s apart.
+    expect(uniformTimeRows([0, 1, 2, 9, 10], 11)).toEqual([0, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4]);
+    expect(uniformTimeRows([0, 1, 2, 3], 4)).toEqual([0, 1, 2, 3]); // regular: identity
+    expect(uniformTimeRows([0, 0.5, 5], 3)).toEqual([0, 1, 2]);
   });
 
   it('follows a diagonal polyline with 1 px steps', () => {
