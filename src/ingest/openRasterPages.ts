@@ -204,6 +204,7 @@ export async function openRasterPages(spec: RasterSourceSpec): Promise<IngestFra
             decodeWarnings: [],
             decodeWarningCount: 0,
             stoppedByConsumer: false,
+            maxBufferedFrames: 1,
             finished: false,
           };
           return pass(report);

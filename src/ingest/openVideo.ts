@@ -130,6 +130,7 @@ export async function openVideo(path: string, opts: OpenVideoOptions = {}): Prom
             decodeWarnings: [],
             decodeWarningCount: 0,
             stoppedByConsumer: false,
+            maxBufferedFrames: 0,
             finished: false,
           };
           return decodePass(resolveFfmpeg().ffmpeg.path, args, {
@@ -217,6 +218,7 @@ async function* decodePass(ffmpegPath: string, args: string[], cfg: PassConfig):
         partialLen = 0;
       }
     }
+    if (rawFrames.length > report.maxBufferedFrames) report.maxBufferedFrames = rawFrames.length;
     if (rawFrames.length >= cfg.readAhead) child.stdout.pause();
     notify();
   });

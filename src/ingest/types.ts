@@ -44,6 +44,8 @@ export interface DecodeReport {
   decodeWarningCount: number;
   /** The consumer stopped iterating before the end (break): the decoder was stopped. */
   stoppedByConsumer: boolean;
+  /** Most decoded frames ever waiting for the consumer at once (back-pressure bound: readAheadFrames, +1 for frames completed by the same pipe read). */
+  maxBufferedFrames: number;
   /** True once the pass is over (end, error or break). */
   finished: boolean;
 }
