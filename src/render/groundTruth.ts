@@ -6,13 +6,14 @@
  * i.e. they include the stage drift (drift_x_px, drift_y_px of the frame); a tracker that
  * registers every frame to frame 0 should compare with position − (drift_t − drift_0).
  *
- * Dendrite tip: the point of the Li-filled crack farthest from the plating edge (largest
- * depth along the edge normal). For the leaf shapes rendered here (apex half-angle plus axis
- * tilt ≤ 90°) this is the apex, at axial distance length_um from the base, where the axis
- * meets the interface. length_um is that axial length, the quantity that grows at
+ * Dendrite tip: the apex of the Li-filled crack, i.e. its point farthest along its own growth
+ * direction (the crack axis), at axial distance length_um from the base, where the axis meets
+ * the interface; so length_um is also the straight base-to-tip distance, and it grows at
  * velocity_um_per_s (the scenario speed); j_tip = zF/V_m · velocity (src/core/units.ts).
+ * The point farthest from the plating edge (deepest_x/y_px) equals the apex for an untilted
+ * crack and lies within hundredths of a pixel (in depth) of it for a tilted one.
  * height_um is the tip's distance from the mean interface line along the edge normal
- * (= length·cos θ + base offset for a tilted crack); height_velocity_um_per_s its rate.
+ * (≈ length·cos θ + base offset for a crack tilted by θ); height_velocity_um_per_s its rate.
  */
 import { jTipAPerCm2FromVelocityUmPerS } from '../core/units.js';
 import type { Scene } from './buildScene.js';
@@ -26,6 +27,9 @@ export interface TipTruth {
   tip_y_um: number | null;
   /** Whether the tip lies inside the image (−0.5 … size − 0.5). */
   tip_in_frame: boolean;
+  /** Point of the crack farthest from the plating edge (equals the tip unless tilted). */
+  deepest_x_px: number | null;
+  deepest_y_px: number | null;
   length_um: number | null;
   height_um: number | null;
   velocity_um_per_s: number;
@@ -66,16 +70,18 @@ function tipTruth(scene: Scene, leaf: LeafCrack, t: number, dx: number, dy: numb
   const v = leaf.profile.speedUmPerS(t);
   if (!g) {
     return {
-      present: false, tip_x_px: null, tip_y_px: null, tip_x_um: null, tip_y_um: null, tip_in_frame: false,
+      present: false, tip_x_px: null, tip_y_px: null, tip_x_um: null, tip_y_um: null, tip_in_frame: false, deepest_x_px: null, deepest_y_px: null,
       length_um: null, height_um: null, velocity_um_per_s: 0, height_velocity_um_per_s: 0, j_tip_A_per_cm2: 0, width_um: null,
     };
   }
-  const [tu, tv] = leaf.tip(g);
+  const [tu, tv] = leaf.apex(g);
   const [x0, y0] = scene.frame.toImage(tu, tv);
   const x = x0 + dx;
   const y = y0 + dy;
+  const [du, dv] = leaf.deepestPoint(g);
+  const [ex, ey] = scene.frame.toImage(du, dv);
   const g2 = leaf.geometryAt(t + DT);
-  const hv = g2 ? ((leaf.tip(g2)[0] - tu) * um) / DT : 0;
+  const hv = g2 ? ((leaf.apex(g2)[0] - tu) * um) / DT : 0;
   const { width_px: W, height_px: H } = scene.scenario.frame;
   return {
     present: true,
@@ -84,6 +90,8 @@ function tipTruth(scene: Scene, leaf: LeafCrack, t: number, dx: number, dy: numb
     tip_x_um: x * um,
     tip_y_um: y * um,
     tip_in_frame: x >= -0.5 && x <= W - 0.5 && y >= -0.5 && y <= H - 0.5,
+    deepest_x_px: ex + dx,
+    deepest_y_px: ey + dy,
     length_um: g.lengthPx * um,
     height_um: (tu - scene.iface.meanDepthPx) * um,
     velocity_um_per_s: v,

@@ -3,21 +3,27 @@
  * v = along the border, both px). It grows along its axis from a base point: the apex sits at
  * axial distance L(t) from the base, and the half-width at axial position s ∈ [0, L] is
  *
- *     h(s) = (W/2) · k · (1 − ξ)(ξ + β),   ξ = s/L,  β = 0.15,  k = 4/(1 + β)²
+ *     h(s) = (W/2) · K · √(1 − ξ) · (ξ + β),   ξ = s/L,  β = 0.15,  K = 1 / max(√(1 − ξ)(ξ + β))
  *
- * (maximum W/2 at ξ = (1 − β)/2, base half-width ≈ 0.23 W, straight flanks at the apex).
- * Behind the base (s ∈ [−sIn, 0]) the base half-width continues into the electrode (or the
- * parent crack) so the crack is connected to it whatever the interface roughness.
+ * (maximum W/2 at ξ = (2 − β)/3, base half-width ≈ 0.16 W). The √ near the apex is the
+ * crack-opening profile of linear-elastic fracture mechanics (opening ∝ √distance from the
+ * tip): the tip is rounded at the pixel scale, so it stays visible after blur instead of
+ * thinning into a sub-pixel sliver. Behind the base (s ∈ [−sIn, 0]) the base half-width
+ * continues into the electrode (or the parent crack) so the crack is connected to it whatever
+ * the interface roughness.
  *
- * Truth: the tip is the point of the shape farthest from the plating border (largest u).
- * For a leaf whose apex half-angle α and axis tilt θ satisfy α + |θ| ≤ 90° this is the apex;
- * otherwise it lies on the flank facing away from the electrode and is found in closed form
- * (u along the flank is a concave quadratic in s).
+ * Truth: the tip is the apex, the point of the shape farthest along the crack's own growth
+ * direction (its axis), at axial distance L from the base: unique and well conditioned. The
+ * point farthest from the plating border (`deepestPoint`) coincides with it for an untilted
+ * crack; for a crack tilted by θ it lies on the flank facing away from the electrode,
+ * (c·tan θ / 2)² px behind the apex in depth (c = h/√(L − s) near the apex) — hundredths of a
+ * pixel for the shapes used here — and is found by bisection on the (concave) flank depth.
  */
 import type { SpeedProfile } from './speedProfile.js';
 
 const BETA = 0.15;
-const K = 4 / ((1 + BETA) * (1 + BETA));
+const XI_MAX = (2 - BETA) / 3;
+const K = 1 / (Math.sqrt(1 - XI_MAX) * (XI_MAX + BETA));
 
 export interface LeafGeometry {
   /** Axial length L [px] (apex distance from the base). */
@@ -41,9 +47,9 @@ export interface LeafCrack {
    * or may be cut by its boundary (−1). Conservative: uses the Lipschitz bound of |r| − h(s).
    */
   discState(g: LeafGeometry, u: number, v: number, rhoPx: number): 1 | 0 | -1;
-  /** The tip (farthest point from the plating border) for geometry g: (u, v). */
-  tip(g: LeafGeometry): [number, number];
-  /** The apex (axial end) for geometry g: (u, v). */
+  /** The point of the shape farthest from the plating border for geometry g: (u, v). */
+  deepestPoint(g: LeafGeometry): [number, number];
+  /** The apex (axial end, the truth tip) for geometry g: (u, v). */
   apex(g: LeafGeometry): [number, number];
   /** Axis-aligned box (u0, u1, v0, v1) that contains the shape, widened by margin [px]. */
   bounds(g: LeafGeometry, marginPx?: number): [number, number, number, number];
@@ -66,7 +72,13 @@ export interface LeafSpec {
 /** Half-width [px] at axial position s for geometry g (s in [0, L]). */
 export function leafHalfWidthPx(g: LeafGeometry, sPx: number): number {
   const xi = sPx / g.lengthPx;
-  return 0.5 * g.widthPx * K * (1 - xi) * (xi + BETA);
+  if (xi >= 1) return 0;
+  return 0.5 * g.widthPx * K * Math.sqrt(1 - Math.max(0, xi)) * (Math.max(0, xi) + BETA);
+}
+
+/** Half-width at any axial position (constant behind the base, 0 beyond the apex). */
+function halfWidthAnywhere(g: LeafGeometry, s: number): number {
+  return s <= 0 ? leafHalfWidthPx(g, 0) : s >= g.lengthPx ? 0 : leafHalfWidthPx(g, s);
 }
 
 /** Build a leaf crack from its spec. */
@@ -86,8 +98,7 @@ export function leafCrack(spec: LeafSpec): LeafCrack {
     const s = du * c + dv * sn;
     if (s < -sInPx - m || s > g.lengthPx + m) return false;
     const r = Math.abs(-du * sn + dv * c);
-    const h = s <= 0 ? leafHalfWidthPx(g, 0) : s >= g.lengthPx ? 0 : leafHalfWidthPx(g, s);
-    return r <= h + m;
+    return r <= halfWidthAnywhere(g, s) + m;
   };
   const discState = (g: LeafGeometry, u: number, v: number, rho: number): 1 | 0 | -1 => {
     const du = u - baseU;
@@ -95,26 +106,41 @@ export function leafCrack(spec: LeafSpec): LeafCrack {
     const s = du * c + dv * sn;
     if (s < -sInPx - rho || s > g.lengthPx + rho) return 0;
     const r = Math.abs(-du * sn + dv * c);
-    const h = s <= 0 ? leafHalfWidthPx(g, 0) : s >= g.lengthPx ? 0 : leafHalfWidthPx(g, s);
-    const slope = (0.5 * g.widthPx * K * (1 + BETA)) / g.lengthPx; // max |h'(s)|
-    const tol = rho * (1 + slope);
-    if (r - h > tol) return 0;
-    if (h - r > tol && s > -sInPx + rho && s < g.lengthPx - rho) return 1;
+    // Over the disc, s ∈ [s − ρ, s + ρ] and |r| ∈ [r − ρ, r + ρ]; h is unimodal in s, so its
+    // minimum on that interval is at an end and its maximum at an end or at the widest point.
+    const s0 = s - rho;
+    const s1 = s + rho;
+    const h0 = halfWidthAnywhere(g, s0);
+    const h1 = halfWidthAnywhere(g, s1);
+    const sPeak = XI_MAX * g.lengthPx;
+    const hMax = s0 < sPeak && s1 > sPeak ? 0.5 * g.widthPx : Math.max(h0, h1);
+    if (r - rho > hMax) return 0;
+    if (r + rho < Math.min(h0, h1) && s0 > -sInPx && s1 < g.lengthPx) return 1;
     return -1;
   };
   const apex = (g: LeafGeometry): [number, number] => [baseU + g.lengthPx * c, baseV + g.lengthPx * sn];
-  const tip = (g: LeafGeometry): [number, number] => {
+  const deepestPoint = (g: LeafGeometry): [number, number] => {
     const as = Math.abs(sn);
     if (as < 1e-12) return apex(g);
-    // Flank facing away from the electrode: p(s) = base + s·a + h(s)·n·σ with u-component
-    // u(s) = baseU + s·cosθ + |sinθ|·h(s); maximise the concave quadratic on [0, L].
+    // Flank facing away from the electrode: p(ξ) = base + ξL·a + h(ξ)·n·σ, with depth
+    // u(ξ) = baseU + ξL·cos θ + |sin θ|·h(ξ), concave in ξ; u'(ξ) decreases from > 0 to −∞.
     const hk = 0.5 * g.widthPx * K;
-    const xiStar = 0.5 * (1 - BETA + (g.lengthPx * c) / (as * hk));
-    if (xiStar >= 1) return apex(g);
-    const xi = Math.max(0, xiStar);
+    const du = (xi: number): number => {
+      const q = Math.sqrt(1 - xi);
+      return g.lengthPx * c + as * hk * (q - (xi + BETA) / (2 * q));
+    };
+    let lo = 0;
+    let hi = 1;
+    if (du(0) <= 0) hi = 0;
+    for (let it = 0; it < 200 && hi - lo > 1e-15; it++) {
+      const mid = 0.5 * (lo + hi);
+      if (du(mid) > 0) lo = mid;
+      else hi = mid;
+    }
+    const xi = 0.5 * (lo + hi);
     const s = xi * g.lengthPx;
     const h = leafHalfWidthPx(g, s);
-    const side = sn > 0 ? -1 : 1; // n = (−sinθ, cosθ); choose the side whose u-component is +|sinθ|
+    const side = sn > 0 ? -1 : 1; // n = (−sin θ, cos θ); the side whose u-component is +|sin θ|
     return [baseU + s * c + side * h * -sn, baseV + s * sn + side * h * c];
   };
   const bounds = (g: LeafGeometry, m = 0): [number, number, number, number] => {
@@ -130,5 +156,5 @@ export function leafCrack(spec: LeafSpec): LeafCrack {
       }
     return [Math.min(...us), Math.max(...us), Math.min(...vs), Math.max(...vs)];
   };
-  return { baseU, baseV, angleRad, profile, geometryAt, contains, discState, tip, apex, bounds };
+  return { baseU, baseV, angleRad, profile, geometryAt, contains, discState, deepestPoint, apex, bounds };
 }

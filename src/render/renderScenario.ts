@@ -73,7 +73,6 @@ export async function renderScenario(sc: Scenario, outDir: string, opts: RenderO
 
   // 3. truth
   const files = [...sink.files];
-  const um = sc.calibration.um_per_px;
   if (sc.output.format === 'tiff' || sc.output.format === 'png') {
     writeCsvAtomic(join(outDir, 'timestamps.csv'), ['frame', 't_s'], frames.map((f) => [f.frame, fmtT(f.t_s)]));
     files.push('timestamps.csv');
@@ -103,7 +102,6 @@ export async function renderScenario(sc: Scenario, outDir: string, opts: RenderO
   );
   writeJsonAtomic(join(outDir, 'truth.json'), truthDocument(sc, scene, frames));
   files.push(...TRUTH_FILES);
-  void um;
   return { outDir, files, nFrames: n, elapsedS: (performance.now() - t0) / 1000 };
 }
 
@@ -143,8 +141,8 @@ function truthDocument(sc: Scenario, scene: Scene, frames: FrameTruth[]) {
     conventions: {
       pixel_coordinates: '(0,0) is the centre of the top-left pixel, x right, y down; um = px * um_per_px',
       positions: 'where the feature appears in that frame, stage drift included; registered to frame 0: position - (drift_t - drift_0)',
-      tip: 'point of the Li-filled crack farthest from the plating edge (largest depth along the edge normal); the apex of the leaf for these shapes',
-      length_um: 'axial distance of the apex from the base, where the crack axis meets the electrode interface; grows at velocity_um_per_s',
+      tip: "apex of the Li-filled crack: its point farthest along its own growth direction (axis); deepest_x/y_px = point farthest from the plating edge (same for an untilted crack, within 0.05 px in depth otherwise)",
+      length_um: 'distance from the base (where the crack axis meets the electrode interface) to the tip; grows at velocity_um_per_s',
       height_um: 'distance of the tip from the mean interface line along the edge normal',
       j_tip_A_per_cm2: 'z F / V_m * velocity_um_per_s (src/core/units.ts)',
       inclusion_ends: 'axis points of the Li-filled segment; front = end farther from the plating edge',

@@ -83,11 +83,11 @@ describe('ground-truth tip geometry (exact, all four plating edges, non-square f
     expect(tr.dendrites[0].height_velocity_um_per_s).toBeCloseTo(8.6 * Math.cos((9 * Math.PI) / 180), 6);
   });
 
-  it('tilted blunt leaf: truth tip is the farthest point from the edge (checked against dense boundary sampling)', () => {
+  it('tilted blunt leaf: deepestPoint is the point farthest from the edge (checked against dense boundary sampling)', () => {
     const profile = speedProfile([{ from_s: -Infinity, speed_um_per_s: 1 }], 0, 4);
     const leaf = leafCrack({ baseU: 5, baseV: 30, angleRad: (60 * Math.PI) / 180, profile, pxPerUm: 1, width0Um: 6, widenUmPerS: 0, widthMaxUm: 6, sInPx: 2 });
     const g = leaf.geometryAt(0)!;
-    const [tu] = leaf.tip(g);
+    const [tu] = leaf.deepestPoint(g);
     let best = -Infinity;
     const c = Math.cos((60 * Math.PI) / 180);
     const s = Math.sin((60 * Math.PI) / 180);

@@ -29,14 +29,14 @@ describe('rendered image', () => {
     const i = 4;
     const img = renderFrame(scene, i, 16);
     const bg = renderFrame(clean, i, 16);
-    // Core: the axis point at the widest part of the leaf (ξ ≈ 0.425 of the length).
+    // Core: the axis point at the widest part of the leaf (ξ = (2 − β)/3 ≈ 0.617 of the length).
     const tr = frameTruth(scene, i).dendrites[0];
     const L = tr.length_um! / 0.5;
     const a = (5 * Math.PI) / 180;
     const baseX = 39.5;
     const baseY = 59.5 - scene.iface.depthPx(39.5);
-    const cx = Math.round(baseX + 0.425 * L * Math.sin(a));
-    const cy = Math.round(baseY - 0.425 * L * Math.cos(a));
+    const cx = Math.round(baseX + 0.617 * L * Math.sin(a));
+    const cy = Math.round(baseY - 0.617 * L * Math.cos(a));
     const W = sc.frame.width_px;
     const ratio = img[cy * W + cx] / bg[cy * W + cx];
     expect(Math.abs(1 - ratio - 0.3)).toBeLessThan(0.015);
@@ -51,10 +51,12 @@ describe('rendered image', () => {
     let dark = 0;
     for (const v of ideal) dark += (200 - v) / 200;
     const g = scene.dendrites[0].leaf.geometryAt(scene.clock.timesS[3])!;
+    // h(ξ) = (W/2)·K·√(1 − ξ)·(ξ + β); ∫₀¹ √(1 − ξ)(ξ + β) dξ = 2(1 + β)/3 − 2/5; plus the base extension
     const beta = 0.15;
-    const k = 4 / (1 + beta) ** 2;
+    const xiMax = (2 - beta) / 3;
+    const k = 1 / (Math.sqrt(1 - xiMax) * (xiMax + beta));
     const sIn = 3;
-    const area = g.widthPx * k * g.lengthPx * (1 / 6 + beta / 2) + 2 * (0.5 * g.widthPx * k * beta) * sIn;
+    const area = g.widthPx * k * g.lengthPx * ((2 * (1 + beta)) / 3 - 2 / 5) + 2 * (0.5 * g.widthPx * k * beta) * sIn;
     expect(Math.abs(dark / 0.3 - area) / area).toBeLessThan(0.005);
   });
 
