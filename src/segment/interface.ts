@@ -35,11 +35,20 @@ export function detectInterface(img: Uint8Array, cw: number, ch: number): Electr
     vPx.fill(-0.5);
     return { vPx, visible: false, electrodeLevel: E, crystalLevel: C };
   }
-  const mid = (E + C) / 2;
   const sign = C > E ? 1 : -1; // profile rises (dark electrode) or falls (bright electrode)
   const raw = new Float32Array(cw);
   const maxV = Math.floor(ch * 0.9);
+  // Local levels per column (u±2): illumination varies across the field, so a global midpoint
+  // would shift the crossing by a fraction of a pixel where the crystal is brighter or darker.
+  const colLevel = (u: number, va: number, vb: number): number => {
+    const s: number[] = [];
+    for (let k = Math.max(0, u - 2); k <= Math.min(cw - 1, u + 2); k++) for (let v = va; v < vb; v++) s.push(img[v * cw + k]);
+    return median(s);
+  };
   for (let u = 0; u < cw; u++) {
+    const eU = colLevel(u, 0, edgeRows);
+    const cU = colLevel(u, v0, v1);
+    const mid = Math.abs(cU - eU) > 0.5 * Math.abs(C - E) ? (eU + cU) / 2 : (E + C) / 2;
     let found = -0.5;
     let prev = smoothAt(img, cw, ch, u, 0);
     for (let v = 1; v < maxV; v++) {

@@ -20,12 +20,19 @@ export function loadOpenCv(): Promise<Cv> {
     const require = createRequire(import.meta.url);
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     let cv: any = require('@techstark/opencv-js');
-    if (cv && typeof cv.then === 'function') cv = await cv;
+    // A real Promise (some builds) is awaited. An Emscripten module object also has a `then`,
+    // but awaiting it resolves to itself forever, so it is never awaited: wait for
+    // onRuntimeInitialized instead.
+    if (cv instanceof Promise) cv = await cv;
     if (!cv.Mat) {
       await new Promise<void>((resolve) => {
         cv.onRuntimeInitialized = () => resolve();
       });
     }
+    // Remove the Emscripten `then` so the module can be returned from async functions
+    // (a promise resolved with a thenable that resolves to itself never settles).
+    if (typeof cv.then === 'function') delete cv.then;
+    if (typeof cv.then === 'function') cv.then = undefined;
     return cv as Cv;
   })();
   return loading;

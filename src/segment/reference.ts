@@ -78,22 +78,9 @@ export function buildReference(
 
   const iface = detectInterface(median, cw, ch);
 
-  // Dark-feature mask (dilated by 2 px so blurred crack edges are replaced too).
-  const dark = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const c = closedData[i];
-    if (c > 0 && (c - median[i]) / c > opts.darkFeatureRel) dark[i] = 1;
-  }
-  const grown = dilateBinary(dark, cw, ch, 2);
-  const background = new Float32Array(n);
-  for (let i = 0; i < n; i++) background[i] = grown[i] ? closedData[i] : median[i];
-  // Electrode side keeps the median (it is masked out of segmentation anyway).
-  for (let u = 0; u < cw; u++) {
-    const vi = Math.floor(iface.vPx[u]);
-    for (let v = 0; v <= Math.min(vi, ch - 1); v++) background[v * cw + u] = median[v * cw + u];
-  }
-
-  // Noise: residuals of the individual frames against the median, in the crystal.
+  // Noise: residuals of the individual frames against the median, in the crystal (robust, so
+  // the few crack pixels do not matter). The median of K frames is itself noisy: the residual
+  // variance is ≈ σ²(1 − 1/K); correct for it.
   const samples: number[] = [];
   const step = Math.max(1, Math.floor(Math.sqrt(n / 20000)));
   for (const f of canonicalFrames) {
@@ -101,17 +88,45 @@ export function buildReference(
       for (let u = 0; u < cw; u += step) {
         if (v <= iface.vPx[u] + 3) continue;
         const i = v * cw + u;
-        if (grown[i]) continue;
-        const b = background[i];
-        if (b > 0) samples.push((median[i] - f[i]) / b);
+        if (median[i] > 0) samples.push((median[i] - f[i]) / median[i]);
       }
     }
   }
-  // Median of K frames is itself noisy: residual variance is σ²(1 − ~1/K); correct for it.
   const kF = canonicalFrames.length;
   let noiseSigmaRel = samples.length > 10 ? robustSigma(samples) : 0.01;
   if (kF > 1) noiseSigmaRel /= Math.sqrt(Math.max(0.2, 1 - 1 / kF));
   if (!(noiseSigmaRel > 1e-4)) noiseSigmaRel = 1e-3; // noiseless synthetic input
+  const medianNoiseRel = (1.25 * noiseSigmaRel) / Math.sqrt(kF);
+
+  // Dark features of the median (cracks, dust): well below the closing. The closing of a noisy
+  // image sits near the upper noise envelope, hence the noise-scaled threshold.
+  const darkThr = Math.max(opts.darkFeatureRel, 6 * medianNoiseRel);
+  const dark = new Uint8Array(n);
+  for (let v = 0; v < ch; v++) {
+    for (let u = 0; u < cw; u++) {
+      const i = v * cw + u;
+      const c = closedData[i];
+      if (v > iface.vPx[u] + 1 && c > 0 && (c - median[i]) / c > darkThr) dark[i] = 1;
+    }
+  }
+  const grown = dilateBinary(dark, cw, ch, 2);
+  // Fill them by normalised convolution of the surrounding crystal (unbiased, unlike the closing).
+  const sigmaFill = Math.max(2, opts.closingSizePx / 3);
+  const num = new cv.Mat(ch, cw, cv.CV_32FC1), den = new cv.Mat(ch, cw, cv.CV_32FC1);
+  const nd = num.data32F as Float32Array, dd = den.data32F as Float32Array;
+  for (let i = 0; i < n; i++) {
+    const w = grown[i] ? 0 : 1;
+    nd[i] = w * median[i];
+    dd[i] = w;
+  }
+  const ks = 2 * Math.ceil(3 * sigmaFill) + 1;
+  cv.GaussianBlur(num, num, new cv.Size(ks, ks), sigmaFill, sigmaFill, cv.BORDER_REPLICATE);
+  cv.GaussianBlur(den, den, new cv.Size(ks, ks), sigmaFill, sigmaFill, cv.BORDER_REPLICATE);
+  const nf = num.data32F as Float32Array, df = den.data32F as Float32Array;
+  const background = new Float32Array(n);
+  for (let i = 0; i < n; i++) background[i] = grown[i] ? (df[i] > 1e-3 ? nf[i] / df[i] : closedData[i]) : median[i];
+  num.delete();
+  den.delete();
   return { geom, median, background, iface, noiseSigmaRel, nFrames: kF };
 }
 

@@ -42,8 +42,8 @@ export interface EdgeFitResult {
   converged: boolean;
 }
 
-const LOWER = [-1, 0, -Infinity, 0.05, 0.3];
-const UPPER = [1, 2, Infinity, 60, 6];
+const LOWER = [-20, 0, -Infinity, 0.05, 0.3];
+const UPPER = [20, 40, Infinity, 80, 6];
 
 /**
  * Fit the ramp-edge model to samples (vs[i], ds[i]).

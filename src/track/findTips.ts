@@ -19,9 +19,11 @@ export interface TipOptions {
   /** Profile samples behind / beyond the coarse tip used for the sub-pixel fit [px]. */
   profileBehindPx: number;
   profileAheadPx: number;
+  /** Half-width of the band integrated across the crack for the profile [px]. */
+  profileHalfWidthPx: number;
 }
 
-export const DEFAULT_TIP_OPTIONS: TipOptions = { minProminencePx: 8, minLengthPx: 3, profileBehindPx: 12, profileAheadPx: 8 };
+export const DEFAULT_TIP_OPTIONS: TipOptions = { minProminencePx: 8, minLengthPx: 3, profileBehindPx: 16, profileAheadPx: 8, profileHalfWidthPx: 4 };
 
 /** A tip in canonical coordinates (u along the electrode, v into the crystal) [px]. */
 export interface TipCandidate {
@@ -67,10 +69,13 @@ export function tipsOfRegion(r: CrackRegion, seg: SegmentResult, ref: Reference,
     // deepest row within the plateau and its columns
     let vTip = -1;
     for (let k = pk.start; k <= pk.end; k++) vTip = Math.max(vTip, r.extentV[k]);
-    // transverse centroid over the last rows, restricted to this peak's neighbourhood
-    const uLo = r.uMin + Math.max(0, pk.start - 4), uHi = r.uMin + Math.min(width - 1, pk.end + 4);
-    let sw = 0, su = 0;
-    for (let v = Math.max(0, vTip - 3); v <= vTip; v++) {
+    // Transverse position: darkening-weighted centroid of each of the last rows, restricted to
+    // this peak's neighbourhood, with a straight line u(v) through them so a tilted dendrite's
+    // tip is extrapolated along its own direction.
+    const uLo = r.uMin + Math.max(0, pk.start - 6), uHi = r.uMin + Math.min(width - 1, pk.end + 6);
+    const rowsV: number[] = [], rowsU: number[] = [], rowsW: number[] = [];
+    for (let v = Math.max(0, vTip - 8); v <= vTip; v++) {
+      let sw = 0, su = 0;
       for (let u = uLo; u <= uHi; u++) {
         const i = v * cw + u;
         if (labels[i] !== r.label) continue;
@@ -78,23 +83,40 @@ export function tipsOfRegion(r: CrackRegion, seg: SegmentResult, ref: Reference,
         sw += w;
         su += w * u;
       }
+      if (sw > 0) { rowsV.push(v); rowsU.push(su / sw); rowsW.push(sw); }
     }
-    const uc = sw > 0 ? su / sw : r.uMin + (pk.start + pk.end) / 2;
-    // profile along v through (uc), 1-2-1 weighted over neighbouring columns
+    let uSlope = 0, uAt = r.uMin + (pk.start + pk.end) / 2, vRefRow = vTip;
+    if (rowsV.length) {
+      let sw = 0, sv = 0, su = 0;
+      for (let k = 0; k < rowsV.length; k++) { sw += rowsW[k]; sv += rowsW[k] * rowsV[k]; su += rowsW[k] * rowsU[k]; }
+      const mv = sv / sw, mu = su / sw;
+      let svv = 0, svu = 0;
+      for (let k = 0; k < rowsV.length; k++) { svv += rowsW[k] * (rowsV[k] - mv) ** 2; svu += rowsW[k] * (rowsV[k] - mv) * (rowsU[k] - mu); }
+      uSlope = rowsV.length >= 4 && svv > 0 ? Math.max(-1.5, Math.min(1.5, svu / svv)) : 0;
+      uAt = mu;
+      vRefRow = mv;
+    }
+    const uOf = (v: number) => uAt + uSlope * (v - vRefRow);
+    const uc = uOf(vTip);
+    // Profile along v: darkening integrated across the crack (uc ± halfWin columns), which
+    // removes the transverse blur: for a tapering crack it is contrast × local width, a ramp.
+    const halfWin = opts.profileHalfWidthPx;
     const v0 = Math.max(0, vTip - opts.profileBehindPx), v1 = Math.min(ch - 1, vTip + opts.profileAheadPx);
     const vs: number[] = [], ds: number[] = [];
     for (let v = v0; v <= v1; v++) {
-      if (v <= interfaceAt(ref, uc) + 1) continue;
-      const d = 0.25 * sampleRow(D, cw, v, uc - 1) + 0.5 * sampleRow(D, cw, v, uc) + 0.25 * sampleRow(D, cw, v, uc + 1);
+      if (v <= interfaceAt(ref, uOf(v)) + 1) continue;
+      let acc = 0;
+      const uv = uOf(v);
+      for (let k = -halfWin; k <= halfWin; k++) acc += sampleRow(D, cw, v, uv + k);
       vs.push(v);
-      ds.push(d);
+      ds.push(acc);
     }
     let vFit = vTip + 0.5, sigma = 0.5, refined = false;
     if (vs.length >= 8) {
       let cGuess = 0, nc = 0;
       for (let i = 0; i < vs.length; i++) if (vs[i] <= vTip - 2) { cGuess += ds[i]; nc++; }
       cGuess = nc ? cGuess / nc : seg.thresholdRel * 2;
-      const noise = noiseSigmaRel * Math.sqrt(0.375); // 1-2-1 weights: Σw² = 0.375
+      const noise = noiseSigmaRel * Math.sqrt(2 * halfWin + 1);
       const fit = fitRampEdge(vs, ds, vTip + 0.5, cGuess, noise);
       if (fit.converged && Math.abs(fit.tipV - (vTip + 0.5)) < 6 && fit.contrast > seg.thresholdRel * 0.5 && Number.isFinite(fit.tipSigma)) {
         vFit = fit.tipV;
@@ -102,8 +124,9 @@ export function tipsOfRegion(r: CrackRegion, seg: SegmentResult, ref: Reference,
         refined = true;
       }
     }
+    const uTip = uOf(vFit);
     out.push({
-      u: uc, v: vFit, lengthPx: vFit - interfaceAt(ref, uc), sigmaPx: sigma,
+      u: uTip, v: vFit, lengthPx: vFit - interfaceAt(ref, uTip), sigmaPx: sigma,
       regionLabel: r.label, areaPx: r.areaPx, prominencePx: pk.prominence, refined,
     });
   }

@@ -1,0 +1,80 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadOpenCv, type Cv } from '../../src/segment/opencv.js';
+import { canonicalGeometry } from '../../src/segment/orient.js';
+import { buildReference } from '../../src/segment/reference.js';
+import { Segmenter } from '../../src/segment/segmenter.js';
+import { findTips } from '../../src/track/findTips.js';
+import { synthFrame, type SynthScene } from '../helpers/synth.js';
+
+let cv: Cv;
+beforeAll(async () => {
+  cv = await loadOpenCv();
+});
+
+const scene: SynthScene = { cw: 160, ch: 120, interfaceV: 20, crystal: 170, electrode: 60, contrast: 0.35, psfSigmaPx: 1.2, noiseSigma: 3, seed: 1 };
+
+function run(sc: SynthScene, tips: Array<{ u: number; v: number }>, baseU: number, hw = 5) {
+  const g = canonicalGeometry(sc.cw, sc.ch, 'top');
+  const refFrames = [0, 1, 2, 3, 4].map((k) => synthFrame(sc, [], k));
+  const ref = buildReference(cv, refFrames, g);
+  const seg = new Segmenter(cv, ref);
+  const img = synthFrame(sc, tips.map((t) => ({ baseU, tipU: t.u, tipV: t.v, halfWidthPx: hw })), 99);
+  const res = seg.segment(img);
+  const found = findTips(res, ref, ref.noiseSigmaRel);
+  seg.dispose();
+  return { ref, found };
+}
+
+describe('dendrite tips on synthetic frames (truth = wedge apex)', () => {
+  it('finds the interface of a wavy dark electrode within 0.25 px', () => {
+    const { ref } = run(scene, [{ u: 80, v: 70 }], 80);
+    let maxErr = 0;
+    for (let u = 5; u < scene.cw - 5; u++) maxErr = Math.max(maxErr, Math.abs(ref.iface.vPx[u] - (scene.interfaceV + 1.5 * Math.sin(u / 9))));
+    expect(maxErr).toBeLessThan(0.25);
+  });
+
+  it('sub-pixel tip along the growth axis: RMSE < 0.5 px, |bias| < 0.25 px over 16 positions (noise σ 3)', () => {
+    const g = canonicalGeometry(scene.cw, scene.ch, 'top');
+    const ref = buildReference(cv, [0, 1, 2, 3, 4].map((k) => synthFrame(scene, [], k)), g);
+    const seg = new Segmenter(cv, ref);
+    const errs: number[] = [];
+    for (let k = 0; k < 16; k++) {
+      const tv = 55 + k * 1.37;
+      const res = seg.segment(synthFrame(scene, [{ baseU: 80.3, tipU: 80.3, tipV: tv, halfWidthPx: 10 }], 100 + k));
+      const found = findTips(res, ref, ref.noiseSigmaRel);
+      expect(found.length).toBe(1);
+      expect(Math.abs(found[0].u - 80.3)).toBeLessThan(0.5);
+      errs.push(found[0].v - tv);
+    }
+    seg.dispose();
+    const rmse = Math.sqrt(errs.reduce((s, e) => s + e * e, 0) / errs.length);
+    const bias = errs.reduce((s, e) => s + e, 0) / errs.length;
+    expect(rmse).toBeLessThan(0.5);
+    expect(Math.abs(bias)).toBeLessThan(0.25);
+  });
+
+  it('noise-free tip is exact to 0.2 px', () => {
+    const sc = { ...scene, noiseSigma: 0 };
+    for (const tv of [60.0, 60.5, 73.4]) {
+      const { found } = run(sc, [{ u: 80.3, v: tv }], 80.3, 8);
+      expect(found.length).toBe(1);
+      expect(Math.abs(found[0].v - tv)).toBeLessThan(0.2);
+    }
+  });
+
+  it('two dendrites joined at the base give two tips', () => {
+    const { found } = run(scene, [{ u: 60, v: 90 }, { u: 105, v: 70 }], 82, 10);
+    expect(found.length).toBe(2);
+    expect(Math.abs(found[0].u - 60)).toBeLessThan(1);
+    expect(Math.abs(found[0].v - 90)).toBeLessThan(1);
+    expect(Math.abs(found[1].u - 105)).toBeLessThan(1);
+    expect(Math.abs(found[1].v - 70)).toBeLessThan(1);
+  });
+
+  it('dust not touching the interface is not a dendrite', () => {
+    const sc = { ...scene, dust: [[40, 80, 3] as [number, number, number]] };
+    const { found } = run(sc, [{ u: 110, v: 70 }], 110, 10);
+    expect(found.length).toBe(1);
+    expect(Math.abs(found[0].u - 110)).toBeLessThan(0.8);
+  });
+});
