@@ -13,7 +13,7 @@ import { frameTruth } from '../../src/render/groundTruth.js';
 import { loadScenario } from '../../src/render/parseScenario.js';
 
 const root = join(import.meta.dirname, '../../fixtures');
-const names = ['fig2', 'vfr', 'tiff16', 'mjpeg', 'hard', 'ili', 'ili_model'];
+const names = ['fig2', 'vfr', 'tiff16', 'mjpeg', 'hard', 'branch', 'ili', 'ili_model'];
 
 const dirSize = (p: string): number => (statSync(p).isDirectory() ? readdirSync(p).reduce((s, f) => s + dirSize(join(p, f)), 0) : statSync(p).size);
 
