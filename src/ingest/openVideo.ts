@@ -53,6 +53,8 @@ export interface VideoFrameSource extends IngestFrameSource {
 }
 
 const MAX_KEPT_WARNINGS = 50;
+/** Upper bound of the bytes of decoded frames queued ahead of the consumer. */
+export const READ_AHEAD_MAX_BYTES = 64 * 1024 * 1024;
 
 /**
  * Open a video container for streaming. Probes it first (errors for missing / non-video /
@@ -65,7 +67,9 @@ export async function openVideo(path: string, opts: OpenVideoOptions = {}): Prom
   const roi = opts.roi ? checkRoi(opts.roi, probe.width, probe.height, path) : null;
   const width = roi ? roi.width : probe.width;
   const height = roi ? roi.height : probe.height;
-  const readAhead = Math.max(1, Math.floor(opts.readAheadFrames ?? 4));
+  // Queue at most readAheadFrames frames and at most READ_AHEAD_MAX_BYTES of them, so that
+  // huge frames (e.g. 8192×8192) still stream in bounded memory.
+  const readAhead = Math.max(1, Math.min(Math.floor(opts.readAheadFrames ?? 4), Math.floor(READ_AHEAD_MAX_BYTES / (width * height))));
   const warnings: string[] = [];
 
   let timestampSource: TimestampSource;

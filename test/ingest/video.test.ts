@@ -37,6 +37,14 @@ beforeAll(async () => {
     const b = readFileSync(f(`whole.${ext}`));
     writeFileSync(f(`trunc.${ext}`), b.subarray(0, Math.floor(b.length / 2)));
   }
+  // Corrupt bytes in the middle of the media data (index intact), and a single-frame video.
+  {
+    const b = Buffer.from(readFileSync(f('whole.mp4')));
+    let seed = 12345;
+    for (let i = Math.floor(b.length * 0.4); i < Math.floor(b.length * 0.45); i++) b[i] = (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+    writeFileSync(f('corrupt.mp4'), b);
+  }
+  await ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=10:duration=0.1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', f('one.mp4')]);
   // Raw H.264 elementary stream: no container timestamps.
   await ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=25:duration=0.4', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-f', 'h264', f('raw.h264')]);
   // Bad inputs.
@@ -234,6 +242,22 @@ describe('damaged and unusual inputs', () => {
       expect(r?.lastTS).toBe(frames[frames.length - 1].tS);
     });
   }
+
+  it('corrupt frames mid-stream: decoding goes on to the end, the decoder errors are counted and kept', async () => {
+    const src = await openSource(f('corrupt.mp4'));
+    const frames = await collect(src.frames());
+    const r = src.lastReport();
+    expect(r?.decodeWarningCount).toBeGreaterThan(0);
+    expect(r?.decodeWarnings.length).toBeGreaterThan(0);
+    expect(r?.decodeWarnings.every((w) => !w.includes('\n') && !/0x[0-9a-f]{6,}\]/.test(w))).toBe(true);
+    expect(frames.length).toBeGreaterThanOrEqual(110); // damaged frames are concealed, not lost
+    expect(frames[frames.length - 1].tS).toBeGreaterThan(3.6);
+  });
+
+  it('a single-frame video gives one frame at t = 0', async () => {
+    const frames = await collect((await openSource(f('one.mp4'))).frames());
+    expect(frames.map((x) => x.tS)).toEqual([0]);
+  });
 
   it('the whole (untruncated) file is not reported as ended early', async () => {
     const src = await openSource(f('whole.mkv'));
