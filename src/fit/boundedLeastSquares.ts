@@ -20,6 +20,7 @@ export const DEFAULT_LOCAL_SOLVE_OPTIONS: LocalSolveOptions = {
   ftol: 1e-8,
   xtol: 1e-8,
   gtol: 1e-8,
+  broydenUpdates: 0,
 };
 
 /** Internal-coordinate view of a problem, shared by the multi-start, profile and bootstrap code. */
@@ -97,6 +98,16 @@ export function solveInternal(
   if (!allFinite(r)) throw new Error('residuals are not finite at the start point');
   let cost = robustCost(r, opt.loss, opt.fScale);
   let jac = forwardDifferenceJacobian(ip.f, u, r, lower, upper, opt.diffStep);
+  // Jacobian bookkeeping: forward differences, optionally followed by up to `broydenUpdates`
+  // rank-1 (Broyden) updates; any stop decision taken on an updated Jacobian is re-checked
+  // with a fresh forward-difference one, and the returned Jacobian is always fresh.
+  let jacFresh = true;
+  let broydenCount = 0;
+  const refreshJacobian = (): void => {
+    jac = forwardDifferenceJacobian(ip.f, u, r, lower, upper, opt.diffStep);
+    jacFresh = true;
+    broydenCount = 0;
+  };
   let mu = -1;
   let nu = 2;
   let stopReason: StopReason = 'max-iterations';
@@ -120,6 +131,10 @@ export function solveInternal(
       const t = Math.min(upper[k], Math.max(lower[k], u[k] - jtr[k])) - u[k];
       pg = Math.max(pg, Math.abs(t));
     }
+    if (pg < opt.gtol && !jacFresh) {
+      refreshJacobian();
+      continue;
+    }
     if (pg < opt.gtol) {
       stopReason = 'gtol';
       converged = true;
@@ -130,6 +145,10 @@ export function solveInternal(
     for (let k = 0; k < p; k++) {
       active[k] = (u[k] <= lower[k] + boundTol(k) && jtr[k] > 0) || (u[k] >= upper[k] - boundTol(k) && jtr[k] < 0) ? 1 : 0;
       if (!active[k]) free.push(k);
+    }
+    if (free.length === 0 && !jacFresh) {
+      refreshJacobian();
+      continue;
     }
     if (free.length === 0) {
       stopReason = 'gtol';
@@ -190,6 +209,21 @@ export function solveInternal(
       const rho = predicted > 0 ? actual / predicted : actual > 0 ? 1 : -1;
       if (rho > 1e-4 && Number.isFinite(costNew)) {
         relDecrease = actual / Math.max(cost, 1e-300);
+        if (broydenCount < opt.broydenUpdates) {
+          // J ← J + (Δr − J·s)·sᵀ/(sᵀs)
+          const s2 = stepNorm * stepNorm;
+          for (let i = 0; i < m; i++) {
+            let js = 0;
+            for (let k = 0; k < p; k++) js += jac[i * p + k] * step[k];
+            const c = (rNew[i] - r[i] - js) / s2;
+            for (let k = 0; k < p; k++) jac[i * p + k] += c * step[k];
+          }
+          jacFresh = false;
+          broydenCount += 1;
+        } else {
+          jacFresh = false; // refreshed below, after the state update
+          broydenCount = opt.broydenUpdates + 1;
+        }
         u.set(uNew);
         r = rNew;
         cost = costNew;
@@ -209,13 +243,23 @@ export function solveInternal(
       iter++;
       break;
     }
+    if (!accepted && !jacFresh) {
+      refreshJacobian();
+      continue;
+    }
     if (!accepted) {
       // No decrease possible at any damping: we are at a (numerical) minimum.
       stopReason = stepNorm < opt.xtol * (opt.xtol + uNorm) ? 'xtol' : 'stalled';
       converged = true;
       break;
     }
-    jac = forwardDifferenceJacobian(ip.f, u, r, lower, upper, opt.diffStep);
+    if (broydenCount > opt.broydenUpdates) refreshJacobian();
+    const wouldStop =
+      (relDecrease < opt.ftol && predicted / Math.max(cost, 1e-300) < opt.ftol) || stepNorm < opt.xtol * (opt.xtol + uNorm);
+    if (wouldStop && !jacFresh) {
+      refreshJacobian();
+      continue;
+    }
     if (relDecrease < opt.ftol && predicted / Math.max(cost, 1e-300) < opt.ftol) {
       stopReason = 'ftol';
       converged = true;
@@ -229,6 +273,7 @@ export function solveInternal(
       break;
     }
   }
+  if (!jacFresh) refreshJacobian();
   const activeBounds: number[] = [];
   for (let k = 0; k < p; k++) if (u[k] <= lower[k] + boundTol(k) || u[k] >= upper[k] - boundTol(k)) activeBounds.push(k);
   return {

@@ -154,7 +154,7 @@ export function fitLeastSquares(problem: LeastSquaresProblem, options: Partial<F
   const t0 = performance.now();
   const opt: FitOptions = { ...DEFAULT_FIT_OPTIONS, ...options };
   const localOpt: LocalSolveOptions = {
-    loss: opt.loss, fScale: opt.fScale, diffStep: opt.diffStep, maxIterations: opt.maxIterations, ftol: opt.ftol, xtol: opt.xtol, gtol: opt.gtol,
+    loss: opt.loss, fScale: opt.fScale, diffStep: opt.diffStep, maxIterations: opt.maxIterations, ftol: opt.ftol, xtol: opt.xtol, gtol: opt.gtol, broydenUpdates: opt.broydenUpdates,
   };
   const specs = problem.parameters;
   const p = specs.length;

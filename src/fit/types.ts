@@ -60,6 +60,12 @@ export interface LocalSolveOptions {
   xtol: number;
   /** Stop when the projected gradient (∞-norm) is below gtol. */
   gtol: number;
+  /**
+   * Rank-1 (Broyden) Jacobian updates allowed between forward-difference Jacobians (default 0:
+   * a fresh forward-difference Jacobian every accepted step). Stops are always confirmed with,
+   * and results always carry, a forward-difference Jacobian.
+   */
+  broydenUpdates: number;
 }
 
 /** Why a local solve stopped. */

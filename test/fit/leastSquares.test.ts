@@ -132,6 +132,39 @@ describe('bounded Levenberg–Marquardt', () => {
     expect(Math.abs(bounded.cost - 0.125)).toBeLessThan(1e-9);
   });
 
+  it('Broyden updates between forward-difference Jacobians: same Rosenbrock and exponential optima, fewer evaluations, fresh Jacobian returned', () => {
+    const rosen: LeastSquaresProblem = {
+      parameters: [
+        { name: 'x1', lower: -Infinity, upper: Infinity, transform: 'linear' },
+        { name: 'x2', lower: -Infinity, upper: Infinity, transform: 'linear' },
+      ],
+      nResiduals: 2,
+      residuals: (x) => Float64Array.from([10 * (x[1] - x[0] * x[0]), 1 - x[0]]),
+    };
+    const tight = { xtol: 1e-12, ftol: 1e-14, gtol: 1e-12 };
+    const b = solveBoundedLeastSquares(rosen, [-1.2, 1], { ...tight, broydenUpdates: 3 });
+    expect(Math.abs(b.x[0] - 1)).toBeLessThan(1e-6);
+    expect(Math.abs(b.x[1] - 1)).toBeLessThan(1e-6);
+    // Returned Jacobian = forward differences at the solution: [[-20 x1, 10], [-1, 0]].
+    expect(Math.abs(b.jacobian[0] + 20)).toBeLessThan(1e-2);
+    expect(Math.abs(b.jacobian[1] - 10)).toBeLessThan(1e-6);
+    expect(Math.abs(b.jacobian[2] + 1)).toBeLessThan(1e-9);
+    const t = Float64Array.from({ length: 40 }, (_, i) => i * 0.2);
+    const expo: LeastSquaresProblem = {
+      parameters: [
+        { name: 'A', lower: 0.1, upper: 100, transform: 'log', initial: 1 },
+        { name: 'k', lower: 0.01, upper: 10, transform: 'log', initial: 0.1 },
+        { name: 'c', lower: -5, upper: 5, transform: 'linear', initial: 0 },
+      ],
+      nResiduals: t.length,
+      residuals: (x) => Float64Array.from(t, (ti) => 2.5 * Math.exp(-1.3 * ti) + 0.4 - (x[0] * Math.exp(-x[1] * ti) + x[2])),
+    };
+    const fd = solveBoundedLeastSquares(expo, [1, 0.1, 0], tight);
+    const br = solveBoundedLeastSquares(expo, [1, 0.1, 0], { ...tight, broydenUpdates: 3 });
+    for (const [k, v] of [[0, 2.5], [1, 1.3], [2, 0.4]] as const) expect(rel(br.x[k], v)).toBeLessThan(1e-6);
+    expect(br.evaluations).toBeLessThan(fd.evaluations);
+  });
+
   it('exponential decay with an active bound: c ≥ 0 binds (truth −0.5) and equals the 2-parameter fit with c = 0 (1e-4)', () => {
     const rng = seededRandom(7);
     const t = Float64Array.from({ length: 60 }, (_, i) => i * 0.1);

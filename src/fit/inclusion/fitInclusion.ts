@@ -315,6 +315,7 @@ export function fitInclusion(observations: InclusionObservation[], current: Curr
     profileBeforeFixing: options.skipProfiles ? [] : ['j0_mA_per_cm2'],
     fixPreference: ['j0_mA_per_cm2', 'tau_s', 'eta_refill_mV', 'clock_offset_s', 'thickness_ratio', 'eta_th_mV', 'h_ext_um'],
     maxIterations: 100,
+    broydenUpdates: 2, // ~20 % fewer model evaluations on the §6 problem, same estimates (≤ 1e-7 relative)
     ftol: 1e-8,
     xtol: 1e-8,
     gtol: 1e-8,
