@@ -8,7 +8,7 @@
  *   4. tracks.trackmate.xml and tracks.simple.xml for Fiji/TrackMate
  *   5. report.html
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import sharp from 'sharp';
 import { LIDTRACK_VERSION } from '../core/version.js';
@@ -51,6 +51,13 @@ async function pagePng(path: string, maxWidthPx: number): Promise<Buffer> {
   const meta = await sharp(buf).metadata();
   if (!meta.width || meta.width <= maxWidthPx) return buf;
   return sharp(buf).resize({ width: maxWidthPx }).png({ compressionLevel: 9 }).toBuffer();
+}
+
+/** Regular, non-hidden files in the run folder root (data, overlay video, logs) for the page's file list. */
+function runRootFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isFile() && !e.name.startsWith('.'))
+    .map((e) => e.name);
 }
 
 /** Nominal frame interval [s]: median spacing of the distinct frame times in tracks.csv (1 if unknown). */
@@ -148,7 +155,7 @@ export async function buildReport(dir: string, opts: BuildReportOptions = {}): P
     kymographs: await Promise.all(run.kymographs.map(async (k) => ({ name: k.name, png: await pagePng(k.path, 1000) }))),
     fit: run.fit,
     manifest: run.manifest,
-    files: [...files.map((f) => relative(run.dir, f)), 'tracks.csv', 'summary.json'].sort(),
+    files: [...new Set([...files.map((f) => relative(run.dir, f)), ...runRootFiles(run.dir)])].filter((f) => f !== 'report.html').sort(),
   });
   const htmlPath = join(run.dir, 'report.html');
   writeFileAtomic(htmlPath, html);
