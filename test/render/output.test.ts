@@ -54,6 +54,16 @@ describe('outputs of renderScenario', () => {
     expect(span).toBeGreaterThan(3.0);
   });
 
+  it('VFR MKV (H.264 with B-frames): every frame at its true timestamp (ffprobe ≤ 1 ms)', async () => {
+    const dir = join(root, 'vfrmkv');
+    const sc = tiny({ format: 'mkv', crf: 23, preset: 'ultrafast' }, { fps: 10, n_frames: 16, jitter_frac: 0.8, dropped: [{ after_frame: 5, count: 7 }] }, 'top');
+    await renderScenario(sc, dir);
+    const truth = readTruth(dir);
+    const fr = ffprobeJson(join(dir, 'video.mkv'), 'frame=best_effort_timestamp_time') as { frames: Array<Record<string, string>> };
+    expect(fr.frames).toHaveLength(16);
+    fr.frames.forEach((f, i) => expect(Math.abs(Number(f.best_effort_timestamp_time) - truth.frames[i].t_s)).toBeLessThanOrEqual(0.001));
+  });
+
   it('16-bit TIFF stack: sharp reads every page at 16 bit with exactly the rendered samples; timestamps.csv', async () => {
     const dir = join(root, 'tiff16');
     const sc = tiny({ format: 'tiff', bit_depth: 16 });
