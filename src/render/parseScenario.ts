@@ -149,6 +149,8 @@ function checkSemantics(sc: Scenario, source: string): void {
   const irregular = t.times_s !== undefined || t.jitter_frac > 0 || t.dropped.length > 0;
   if (fmt === 'avi' && irregular)
     fail(source, 'output.format', 'AVI cannot carry irregular frame timestamps', fmt, 'use output.format: mp4 or mkv (true per-frame timestamps), or tiff/png + timestamps.csv');
+  if (fmt === 'avi' && t.start_s !== 0)
+    fail(source, 'timing.start_s', 'AVI has no timestamps (time = index/fps), so it cannot start at a later time', t.start_s, 'use start_s: 0 with avi, or output.format: mp4 or mkv');
   const cur = sc.current?.segments ?? [];
   for (let i = 1; i < cur.length; i++)
     if (!(cur[i].from_s > cur[i - 1].from_s)) fail(source, `current.segments[${i}].from_s`, 'must be strictly increasing', cur[i].from_s, 'sort the segments');

@@ -34,6 +34,7 @@ describe('scenario validation (strict, helpful messages)', () => {
     expect(err(head + 'scene:\n  dendrites: [{id: 1, base_um: 3}]\n').message).toMatch(/exactly one of speed_um_per_s or speed_segments/);
     expect(err(head + 'timing: {jitter_frac: 0.3}\noutput: {format: avi}\n').message).toMatch(/AVI cannot carry irregular/);
     expect(err(head.replace('64', '63')).message).toMatch(/even width and height/);
+    expect(err(head + 'timing: {start_s: 2}\noutput: {format: avi}\n').message).toMatch(/timing\.start_s: AVI has no timestamps/);
     expect(err(head + 'scene:\n  inclusions: [{id: 1, origin_um: [1, 2], trajectory: [{t_s: 0, back_um: 5, front_um: 2}]}]\n').message).toMatch(
       /front_um must exceed back_um/,
     );
