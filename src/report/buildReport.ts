@@ -97,10 +97,11 @@ export function trackMateMetaOf(run: RunFolder): TrackMateMeta {
  * Rebuild figures, tables, TrackMate files and report.html for a finished run folder.
  * @param dir run folder (tracks.csv and summary.json required)
  * @param opts see {@link BuildReportOptions}
- * @returns absolute paths of every file written
+ * @returns absolute paths of every file written, and warnings about optional parts of the
+ *   run folder that were malformed and left out
  * @throws InputError when the folder or a file breaks the SPEC.md contract
  */
-export async function buildReport(dir: string, opts: BuildReportOptions = {}): Promise<{ files: string[] }> {
+export async function buildReport(dir: string, opts: BuildReportOptions = {}): Promise<{ files: string[]; warnings: string[] }> {
   // 1. read
   const run = readRunFolder(dir);
   const figuresDir = join(run.dir, 'figures');
@@ -155,10 +156,11 @@ export async function buildReport(dir: string, opts: BuildReportOptions = {}): P
     kymographs: await Promise.all(run.kymographs.map(async (k) => ({ name: k.name, png: await pagePng(k.path, 1000) }))),
     fit: run.fit,
     manifest: run.manifest,
+    warnings: run.summary.warnings,
     files: [...new Set([...files.map((f) => relative(run.dir, f)), ...runRootFiles(run.dir)])].filter((f) => f !== 'report.html').sort(),
   });
   const htmlPath = join(run.dir, 'report.html');
   writeFileAtomic(htmlPath, html);
   files.push(htmlPath);
-  return { files };
+  return { files, warnings: run.summary.warnings };
 }

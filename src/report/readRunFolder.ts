@@ -115,6 +115,26 @@ const rateSchema = z.looseObject({
   j_tip_ci95_A_per_cm2: ci,
 });
 
+const phaseSchema = z.looseObject({
+  t_start_s: z.number(),
+  t_end_s: z.number(),
+  current_sign: z.number(),
+  front_velocity_um_per_s: num,
+  back_velocity_um_per_s: num,
+  area_change_rel: num,
+});
+
+/** Parse an optional part; on failure return null and record why (file, JSON path, rule). */
+function optionalPart<T>(value: unknown, schema: z.ZodType<T>, where: string, warnings: string[]): T | null {
+  if (value === undefined || value === null) return null;
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+  warnings.push(`${where}${path}: ${issue.message} — ignored`);
+  return null;
+}
+
 const summarySchema = z.looseObject({
   tracks: z.array(
     z.looseObject({
@@ -127,28 +147,12 @@ const summarySchema = z.looseObject({
       t_end_s: num,
       n_points: num,
       intercept_um: num,
-      rates: z.array(rateSchema).optional(),
+      // Optional extensions are checked on their own: a malformed one is dropped with a
+      // warning instead of failing the whole report.
+      rates: z.unknown().optional(),
     }),
   ),
-  inclusions: z
-    .array(
-      z.looseObject({
-        id: z.number().int(),
-        phases: z
-          .array(
-            z.looseObject({
-              t_start_s: z.number(),
-              t_end_s: z.number(),
-              current_sign: z.number(),
-              front_velocity_um_per_s: num,
-              back_velocity_um_per_s: num,
-              area_change_rel: num,
-            }),
-          )
-          .optional(),
-      }),
-    )
-    .optional(),
+  inclusions: z.array(z.looseObject({ id: z.number().int(), phases: z.unknown().optional() })).optional(),
   video: z.record(z.string(), z.unknown()).nullable().optional(),
   calibration: z.record(z.string(), z.unknown()).nullable().optional(),
   lidtrack_version: z.string().nullable().optional(),
@@ -197,8 +201,9 @@ const pair = (x: [number | null, number | null] | null | undefined): [number, nu
 /** Parse summary.json text. */
 export function parseSummaryJson(text: string, file = 'summary.json'): RunSummary {
   const s = parseJson(text, file, summarySchema);
+  const warnings: string[] = [];
   return {
-    tracks: s.tracks.map((t) => ({
+    tracks: s.tracks.map((t, ti) => ({
       id: t.id,
       velocityUmPerS: nn(t.velocity_um_per_s),
       velocityCi95UmPerS: pair(t.velocity_ci95_um_per_s),
@@ -208,7 +213,7 @@ export function parseSummaryJson(text: string, file = 'summary.json'): RunSummar
       tEndS: nn(t.t_end_s),
       nPoints: nn(t.n_points),
       interceptUm: nn(t.intercept_um),
-      rates: (t.rates ?? []).map((r) => ({
+      rates: (optionalPart(t.rates, z.array(rateSchema), `${file}: tracks[${ti}].rates`, warnings) ?? []).map((r) => ({
         tS: r.t_s,
         velocityUmPerS: r.velocity_um_per_s,
         velocityCi95UmPerS: pair(r.velocity_ci95_um_per_s ?? r.ci95),
@@ -216,9 +221,9 @@ export function parseSummaryJson(text: string, file = 'summary.json'): RunSummar
         jTipCi95APerCm2: pair(r.j_tip_ci95_A_per_cm2),
       })),
     })),
-    inclusions: (s.inclusions ?? []).map((i) => ({
+    inclusions: (s.inclusions ?? []).map((i, ii) => ({
       id: i.id,
-      phases: (i.phases ?? []).map((p) => ({
+      phases: (optionalPart(i.phases, z.array(phaseSchema), `${file}: inclusions[${ii}].phases`, warnings) ?? []).map((p) => ({
         tStartS: p.t_start_s,
         tEndS: p.t_end_s,
         currentSign: p.current_sign,
@@ -230,6 +235,7 @@ export function parseSummaryJson(text: string, file = 'summary.json'): RunSummar
     video: s.video ?? null,
     calibration: s.calibration ?? null,
     lidtrackVersion: s.lidtrack_version ?? null,
+    warnings,
   };
 }
 

@@ -41,6 +41,8 @@ export interface ReportHtmlInput {
   manifest: Record<string, unknown> | null;
   /** Other files of the run folder to list (relative paths). */
   files: string[];
+  /** Parts of the run folder that were malformed and left out. */
+  warnings?: string[];
 }
 
 /** HTML-escape text. */
@@ -87,6 +89,7 @@ figcaption a{color:var(--accent)}
 .gallery figure{margin:0}.gallery img{display:block;width:100%;height:auto;image-rendering:auto;border:1px solid var(--rule)}
 .wide img{display:block;max-width:100%;height:auto;border:1px solid var(--rule)}
 .note{color:var(--muted);font-size:0.92em}
+.warn{background:#fff4e0;border-left:4px solid #E69F00;padding:6px 10px}
 @media print{main{max-width:none;padding:0}h2{break-after:avoid}figure{break-inside:avoid}}
 `;
 
@@ -249,6 +252,9 @@ export function renderReportHtml(input: ReportHtmlInput): string {
     `<style>${CSS}</style></head><body><main>`,
     `<h1>${escapeHtml(input.title)}</h1>`,
     `<p class="meta">Run folder <code>${escapeHtml(input.runDir)}</code> · ${nTracks} dendrite${nTracks === 1 ? '' : 's'} · ${nInc} inclusion${nInc === 1 ? '' : 's'} · lidtrack ${escapeHtml(input.lidtrackVersion)}</p>`,
+    (input.warnings ?? []).length
+      ? `<p class="warn"><strong>Left out of this report:</strong> ${(input.warnings ?? []).map(escapeHtml).join('; ')}</p>`
+      : '',
     resultsSection(input.summary, input.umPerPx, input.platingEdge),
     inclusionSection(input.summary.inclusions),
     figuresSection(input.figures),

@@ -66,6 +66,8 @@ export interface RunSummary {
   video: Record<string, unknown> | null;
   calibration: Record<string, unknown> | null;
   lidtrackVersion: string | null;
+  /** Optional parts that were malformed and left out (file, JSON path, rule). */
+  warnings: string[];
 }
 
 /** One row of inclusions.csv. */

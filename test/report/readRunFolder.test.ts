@@ -61,6 +61,17 @@ describe('readRunFolder', () => {
     expect(s.tracks[0]).toMatchObject({ id: 3, velocityUmPerS: null, velocityCi95UmPerS: null, rates: [] });
   });
 
+  it('drops a malformed optional part (rates, phases) with a warning instead of failing', () => {
+    const s = parseSummaryJson(
+      '{"tracks":[{"id":1,"velocity_um_per_s":2,"rates":[{"t_center_s":3}]}],"inclusions":[{"id":4,"phases":[{"t_start_s":0}]}]}',
+    );
+    expect(s.tracks[0]).toMatchObject({ id: 1, velocityUmPerS: 2, rates: [] });
+    expect(s.inclusions[0].phases).toEqual([]);
+    expect(s.warnings).toHaveLength(2);
+    expect(s.warnings[0]).toMatch(/^summary\.json: tracks\[0\]\.rates\[0\]\.t_s: .* ignored$/);
+    expect(s.warnings[1]).toMatch(/^summary\.json: inclusions\[0\]\.phases\[0\]\.t_end_s: .* ignored$/);
+  });
+
   it('says which required file is missing', () => {
     const d2 = mkdtempSync(join(tmpdir(), 'lidtrack-read2-'));
     writeFileSync(join(d2, 'tracks.csv'), readFileSync(join(dir, 'tracks.csv')));

@@ -31,7 +31,8 @@ export function registerReport(program: Command): void {
         throw new InputError(`--${String(is.path[0] ?? '')}: ${is.message} (got ${JSON.stringify(raw[String(is.path[0])])})`, 'run `lidtrack report --help`');
       }
       const o = parsed.data;
-      const { files } = await buildReport(dir, { png: o.png, unitsRow: o.unitsRow, trackMate: o.trackmate, title: o.title });
+      const { files, warnings } = await buildReport(dir, { png: o.png, unitsRow: o.unitsRow, trackMate: o.trackmate, title: o.title });
+      for (const w of warnings) process.stderr.write(`lidtrack: warning: ${w}\n`);
       const html = files.find((f) => f.endsWith('report.html'));
       process.stdout.write(`wrote ${files.length} files in ${dir}${html ? `; open ${relative(process.cwd(), html).startsWith('..') ? html : relative(process.cwd(), html)}` : ''}\n`);
     });
