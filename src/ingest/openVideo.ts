@@ -18,7 +18,8 @@
  * Back-pressure: at most `readAheadFrames` decoded frames are queued; then stdout is paused,
  * the pipe fills and ffmpeg blocks — memory does not grow with video length.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import type { Frame, RoiPx } from '../core/types.js';
 import { InputError, VideoDecodeError } from '../core/errors.js';
 import { resolveFfmpeg } from './binaries.js';
@@ -58,7 +59,10 @@ export const READ_AHEAD_MAX_BYTES = 64 * 1024 * 1024;
 
 /**
  * Open a video container for streaming. Probes it first (errors for missing / non-video /
- * audio-only / empty files are thrown here). Each call of frames() starts a new decode.
+ * audio-only / empty files are thrown here). Each call of frames() starts a new decode; the
+ * ffmpeg process starts at the first next() and is killed and reaped when the iteration ends,
+ * fails, or is left with break/return/throw (for-await does this). An iterator that is simply
+ * dropped without return() keeps its ffmpeg blocked until the Node process exits.
  * @throws InputError for a bad ROI; VideoDecodeError (from probeVideo) for unreadable files
  */
 export async function openVideo(path: string, opts: OpenVideoOptions = {}): Promise<VideoFrameSource> {
@@ -176,8 +180,7 @@ interface PassConfig {
 async function* decodePass(ffmpegPath: string, args: string[], cfg: PassConfig): AsyncGenerator<Frame> {
   const { report } = cfg;
   const frameBytes = cfg.width * cfg.height;
-  const child: ChildProcessWithoutNullStreams = spawn(ffmpegPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-  child.stdin.end();
+  const child: ChildProcessByStdio<null, Readable, Readable> = spawn(ffmpegPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
 
   const rawFrames: Uint8Array[] = [];
   const pts: Array<{ pts: number | null; ptsTimeS: number | null }> = [];

@@ -93,6 +93,21 @@ describe('constant-rate video', () => {
   });
 });
 
+describe('timestamps CSV on a video (acquisition log overrides the container)', () => {
+  it('45 rows: tS from the CSV, with a warning', async () => {
+    const times = Array.from({ length: 45 }, (_, k) => 10 + 2 * k + (k % 2) * 0.25);
+    writeFileSync(f('cfr-times.csv'), 'frame,t_s\n' + times.map((t, k) => `${k},${t}`).join('\n'));
+    const src = await openSource(f('cfr.mp4'), { timestampsCsv: f('cfr-times.csv') });
+    expect(src.timestampSource).toBe('timestamps-csv');
+    expect(src.warnings.join(' ')).toMatch(/timestamps CSV/);
+    expect((await collect(src.frames())).map((x) => x.tS)).toEqual(times);
+  });
+  it('10 rows for 45 frames → InputError before decoding', async () => {
+    writeFileSync(f('cfr-few.csv'), 'frame,t_s\n' + Array.from({ length: 10 }, (_, k) => `${k},${k}`).join('\n'));
+    await expect(openSource(f('cfr.mp4'), { timestampsCsv: f('cfr-few.csv') })).rejects.toThrow(/timestamps CSV has 10 rows but .*cfr\.mp4 has 45 frames/);
+  });
+});
+
 describe('variable frame rate: true container timestamps, not index/fps', () => {
   for (const name of ['vfr.mkv', 'vfr.mp4']) {
     it(`${name}: probe flags irregular timestamps and the gap`, async () => {
