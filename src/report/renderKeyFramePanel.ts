@@ -121,8 +121,14 @@ export function keyFrameOverlaySvg(roi: RoiPx, annotations: KeyFrameAnnotations,
     // Ring in the track's plot colour on a white ring (visible on dark and bright Li); id in white on black halo.
     parts.push(`<circle cx="${f(px(t.x))}" cy="${f(py(t.y))}" r="${f(r)}" fill="none" stroke="#ffffff" stroke-width="${f(stroke * 2.6)}"/>`);
     parts.push(`<circle cx="${f(px(t.x))}" cy="${f(py(t.y))}" r="${f(r)}" fill="none" stroke="${col}" stroke-width="${f(stroke * 1.4)}"/>`);
+    // Id above right of the tip, flipped to the other side near the right or top border.
+    const labelW = 0.65 * fontPx * String(t.id).length;
+    const right = px(t.x) + r + 2 + labelW <= layout.widthPx;
+    const above = py(t.y) - r - 1 - fontPx >= 0;
+    const lx = right ? px(t.x) + r + 2 : px(t.x) - r - 2;
+    const ly = above ? py(t.y) - r - 1 : py(t.y) + r + fontPx;
     parts.push(
-      `<text x="${f(px(t.x) + r + 2)}" y="${f(py(t.y) - r - 1)}" font-family="${FIGURE_FONT}" font-size="${fontPx}" font-weight="bold" fill="#ffffff" ${halo}>${t.id}</text>`,
+      `<text x="${f(lx)}" y="${f(ly)}" text-anchor="${right ? 'start' : 'end'}" font-family="${FIGURE_FONT}" font-size="${fontPx}" font-weight="bold" fill="#ffffff" ${halo}>${t.id}</text>`,
     );
   }
   parts.push(

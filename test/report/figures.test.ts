@@ -176,6 +176,11 @@ describe('rendering', () => {
       // Axes, text and data are drawn (not blank) but the figure is mostly white background.
       expect(frac).toBeGreaterThan(0.005);
       expect(frac).toBeLessThan(0.25);
+      // Text renders headless (fontconfig resolves the generic family): the rotated y-axis
+      // title in the leftmost 4 % of the figure has dark pixels.
+      let titleInk = 0;
+      for (let y = 0; y < info.height; y++) for (let x = 0; x < Math.round(info.width * 0.04); x++) if (data[y * info.width + x] < 128) titleInk++;
+      expect(titleInk, `${s.def.name} ${s.size}`).toBeGreaterThan(100);
     }
     const lvt = await renderSvg(specs[0].spec);
     expect(lvt).toContain('Tip length (µm)');

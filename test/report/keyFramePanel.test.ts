@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
 import { OKABE_ITO, trackColor } from '../../src/report/figureStyle.js';
-import { keyFramePanelLayout, renderAnnotatedFrameRgb, renderKeyFramePanel } from '../../src/report/renderKeyFramePanel.js';
+import { keyFrameOverlaySvg, keyFramePanelLayout, renderAnnotatedFrameRgb, renderKeyFramePanel } from '../../src/report/renderKeyFramePanel.js';
 import { niceScaleBarUm, timeLabel } from '../../src/report/scaleBar.js';
 
 /** 200×130 (non-square) dark frame with a bright 5×5 block at x 25..29, y 100..104. */
@@ -81,6 +81,19 @@ describe('renderKeyFramePanel', () => {
     expect(r).toBeGreaterThan(150);
     expect(b).toBeLessThan(100);
     expect(g).toBeLessThan(r);
+  });
+
+  it('keeps track ids inside the panel near its borders', () => {
+    const o = { umPerPx: 0.5, tS: 1 };
+    const L = keyFramePanelLayout(150, 100, o);
+    const svg = keyFrameOverlaySvg({ x: 0, y: 0, width: 150, height: 100 }, { tips: [{ id: 12, x: 148, y: 1 }, { id: 3, x: 50, y: 50 }] }, o, L);
+    const texts = [...svg.matchAll(/<text x="([\d.]+)" y="([\d.]+)" text-anchor="(\w+)"[^>]*>(\d+)<\/text>/g)].map((m) => ({ x: +m[1], y: +m[2], anchor: m[3], id: m[4] }));
+    const t12 = texts.find((t) => t.id === '12')!;
+    expect(t12.anchor).toBe('end'); // flipped left of the tip at the right border
+    expect(t12.y).toBeGreaterThan(1.5 + L.fontPx * 0.5); // and below it at the top border
+    const t3 = texts.find((t) => t.id === '3')!;
+    expect(t3.anchor).toBe('start');
+    expect(t3.y).toBeLessThan(50.5);
   });
 
   it('gives the same pixels as raw RGB24 for the overlay video', async () => {
