@@ -10,7 +10,7 @@
  *   3. lamp gain (flicker), sensor noise N(0, σ²) seeded per frame, rounding to 8 or 16 bit.
  * The stage drift d displaces the whole sample: sub-sample (x, y) looks at sample (x − dx, y − dy).
  */
-import { createPrng } from './prng.js';
+import { createPrng, normalQuantileTable } from './prng.js';
 import type { Scene } from './buildScene.js';
 
 /** Radius of the disc that contains a pixel (half its diagonal, rounded up). */
@@ -34,6 +34,22 @@ interface Shape {
 
 /** The ideal (noise-free, unblurred, gain 1) image of frame `index`: gray levels, 8-bit scale. */
 export function renderIdealFrame(scene: Scene, index: number): Float32Array {
+  const n = scene.scenario.frame.width_px * scene.scenario.frame.height_px;
+  return renderIdealInto(scene, index, new Float32Array(n), new Float32Array(n));
+}
+
+/** Scratch buffers reused by renderFrame (one frame size at a time; JS is single-threaded). */
+const scratch: { n: number; bufs: Float32Array[] } = { n: 0, bufs: [] };
+function scratchBuffers(n: number): Float32Array[] {
+  if (scratch.n !== n) {
+    scratch.n = n;
+    scratch.bufs = [0, 1, 2, 3].map(() => new Float32Array(n));
+  }
+  return scratch.bufs;
+}
+
+/** renderIdealFrame into caller-owned buffers: `out` receives the image, `D` is scratch. */
+function renderIdealInto(scene: Scene, index: number, out: Float32Array, D: Float32Array): Float32Array {
   const sc = scene.scenario;
   const { width_px: W, height_px: H } = sc.frame;
   const t = scene.clock.timesS[index];
@@ -120,7 +136,7 @@ export function renderIdealFrame(scene: Scene, index: number): Float32Array {
     });
   }
 
-  const D = new Float32Array(W * H);
+  D.fill(0);
   const A = fr.affine;
   const inv = 1 / (ss * ss);
   const cand: Shape[] = new Array<Shape>(shapes.length);
@@ -178,7 +194,6 @@ export function renderIdealFrame(scene: Scene, index: number): Float32Array {
   const fdy = Math.floor(dy);
   const ax = dx - fdx;
   const ay = dy - fdy;
-  const out = new Float32Array(W * H);
   const scrMinU = iface.maxDepthPx;
   for (let y = 0; y < H; y++) {
     const fy = H > 1 ? y / (H - 1) - 0.5 : 0;
@@ -214,8 +229,12 @@ export function renderIdealFrame(scene: Scene, index: number): Float32Array {
   return out;
 }
 
-/** Separable Gaussian blur with clamped edges (in place result returned). */
-export function gaussianBlur(img: Float32Array, W: number, H: number, sigmaPx: number): Float32Array {
+/**
+ * Separable Gaussian blur with clamped edges.
+ * @param tmp, out optional scratch and result buffers (length W·H); allocated if absent
+ * @returns the blurred image (`img` itself when σ = 0)
+ */
+export function gaussianBlur(img: Float32Array, W: number, H: number, sigmaPx: number, tmp: Float32Array = new Float32Array(W * H), out: Float32Array = new Float32Array(W * H)): Float32Array {
   if (sigmaPx <= 0) return img;
   const r = Math.max(1, Math.ceil(3.5 * sigmaPx));
   const k = new Float32Array(2 * r + 1);
@@ -225,7 +244,6 @@ export function gaussianBlur(img: Float32Array, W: number, H: number, sigmaPx: n
     sum += k[i + r];
   }
   for (let i = 0; i < k.length; i++) k[i] /= sum;
-  const tmp = new Float32Array(W * H);
   for (let y = 0; y < H; y++) {
     const row = y * W;
     for (let x = 0; x < W; x++) {
@@ -236,7 +254,7 @@ export function gaussianBlur(img: Float32Array, W: number, H: number, sigmaPx: n
     }
   }
   // Vertical pass row by row (contiguous memory access).
-  const out = new Float32Array(W * H);
+  out.fill(0);
   for (let y = 0; y < H; y++) {
     const o = y * W;
     for (let i = -r; i <= r; i++) {
@@ -255,16 +273,25 @@ export function gaussianBlur(img: Float32Array, W: number, H: number, sigmaPx: n
 export function renderFrame(scene: Scene, index: number, bitDepth: 8 | 16 = 8): Uint8Array | Uint16Array {
   const sc = scene.scenario;
   const { width_px: W, height_px: H } = sc.frame;
-  const img = gaussianBlur(renderIdealFrame(scene, index), W, H, sc.optics.blur_sigma_px);
+  const [b0, b1, b2, b3] = scratchBuffers(W * H);
+  const img = gaussianBlur(renderIdealInto(scene, index, b0, b1), W, H, sc.optics.blur_sigma_px, b2, b3);
   const g = scene.motion.gain[index];
   const sigma = sc.optics.noise_sigma;
   const rng = createPrng(sc.seed, 'noise', index);
   const scale = bitDepth === 16 ? 257 : 1;
   const max = bitDepth === 16 ? 65535 : 255;
   const out = bitDepth === 16 ? new Uint16Array(W * H) : new Uint8Array(W * H);
-  for (let i = 0; i < W * H; i++) {
-    const v = (img[i] * g + (sigma > 0 ? sigma * rng.normal() : 0)) * scale;
-    out[i] = Math.min(max, Math.max(0, Math.round(v)));
+  const nq = normalQuantileTable();
+  const n = W * H;
+  for (let i = 0; i < n; i += 2) {
+    // two N(0,1) draws from one 32-bit word (16 bits each)
+    const bits = sigma > 0 ? rng.uint32() : 0;
+    const v0 = (img[i] * g + (sigma > 0 ? sigma * nq[bits >>> 16] : 0)) * scale;
+    out[i] = Math.min(max, Math.max(0, Math.round(v0)));
+    if (i + 1 < n) {
+      const v1 = (img[i + 1] * g + (sigma > 0 ? sigma * nq[bits & 0xffff] : 0)) * scale;
+      out[i + 1] = Math.min(max, Math.max(0, Math.round(v1)));
+    }
   }
   return out;
 }
