@@ -40,7 +40,8 @@ export function buildFigureSpecs(
   for (const def of defs) {
     for (const size of sizes) {
       const spec = def.build(run, size);
-      if (spec) out.push({ def, size, spec });
+      // `description` becomes the SVG's aria-label (screen readers, search in the page).
+      if (spec) out.push({ def, size, spec: { description: def.title, ...spec } });
     }
   }
   return out;
