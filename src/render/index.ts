@@ -10,3 +10,5 @@ export { frameTruth, interfaceTruth, type FrameTruth, type DendriteTruth, type I
 export { frameTimes, type FrameTimes } from './frameTimes.js';
 export { openTiffStack, type TiffStackWriter } from './tiffStackWriter.js';
 export { videoFileName } from './frameSink.js';
+export { syntheticFrameSource } from './syntheticFrameSource.js';
+export { modelTrajectory } from './modelTrajectory.js';

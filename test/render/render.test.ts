@@ -108,3 +108,20 @@ describe('rendered image', () => {
     }
   });
 });
+
+describe('syntheticFrameSource', () => {
+  it('streams the rendered frames with their true timestamps (same bytes as renderFrame)', async () => {
+    const { syntheticFrameSource } = await import('../../src/render/syntheticFrameSource.js');
+    const sc = scenario({}, { noise_sigma: 3 });
+    const src = syntheticFrameSource(sc);
+    expect(src.info).toMatchObject({ width: 80, height: 60, frameCount: 5, irregularTimestamps: false, nominalFps: 2 });
+    const scene = buildScene(sc);
+    let n = 0;
+    for await (const f of src.frames()) {
+      expect(f.tS).toBe(f.index / 2);
+      expect(Buffer.from(f.data).equals(Buffer.from(renderFrame(scene, f.index, 8)))).toBe(true);
+      n++;
+    }
+    expect(n).toBe(5);
+  });
+});
