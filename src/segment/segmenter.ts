@@ -38,7 +38,7 @@ export const DEFAULT_SEGMENT_OPTIONS: SegmentOptions = {
   lowSigma: 3,
   minDarkeningRel: 0.02,
   minAreaPx: 12,
-  touchBandPx: 4,
+  touchBandPx: 10,
   openSizePx: 3,
   closeSizePx: 3,
 };

@@ -26,10 +26,40 @@ function smoothRamp(x: number, sigma: number): number {
   return x * normalCdf(x / sigma) + (sigma * Math.exp((-0.5 * x * x) / (sigma * sigma))) / SQRT2PI;
 }
 
-/** Model value at v for parameters [b, C, s, ℓ, σ]. */
+/** Model value at v for parameters [b, C, s, ℓ, σ] (linear ramp, closed form). */
 export function rampEdgeModel(v: number, p: ArrayLike<number>): number {
   const [b, C, s, l, sig] = [p[0], p[1], p[2], p[3], p[4]];
   return b + (C / l) * (smoothRamp(s - v, sig) - smoothRamp(s - l - v, sig));
+}
+
+// Gauss–Hermite-like fixed quadrature of the unit Gaussian on [−4.5, 4.5].
+const QN = 91;
+const QZ = new Float64Array(QN), QW = new Float64Array(QN);
+{
+  let sw = 0;
+  for (let k = 0; k < QN; k++) {
+    QZ[k] = -4.5 + (9 * k) / (QN - 1);
+    QW[k] = Math.exp(-0.5 * QZ[k] * QZ[k]);
+    sw += QW[k];
+  }
+  for (let k = 0; k < QN; k++) QW[k] /= sw;
+}
+
+/**
+ * Power-law tip profile: the crack's width (hence the integrated darkening) grows as
+ * ((s − v)/ℓ)^γ behind the apex s and saturates at C beyond ℓ; γ = ½ is the √ opening of
+ * linear-elastic fracture mechanics, γ = 1 a wedge. Blurred along the axis by the PSF σ.
+ * Parameters [b, C, s, ℓ, σ, γ].
+ */
+export function powerEdgeModel(v: number, p: ArrayLike<number>): number {
+  const b = p[0], C = p[1], s = p[2], l = p[3], sig = p[4], g = p[5];
+  let acc = 0;
+  for (let k = 0; k < QN; k++) {
+    const x = s - v - sig * QZ[k];
+    if (x <= 0) continue;
+    acc += QW[k] * (x >= l ? 1 : Math.pow(x / l, g));
+  }
+  return b + C * acc;
 }
 
 export interface EdgeFitResult {
@@ -42,59 +72,61 @@ export interface EdgeFitResult {
   converged: boolean;
 }
 
-const LOWER = [-20, 0, -Infinity, 0.05, 0.3];
-const UPPER = [20, 40, Infinity, 80, 6];
+const LOWER = [-20, 0, -Infinity, 0.05, 0.3, 0.3];
+const UPPER = [20, 40, Infinity, 80, 6, 1.3];
 
 /**
  * Fit the ramp-edge model to samples (vs[i], ds[i]).
  * @param tipGuess initial tip position (same units as vs)
  * @param noiseSigma 1-σ noise of one sample (for the uncertainty); if NaN the residual RMS is used
  */
-export function fitRampEdge(vs: ArrayLike<number>, ds: ArrayLike<number>, tipGuess: number, contrastGuess: number, noiseSigma = NaN): EdgeFitResult {
+export function fitRampEdge(vs: ArrayLike<number>, ds: ArrayLike<number>, tipGuess: number, contrastGuess: number, noiseSigma = NaN, shape: 'ramp' | 'power' = 'ramp'): EdgeFitResult {
   const n = vs.length;
-  let p = [0, Math.max(contrastGuess, 0.01), tipGuess, 2, 1];
+  const NP = shape === 'power' ? 6 : 5;
+  const model = shape === 'power' ? powerEdgeModel : rampEdgeModel;
+  let p = shape === 'power' ? [0, Math.max(contrastGuess, 0.01), tipGuess, 6, 1, 0.6] : [0, Math.max(contrastGuess, 0.01), tipGuess, 2, 1];
   const clamp = (q: number[]) => q.map((x, i) => Math.min(UPPER[i], Math.max(LOWER[i], x)));
   p = clamp(p);
   const resid = (q: number[], out: Float64Array) => {
     let ss = 0;
     for (let i = 0; i < n; i++) {
-      const r = ds[i] - rampEdgeModel(vs[i], q);
+      const r = ds[i] - model(vs[i], q);
       out[i] = r;
       ss += r * r;
     }
     return ss;
   };
   const r = new Float64Array(n), r2 = new Float64Array(n);
-  const J = new Float64Array(n * 5);
+  const J = new Float64Array(n * NP);
   let ss = resid(p, r);
   let lambda = 1e-2;
   let converged = false;
   const jac = (q: number[]) => {
-    for (let k = 0; k < 5; k++) {
+    for (let k = 0; k < NP; k++) {
       const h = 1e-5 * Math.max(1, Math.abs(q[k]));
       const qp = q.slice();
       qp[k] += h;
-      for (let i = 0; i < n; i++) J[i * 5 + k] = (rampEdgeModel(vs[i], qp) - rampEdgeModel(vs[i], q)) / h;
+      for (let i = 0; i < n; i++) J[i * NP + k] = (model(vs[i], qp) - model(vs[i], q)) / h;
     }
   };
-  const A = new Float64Array(25), g = new Float64Array(5);
+  const A = new Float64Array(NP * NP), g = new Float64Array(NP);
   for (let it = 0; it < 100; it++) {
     jac(p);
     A.fill(0);
     g.fill(0);
     for (let i = 0; i < n; i++) {
-      for (let a = 0; a < 5; a++) {
-        const ja = J[i * 5 + a];
+      for (let a = 0; a < NP; a++) {
+        const ja = J[i * NP + a];
         g[a] += ja * r[i];
-        for (let b = a; b < 5; b++) A[a * 5 + b] += ja * J[i * 5 + b];
+        for (let b = a; b < NP; b++) A[a * NP + b] += ja * J[i * NP + b];
       }
     }
-    for (let a = 0; a < 5; a++) for (let b = 0; b < a; b++) A[a * 5 + b] = A[b * 5 + a];
+    for (let a = 0; a < NP; a++) for (let b = 0; b < a; b++) A[a * NP + b] = A[b * NP + a];
     let improved = false;
     for (let tries = 0; tries < 10; tries++) {
       const M = Float64Array.from(A);
-      for (let a = 0; a < 5; a++) M[a * 5 + a] += lambda * (A[a * 5 + a] + 1e-12);
-      const dp = solveSym(M, g, 5);
+      for (let a = 0; a < NP; a++) M[a * NP + a] += lambda * (A[a * NP + a] + 1e-12);
+      const dp = solveSym(M, g, NP);
       if (!dp) {
         lambda *= 10;
         continue;
@@ -121,11 +153,11 @@ export function fitRampEdge(vs: ArrayLike<number>, ds: ArrayLike<number>, tipGue
   // Covariance of s: σ² (JᵀJ)⁻¹[2,2]
   jac(p);
   A.fill(0);
-  for (let i = 0; i < n; i++) for (let a = 0; a < 5; a++) for (let b = 0; b < 5; b++) A[a * 5 + b] += J[i * 5 + a] * J[i * 5 + b];
-  const s2 = Number.isFinite(noiseSigma) ? noiseSigma * noiseSigma : ss / Math.max(1, n - 5);
-  const e = new Float64Array(5);
+  for (let i = 0; i < n; i++) for (let a = 0; a < NP; a++) for (let b = 0; b < NP; b++) A[a * NP + b] += J[i * NP + a] * J[i * NP + b];
+  const s2 = Number.isFinite(noiseSigma) ? noiseSigma * noiseSigma : ss / Math.max(1, n - NP);
+  const e = new Float64Array(NP);
   e[2] = 1;
-  const col = solveSym(Float64Array.from(A), e, 5);
+  const col = solveSym(Float64Array.from(A), e, NP);
   const tipSigma = col && col[2] > 0 ? Math.sqrt(s2 * col[2]) : NaN;
   return { tipV: p[2], tipSigma, contrast: p[1], rampLength: p[3], psfSigma: p[4], rmsResidual: Math.sqrt(ss / n), converged };
 }

@@ -21,9 +21,11 @@ export interface TipOptions {
   profileAheadPx: number;
   /** Half-width of the band integrated across the crack for the profile [px]. */
   profileHalfWidthPx: number;
+  /** Tip profile model: 'power' (width ∝ distance^γ, γ fitted; √ for an elastic crack) or 'ramp' (wedge). */
+  tipModel: 'power' | 'ramp';
 }
 
-export const DEFAULT_TIP_OPTIONS: TipOptions = { minProminencePx: 8, minLengthPx: 3, profileBehindPx: 16, profileAheadPx: 8, profileHalfWidthPx: 4 };
+export const DEFAULT_TIP_OPTIONS: TipOptions = { minProminencePx: 8, minLengthPx: 3, profileBehindPx: 16, profileAheadPx: 8, profileHalfWidthPx: 4, tipModel: (process.env.LIDTRACK_TIP_MODEL as 'ramp' | undefined) ?? 'power' };
 
 /** A tip in canonical coordinates (u along the electrode, v into the crystal) [px]. */
 export interface TipCandidate {
@@ -117,7 +119,7 @@ export function tipsOfRegion(r: CrackRegion, seg: SegmentResult, ref: Reference,
       for (let i = 0; i < vs.length; i++) if (vs[i] <= vTip - 2) { cGuess += ds[i]; nc++; }
       cGuess = nc ? cGuess / nc : seg.thresholdRel * 2;
       const noise = noiseSigmaRel * Math.sqrt(2 * halfWin + 1);
-      const fit = fitRampEdge(vs, ds, vTip + 0.5, cGuess, noise);
+      const fit = fitRampEdge(vs, ds, vTip + 0.5, cGuess, noise, opts.tipModel);
       if (fit.converged && Math.abs(fit.tipV - (vTip + 0.5)) < 6 && fit.contrast > seg.thresholdRel * 0.5 && Number.isFinite(fit.tipSigma)) {
         vFit = fit.tipV;
         sigma = fit.tipSigma;

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { registerTrack } from './track.js';
+import { registerRun } from './run.js';
 import { registerSimulate } from './simulate.js';
 import { registerProbe } from './probe.js';
 import { registerDoctor } from './doctor.js';
@@ -8,6 +10,8 @@ import { registerFit } from './fit.js';
 /** Every sub-command registers itself here (one line each). */
 export function registerCommands(program: Command): void {
   void program;
+  registerTrack(program);
+  registerRun(program);
   registerSimulate(program);
   registerProbe(program);
   registerDoctor(program);

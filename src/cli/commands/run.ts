@@ -1,0 +1,34 @@
+/** `lidtrack run PIPELINE.yaml [--set key=value ...] [--out DIR] [--force]` */
+import type { Command } from 'commander';
+import { runPipelineFile } from '../../pipeline/runPipelineFile.js';
+import { makeProgress } from '../progressBar.js';
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('run a YAML pipeline (see pipelines/demo.yaml)')
+    .argument('<pipeline>', 'pipeline YAML file')
+    .option('--set <key=value...>', 'override a key, e.g. --set track.um_per_px=0.5', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--out <DIR>', 'results folder (overrides track.out)')
+    .option('--force', 'overwrite results already in the folder')
+    .option('--no-progress', 'no progress bar')
+    .action(async (file: string, flags: { set?: string[]; out?: string; force?: boolean; progress?: boolean }) => {
+      const sets = [...(flags.set ?? [])];
+      if (flags.force) sets.push('track.force=true');
+      const bar = makeProgress(flags.progress ?? true);
+      try {
+        const r = await runPipelineFile(file, sets, flags.out, { onProgress: bar.update });
+        bar.stop();
+        const t = r.track;
+        for (const w of t.warnings) process.stderr.write(`lidtrack: warning: ${w}\n`);
+        process.stdout.write(`${t.framesProcessed} frames, ${t.tracks.length} dendrite track(s) → ${t.outDir}\n`);
+        for (const d of t.tracks) {
+          const k = d.kinematics;
+          process.stdout.write(`  dendrite ${d.id}: v = ${k.velocityUmPerS.toFixed(3)} µm/s, j_tip = ${k.jTipAPerCm2.toFixed(3)} A/cm² (95 % CI ${k.jTipCi95APerCm2.map((x) => x.toFixed(3)).join('–')})\n`);
+        }
+        process.stdout.write(`report: ${t.outDir}/report.html\n`);
+      } finally {
+        bar.stop();
+      }
+    });
+}

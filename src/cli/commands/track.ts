@@ -1,0 +1,107 @@
+/**
+ * `lidtrack track VIDEO --um-per-px S --plating-edge EDGE --out DIR [options]`
+ * Every option also exists as a YAML key of a pipeline file (src/pipeline/trackConfig.ts).
+ */
+import type { Command } from 'commander';
+import { InputError } from '../../core/errors.js';
+import { PLATING_EDGES } from '../../core/types.js';
+import { parseOrThrow } from '../../core/validate.js';
+import { runTrack } from '../../pipeline/runTrack.js';
+import { trackConfigSchema, type TrackConfig } from '../../pipeline/trackConfig.js';
+import { makeProgress } from '../progressBar.js';
+
+/** Parse a number flag strictly: "0.5" ok; "", "abc", "1e" not. */
+export function numberFlag(flag: string, raw: string | undefined, rule: 'positive' | 'positive-int'): number | undefined {
+  if (raw === undefined) return undefined;
+  const x = Number(raw);
+  const ok = raw.trim() !== '' && Number.isFinite(x) && x > 0 && (rule !== 'positive-int' || Number.isInteger(x));
+  if (!ok) throw new InputError(`${flag} must be a ${rule === 'positive-int' ? 'positive whole number' : 'positive number'} (got "${raw}")`, `e.g. ${flag} ${rule === 'positive-int' ? '100' : '0.5'}`);
+  return x;
+}
+
+export function parseRoi(raw: string | undefined): TrackConfig['roi'] {
+  if (raw === undefined) return undefined;
+  const parts = raw.split(',').map((s) => Number(s.trim()));
+  if (parts.length !== 4 || parts.some((x) => !Number.isInteger(x) || x < 0) || parts[2] === 0 || parts[3] === 0) {
+    throw new InputError(`--roi must be x,y,w,h in whole pixels with w,h > 0 (got "${raw}")`, 'e.g. --roi 0,100,640,360');
+  }
+  return { x: parts[0], y: parts[1], width: parts[2], height: parts[3] };
+}
+
+interface TrackFlags {
+  umPerPx?: string;
+  platingEdge?: string;
+  out?: string;
+  roi?: string;
+  current?: string;
+  timestamps?: string;
+  fps?: string;
+  maxFrames?: string;
+  force?: boolean;
+  report?: boolean;
+  progress?: boolean;
+}
+
+export function trackConfigFromFlags(video: string, f: TrackFlags): TrackConfig {
+  if (f.umPerPx === undefined) throw new InputError('--um-per-px is required', 'give the scale of the recording, e.g. --um-per-px 0.5');
+  if (f.platingEdge === undefined) throw new InputError('--plating-edge is required', `one of ${PLATING_EDGES.join('|')}: the image edge of the plating electrode`);
+  if (!(PLATING_EDGES as readonly string[]).includes(f.platingEdge)) {
+    throw new InputError(`--plating-edge must be one of ${PLATING_EDGES.join('|')} (got "${f.platingEdge}")`, 'name the image edge where Li is plated while the current is positive');
+  }
+  if (f.out === undefined) throw new InputError('--out is required', 'name a results folder, e.g. --out runs/my');
+  return parseOrThrow(
+    trackConfigSchema,
+    {
+      input: video,
+      um_per_px: numberFlag('--um-per-px', f.umPerPx, 'positive'),
+      plating_edge: f.platingEdge,
+      out: f.out,
+      roi: parseRoi(f.roi),
+      current: f.current,
+      timestamps: f.timestamps,
+      fps: numberFlag('--fps', f.fps, 'positive'),
+      max_frames: numberFlag('--max-frames', f.maxFrames, 'positive-int'),
+      force: f.force ?? false,
+      report: f.report ?? true,
+    },
+    'command line',
+    (p) => '--' + p.replace(/_/g, '-'),
+  );
+}
+
+export function registerTrack(program: Command): void {
+  program
+    .command('track')
+    .description('track dendrite tips in a recording → tracks.csv, summary.json, manifest.json, figures, report.html')
+    .argument('<video>', 'recording: MP4/AVI/MKV, multi-page TIFF, or an image-sequence folder/pattern')
+    .option('--um-per-px <S>', 'scale [µm/px] (required)')
+    .option('--plating-edge <EDGE>', 'top|bottom|left|right: edge of the plating electrode while the current is positive (required)')
+    .option('--out <DIR>', 'results folder (required)')
+    .option('--roi <x,y,w,h>', 'analyse only this rectangle [px]')
+    .option('--current <CSV>', 'potentiostat log (t_s,current_mA)')
+    .option('--timestamps <CSV>', 'frame,t_s for TIFF stacks and image sequences')
+    .option('--fps <N>', 'frame rate, only when the input has no timestamps')
+    .option('--max-frames <N>', 'stop after N frames')
+    .option('--force', 'overwrite results already in --out')
+    .option('--no-report', 'skip figures and report.html')
+    .option('--no-progress', 'no progress bar')
+    .action(async (video: string, flags: TrackFlags) => {
+      const cfg = trackConfigFromFlags(video, flags);
+      const bar = makeProgress(flags.progress ?? true);
+      try {
+        const r = await runTrack(cfg, { onProgress: bar.update });
+        bar.stop();
+        for (const w of r.warnings) process.stderr.write(`lidtrack: warning: ${w}\n`);
+        process.stdout.write(`${r.framesProcessed} frames, ${r.tracks.length} dendrite track(s) → ${r.outDir}\n`);
+        for (const t of r.tracks) {
+          const k = t.kinematics;
+          process.stdout.write(
+            `  dendrite ${t.id}: v = ${k.velocityUmPerS.toFixed(3)} µm/s [${k.velocityCi95UmPerS.map((x) => x.toFixed(3)).join(', ')}], ` +
+              `j_tip = ${k.jTipAPerCm2.toFixed(3)} A/cm² [${k.jTipCi95APerCm2.map((x) => x.toFixed(3)).join(', ')}], ${k.nPoints} points\n`,
+          );
+        }
+      } finally {
+        bar.stop();
+      }
+    });
+}

@@ -1,0 +1,27 @@
+/** A progress bar on stderr (only when stderr is a terminal; quiet in pipes and CI logs). */
+import cliProgress from 'cli-progress';
+import type { TrackProgress } from '../pipeline/runTrack.js';
+
+export function makeProgress(enabled: boolean): { update: (p: TrackProgress) => void; stop: () => void } {
+  if (!enabled || !process.stderr.isTTY) return { update: () => {}, stop: () => {} };
+  const bar = new cliProgress.SingleBar(
+    { format: ' {stage} |{bar}| {value}/{total} frames | {fps} frames/s | eta {eta_formatted}', stream: process.stderr, hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  const t0 = Date.now();
+  let started = false;
+  return {
+    update: (p) => {
+      const fps = (p.frame / Math.max(1e-3, (Date.now() - t0) / 1000)).toFixed(1);
+      if (!started) {
+        bar.start(p.total ?? p.frame, p.frame, { stage: p.stage, fps });
+        started = true;
+      }
+      if (p.total === null) bar.setTotal(Math.max(p.frame, 1));
+      bar.update(p.frame, { stage: p.stage, fps });
+    },
+    stop: () => {
+      if (started) bar.stop();
+    },
+  };
+}

@@ -1,0 +1,4 @@
+/** measure — dx/dt with uncertainty, j_tip. */
+export { fitLine, lineBandHalfWidth, type LineFit } from './regression.js';
+export { studentTCdf, studentTQuantile } from './studentT.js';
+export { trackKinematics, theilSenSlope, type TrackKinematics, type WindowedRate } from './trackKinematics.js';

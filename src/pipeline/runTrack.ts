@@ -1,0 +1,202 @@
+/**
+ * `lidtrack track`: from a recording of growing dendrites to calibrated tip tracks.
+ *
+ * Reads like the table of contents of the analysis:
+ *   1. ingest    — open the recording (true timestamps), stream frames
+ *   2. reference — median of the first frames, pristine background, electrode interface
+ *   3. segment   — per frame: darkening → threshold → morphology → components
+ *   4. track     — per frame: sub-pixel tips of interface-touching regions, linked into tracks
+ *   5. measure   — velocity (OLS on true time, 95 % CI), j_tip, windowed rates
+ *   6. report    — tracks.csv, summary.json, manifest.json (atomic), figures + report.html
+ * Each stage's failure is labelled with the stage's name.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { isLidtrackError, InputError } from '../core/errors.js';
+import type { Frame } from '../core/types.js';
+import { LIDTRACK_VERSION } from '../core/version.js';
+import { openSource } from '../ingest/index.js';
+import { trackKinematics, type TrackKinematics } from '../measure/index.js';
+import { guardOutputDir, hashInput, writeManifest, type Manifest } from '../report/runFiles.js';
+import { trackSummaryJson, writeSummaryJson, writeTracksCsv, type TrackRow } from '../report/tables.js';
+import {
+  buildReference, canonicalGeometry, canonicalToImage, loadOpenCv, openCvVersion, Segmenter, toCanonical,
+  DEFAULT_REFERENCE_OPTIONS, type Reference,
+} from '../segment/index.js';
+import { type DendriteAxis, DEFAULT_LINK_OPTIONS, DEFAULT_TIP_OPTIONS, dendriteAxis, findTips, interfaceAt, lengthAlongAxisPx, Linker } from '../track/index.js';
+import type { TrackConfig } from './trackConfig.js';
+
+export interface TrackProgress {
+  stage: string;
+  frame: number;
+  /** Expected frames (null if unknown). */
+  total: number | null;
+}
+
+export interface TrackHooks {
+  onProgress?: (p: TrackProgress) => void;
+  /** Checked between frames: return true to stop (results are then marked partial). */
+  shouldStop?: () => boolean;
+}
+
+export interface TrackResult {
+  outDir: string;
+  files: string[];
+  tracks: Array<{ id: number; kinematics: TrackKinematics; rows: TrackRow[]; axis: DendriteAxis }>;
+  framesProcessed: number;
+  warnings: string[];
+  status: 'complete' | 'partial';
+}
+
+function stage<T>(name: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (isLidtrackError(e)) throw e;
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new Error(`${name}: ${msg}`, { cause: e });
+  }
+}
+
+export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promise<TrackResult> {
+  const startedAt = new Date().toISOString();
+  if (!existsSync(cfg.input)) throw new InputError(`input ${cfg.input} does not exist`, 'check the path of the recording');
+  guardOutputDir(cfg.out, cfg.force);
+
+  // 1. ingest
+  const source = await openSource(cfg.input, { roi: cfg.roi, timestampsCsv: cfg.timestamps, fps: cfg.fps, maxFrames: cfg.max_frames });
+  const cv = await loadOpenCv();
+  const { width, height } = source.info;
+  const geom = canonicalGeometry(width, height, cfg.plating_edge as TrackConfig['plating_edge'] & ('top' | 'bottom' | 'left' | 'right'));
+  const nRef = cfg.reference_frames;
+  const roiX = cfg.roi?.x ?? 0, roiY = cfg.roi?.y ?? 0;
+
+  let ref: Reference | null = null;
+  let segmenter: Segmenter | null = null;
+  const linker = new Linker({ ...DEFAULT_LINK_OPTIONS, ...(cfg.link.gate_px ? { gatePx: cfg.link.gate_px } : {}), ...(cfg.link.max_gap_frames !== undefined ? { maxGapFrames: cfg.link.max_gap_frames } : {}) });
+  const tipOpts = { ...DEFAULT_TIP_OPTIONS, ...(cfg.tips.min_prominence_px ? { minProminencePx: cfg.tips.min_prominence_px } : {}), ...(cfg.tips.min_length_px !== undefined ? { minLengthPx: cfg.tips.min_length_px } : {}) };
+  const rows: TrackRow[] = [];
+  const pending: Array<{ index: number; tS: number; img: Uint8Array }> = [];
+  let frames = 0;
+  let stopped = false;
+  const total = source.info.frameCount;
+
+  const processFrame = (index: number, tS: number, img: Uint8Array) => {
+    const seg = stage('segment', () => segmenter!.segment(img));
+    const tips = stage('track', () => findTips(seg, ref!, ref!.noiseSigmaRel, tipOpts));
+    const ids = linker.step(index, tS, tips.map((t) => ({ u: t.u, v: t.v })));
+    tips.forEach((t, k) => {
+      const p = canonicalToImage(t.u, t.v, geom);
+      rows.push({
+        trackId: ids[k], frame: index, tS, tipXPx: p.x + roiX, tipYPx: p.y + roiY, lengthPx: t.lengthPx,
+        tipSigmaPx: t.sigmaPx, areaPx: t.areaPx, refined: t.refined, canonU: t.u, canonV: t.v,
+      });
+    });
+  };
+
+  const initReference = () => {
+    ref = stage('reference', () =>
+      buildReference(cv, pending.map((p) => p.img), geom, {
+        ...DEFAULT_REFERENCE_OPTIONS,
+        ...(cfg.segment.closing_size_px ? { closingSizePx: cfg.segment.closing_size_px } : {}),
+      }),
+    );
+    segmenter = new Segmenter(cv, ref, {
+      ...(cfg.segment.high_sigma ? { highSigma: cfg.segment.high_sigma } : {}),
+      ...(cfg.segment.low_sigma ? { lowSigma: cfg.segment.low_sigma } : {}),
+      ...(cfg.segment.min_area_px ? { minAreaPx: cfg.segment.min_area_px } : {}),
+      ...(cfg.segment.blur_size_px ? { blurSizePx: cfg.segment.blur_size_px } : {}),
+    });
+    for (const p of pending) processFrame(p.index, p.tS, p.img);
+    pending.length = 0;
+  };
+
+  // 2–4. stream: the first frames are held until the reference exists, then every frame is
+  // processed as it arrives (constant memory).
+  const canon = new Uint8Array(geom.cw * geom.ch);
+  for await (const frame of source.frames() as AsyncIterable<Frame>) {
+    frames++;
+    if (!ref) {
+      pending.push({ index: frame.index, tS: frame.tS, img: toCanonical(frame.data, geom, new Uint8Array(geom.cw * geom.ch)) });
+      if (pending.length >= nRef) initReference();
+    } else {
+      toCanonical(frame.data, geom, canon);
+      processFrame(frame.index, frame.tS, canon);
+    }
+    hooks.onProgress?.({ stage: 'track', frame: frames, total });
+    if (hooks.shouldStop?.()) {
+      stopped = true;
+      break;
+    }
+  }
+  if (!ref && pending.length) initReference();
+  (segmenter as Segmenter | null)?.dispose();
+  const report = source.lastReport();
+  const warnings = [...source.warnings];
+  if (report?.endedEarly) warnings.push(`the recording ended early after ${report.framesDecoded} frames: ${report.endReason ?? 'unknown reason'}`);
+  if (frames === 0) throw new InputError(`${cfg.input}: no frames could be decoded`, 'check the file with `lidtrack probe`');
+
+  // 5. measure: group, filter (too short or static), renumber ids in order of first appearance.
+  const byId = new Map<number, TrackRow[]>();
+  for (const r of rows) {
+    if (!byId.has(r.trackId)) byId.set(r.trackId, []);
+    byId.get(r.trackId)!.push(r);
+  }
+  const refDone = ref as Reference | null;
+  if (!refDone) throw new InputError(`${cfg.input}: no reference could be built`, 'the recording needs at least one frame');
+  const kept = [...byId.values()]
+    .filter((rs) => rs.length >= cfg.min_track_points)
+    .filter((rs) => {
+      const ls = rs.map((r) => r.lengthPx);
+      return Math.max(...ls) - Math.min(...ls) >= cfg.min_growth_px;
+    })
+    .sort((a, b) => a[0].frame - b[0].frame || a[0].tipXPx - b[0].tipXPx || a[0].tipYPx - b[0].tipYPx);
+  const tracks = kept.map((rs, k) => {
+    const id = k + 1;
+    const axis = dendriteAxis(rs.map((r) => r.canonU), rs.map((r) => r.canonV), (u) => interfaceAt(ref!, u));
+    const rr = rs.map((r) => ({ ...r, trackId: id, lengthPx: lengthAlongAxisPx(axis, r.canonU, r.canonV) }));
+    const kin = stage('measure', () => trackKinematics(rr.map((r) => r.tS), rr.map((r) => r.lengthPx * cfg.um_per_px), cfg.rate_window_points));
+    return { id, kinematics: kin, rows: rr, axis };
+  });
+
+  // 6. report
+  mkdirSync(cfg.out, { recursive: true });
+  const files: string[] = [];
+  files.push(writeTracksCsv(cfg.out, tracks.flatMap((t) => t.rows), cfg.um_per_px));
+  const refInfo = ref as Reference | null;
+  files.push(
+    writeSummaryJson(cfg.out, {
+      tracks: tracks.map((t) => trackSummaryJson(t.id, t.kinematics)),
+      inclusions: [],
+      video: { ...source.info, timestamp_source: source.timestampSource, frames_processed: frames, decode: report },
+      calibration: {
+        um_per_px: cfg.um_per_px,
+        plating_edge: cfg.plating_edge,
+        roi: cfg.roi ?? null,
+        interface_visible: refInfo?.iface.visible ?? null,
+        noise_sigma_rel: refInfo ? Number(refInfo.noiseSigmaRel.toPrecision(4)) : null,
+      },
+      status: stopped ? 'partial' : 'complete',
+      warnings,
+      lidtrack_version: LIDTRACK_VERSION,
+    }),
+  );
+  const manifest: Manifest = {
+    status: stopped ? 'partial' : 'complete',
+    command: 'track',
+    input: { path: cfg.input, hash: await hashInput(cfg.input) },
+    config: cfg,
+    versions: { lidtrack: LIDTRACK_VERSION, node: process.version, opencv_js: openCvVersion(cv) },
+    started_at: startedAt,
+    finished_at: new Date().toISOString(),
+    outputs: ['tracks.csv', 'summary.json'],
+    notes: warnings,
+  };
+  files.push(writeManifest(cfg.out, manifest));
+  if (cfg.report) {
+    hooks.onProgress?.({ stage: 'report', frame: frames, total });
+    const { buildReport } = await import('../report/buildReport.js');
+    const rep = await buildReport(cfg.out);
+    files.push(...rep.files);
+  }
+  return { outDir: cfg.out, files, tracks, framesProcessed: frames, warnings, status: stopped ? 'partial' : 'complete' };
+}

@@ -1,0 +1,50 @@
+/**
+ * The configuration of a `track` run: one strict schema shared by the CLI flags and the
+ * pipeline YAML, so every option exists in both and is validated once, at the entry.
+ */
+import { z } from 'zod';
+import { PLATING_EDGES } from '../core/types.js';
+
+export const trackConfigSchema = z.strictObject({
+  /** Recording: video file, multi-page TIFF, or image-sequence folder/pattern. */
+  input: z.string().min(1),
+  /** Scale [µm/px]. */
+  um_per_px: z.number().positive().finite(),
+  plating_edge: z.enum(PLATING_EDGES as unknown as [string, ...string[]]),
+  out: z.string().min(1),
+  roi: z
+    .strictObject({ x: z.number().int().nonnegative(), y: z.number().int().nonnegative(), width: z.number().int().positive(), height: z.number().int().positive() })
+    .optional(),
+  timestamps: z.string().optional(),
+  fps: z.number().positive().finite().optional(),
+  current: z.string().optional(),
+  force: z.boolean().default(false),
+  report: z.boolean().default(true),
+  max_frames: z.number().int().positive().optional(),
+  /** Frames whose median is the reference image. */
+  reference_frames: z.number().int().min(1).max(51).default(5),
+  segment: z
+    .strictObject({
+      high_sigma: z.number().positive().optional(),
+      low_sigma: z.number().positive().optional(),
+      min_area_px: z.number().int().positive().optional(),
+      blur_size_px: z.number().int().positive().optional(),
+      closing_size_px: z.number().int().positive().optional(),
+    })
+    .default({}),
+  tips: z
+    .strictObject({ min_prominence_px: z.number().positive().optional(), min_length_px: z.number().nonnegative().optional() })
+    .default({}),
+  link: z.strictObject({ gate_px: z.number().positive().optional(), max_gap_frames: z.number().int().nonnegative().optional() }).default({}),
+  /** Tracks with fewer points are dropped. */
+  min_track_points: z.number().int().min(2).default(3),
+  /** Tracks that grow less than this over the run are static features, not dendrites [px]. */
+  min_growth_px: z.number().nonnegative().default(3),
+  /** Points per window of the windowed velocity series. */
+  rate_window_points: z.number().int().min(5).default(15),
+});
+
+export type TrackConfigInput = z.input<typeof trackConfigSchema>;
+export type TrackConfig = z.output<typeof trackConfigSchema>;
+
+export const TRACK_CONFIG_KEYS = Object.keys(trackConfigSchema.shape);

@@ -1,0 +1,53 @@
+/**
+ * Provenance and the results-folder guard. manifest.json records what was run on what
+ * (input hash, resolved configuration, tool and binary versions, start/end time, status).
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError } from '../core/errors.js';
+import { writeJsonAtomic } from './atomic.js';
+
+/** Files whose presence marks a folder as holding lidtrack results. */
+export const RESULT_FILES = ['tracks.csv', 'summary.json', 'manifest.json', 'inclusions.csv', 'fit.json', 'report.html'];
+
+/** Refuse to write into a folder that already holds results unless `force`. */
+export function guardOutputDir(dir: string, force: boolean, flag = '--force'): void {
+  if (!existsSync(dir)) return;
+  if (!statSync(dir).isDirectory()) throw new InputError(`--out ${dir} exists and is not a folder`, 'choose another --out');
+  const present = RESULT_FILES.filter((f) => existsSync(join(dir, f)));
+  if (present.length && !force) {
+    throw new InputError(`--out ${dir} already holds results (${present.join(', ')})`, `choose a new --out folder, or add ${flag} to overwrite them`);
+  }
+}
+
+/** SHA-256 of a file (streamed) or, for a folder, of its sorted file names, sizes and contents. */
+export async function hashInput(path: string): Promise<string> {
+  const h = createHash('sha256');
+  const files = statSync(path).isDirectory() ? readdirSync(path).sort().map((f) => join(path, f)).filter((f) => statSync(f).isFile()) : [path];
+  for (const f of files) {
+    if (files.length > 1) h.update(`${f.split('/').pop()}\0${statSync(f).size}\0`);
+    await new Promise<void>((resolve, reject) => {
+      createReadStream(f).on('data', (c) => h.update(c)).on('end', () => resolve()).on('error', reject);
+    });
+  }
+  return 'sha256:' + h.digest('hex');
+}
+
+export interface Manifest {
+  status: 'running' | 'complete' | 'partial' | 'failed';
+  command: string;
+  input: { path: string; hash: string } | null;
+  config: unknown;
+  versions: Record<string, string>;
+  started_at: string;
+  finished_at: string | null;
+  outputs: string[];
+  notes: string[];
+}
+
+export function writeManifest(dir: string, m: Manifest): string {
+  const path = join(dir, 'manifest.json');
+  writeJsonAtomic(path, { schema_version: 1, ...m });
+  return path;
+}

@@ -1,0 +1,83 @@
+/**
+ * The contract tables of a `track` run (SPEC.md "Outputs"): tracks.csv and summary.json.
+ * Column names and field names are the stable contract; extra columns follow the contract ones.
+ */
+import { join } from 'node:path';
+import type { TrackKinematics } from '../measure/trackKinematics.js';
+import { writeCsvAtomic, writeJsonAtomic } from './atomic.js';
+
+export const TRACKS_CSV_COLUMNS = ['track_id', 'frame', 't_s', 'tip_x_px', 'tip_y_px', 'tip_x_um', 'tip_y_um', 'length_um'] as const;
+export const TRACKS_CSV_EXTRA_COLUMNS = ['tip_sigma_px', 'length_px', 'area_um2', 'refined'] as const;
+
+export interface TrackRow {
+  trackId: number;
+  frame: number;
+  tS: number;
+  tipXPx: number;
+  tipYPx: number;
+  lengthPx: number;
+  tipSigmaPx: number;
+  areaPx: number;
+  refined: boolean;
+  /** Canonical coordinates (electrode on top), for the axis computation; not written. */
+  canonU: number;
+  canonV: number;
+}
+
+const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
+const r6 = (x: number) => Number(x.toPrecision(10));
+
+/** Write DIR/tracks.csv (rows sorted by track, then frame). */
+export function writeTracksCsv(dir: string, rows: TrackRow[], umPerPx: number): string {
+  const path = join(dir, 'tracks.csv');
+  const sorted = [...rows].sort((a, b) => a.trackId - b.trackId || a.frame - b.frame);
+  writeCsvAtomic(
+    path,
+    [...TRACKS_CSV_COLUMNS, ...TRACKS_CSV_EXTRA_COLUMNS],
+    sorted.map((r) => [
+      r.trackId, r.frame, r6(r.tS), r4(r.tipXPx), r4(r.tipYPx), r4(r.tipXPx * umPerPx), r4(r.tipYPx * umPerPx), r4(r.lengthPx * umPerPx),
+      r4(r.tipSigmaPx), r4(r.lengthPx), r4(r.areaPx * umPerPx * umPerPx), r.refined ? 1 : 0,
+    ]),
+  );
+  return path;
+}
+
+const ci = (c: [number, number]): [number, number] => [r6(c[0]), r6(c[1])];
+
+/** summary.json "tracks" entry for one dendrite. */
+export function trackSummaryJson(id: number, k: TrackKinematics): Record<string, unknown> {
+  return {
+    id,
+    velocity_um_per_s: r6(k.velocityUmPerS),
+    velocity_ci95_um_per_s: ci(k.velocityCi95UmPerS),
+    j_tip_A_per_cm2: r6(k.jTipAPerCm2),
+    j_tip_ci95_A_per_cm2: ci(k.jTipCi95APerCm2),
+    t_start_s: r6(k.tStartS),
+    t_end_s: r6(k.tEndS),
+    n_points: k.nPoints,
+    intercept_um: r6(k.interceptUm),
+    residual_sd_um: r6(k.residualSdUm),
+    rates: k.rates.map((r) => ({
+      t_s: r6(r.tS),
+      velocity_um_per_s: r6(r.velocityUmPerS),
+      velocity_ci95_um_per_s: ci(r.velocityCi95UmPerS),
+      j_tip_A_per_cm2: r6(r.jTipAPerCm2),
+      j_tip_ci95_A_per_cm2: ci(r.jTipCi95APerCm2),
+    })),
+  };
+}
+
+export const SUMMARY_UNITS = {
+  velocity_um_per_s: 'um/s',
+  j_tip_A_per_cm2: 'A/cm^2',
+  t_s: 's',
+  length_um: 'um',
+  intercept_um: 'um',
+} as const;
+
+/** Write DIR/summary.json. */
+export function writeSummaryJson(dir: string, summary: Record<string, unknown>): string {
+  const path = join(dir, 'summary.json');
+  writeJsonAtomic(path, { schema_version: 1, units: SUMMARY_UNITS, ...summary });
+  return path;
+}
