@@ -7,6 +7,7 @@
  * (seeded), then rounded to the container time base 1/time_base_hz so that the truth equals
  * what the container carries. Explicit `times_s` are rounded the same way.
  */
+import { ConfigError } from '../core/errors.js';
 import { createPrng } from './prng.js';
 import type { Scenario } from './scenarioSchema.js';
 
@@ -26,7 +27,8 @@ export function frameTimes(sc: Scenario): FrameTimes {
   if (t.times_s) {
     const timesS = t.times_s.map(q);
     for (let i = 1; i < timesS.length; i++)
-      if (!(timesS[i] > timesS[i - 1])) throw new RangeError(`timing.times_s[${i}] coincides with the previous one at time base 1/${t.time_base_hz} s`);
+      if (!(timesS[i] > timesS[i - 1]))
+        throw new ConfigError(`timing.times_s[${i}] coincides with the previous one at time base 1/${t.time_base_hz} s`, 'raise timing.time_base_hz');
     return { timesS, irregular: true, nominalIndex: timesS.map((x) => Math.round((x - timesS[0]) * t.fps)) };
   }
   const irregular = t.jitter_frac > 0 || t.dropped.length > 0;
@@ -43,5 +45,11 @@ export function frameTimes(sc: Scenario): FrameTimes {
     const u = i === 0 ? 0 : rng.range(-1, 1); // frame 0 defines the clock origin
     return q(t.start_s + (kk + 0.5 * t.jitter_frac * u) / t.fps);
   });
+  for (let i = 1; i < timesS.length; i++)
+    if (!(timesS[i] > timesS[i - 1]))
+      throw new ConfigError(
+        `timing: frames ${i - 1} and ${i} fall on the same tick of the ${t.time_base_hz} Hz time base (fps ${t.fps}, jitter_frac ${t.jitter_frac})`,
+        'raise timing.time_base_hz or lower jitter_frac',
+      );
   return { timesS, irregular, nominalIndex };
 }
