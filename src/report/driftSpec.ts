@@ -22,7 +22,13 @@ export function driftSpec(run: RunFolder, size: FigureSize): VlSpec | null {
       encoding: {
         x: { field: 't_s', type: 'quantitative', title: 'Time (s)' },
         y: { field: 'drift_px', type: 'quantitative', title: 'Drift (px)' },
-        color: { field: 'component', type: 'nominal', title: 'Component', sort: ['dx (x, right)', 'dy (y, down)'] },
+        color: {
+          field: 'component',
+          type: 'nominal',
+          title: 'Component',
+          sort: ['dx (x, right)', 'dy (y, down)'],
+          legend: { orient: 'top', direction: 'horizontal', titleOrient: 'left' },
+        },
       },
     },
   );

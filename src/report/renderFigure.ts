@@ -21,13 +21,25 @@ export async function renderSvg(spec: VlSpec): Promise<string> {
   }
 }
 
-/** Width and height of an SVG from its root attributes [user units = pt]. */
+/** Width and height of an SVG from its root attributes [user units = pt; a "pt" suffix is allowed]. */
 export function svgSize(svg: string): { width: number; height: number } {
   const root = /<svg\b[^>]*>/.exec(svg)?.[0] ?? '';
-  const w = Number(/\swidth="([\d.]+)"/.exec(root)?.[1]);
-  const h = Number(/\sheight="([\d.]+)"/.exec(root)?.[1]);
+  const w = Number(/\swidth="([\d.]+)(?:pt)?"/.exec(root)?.[1]);
+  const h = Number(/\sheight="([\d.]+)(?:pt)?"/.exec(root)?.[1]);
   if (!(w > 0 && h > 0)) throw new Error('SVG root has no positive width/height');
   return { width: w, height: h };
+}
+
+/**
+ * Give the SVG root a physical size: width/height in pt (the viewBox keeps the drawing), so
+ * Inkscape, Illustrator and journals' tools place an 85 mm figure at 85 mm (unitless sizes
+ * are read as 96-dpi pixels, 25 % too small).
+ */
+export function physicalSvg(svg: string): string {
+  const { width, height } = svgSize(svg);
+  return svg.replace(/<svg\b[^>]*>/, (root) =>
+    root.replace(/\swidth="[\d.]+(?:pt)?"/, ` width="${width}pt"`).replace(/\sheight="[\d.]+(?:pt)?"/, ` height="${height}pt"`),
+  );
 }
 
 /**

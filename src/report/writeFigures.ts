@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from './atomic.js';
 import { FIGURE_DEFS, type FigureDef } from './figureDefs.js';
 import { FIGURE_SIZES, figureSizeSpec, type FigureSize } from './figureStyle.js';
-import { renderSvg, svgToPng } from './renderFigure.js';
+import { physicalSvg, renderSvg, svgToPng } from './renderFigure.js';
 import type { RunFolder } from './runFolderTypes.js';
 import type { VlSpec } from './vlSpec.js';
 
@@ -55,7 +55,7 @@ export async function writeFigures(run: RunFolder, figuresDir: string, opts: Wri
   const out: RenderedFigure[] = [];
   for (const { def, size, spec } of buildFigureSpecs(run, opts.defs, opts.sizes)) {
     const stem = join(figuresDir, `${def.name}.${figureSizeSpec(size).tag}`);
-    const svg = await renderSvg(spec);
+    const svg = physicalSvg(await renderSvg(spec));
     const files = [`${stem}.vl.json`, `${stem}.svg`];
     writeJsonAtomic(files[0], spec);
     writeFileAtomic(files[1], svg);

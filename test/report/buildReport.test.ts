@@ -47,7 +47,11 @@ describe('buildReport', () => {
         expect(Object.keys(spec.usermeta.lidtrack.units).length, f).toBeGreaterThan(0);
         expect(() => vl.compile(spec as TopLevelSpec), f).not.toThrow();
       } else if (f.endsWith('.svg')) {
-        const { width } = svgSize(buf.toString('utf8'));
+        const text = buf.toString('utf8');
+        const { width } = svgSize(text);
+        // Physical size in points: 85 mm = 241 pt wide (one column); two-column ≈ 510 pt.
+        expect(/<svg[^>]*\swidth="(\d+(?:\.\d+)?)pt"/.test(text), f).toBe(true);
+        if (f.includes('.1col.') && !f.includes('inclusions') && !f.includes('fit.')) expect(width, f).toBe(241);
         expect(width, f).toBeGreaterThan(200);
       } else if (f.endsWith('.png')) {
         const m = await sharp(buf).metadata();
