@@ -24,6 +24,7 @@ import type { Frame, RoiPx } from '../core/types.js';
 import { InputError, VideoDecodeError } from '../core/errors.js';
 import { resolveFfmpeg } from './binaries.js';
 import { checkRoi } from './checkRoi.js';
+import { videoGrayFilters } from './grayConversion.js';
 import { ffmpegCapabilities } from './ffmpegCapabilities.js';
 import { parseDecoderProblem, parseShowinfoFrame, parseShowinfoTimeBase } from './ffmpegLog.js';
 import { probeVideo, type ProbeResult } from './probeVideo.js';
@@ -103,7 +104,7 @@ export async function openVideo(path: string, opts: OpenVideoOptions = {}): Prom
     }
   }
 
-  const vf = ['scale=out_range=full', 'format=gray'];
+  const vf = videoGrayFilters(probe.pixFmt, probe.colorRange);
   if (roi) vf.push(`crop=${roi.width}:${roi.height}:${roi.x}:${roi.y}:exact=1`);
   vf.push('showinfo');
   const args = [
@@ -185,7 +186,12 @@ async function* decodePass(ffmpegPath: string, args: string[], cfg: PassConfig):
   const rawFrames: Uint8Array[] = [];
   const pts: Array<{ pts: number | null; ptsTimeS: number | null }> = [];
   let timeBase: [number, number] | null = null;
-  let partial: Uint8Array = new Uint8Array(frameBytes);
+  // Every byte of a frame buffer is overwritten from the pipe: no need to zero-fill it.
+  const newFrameBuffer = (): Uint8Array => {
+    const b = Buffer.allocUnsafeSlow(frameBytes);
+    return new Uint8Array(b.buffer, b.byteOffset, frameBytes);
+  };
+  let partial: Uint8Array = newFrameBuffer();
   let partialLen = 0;
   let exited = false;
   let exitCode: number | null = null;
@@ -221,7 +227,7 @@ async function* decodePass(ffmpegPath: string, args: string[], cfg: PassConfig):
       off += n;
       if (partialLen === frameBytes) {
         rawFrames.push(partial);
-        partial = new Uint8Array(frameBytes);
+        partial = newFrameBuffer();
         partialLen = 0;
       }
     }

@@ -8,7 +8,7 @@
  *
  * Videos are generated with the resolved ffmpeg in a temp folder (testsrc2, H.264 yuv420p).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -33,8 +33,9 @@ async function make(name: string, size: string, fps: number, seconds: number): P
 }
 
 /** ffmpeg alone: decode (and optionally convert to gray) to the null muxer. */
-async function ffmpegOnly(path: string, gray: boolean): Promise<number> {
+async function ffmpegOnly(path: string, gray: boolean): Promise<{ s: number; cpuS: number }> {
   const caps = await ffmpegCapabilities();
+  const c0 = cpuS().children;
   const t0 = performance.now();
   const r = await runProcess(
     ffmpeg.path,
@@ -42,10 +43,11 @@ async function ffmpegOnly(path: string, gray: boolean): Promise<number> {
     { timeoutMs: 900_000 },
   );
   if (r.code !== 0) throw new Error(r.stderr);
-  return (performance.now() - t0) / 1e3;
+  return { s: (performance.now() - t0) / 1e3, cpuS: cpuS().children - c0 };
 }
 
-async function lidtrack(path: string): Promise<{ frames: number; s: number; rssMaxMB: number; rssSamplesMB: number[] }> {
+async function lidtrack(path: string): Promise<{ frames: number; s: number; cpuS: number; rssMaxMB: number; rssSamplesMB: number[] }> {
+  const c0 = cpuS();
   const t0 = performance.now();
   const src = await openSource(path);
   let frames = 0;
@@ -59,10 +61,22 @@ async function lidtrack(path: string): Promise<{ frames: number; s: number; rssM
   void checksum;
   const r = src.lastReport();
   if (r?.endedEarly) throw new Error(`unexpected early end: ${r.endReason}`);
-  return { frames, s: (performance.now() - t0) / 1e3, rssMaxMB: process.resourceUsage().maxRSS / 1024, rssSamplesMB: samples };
+  const c1 = cpuS();
+  return { frames, s: (performance.now() - t0) / 1e3, cpuS: c1.self - c0.self + c1.children - c0.children, rssMaxMB: process.resourceUsage().maxRSS / 1024, rssSamplesMB: samples };
 }
 
 const fmt = (x: number, d = 1) => x.toFixed(d);
+
+/**
+ * CPU seconds used so far by this process and by its reaped children (ffmpeg), from
+ * /proc/self/stat (utime, stime, cutime, cstime at 100 ticks/s). Wall-clock frames/s on a
+ * shared machine swing with the load; CPU time per frame does much less.
+ */
+function cpuS(): { self: number; children: number } {
+  const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  const tick = 100;
+  return { self: (Number(f[11]) + Number(f[12])) / tick, children: (Number(f[13]) + Number(f[14])) / tick };
+}
 
 try {
   const caps = await ffmpegCapabilities();
@@ -90,11 +104,10 @@ try {
     const path = await make(`${label}.mp4`, size, 30, seconds);
     const n = (await probeVideo(path)).frameCount ?? seconds * 30;
     const dec = await ffmpegOnly(path, false);
-    const decGray = await ffmpegOnly(path, true);
     const lt = await lidtrack(path);
     console.log(
-      `  ${label.padEnd(5)} ${n} frames: ffmpeg decode-only ${fmt(n / dec, 0)}, ffmpeg decode+gray ${fmt(n / decGray, 0)}, ` +
-        `lidtrack openSource ${fmt(lt.frames / lt.s, 0)} frames/s → ratio ${fmt(lt.frames / lt.s / (n / dec), 2)}`,
+      `  ${label.padEnd(5)} ${n} frames: ffmpeg decode-only ${fmt(n / dec.s, 0)} frames/s, lidtrack openSource ${fmt(lt.frames / lt.s, 0)} frames/s ` +
+        `→ ratio ${fmt(lt.frames / lt.s / (n / dec.s), 2)};  CPU ms/frame: ffmpeg ${fmt((dec.cpuS / n) * 1e3, 2)}, lidtrack (node + ffmpeg) ${fmt((lt.cpuS / lt.frames) * 1e3, 2)}`,
     );
   }
 } finally {
