@@ -125,3 +125,35 @@ describe('syntheticFrameSource', () => {
     expect(n).toBe(5);
   });
 });
+
+describe('tip visibility', () => {
+  it('after a 1 px blur the half-contrast point along the axis lies 0–1 px behind the true tip (√ crack-tip profile)', () => {
+    const sc = scenario({ background: { texture_pct: 0, gradient_x_pct: 0, gradient_y_pct: 0 }, electrode: { thickness_um: 4, roughness_um: 0 } }, { blur_sigma_px: 1 });
+    const scene = buildScene(sc);
+    const bg = buildScene(scenario({ dendrites: [], background: { texture_pct: 0, gradient_x_pct: 0, gradient_y_pct: 0 }, electrode: { thickness_um: 4, roughness_um: 0 } }, { blur_sigma_px: 1 }));
+    const W = sc.frame.width_px;
+    for (const i of [1, 4]) {
+      const img = renderFrame(scene, i, 16);
+      const ref = renderFrame(bg, i, 16);
+      const tip = frameTruth(scene, i).dendrites[0];
+      const a = (5 * Math.PI) / 180;
+      const dark = (x: number, y: number): number => {
+        const x0 = Math.floor(x);
+        const y0 = Math.floor(y);
+        const fx = x - x0;
+        const fy = y - y0;
+        const g = (xx: number, yy: number) => 1 - img[yy * W + xx] / ref[yy * W + xx];
+        return g(x0, y0) * (1 - fx) * (1 - fy) + g(x0 + 1, y0) * fx * (1 - fy) + g(x0, y0 + 1) * (1 - fx) * fy + g(x0 + 1, y0 + 1) * fx * fy;
+      };
+      let behind = NaN;
+      for (let s = -3; s < 10; s += 0.02) {
+        if (dark(tip.tip_x_px! - s * Math.sin(a), tip.tip_y_px! + s * Math.cos(a)) >= 0.15) {
+          behind = s;
+          break;
+        }
+      }
+      expect(behind).toBeGreaterThanOrEqual(0);
+      expect(behind).toBeLessThan(1);
+    }
+  });
+});
