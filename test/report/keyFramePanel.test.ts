@@ -91,6 +91,8 @@ describe('renderKeyFramePanel', () => {
     const t12 = texts.find((t) => t.id === '12')!;
     expect(t12.anchor).toBe('end'); // flipped left of the tip at the right border
     expect(t12.y).toBeGreaterThan(1.5 + L.fontPx * 0.5); // and below it at the top border
+    const lettered = keyFrameOverlaySvg({ x: 0, y: 0, width: 150, height: 100 }, {}, { ...o, label: 'b' }, L);
+    expect(lettered).toMatch(new RegExp(`<text x="${L.widthPx - L.fontPx * 0.5}" y="[\\d.]+" text-anchor="end"[^>]*font-weight="bold"[^>]*>b</text>`));
     const t3 = texts.find((t) => t.id === '3')!;
     expect(t3.anchor).toBe('start');
     expect(t3.y).toBeLessThan(50.5);
