@@ -154,7 +154,11 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     const id = k + 1;
     const axis = dendriteAxis(rs.map((r) => r.canonU), rs.map((r) => r.canonV), (u) => interfaceAt(ref!, u));
     const rr = rs.map((r) => ({ ...r, trackId: id, lengthPx: lengthAlongAxisPx(axis, r.canonU, r.canonV) }));
-    const kin = stage('measure', () => trackKinematics(rr.map((r) => r.tS), rr.map((r) => r.lengthPx * cfg.um_per_px), cfg.rate_window_points));
+    // Tips within min_rate_length_px of the interface are reported but not used for the rate:
+    // there the profile behind the tip is too short to place it to sub-pixel accuracy.
+    const usable = rr.filter((r) => r.lengthPx >= cfg.min_rate_length_px);
+    const fitRows = usable.length >= 3 ? usable : rr;
+    const kin = stage('measure', () => trackKinematics(fitRows.map((r) => r.tS), fitRows.map((r) => r.lengthPx * cfg.um_per_px), cfg.rate_window_points));
     return { id, kinematics: kin, rows: rr, axis };
   });
 

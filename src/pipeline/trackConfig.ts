@@ -40,6 +40,8 @@ export const trackConfigSchema = z.strictObject({
   min_track_points: z.number().int().min(2).default(3),
   /** Tracks that grow less than this over the run are static features, not dendrites [px]. */
   min_growth_px: z.number().nonnegative().default(3),
+  /** Tips nearer the interface than this are not used for the velocity fit [px]. */
+  min_rate_length_px: z.number().nonnegative().default(16),
   /** Points per window of the windowed velocity series. */
   rate_window_points: z.number().int().min(5).default(15),
 });

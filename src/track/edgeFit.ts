@@ -33,12 +33,12 @@ export function rampEdgeModel(v: number, p: ArrayLike<number>): number {
 }
 
 // Gauss–Hermite-like fixed quadrature of the unit Gaussian on [−4.5, 4.5].
-const QN = 91;
+const QN = 41;
 const QZ = new Float64Array(QN), QW = new Float64Array(QN);
 {
   let sw = 0;
   for (let k = 0; k < QN; k++) {
-    QZ[k] = -4.5 + (9 * k) / (QN - 1);
+    QZ[k] = -4 + (8 * k) / (QN - 1);
     QW[k] = Math.exp(-0.5 * QZ[k] * QZ[k]);
     sw += QW[k];
   }
@@ -110,7 +110,7 @@ export function fitRampEdge(vs: ArrayLike<number>, ds: ArrayLike<number>, tipGue
     }
   };
   const A = new Float64Array(NP * NP), g = new Float64Array(NP);
-  for (let it = 0; it < 100; it++) {
+  for (let it = 0; it < 150; it++) {
     jac(p);
     A.fill(0);
     g.fill(0);
@@ -154,7 +154,8 @@ export function fitRampEdge(vs: ArrayLike<number>, ds: ArrayLike<number>, tipGue
   jac(p);
   A.fill(0);
   for (let i = 0; i < n; i++) for (let a = 0; a < NP; a++) for (let b = 0; b < NP; b++) A[a * NP + b] += J[i * NP + a] * J[i * NP + b];
-  const s2 = Number.isFinite(noiseSigma) ? noiseSigma * noiseSigma : ss / Math.max(1, n - NP);
+  // the larger of the stated noise and the residual scatter (model misfit counts too)
+  const s2 = Math.max(Number.isFinite(noiseSigma) ? noiseSigma * noiseSigma : 0, ss / Math.max(1, n - NP));
   const e = new Float64Array(NP);
   e[2] = 1;
   const col = solveSym(Float64Array.from(A), e, NP);

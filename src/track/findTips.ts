@@ -25,7 +25,7 @@ export interface TipOptions {
   tipModel: 'power' | 'ramp';
 }
 
-export const DEFAULT_TIP_OPTIONS: TipOptions = { minProminencePx: 8, minLengthPx: 3, profileBehindPx: 16, profileAheadPx: 8, profileHalfWidthPx: 4, tipModel: (process.env.LIDTRACK_TIP_MODEL as 'ramp' | undefined) ?? 'power' };
+export const DEFAULT_TIP_OPTIONS: TipOptions = { minProminencePx: 5, minLengthPx: 3, profileBehindPx: 16, profileAheadPx: 8, profileHalfWidthPx: 4, tipModel: (process.env.LIDTRACK_TIP_MODEL as 'ramp' | undefined) ?? 'power' };
 
 /** A tip in canonical coordinates (u along the electrode, v into the crystal) [px]. */
 export interface TipCandidate {
@@ -120,7 +120,7 @@ export function tipsOfRegion(r: CrackRegion, seg: SegmentResult, ref: Reference,
       cGuess = nc ? cGuess / nc : seg.thresholdRel * 2;
       const noise = noiseSigmaRel * Math.sqrt(2 * halfWin + 1);
       const fit = fitRampEdge(vs, ds, vTip + 0.5, cGuess, noise, opts.tipModel);
-      if (fit.converged && Math.abs(fit.tipV - (vTip + 0.5)) < 6 && fit.contrast > seg.thresholdRel * 0.5 && Number.isFinite(fit.tipSigma)) {
+      if (Math.abs(fit.tipV - (vTip + 0.5)) < 6 && fit.contrast > seg.thresholdRel * 0.5 && Number.isFinite(fit.tipSigma)) {
         vFit = fit.tipV;
         sigma = fit.tipSigma;
         refined = true;

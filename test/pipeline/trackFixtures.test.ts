@@ -1,0 +1,99 @@
+/**
+ * The `track` path on the committed fixtures (rendered by `lidtrack simulate`, ground truth
+ * beside them). Tolerances are the acceptance criteria of issue 2 unless stated otherwise.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { jTipAPerCm2FromVelocityUmPerS } from '../../src/core/units.js';
+import { fitLine } from '../../src/measure/regression.js';
+import { runTrack, type TrackResult } from '../../src/pipeline/runTrack.js';
+import { trackConfigSchema, type TrackConfigInput } from '../../src/pipeline/trackConfig.js';
+import { matchTracks, readTipsCsv, truthVelocities } from '../helpers/truth.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'lidtrack-fixtures-'));
+
+async function run(name: string, cfg: Partial<TrackConfigInput>): Promise<{ r: TrackResult; out: string }> {
+  const out = join(tmp, name);
+  const r = await runTrack(trackConfigSchema.parse({ out, report: false, force: true, ...cfg }));
+  return { r, out };
+}
+
+function velocityOf(r: TrackResult, id: number): number {
+  return r.tracks.find((t) => t.id === id)!.kinematics.velocityUmPerS;
+}
+
+describe('track on the Fig. 2 fixture (two dendrites joined at the base, 8.6 and 4.5 µm/s)', async () => {
+  const { r, out } = await run('fig2', { input: 'fixtures/fig2/video.mp4', um_per_px: 0.5, plating_edge: 'bottom' });
+  const truth = readTipsCsv('fixtures/fig2/truth_tracks.csv');
+  const { matches, spurious } = matchTracks(readTipsCsv(join(out, 'tracks.csv')), truth);
+  const vTruth = truthVelocities('fixtures/fig2/truth_tracks.csv');
+
+  it('finds both dendrites and no spurious track', () => {
+    expect(spurious).toEqual([]);
+    expect(new Set(matches.map((m) => m.truth))).toEqual(new Set([1, 2]));
+    expect(r.tracks.length).toBe(2);
+  });
+  it('tip RMSE ≤ 1 px per dendrite', () => {
+    for (const m of matches) expect(m.rmsePx).toBeLessThanOrEqual(1);
+  });
+  it('velocity and j_tip within 2 % (6.31 and 3.30 A/cm²)', () => {
+    for (const m of matches) {
+      const v = velocityOf(r, m.mine);
+      const vt = vTruth.get(m.truth)!;
+      expect(Math.abs(v / vt - 1)).toBeLessThan(0.02);
+      const j = r.tracks.find((t) => t.id === m.mine)!.kinematics.jTipAPerCm2;
+      expect(Math.abs(j / jTipAPerCm2FromVelocityUmPerS(vt) - 1)).toBeLessThan(0.02);
+    }
+  });
+  it('writes the contract columns and summary fields', () => {
+    const head = readFileSync(join(out, 'tracks.csv'), 'utf8').split('\n')[0];
+    expect(head.startsWith('track_id,frame,t_s,tip_x_px,tip_y_px,tip_x_um,tip_y_um,length_um')).toBe(true);
+    const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    for (const k of ['id', 'velocity_um_per_s', 'velocity_ci95_um_per_s', 'j_tip_A_per_cm2', 'j_tip_ci95_A_per_cm2', 't_start_s', 't_end_s', 'n_points']) expect(s.tracks[0]).toHaveProperty(k);
+    expect(s).toHaveProperty('video');
+    expect(s).toHaveProperty('calibration');
+    expect(s).toHaveProperty('lidtrack_version');
+    const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(m.status).toBe('complete');
+    expect(m.input.hash).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+});
+
+describe('variable frame rate: true timestamps, not index/fps', async () => {
+  const { r, out } = await run('vfr', { input: 'fixtures/vfr/video.mp4', um_per_px: 0.5, plating_edge: 'bottom' });
+  const vt = truthVelocities('fixtures/vfr/truth_tracks.csv').get(1)!;
+  it('velocity within 2 % of the truth from true timestamps', () => {
+    expect(r.tracks.length).toBe(1);
+    expect(Math.abs(velocityOf(r, 1) / vt - 1)).toBeLessThan(0.02);
+  });
+  it('the same tips with time = index/fps would miss by more than 5 % (the fixture discriminates)', () => {
+    const rows = readTipsCsv(join(out, 'tracks.csv')).filter((p) => p.lengthUm >= 8);
+    const info = JSON.parse(readFileSync('fixtures/vfr/truth.json', 'utf8')).video;
+    const fit = fitLine(rows.map((p) => p.frame / info.nominal_fps), rows.map((p) => p.lengthUm));
+    expect(Math.abs(fit.slope / vt - 1)).toBeGreaterThan(0.05);
+  });
+});
+
+describe('16-bit TIFF stack with a timestamps CSV, and an MJPEG AVI', async () => {
+  const tiff = await run('tiff16', { input: 'fixtures/tiff16/video.tif', timestamps: 'fixtures/tiff16/timestamps.csv', um_per_px: 0.5, plating_edge: 'left' });
+  const mj = await run('mjpeg', { input: 'fixtures/mjpeg/video.avi', um_per_px: 0.4, plating_edge: 'top' });
+  for (const [name, res] of [['tiff16', tiff], ['mjpeg', mj]] as const) {
+    it(`${name}: every dendrite found, no spurious track, tip RMSE ≤ 1.2 px`, () => {
+      const truth = readTipsCsv(`fixtures/${name}/truth_tracks.csv`);
+      const { matches, spurious } = matchTracks(readTipsCsv(join(res.out, 'tracks.csv')), truth);
+      expect(spurious).toEqual([]);
+      expect(new Set(matches.map((m) => m.truth)).size).toBe(new Set(truth.map((t) => t.trackId)).size);
+      for (const m of matches) expect(m.rmsePx).toBeLessThanOrEqual(1.2);
+    });
+    it(`${name}: the faster dendrite's velocity within 3.5 %`, () => {
+      const truth = readTipsCsv(`fixtures/${name}/truth_tracks.csv`);
+      const { matches } = matchTracks(readTipsCsv(join(res.out, 'tracks.csv')), truth);
+      const vt = truthVelocities(`fixtures/${name}/truth_tracks.csv`);
+      const fastest = [...vt.entries()].sort((a, b) => b[1] - a[1])[0];
+      const m = matches.find((x) => x.truth === fastest[0])!;
+      expect(Math.abs(velocityOf(res.r, m.mine) / fastest[1] - 1)).toBeLessThan(0.035);
+    });
+  }
+});
