@@ -106,7 +106,7 @@ export async function openVideo(path: string, opts: OpenVideoOptions = {}): Prom
 
   const vf = videoGrayFilters(probe.pixFmt, probe.colorRange);
   if (roi) vf.push(`crop=${roi.width}:${roi.height}:${roi.x}:${roi.y}:exact=1`);
-  vf.push('showinfo');
+  vf.push(caps.showinfoFilter);
   const args = [
     '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'level+info',
     '-i', path,
