@@ -156,6 +156,8 @@ const summarySchema = z.looseObject({
   video: z.record(z.string(), z.unknown()).nullable().optional(),
   calibration: z.record(z.string(), z.unknown()).nullable().optional(),
   lidtrack_version: z.string().nullable().optional(),
+  status: z.string().nullable().optional(),
+  warnings: z.unknown().optional(),
 });
 
 const fitSchema = z.looseObject({
@@ -235,6 +237,8 @@ export function parseSummaryJson(text: string, file = 'summary.json'): RunSummar
     video: s.video ?? null,
     calibration: s.calibration ?? null,
     lidtrackVersion: s.lidtrack_version ?? null,
+    status: s.status ?? null,
+    runNotes: optionalPart(s.warnings, z.array(z.string()), `${file}: warnings`, warnings) ?? [],
     warnings,
   };
 }

@@ -251,7 +251,10 @@ export function renderReportHtml(input: ReportHtmlInput): string {
     `<title>${escapeHtml(input.title)}</title>`,
     `<style>${CSS}</style></head><body><main>`,
     `<h1>${escapeHtml(input.title)}</h1>`,
-    `<p class="meta">Run folder <code>${escapeHtml(input.runDir)}</code> · ${nTracks} dendrite${nTracks === 1 ? '' : 's'} · ${nInc} inclusion${nInc === 1 ? '' : 's'} · lidtrack ${escapeHtml(input.lidtrackVersion)}</p>`,
+    `<p class="meta">Run folder <code>${escapeHtml(input.runDir)}</code> · ${nTracks} dendrite${nTracks === 1 ? '' : 's'} · ${nInc} inclusion${nInc === 1 ? '' : 's'} · lidtrack ${escapeHtml(input.lidtrackVersion)}${input.summary.status && input.summary.status !== 'complete' ? ` · <strong>run status: ${escapeHtml(input.summary.status)}</strong>` : ''}</p>`,
+    input.summary.runNotes.length
+      ? `<p class="warn"><strong>Notes from the run:</strong> ${input.summary.runNotes.map(escapeHtml).join('; ')}</p>`
+      : '',
     (input.warnings ?? []).length
       ? `<p class="warn"><strong>Left out of this report:</strong> ${(input.warnings ?? []).map(escapeHtml).join('; ')}</p>`
       : '',

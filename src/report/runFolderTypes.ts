@@ -66,6 +66,10 @@ export interface RunSummary {
   video: Record<string, unknown> | null;
   calibration: Record<string, unknown> | null;
   lidtrackVersion: string | null;
+  /** Run status written by the tracker ("complete", "partial", ...), or null. */
+  status: string | null;
+  /** Warnings the run itself recorded in summary.json (e.g. the recording ended early). */
+  runNotes: string[];
   /** Optional parts that were malformed and left out (file, JSON path, rule). */
   warnings: string[];
 }

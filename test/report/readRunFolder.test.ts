@@ -68,6 +68,11 @@ describe('readRunFolder', () => {
     expect(s.tracks[0]).toMatchObject({ id: 1, velocityUmPerS: 2, rates: [] });
     expect(s.inclusions[0].phases).toEqual([]);
     expect(s.warnings).toHaveLength(2);
+    expect(parseSummaryJson('{"tracks":[],"status":"partial","warnings":["the recording ended early after 12 frames"]}')).toMatchObject({
+      status: 'partial',
+      runNotes: ['the recording ended early after 12 frames'],
+      warnings: [],
+    });
     expect(s.warnings[0]).toMatch(/^summary\.json: tracks\[0\]\.rates\[0\]\.t_s: .* ignored$/);
     expect(s.warnings[1]).toMatch(/^summary\.json: inclusions\[0\]\.phases\[0\]\.t_end_s: .* ignored$/);
   });
