@@ -40,7 +40,8 @@ function valueAt(obj: unknown, path: PropertyKey[]): unknown {
 export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, where: string, keyName: (path: string) => string = (p) => p): z.output<S> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  const issue = r.error.issues[0];
+  // An unknown key is usually a misspelt one: report it first (its 'missing' twin follows from it).
+  const issue = r.error.issues.find((i) => i.code === 'unrecognized_keys') ?? r.error.issues[0];
   const path = issue.path.map(String).join('.');
   if (issue.code === 'unrecognized_keys') {
     const parent = issue.path;
@@ -52,7 +53,8 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, whe
   }
   const got = valueAt(value, issue.path);
   const shown = got === undefined ? 'nothing' : JSON.stringify(got);
-  throw new ConfigError(`${where}: ${keyName(path || '(root)')} ${issue.message.replace(/^Invalid input: /, '')} (got ${shown})`, 'fix the value and run again');
+  const what = got === undefined ? 'is required' : issue.message.replace(/^Invalid input: /, '');
+  throw new ConfigError(`${where}: ${keyName(path || '(root)')} ${what} (got ${shown})`, 'fix the value and run again');
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
