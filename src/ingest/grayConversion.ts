@@ -38,7 +38,7 @@ export function videoGrayConversion(pixFmt: string, colorRange: string | null, b
   const full = pixFmt.startsWith('yuvj') || colorRange === 'pc' || colorRange === 'jpeg';
   return full
     ? `luma plane Y' of ${pixFmt} (full range) copied, chroma discarded${deep}`
-    : `luma plane Y' of ${pixFmt} (limited range 16–235) expanded to 0–255: gray = (Y' − 16)·255/219, chroma discarded${deep}`;
+    : `luma plane Y' of ${pixFmt} (limited range 16–235) expanded to 0–255: gray = round((Y' − 16)·255/219) clipped, chroma discarded${deep}`;
 }
 
 /** 8-bit planar YUV layouts whose luma plane can be taken as is. */

@@ -42,6 +42,11 @@ export interface ProbeResult extends VideoInfo {
   timestampCheck: TimestampCheck | null;
   /** Other streams in the file (audio, subtitles), for information. */
   otherStreams: string[];
+  /**
+   * The packets end more than 2.5 frame intervals before the stated duration: the file was
+   * probably cut short (interrupted recording). Decoding keeps every frame that is there.
+   */
+  possiblyTruncated: boolean;
 }
 
 interface FfprobeStream {
@@ -212,6 +217,17 @@ export async function probeVideo(path: string): Promise<ProbeResult> {
   const rr = parseRational(video.r_frame_rate);
   const durationS = num(video.duration) ?? num(format.duration);
 
+  let ptsMin = Infinity;
+  let ptsMax = -Infinity;
+  for (const p of ptsList) {
+    if (p === null) continue;
+    if (p < ptsMin) ptsMin = p;
+    if (p > ptsMax) ptsMax = p;
+  }
+  // Span of the packets plus one frame, against the stated duration.
+  const coveredS = check && ptsMax >= ptsMin ? (ptsMax - ptsMin) * tb + check.medianIntervalS : null;
+  const possiblyTruncated = packetsComplete && check !== null && coveredS !== null && durationS !== null && durationS - coveredS > 2.5 * check.medianIntervalS;
+
   return {
     path,
     format: formatName,
@@ -235,5 +251,6 @@ export async function probeVideo(path: string): Promise<ProbeResult> {
     hasTimestamps,
     timestampCheck: check,
     otherStreams,
+    possiblyTruncated,
   };
 }

@@ -274,6 +274,12 @@ describe('damaged and unusual inputs', () => {
     expect(frames.map((x) => x.tS)).toEqual([0]);
   });
 
+  it('probe flags the truncated Matroska file (packets end 2.5 s before the stated 4 s), not the whole one', async () => {
+    expect((await probeVideo(f('trunc.mkv'))).possiblyTruncated).toBe(true);
+    expect((await probeVideo(f('whole.mkv'))).possiblyTruncated).toBe(false);
+    expect((await probeVideo(f('vfr.mkv'))).possiblyTruncated).toBe(false);
+  });
+
   it('the whole (untruncated) file is not reported as ended early', async () => {
     const src = await openSource(f('whole.mkv'));
     const frames = await collect(src.frames());

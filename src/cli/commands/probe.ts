@@ -43,6 +43,7 @@ export function probeTable(info: VideoInfo): string {
     }
     rows.push(['timestamps', ts]);
     rows.push(['time base', info.timeBase]);
+    if (info.possiblyTruncated) rows.push(['warning', `the frames end before the stated duration (${fmt(info.durationS, 3, ' s')}): the file looks truncated; every frame that is there will be used`]);
     if (info.otherStreams.length) rows.push(['other streams', info.otherStreams.join(', ')]);
   } else {
     rows.push(['frames', info.frameCount === null ? 'unknown' : String(info.frameCount)]);
