@@ -127,6 +127,9 @@ function ffprobeFailure(path: string, stderr: string): VideoDecodeError {
       'the file is not a video, or the recording stopped before the file was finalised; re-export it, or recover it with a tool such as untrunc',
     );
   }
+  if (/^End of file$/i.test(said)) {
+    return new VideoDecodeError(`${path} has no frames (the file ends right after its header)`, 'the recording is empty or was cut off at the start; export it again');
+  }
   return new VideoDecodeError(
     `${path} is not a readable video (ffprobe: ${said})`,
     'give a video file (MP4, AVI, MKV, MOV), a TIFF stack, or a folder of images; `lidtrack probe FILE` shows what ffprobe sees',

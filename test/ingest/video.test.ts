@@ -51,6 +51,7 @@ beforeAll(async () => {
   writeFileSync(f('notes.mp4'), 'these are my lab notes, not a video\n'.repeat(20));
   writeFileSync(f('empty.mp4'), '');
   await ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=0.5', '-c:a', 'aac', f('audio.m4a')]);
+  for (const ext of ['mkv', 'mp4']) await ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=10:duration=1', '-frames:v', '0', '-c:v', 'libx264', f(`zero.${ext}`)]);
 }, 120_000);
 
 afterAll(() => tmp.cleanup());
@@ -310,6 +311,12 @@ describe('damaged and unusual inputs', () => {
     expect(e).toBeInstanceOf(VideoDecodeError);
     expect((e as VideoDecodeError).message).toMatch(/notes\.mp4 is not a (readable )?video/);
     expect((e as VideoDecodeError).message).not.toMatch(/\n/);
+  });
+
+  it('zero-frame files → VideoDecodeError naming the file', async () => {
+    await expect(openSource(f('zero.mkv'))).rejects.toThrow(/zero\.mkv has no frames/);
+    await expect(openSource(f('zero.mp4'))).rejects.toThrow(/zero\.mp4 has no (frames|video stream)/);
+    await expect(openSource(f('zero.mp4'))).rejects.toBeInstanceOf(VideoDecodeError);
   });
 
   it('an empty file → VideoDecodeError "empty"', async () => {
