@@ -196,6 +196,15 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     notes: warnings,
   };
   files.push(writeManifest(cfg.out, manifest));
+  if (cfg.report && !stopped && cfg.visuals) {
+    hooks.onProgress?.({ stage: 'visuals', frame: frames, total });
+    const { runVisuals } = await import('./runVisuals.js');
+    files.push(
+      ...(await runVisuals(cv, source, refDone, geom, tracks, {
+        outDir: cfg.out, umPerPx: cfg.um_per_px, edge: geom.edge, overlayVideo: cfg.overlay_video, roiX, roiY,
+      })),
+    );
+  }
   if (cfg.report) {
     hooks.onProgress?.({ stage: 'report', frame: frames, total });
     const { buildReport } = await import('../report/buildReport.js');

@@ -20,6 +20,10 @@ export const trackConfigSchema = z.strictObject({
   current: z.string().optional(),
   force: z.boolean().default(false),
   report: z.boolean().default(true),
+  /** Key-frame panels and kymographs (a second pass over the recording; needs report). */
+  visuals: z.boolean().default(true),
+  /** Annotated H.264 overlay video of the whole run (needs report and visuals). */
+  overlay_video: z.boolean().default(true),
   max_frames: z.number().int().positive().optional(),
   /** Frames whose median is the reference image. */
   reference_frames: z.number().int().min(1).max(51).default(5),

@@ -1,6 +1,7 @@
 /** `lidtrack run PIPELINE.yaml [--set key=value ...] [--out DIR] [--force]` */
 import type { Command } from 'commander';
 import { runPipelineFile } from '../../pipeline/runPipelineFile.js';
+import { installInterrupt } from '../interrupt.js';
 import { makeProgress } from '../progressBar.js';
 
 export function registerRun(program: Command): void {
@@ -16,12 +17,13 @@ export function registerRun(program: Command): void {
       const sets = [...(flags.set ?? [])];
       if (flags.force) sets.push('track.force=true');
       const bar = makeProgress(flags.progress ?? true);
+      const intr = installInterrupt();
       try {
-        const r = await runPipelineFile(file, sets, flags.out, { onProgress: bar.update });
+        const r = await runPipelineFile(file, sets, flags.out, { onProgress: bar.update, shouldStop: intr.shouldStop });
         bar.stop();
         const t = r.track;
         for (const w of t.warnings) process.stderr.write(`lidtrack: warning: ${w}\n`);
-        process.stdout.write(`${t.framesProcessed} frames, ${t.tracks.length} dendrite track(s) → ${t.outDir}\n`);
+        process.stdout.write(`${t.framesProcessed} frames, ${t.tracks.length} dendrite track(s) → ${t.outDir}${t.status === 'partial' ? ' (PARTIAL: interrupted)' : ''}\n`);
         for (const d of t.tracks) {
           const k = d.kinematics;
           process.stdout.write(`  dendrite ${d.id}: v = ${k.velocityUmPerS.toFixed(3)} µm/s, j_tip = ${k.jTipAPerCm2.toFixed(3)} A/cm² (95 % CI ${k.jTipCi95APerCm2.map((x) => x.toFixed(3)).join('–')})\n`);
@@ -29,6 +31,8 @@ export function registerRun(program: Command): void {
         process.stdout.write(`report: ${t.outDir}/report.html\n`);
       } finally {
         bar.stop();
+        intr.dispose();
       }
+      if (intr.interrupted()) process.exitCode = 130;
     });
 }

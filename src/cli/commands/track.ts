@@ -8,6 +8,7 @@ import { PLATING_EDGES } from '../../core/types.js';
 import { parseOrThrow } from '../../core/validate.js';
 import { runTrack } from '../../pipeline/runTrack.js';
 import { trackConfigSchema, type TrackConfig } from '../../pipeline/trackConfig.js';
+import { installInterrupt } from '../interrupt.js';
 import { makeProgress } from '../progressBar.js';
 
 /** Parse a number flag strictly: "0.5" ok; "", "abc", "1e" not. */
@@ -88,11 +89,12 @@ export function registerTrack(program: Command): void {
     .action(async (video: string, flags: TrackFlags) => {
       const cfg = trackConfigFromFlags(video, flags);
       const bar = makeProgress(flags.progress ?? true);
+      const intr = installInterrupt();
       try {
-        const r = await runTrack(cfg, { onProgress: bar.update });
+        const r = await runTrack(cfg, { onProgress: bar.update, shouldStop: intr.shouldStop });
         bar.stop();
         for (const w of r.warnings) process.stderr.write(`lidtrack: warning: ${w}\n`);
-        process.stdout.write(`${r.framesProcessed} frames, ${r.tracks.length} dendrite track(s) → ${r.outDir}\n`);
+        process.stdout.write(`${r.framesProcessed} frames, ${r.tracks.length} dendrite track(s) → ${r.outDir}${r.status === 'partial' ? ' (PARTIAL: interrupted)' : ''}\n`);
         for (const t of r.tracks) {
           const k = t.kinematics;
           process.stdout.write(
@@ -102,6 +104,8 @@ export function registerTrack(program: Command): void {
         }
       } finally {
         bar.stop();
+        intr.dispose();
       }
+      if (intr.interrupted()) process.exitCode = 130;
     });
 }
