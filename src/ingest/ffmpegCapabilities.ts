@@ -6,6 +6,7 @@
  */
 import { resolveFfmpeg } from './binaries.js';
 import { runProcess } from './runProcess.js';
+import { InputError } from '../core/errors.js';
 
 export interface FfmpegCapabilities {
   /** Arguments that make ffmpeg pass every decoded frame through with its own timestamp. */
@@ -27,7 +28,10 @@ let cached: Promise<FfmpegCapabilities> | null = null;
 export async function binaryVersionLine(path: string): Promise<string> {
   const r = await runProcess(path, ['-hide_banner', '-version'], { timeoutMs: 15_000 });
   const line = r.stdout.split('\n')[0]?.trim() ?? '';
-  if (r.code !== 0 || !line) throw new Error(`${path} -version exited with code ${r.code}: ${r.stderr.trim().split('\n')[0] ?? ''}`);
+  if (r.code !== 0 || !line) {
+    const why = r.code !== 0 ? `exited with code ${r.code}${r.stderr.trim() ? `: ${r.stderr.trim().split('\n')[0]}` : ''}` : 'printed no version';
+    throw new Error(`${path} -version ${why}`);
+  }
   return line;
 }
 
@@ -50,8 +54,14 @@ export function ffmpegCapabilities(): Promise<FfmpegCapabilities> {
       passthroughArgs: hasFpsMode ? ['-fps_mode', 'passthrough'] : ['-vsync', 'passthrough'],
     };
   })();
-  cached.catch(() => {
+  cached = cached.catch((e: unknown) => {
     cached = null;
+    const bins = resolveFfmpeg();
+    throw new InputError(
+      `ffmpeg/ffprobe do not work (${bins.ffmpeg.path} from ${bins.ffmpeg.source}): ${(e as Error).message.split('\n')[0]}`,
+      'run `lidtrack doctor`; unset FFMPEG_PATH/FFPROBE_PATH to use the bundled binaries, or reinstall with `npm ci`',
+      { cause: e },
+    );
   });
   return cached;
 }

@@ -342,7 +342,8 @@ async function* decodePass(ffmpegPath: string, args: string[], cfg: PassConfig):
       child.stdout.destroy();
       child.stderr.destroy();
       child.kill('SIGKILL');
-      await exitedPromise;
+      // A binary that could not be started has no process to wait for ('close' may not come).
+      if (child.pid !== undefined && !spawnError) await exitedPromise;
     }
     report.finished = true;
   }
