@@ -81,10 +81,22 @@ const UPPER = [20, 40, Infinity, 80, 6, 1.3];
  * @param noiseSigma 1-σ noise of one sample (for the uncertainty); if NaN the residual RMS is used
  */
 export function fitRampEdge(vs: ArrayLike<number>, ds: ArrayLike<number>, tipGuess: number, contrastGuess: number, noiseSigma = NaN, shape: 'ramp' | 'power' = 'ramp'): EdgeFitResult {
+  if (shape === 'ramp') return fitEdge(vs, ds, [0, Math.max(contrastGuess, 0.01), tipGuess, 2, 1], noiseSigma, 'ramp');
+  // Power law (γ free, from the elastic √ tip) against the wedge (γ = 1, closed form): the
+  // simpler wedge wins unless the power law is better by Akaike's criterion. Fitting γ freely
+  // from a wedge start stalls where C, ℓ and γ trade off, hence the two separate models.
+  const ramp = fitEdge(vs, ds, [0, Math.max(contrastGuess, 0.01), tipGuess, 2, 1], noiseSigma, 'ramp');
+  const power = fitEdge(vs, ds, [0, Math.max(contrastGuess, 0.01), tipGuess, 6, 1, 0.6], noiseSigma, 'power');
+  const n = vs.length;
+  const aic = (r: EdgeFitResult, k: number) => n * Math.log(Math.max(r.rmsResidual, 1e-12) ** 2) + 2 * k;
+  return aic(ramp, 5) <= aic(power, 6) ? ramp : power;
+}
+
+function fitEdge(vs: ArrayLike<number>, ds: ArrayLike<number>, start: number[], noiseSigma: number, shape: 'ramp' | 'power'): EdgeFitResult & { baseline: number } {
   const n = vs.length;
   const NP = shape === 'power' ? 6 : 5;
   const model = shape === 'power' ? powerEdgeModel : rampEdgeModel;
-  let p = shape === 'power' ? [0, Math.max(contrastGuess, 0.01), tipGuess, 6, 1, 0.6] : [0, Math.max(contrastGuess, 0.01), tipGuess, 2, 1];
+  let p = start.slice();
   const clamp = (q: number[]) => q.map((x, i) => Math.min(UPPER[i], Math.max(LOWER[i], x)));
   p = clamp(p);
   const resid = (q: number[], out: Float64Array) => {
@@ -160,7 +172,7 @@ export function fitRampEdge(vs: ArrayLike<number>, ds: ArrayLike<number>, tipGue
   e[2] = 1;
   const col = solveSym(Float64Array.from(A), e, NP);
   const tipSigma = col && col[2] > 0 ? Math.sqrt(s2 * col[2]) : NaN;
-  return { tipV: p[2], tipSigma, contrast: p[1], rampLength: p[3], psfSigma: p[4], rmsResidual: Math.sqrt(ss / n), converged };
+  return { baseline: p[0], tipV: p[2], tipSigma, contrast: p[1], rampLength: p[3], psfSigma: p[4], rmsResidual: Math.sqrt(ss / n), converged };
 }
 
 /** Solve M x = b for a small symmetric positive (semi)definite M by Gaussian elimination with pivoting. */
