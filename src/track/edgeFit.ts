@@ -83,12 +83,12 @@ const UPPER = [20, 40, Infinity, 80, 6, 1.3];
 export function fitRampEdge(vs: ArrayLike<number>, ds: ArrayLike<number>, tipGuess: number, contrastGuess: number, noiseSigma = NaN, shape: 'ramp' | 'power' = 'ramp'): EdgeFitResult {
   if (shape === 'ramp') return fitEdge(vs, ds, [0, Math.max(contrastGuess, 0.01), tipGuess, 2, 1], noiseSigma, 'ramp');
   // Power law (γ free, from the elastic √ tip) against the wedge (γ = 1, closed form): the
-  // simpler wedge wins unless the power law is better by Akaike's criterion. Fitting γ freely
+  // simpler wedge wins unless the power law is better by the Bayesian information criterion. Fitting γ freely
   // from a wedge start stalls where C, ℓ and γ trade off, hence the two separate models.
   const ramp = fitEdge(vs, ds, [0, Math.max(contrastGuess, 0.01), tipGuess, 2, 1], noiseSigma, 'ramp');
   const power = fitEdge(vs, ds, [0, Math.max(contrastGuess, 0.01), tipGuess, 6, 1, 0.6], noiseSigma, 'power');
   const n = vs.length;
-  const aic = (r: EdgeFitResult, k: number) => n * Math.log(Math.max(r.rmsResidual, 1e-12) ** 2) + 2 * k;
+  const aic = (r: EdgeFitResult, k: number) => n * Math.log(Math.max(r.rmsResidual, 1e-12) ** 2) + k * Math.log(n);
   return aic(ramp, 5) <= aic(power, 6) ? ramp : power;
 }
 
