@@ -9,6 +9,10 @@ import { registerCommands } from './commands/index.js';
 
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
+  // `lidtrack ... | head`: a closed stdout is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
   const program = new Command();
   program
     .name('lidtrack')

@@ -18,8 +18,17 @@ export function loadOpenCv(): Promise<Cv> {
   if (loading) return loading;
   loading = (async () => {
     const require = createRequire(import.meta.url);
+    // The Emscripten runtime installs process-wide 'uncaughtException' (rethrow, printing its
+    // whole minified source) and 'unhandledRejection' (abort) handlers; lidtrack handles its own
+    // errors, so those handlers are removed again after loading.
+    const before = {
+      uncaught: new Set(process.listeners('uncaughtException')),
+      rejection: new Set(process.listeners('unhandledRejection')),
+    };
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     let cv: any = require('@techstark/opencv-js');
+    for (const l of process.listeners('uncaughtException')) if (!before.uncaught.has(l)) process.off('uncaughtException', l);
+    for (const l of process.listeners('unhandledRejection')) if (!before.rejection.has(l)) process.off('unhandledRejection', l);
     // A real Promise (some builds) is awaited. An Emscripten module object also has a `then`,
     // but awaiting it resolves to itself forever, so it is never awaited: wait for
     // onRuntimeInitialized instead.
