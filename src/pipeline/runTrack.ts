@@ -160,7 +160,8 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     const fitRows = usable.length >= 3 ? usable : rr;
     const kin = stage('measure', () => trackKinematics(fitRows.map((r) => r.tS), fitRows.map((r) => r.lengthPx * cfg.um_per_px), cfg.rate_window_points));
     return { id, kinematics: kin, rows: rr, axis };
-  });
+  }).filter((t) => !cfg.require_growth || t.kinematics.velocityCi95UmPerS[0] > 0 || !(t.kinematics.nPoints >= 3))
+    .map((t, k) => ({ ...t, id: k + 1, rows: t.rows.map((r) => ({ ...r, trackId: k + 1 })) }));
 
   // 6. report
   mkdirSync(cfg.out, { recursive: true });

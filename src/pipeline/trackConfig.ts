@@ -46,6 +46,11 @@ export const trackConfigSchema = z.strictObject({
   min_growth_px: z.number().nonnegative().default(3),
   /** Tips nearer the interface than this are not used for the velocity fit [px]. */
   min_rate_length_px: z.number().nonnegative().default(16),
+  /**
+   * Keep only tracks that grow significantly (lower 95 % bound of the velocity > 0): static dark
+   * features touching the electrode (dust, scratches, pits) are not dendrites.
+   */
+  require_growth: z.boolean().default(true),
   /** Points per window of the windowed velocity series. */
   rate_window_points: z.number().int().min(5).default(15),
 });
