@@ -6,6 +6,7 @@ import { registerProbe } from './probe.js';
 import { registerDoctor } from './doctor.js';
 import { registerReport } from './report.js';
 import { registerFit } from './fit.js';
+import { registerBatch } from './batch.js';
 
 /** Every sub-command registers itself here (one line each). */
 export function registerCommands(program: Command): void {
@@ -17,4 +18,5 @@ export function registerCommands(program: Command): void {
   registerDoctor(program);
   registerReport(program);
   registerFit(program);
+  registerBatch(program);
 }

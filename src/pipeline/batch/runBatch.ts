@@ -1,0 +1,127 @@
+/**
+ * Run `lidtrack track` on every recording of a batch manifest, N at a time, each in its own
+ * child process (its own OpenCV.js heap and ffmpeg; a crash stays local to its recording).
+ * Resumable: a recording whose results folder holds manifest.json with status "complete" is
+ * skipped. Each recording's log goes to `<outDir>/logs/<recording>.log`.
+ */
+import { spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BatchEntry, BatchManifest } from './batchManifest.js';
+
+/** The `lidtrack` launcher this library belongs to (absolute). */
+export const LIDTRACK_BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/lidtrack.js');
+
+export type EntryStatus = 'complete' | 'skipped' | 'failed';
+
+export interface EntryOutcome {
+  entry: BatchEntry;
+  status: EntryStatus;
+  /** Exit code of `lidtrack track` (null when skipped or killed by a signal). */
+  exitCode: number | null;
+  /** Wall time [s] (0 when skipped). */
+  elapsedS: number;
+  /** Last stderr line when failed. */
+  error: string | null;
+  log: string | null;
+}
+
+export interface RunBatchOptions {
+  /** Recordings processed at once (≥ 1). */
+  jobs: number;
+  /** Only these manifest indices (0-based); default all. */
+  only?: readonly number[];
+  /** Pass --no-report to track (no figures / report.html). */
+  report?: boolean;
+  /** Re-run recordings that are already complete. */
+  rerun?: boolean;
+  /** Called when a recording starts or ends. */
+  onEvent?: (e: { kind: 'start' | 'end'; entry: BatchEntry; outcome?: EntryOutcome }) => void;
+  /** Checked before starting each recording: true stops launching new ones. */
+  shouldStop?: () => boolean;
+}
+
+/** Status of a results folder from its manifest.json ('missing' if none or unreadable). */
+export function resultStatus(outDir: string): 'complete' | 'partial' | 'failed' | 'running' | 'missing' {
+  const f = join(outDir, 'manifest.json');
+  if (!existsSync(f)) return 'missing';
+  try {
+    const s = (JSON.parse(readFileSync(f, 'utf8')) as { status?: unknown }).status;
+    return s === 'complete' || s === 'partial' || s === 'failed' || s === 'running' ? s : 'missing';
+  } catch {
+    return 'missing';
+  }
+}
+
+/** The `lidtrack track` arguments for one recording. */
+export function trackArgs(e: BatchEntry, report: boolean): string[] {
+  const a = ['track', e.path, '--um-per-px', String(e.umPerPx), '--plating-edge', e.platingEdge, '--out', e.out, '--force', '--no-progress'];
+  if (e.current) a.push('--current', e.current);
+  if (e.timestamps) a.push('--timestamps', e.timestamps);
+  if (e.fps !== null) a.push('--fps', String(e.fps));
+  if (e.roi) a.push('--roi', e.roi);
+  if (!report) a.push('--no-report');
+  return a;
+}
+
+function runOne(e: BatchEntry, logDir: string, report: boolean): Promise<EntryOutcome> {
+  const t0 = performance.now();
+  const log = join(logDir, `${e.recording}.log`);
+  const args = trackArgs(e, report);
+  return new Promise((resolveP) => {
+    const ws = createWriteStream(log);
+    ws.write(`$ lidtrack ${args.map((x) => (/[\s"']/.test(x) ? JSON.stringify(x) : x)).join(' ')}\n`);
+    let lastErr = '';
+    const child = spawn(process.execPath, [LIDTRACK_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.pipe(ws, { end: false });
+    child.stderr.on('data', (b: Buffer) => {
+      ws.write(b);
+      const lines = b.toString().split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('lidtrack: warning'));
+      if (lines.length) lastErr = lines[lines.length - 1];
+    });
+    const done = (code: number | null, err: string | null) => {
+      const elapsedS = (performance.now() - t0) / 1000;
+      const ok = code === 0 && resultStatus(e.out) === 'complete';
+      ws.end(`\n[batch] exit ${code} after ${elapsedS.toFixed(1)} s\n`);
+      resolveP({ entry: e, status: ok ? 'complete' : 'failed', exitCode: code, elapsedS, error: ok ? null : err ?? (lastErr || `exit code ${code}`), log });
+    };
+    child.on('error', (err) => done(null, `could not start lidtrack: ${err.message}`));
+    child.on('close', (code, signal) => done(code, signal ? `killed by ${signal}` : null));
+  });
+}
+
+/**
+ * Track every (selected) recording of the manifest, `jobs` at a time.
+ * @returns one outcome per selected recording, in manifest order
+ */
+export async function runBatch(m: BatchManifest, opts: RunBatchOptions): Promise<EntryOutcome[]> {
+  const jobs = Math.max(1, Math.floor(opts.jobs));
+  const selected = opts.only ? m.entries.filter((e) => opts.only!.includes(e.index)) : m.entries;
+  const logDir = join(m.outDir, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const outcomes: EntryOutcome[] = new Array(selected.length);
+  let next = 0;
+  const worker = async () => {
+    for (;;) {
+      const k = next++;
+      if (k >= selected.length) return;
+      const e = selected[k];
+      if (!opts.rerun && resultStatus(e.out) === 'complete') {
+        outcomes[k] = { entry: e, status: 'skipped', exitCode: null, elapsedS: 0, error: null, log: null };
+        opts.onEvent?.({ kind: 'end', entry: e, outcome: outcomes[k] });
+        continue;
+      }
+      if (opts.shouldStop?.()) {
+        outcomes[k] = { entry: e, status: 'failed', exitCode: null, elapsedS: 0, error: 'not started: batch interrupted', log: null };
+        continue;
+      }
+      mkdirSync(dirname(e.out), { recursive: true });
+      opts.onEvent?.({ kind: 'start', entry: e });
+      outcomes[k] = await runOne(e, logDir, opts.report ?? true);
+      opts.onEvent?.({ kind: 'end', entry: e, outcome: outcomes[k] });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, selected.length) }, worker));
+  return outcomes;
+}
