@@ -1,0 +1,238 @@
+/**
+ * Measure one isolated inclusion in one frame, in canonical coordinates (u along the
+ * electrode, v = distance from the plating edge) [px].
+ *
+ *  1. Pixels: the union of the inclusion's segmented regions (Li, and the emptied crack
+ *     around it, which the segmenter's low threshold also picks up).
+ *  2. Axis: weighted PCA (weights = darkening) of the pixels darker than half the region's
+ *     95th-percentile darkening, through their darkening-weighted centroid; oriented so that
+ *     it points away from the plating edge (+v).
+ *  3. Profile p(s): the unblurred relative darkening along the axis, averaged across ±1 px
+ *     (bilinear, 5 samples), every 0.25 px. Li contrast c = 90th percentile of p over the
+ *     inclusion; Li runs = runs of p ≥ c/2. The main body is the run that overlaps the previous
+ *     frame's body most (the largest run for a new inclusion); other runs are redeposited
+ *     patches.
+ *  4. Ends: each end of the body is where p crosses the mean of the levels 2–3 px inside and
+ *     2–3 px outside the end (half-way between Li and whatever lies beyond: emptied crack or
+ *     crystal), linearly interpolated between samples: a blurred step is crossed at its half
+ *     level exactly where the step is.
+ *  5. Li area = number of the inclusion's pixels with darkening ≥ c/2 (a blurred edge is
+ *     crossed at half contrast where the true edge is, so the count is unbiased for straight
+ *     edges); centroid = darkening-weighted mean of those pixels (all Li, patches included).
+ *  6. Emptied crack: pixels of the inclusion's regions below c/2 (blurred darkening above the
+ *     segmentation threshold), farther than 2 px from any Li pixel (the blurred rim of the Li).
+ */
+
+export interface InclusionMeasurement {
+  /** Axis points of the body's ends and the Li centroid (u, v) [px]. */
+  back: [number, number];
+  front: [number, number];
+  centroid: [number, number];
+  areaPx2: number;
+  lengthPx: number;
+  /** Unit axis (u, v), tV ≥ 0. */
+  axis: [number, number];
+  /** Axis origin (u, v) and the body's range [sBack, sFront] on it [px]. */
+  origin: [number, number];
+  sBack: number;
+  sFront: number;
+  /** Extent of the inclusion's regions (Li + emptied crack) along the axis [px]. */
+  sMin: number;
+  sMax: number;
+  /** Half extent across the axis [px]. */
+  halfWidthPx: number;
+  liContrastRel: number;
+  depletedAreaPx2: number;
+  patchAreaPx2: number;
+  nPatches: number;
+  patchFromTipPx: number;
+  patchFromBackPx: number;
+}
+
+export interface MeasureInput {
+  cw: number;
+  ch: number;
+  /** Unblurred and blurred relative darkening, labels (valid during the call). */
+  darkening: Float32Array;
+  darkeningBlurred: Float32Array;
+  labels: Int32Array;
+  /** Threshold of the segmentation (blurred relative darkening). */
+  thresholdRel: number;
+  /** Labels of the regions forming this inclusion and their union box. */
+  labelSet: Set<number>;
+  box: { uMin: number; uMax: number; vMin: number; vMax: number };
+  /** Body of the previous frame (axis points back, front), if tracked. */
+  previousBody?: { back: [number, number]; front: [number, number] };
+}
+
+const DS = 0.25;
+
+function bilinear(D: Float32Array, cw: number, ch: number, u: number, v: number): number {
+  if (u < 0 || v < 0 || u > cw - 1 || v > ch - 1) return 0;
+  const u0 = Math.min(Math.floor(u), cw - 2), v0 = Math.min(Math.floor(v), ch - 2);
+  const fu = u - u0, fv = v - v0;
+  const i = v0 * cw + u0;
+  return (1 - fv) * ((1 - fu) * D[i] + fu * D[i + 1]) + fv * ((1 - fu) * D[i + cw] + fu * D[i + cw + 1]);
+}
+
+function percentile(a: Float64Array | number[], q: number): number {
+  const s = Float64Array.from(a).sort();
+  if (!s.length) return NaN;
+  return s[Math.min(s.length - 1, Math.max(0, Math.round(q * (s.length - 1))))];
+}
+
+/** Measure; null when the inclusion has no Li in this frame. */
+export function measureInclusion(inp: MeasureInput): InclusionMeasurement | null {
+  const { cw, ch, darkening: D, darkeningBlurred: Db, labels, labelSet, box } = inp;
+  // 1. pixels
+  const pu: number[] = [], pv: number[] = [], pd: number[] = [];
+  for (let v = box.vMin; v <= box.vMax; v++) {
+    for (let u = box.uMin; u <= box.uMax; u++) {
+      const i = v * cw + u;
+      if (labelSet.has(labels[i])) { pu.push(u); pv.push(v); pd.push(D[i]); }
+    }
+  }
+  if (pu.length < 3) return null;
+  // 2. axis
+  const d95 = percentile(pd, 0.95);
+  let sw = 0, su = 0, sv = 0;
+  for (let k = 0; k < pu.length; k++) if (pd[k] >= 0.5 * d95) { sw += pd[k]; su += pd[k] * pu[k]; sv += pd[k] * pv[k]; }
+  if (!(sw > 0)) return null;
+  const cu = su / sw, cv = sv / sw;
+  let cuu = 0, cvv = 0, cuv = 0;
+  for (let k = 0; k < pu.length; k++) {
+    if (pd[k] < 0.5 * d95) continue;
+    const du = pu[k] - cu, dv = pv[k] - cv;
+    cuu += pd[k] * du * du; cvv += pd[k] * dv * dv; cuv += pd[k] * du * dv;
+  }
+  const ang = 0.5 * Math.atan2(2 * cuv, cuu - cvv);
+  let tu = Math.cos(ang), tv = Math.sin(ang);
+  if (tv < -1e-9 || (Math.abs(tv) <= 1e-9 && tu < 0)) { tu = -tu; tv = -tv; }
+  const nu = -tv, nv = tu;
+  let sMin = Infinity, sMax = -Infinity, halfW = 0;
+  for (let k = 0; k < pu.length; k++) {
+    const s = (pu[k] - cu) * tu + (pv[k] - cv) * tv;
+    const r = Math.abs((pu[k] - cu) * nu + (pv[k] - cv) * nv);
+    if (s < sMin) sMin = s;
+    if (s > sMax) sMax = s;
+    if (pd[k] >= 0.5 * d95 && r > halfW) halfW = r;
+  }
+  // 3. profile
+  const s0 = Math.floor(sMin) - 5;
+  const nS = Math.ceil((sMax + 5 - s0) / DS) + 1;
+  const p = new Float64Array(nS);
+  for (let j = 0; j < nS; j++) {
+    const s = s0 + j * DS;
+    let acc = 0;
+    for (const r of [-1, -0.5, 0, 0.5, 1]) acc += bilinear(D, cw, ch, cu + s * tu + r * nu, cv + s * tv + r * nv);
+    p[j] = acc / 5;
+  }
+  const jIn0 = Math.max(0, Math.round((sMin - s0) / DS)), jIn1 = Math.min(nS - 1, Math.round((sMax - s0) / DS));
+  const c = percentile(p.subarray(jIn0, jIn1 + 1), 0.9);
+  if (!(c > 0) || !(c > 2 * inp.thresholdRel)) return null;
+  const T = 0.5 * c;
+  const runs: Array<[number, number]> = [];
+  for (let j = 0; j < nS; j++) {
+    if (p[j] < T) continue;
+    let k = j;
+    while (k + 1 < nS && p[k + 1] >= T) k++;
+    if ((k - j + 1) * DS >= 1) runs.push([j, k]);
+    j = k;
+  }
+  if (!runs.length) return null;
+  const sOf = (j: number) => s0 + j * DS;
+  let body = 0;
+  if (inp.previousBody) {
+    const pb = inp.previousBody;
+    const a = (pb.back[0] - cu) * tu + (pb.back[1] - cv) * tv, b = (pb.front[0] - cu) * tu + (pb.front[1] - cv) * tv;
+    const lo = Math.min(a, b), hi = Math.max(a, b);
+    let best = -Infinity;
+    runs.forEach(([j, k], idx) => {
+      const ov = Math.min(hi, sOf(k)) - Math.max(lo, sOf(j));
+      const score = ov > 0 ? ov : ov - 1e3; // no overlap: nearest run
+      if (score > best) { best = score; body = idx; }
+    });
+  } else {
+    let best = -Infinity;
+    runs.forEach(([j, k], idx) => {
+      let m = 0;
+      for (let q = j; q <= k; q++) m += p[q];
+      if (m > best) { best = m; body = idx; }
+    });
+  }
+  // 4. ends
+  const mean = (sa: number, sb: number) => {
+    let acc = 0, n = 0;
+    for (let j = Math.max(0, Math.ceil((sa - s0) / DS)); j <= Math.min(nS - 1, Math.floor((sb - s0) / DS)); j++) { acc += p[j]; n++; }
+    return n ? acc / n : 0;
+  };
+  const refine = (e: number, dir: 1 | -1): number => {
+    // dir = +1: Li at smaller s (front end); −1: Li at larger s (back end)
+    const pin = dir > 0 ? mean(e - 3, e - 2) : mean(e + 2, e + 3);
+    const pout = dir > 0 ? mean(e + 2, e + 3) : mean(e - 3, e - 2);
+    const L = 0.5 * (pin + pout);
+    let best = e, bestDist = Infinity;
+    for (let j = Math.max(0, Math.floor((e - 2 - s0) / DS)); j < Math.min(nS - 1, Math.ceil((e + 2 - s0) / DS)); j++) {
+      const a = p[j] - L, b = p[j + 1] - L;
+      if ((a >= 0) === (b >= 0)) continue;
+      if (dir > 0 && !(a >= 0 && b < 0)) continue;
+      if (dir < 0 && !(a < 0 && b >= 0)) continue;
+      const s = sOf(j) + (DS * a) / (a - b);
+      if (Math.abs(s - e) < bestDist) { bestDist = Math.abs(s - e); best = s; }
+    }
+    return best;
+  };
+  const cross = (j: number, k: number) => sOf(j) + (DS * (p[j] - T)) / (p[j] - p[k]); // between j and k
+  const [bj, bk] = runs[body];
+  const eBack0 = bj > 0 ? cross(bj - 1, bj) : sOf(bj);
+  const eFront0 = bk < nS - 1 ? cross(bk, bk + 1) : sOf(bk);
+  const sBack = refine(eBack0, -1);
+  const sFront = refine(eFront0, 1);
+  // 5. Li area and centroid; 6. emptied crack
+  const bw = box.uMax - box.uMin + 1, bh = box.vMax - box.vMin + 1;
+  const li = new Uint8Array(bw * bh);
+  let area = 0, patchArea = 0, wsum = 0, wu = 0, wv = 0;
+  for (let k = 0; k < pu.length; k++) {
+    // soft coverage: 0 below c/4, 1 above 3c/4, ½ at the half-contrast edge (less pixel flicker
+    // than a hard count; the emptied crack, ≈ c/4 and below, contributes nothing)
+    const w = Math.min(1, Math.max(0, (pd[k] - 0.25 * c) / (0.5 * c)));
+    if (pd[k] >= T) li[(pv[k] - box.vMin) * bw + (pu[k] - box.uMin)] = 1;
+    if (w <= 0) continue;
+    area += w;
+    wsum += w; wu += w * pu[k]; wv += w * pv[k];
+    const s = (pu[k] - cu) * tu + (pv[k] - cv) * tv;
+    if (s < sBack - 1 || s > sFront + 1) patchArea += w;
+  }
+  if (area === 0) return null;
+  let depleted = 0;
+  for (let k = 0; k < pu.length; k++) {
+    if (pd[k] >= T || Db[pv[k] * cw + pu[k]] < inp.thresholdRel) continue;
+    const lu = pu[k] - box.uMin, lv = pv[k] - box.vMin;
+    let near = false;
+    for (let dv = -2; dv <= 2 && !near; dv++) {
+      const y = lv + dv;
+      if (y < 0 || y >= bh) continue;
+      for (let du = -2; du <= 2; du++) {
+        const x = lu + du;
+        if (x >= 0 && x < bw && li[y * bw + x]) { near = true; break; }
+      }
+    }
+    if (!near) depleted++;
+  }
+  // patches: the other runs
+  let nPatches = 0, fromTip = Infinity, fromBack = Infinity;
+  runs.forEach(([j, k], idx) => {
+    if (idx === body) return;
+    nPatches++;
+    const a = sOf(j), b = sOf(k);
+    if (b < sBack) { fromTip = Math.min(fromTip, Math.max(0, a - sMin)); fromBack = Math.min(fromBack, sBack - b); }
+    else { fromTip = Math.min(fromTip, Math.max(0, sMax - b)); fromBack = Math.min(fromBack, a - sFront); }
+  });
+  const pt = (s: number): [number, number] => [cu + s * tu, cv + s * tv];
+  return {
+    back: pt(sBack), front: pt(sFront), centroid: [wu / wsum, wv / wsum], areaPx2: area, lengthPx: sFront - sBack,
+    axis: [tu, tv], origin: [cu, cv], sBack, sFront, sMin, sMax, halfWidthPx: halfW, liContrastRel: c,
+    depletedAreaPx2: depleted, patchAreaPx2: patchArea, nPatches,
+    patchFromTipPx: nPatches ? fromTip : NaN, patchFromBackPx: nPatches ? fromBack : NaN,
+  };
+}
