@@ -19,8 +19,12 @@
  *  5. Li area = number of the inclusion's pixels with darkening ≥ c/2 (a blurred edge is
  *     crossed at half contrast where the true edge is, so the count is unbiased for straight
  *     edges); centroid = darkening-weighted mean of those pixels (all Li, patches included).
- *  6. Emptied crack: pixels of the inclusion's regions below c/2 (blurred darkening above the
- *     segmentation threshold), farther than 2 px from any Li pixel (the blurred rim of the Li).
+ *  6. Emptied crack: darkening integrated over the inclusion's pixels below c/2 (blurred
+ *     darkening above the segmentation threshold) farther than 2 px from any Li pixel (the
+ *     blurred rim of the Li), divided by the emptied crack's own contrast (median darkening of
+ *     the crack's core): blur-invariant, unlike a pixel count. Within that 2 px rim,
+ *     pixels beyond a Li end along the axis (inside the crack's width) are emptied crack hidden
+ *     by the Li blur: they count with min(darkening, crack contrast).
  */
 
 export interface InclusionMeasurement {
@@ -42,6 +46,8 @@ export interface InclusionMeasurement {
   /** Half extent across the axis [px]. */
   halfWidthPx: number;
   liContrastRel: number;
+  /** Contrast of the emptied crack (NaN when none is seen). */
+  depletedContrastRel: number;
   depletedAreaPx2: number;
   patchAreaPx2: number;
   nPatches: number;
@@ -204,7 +210,11 @@ export function measureInclusion(inp: MeasureInput): InclusionMeasurement | null
     if (s < sBack - 1 || s > sFront + 1) patchArea += w;
   }
   if (area === 0) return null;
-  let depleted = 0;
+  let depletedSum = 0;
+  // contrast of the emptied crack: median darkening of its core (≥ 2 px inside its edges and
+  // ≥ 3 px from its tips, farther than 2 px from any Li)
+  const dep: number[] = [];
+  const rimBeyondEnds: number[] = [];
   for (let k = 0; k < pu.length; k++) {
     if (pd[k] >= T || Db[pv[k] * cw + pu[k]] < inp.thresholdRel) continue;
     const lu = pu[k] - box.uMin, lv = pv[k] - box.vMin;
@@ -217,8 +227,18 @@ export function measureInclusion(inp: MeasureInput): InclusionMeasurement | null
         if (x >= 0 && x < bw && li[y * bw + x]) { near = true; break; }
       }
     }
-    if (!near) depleted++;
+    const sk = (pu[k] - cu) * tu + (pv[k] - cv) * tv;
+    const rk = Math.abs((pu[k] - cu) * nu + (pv[k] - cv) * nv);
+    if (!near) {
+      depletedSum += pd[k];
+      if (rk <= Math.max(1, halfW - 2) && sk >= sMin + 3 && sk <= sMax - 3) dep.push(pd[k]);
+    } else if (rk <= halfW && !runs.some(([a, b]) => sk >= sOf(a) && sk <= sOf(b))) rimBeyondEnds.push(k);
   }
+  const cDep = dep.length >= 8 ? percentile(dep, 0.5) : NaN;
+  // The Li blur hides the emptied crack within 2 px beyond a Li end: there a pixel counts as
+  // emptied crack up to the crack's own contrast.
+  for (const k of rimBeyondEnds) depletedSum += Math.min(pd[k], Number.isFinite(cDep) ? cDep : 0);
+  const depleted = cDep > 2 * inp.thresholdRel / 3 ? Math.max(0, depletedSum / cDep) : 0;
   // patches: the other runs
   let nPatches = 0, fromTip = Infinity, fromBack = Infinity;
   runs.forEach(([j, k], idx) => {
@@ -231,7 +251,7 @@ export function measureInclusion(inp: MeasureInput): InclusionMeasurement | null
   const pt = (s: number): [number, number] => [cu + s * tu, cv + s * tv];
   return {
     back: pt(sBack), front: pt(sFront), centroid: [wu / wsum, wv / wsum], areaPx2: area, lengthPx: sFront - sBack,
-    axis: [tu, tv], origin: [cu, cv], sBack, sFront, sMin, sMax, halfWidthPx: halfW, liContrastRel: c,
+    axis: [tu, tv], origin: [cu, cv], sBack, sFront, sMin, sMax, halfWidthPx: halfW, liContrastRel: c, depletedContrastRel: cDep,
     depletedAreaPx2: depleted, patchAreaPx2: patchArea, nPatches,
     patchFromTipPx: nPatches ? fromTip : NaN, patchFromBackPx: nPatches ? fromBack : NaN,
   };
