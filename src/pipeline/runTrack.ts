@@ -87,7 +87,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     tips.forEach((t, k) => {
       const p = canonicalToImage(t.u, t.v, geom);
       rows.push({
-        trackId: ids[k], frame: index, tS, tipXPx: p.x + roiX, tipYPx: p.y + roiY, lengthPx: t.lengthPx,
+        trackId: ids[k], frame: index, tS, tipXPx: p.x + roiX, tipYPx: p.y + roiY, lengthPx: t.lengthPx, heightPx: t.lengthPx,
         tipSigmaPx: t.sigmaPx, areaPx: t.areaPx, refined: t.refined, canonU: t.u, canonV: t.v,
       });
     });
@@ -146,13 +146,14 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
   const kept = [...byId.values()]
     .filter((rs) => rs.length >= cfg.min_track_points)
     .filter((rs) => {
-      const ls = rs.map((r) => r.lengthPx);
-      return Math.max(...ls) - Math.min(...ls) >= cfg.min_growth_px;
+      const ls = rs.map((r) => r.heightPx);
+      // a dendrite reaches into the crystal, not only along the interface
+      return Math.max(...ls) - Math.min(...ls) >= cfg.min_growth_px && Math.max(...ls) >= cfg.min_height_px;
     })
     .sort((a, b) => a[0].frame - b[0].frame || a[0].tipXPx - b[0].tipXPx || a[0].tipYPx - b[0].tipYPx);
   const tracks = kept.map((rs, k) => {
     const id = k + 1;
-    const axis = dendriteAxis(rs.map((r) => r.canonU), rs.map((r) => r.canonV), (u) => interfaceAt(ref!, u));
+    const axis = dendriteAxis(rs.map((r) => r.canonU), rs.map((r) => r.canonV), (u) => interfaceAt(ref!, u), 10, (80 * Math.PI) / 180);
     const rr = rs.map((r) => ({ ...r, trackId: id, lengthPx: lengthAlongAxisPx(axis, r.canonU, r.canonV) }));
     // Tips within min_rate_length_px of the interface are reported but not used for the rate:
     // there the profile behind the tip is too short to place it to sub-pixel accuracy.
@@ -160,7 +161,15 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     const fitRows = usable.length >= 3 ? usable : rr;
     const kin = stage('measure', () => trackKinematics(fitRows.map((r) => r.tS), fitRows.map((r) => r.lengthPx * cfg.um_per_px), cfg.rate_window_points));
     return { id, kinematics: kin, rows: rr, axis };
-  }).filter((t) => !cfg.require_growth || t.kinematics.velocityCi95UmPerS[0] > 0 || !(t.kinematics.nPoints >= 3))
+  }).filter((t) => {
+    if (!cfg.require_growth) return true;
+    // Significant (lower 95 % bound > 0) and substantial (fitted growth over the track's
+    // duration ≥ min_growth_px) growth: noise on a static feature passes neither.
+    const k = t.kinematics;
+    const grownPx = (k.velocityUmPerS * (k.tEndS - k.tStartS)) / cfg.um_per_px;
+    const tiltOk = Math.abs(t.axis.tiltRad) <= (cfg.max_tilt_deg * Math.PI) / 180;
+    return k.velocityCi95UmPerS[0] > 0 && grownPx >= cfg.min_growth_px && tiltOk;
+  })
     .map((t, k) => ({ ...t, id: k + 1, rows: t.rows.map((r) => ({ ...r, trackId: k + 1 })) }));
 
   // 6. report

@@ -43,7 +43,7 @@ export const trackConfigSchema = z.strictObject({
   /** Tracks with fewer points are dropped. */
   min_track_points: z.number().int().min(2).default(3),
   /** Tracks that grow less than this over the run are static features, not dendrites [px]. */
-  min_growth_px: z.number().nonnegative().default(3),
+  min_growth_px: z.number().nonnegative().default(5),
   /** Tips nearer the interface than this are not used for the velocity fit [px]. */
   min_rate_length_px: z.number().nonnegative().default(16),
   /**
@@ -51,6 +51,10 @@ export const trackConfigSchema = z.strictObject({
    * features touching the electrode (dust, scratches, pits) are not dendrites.
    */
   require_growth: z.boolean().default(true),
+  /** Tracks whose tip never gets this far from the interface (normal distance) are dropped [px]. */
+  min_height_px: z.number().nonnegative().default(8),
+  /** Tracks growing more than this from the electrode normal are dropped (features moving along the interface) [deg]. */
+  max_tilt_deg: z.number().min(0).max(89).default(60),
   /** Points per window of the windowed velocity series. */
   rate_window_points: z.number().int().min(5).default(15),
 });

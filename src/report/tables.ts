@@ -19,6 +19,8 @@ export interface TrackRow {
   tipSigmaPx: number;
   areaPx: number;
   refined: boolean;
+  /** Tip distance from the interface along the electrode normal [px]; not written. */
+  heightPx: number;
   /** Canonical coordinates (electrode on top), for the axis computation; not written. */
   canonU: number;
   canonV: number;

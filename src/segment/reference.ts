@@ -106,7 +106,7 @@ export function buildReference(
     for (let u = 0; u < cw; u++) {
       const i = v * cw + u;
       const c = closedData[i];
-      if (v > iface.vPx[u] + 1 && c > 0 && (c - median[i]) / c > darkThr) dark[i] = 1;
+      if (v > iface.vPx[u] + 3 && c > 0 && (c - median[i]) / c > darkThr) dark[i] = 1;
     }
   }
   const grown = dilateBinary(dark, cw, ch, 2);
@@ -114,10 +114,15 @@ export function buildReference(
   const sigmaFill = Math.max(2, opts.closingSizePx / 3);
   const num = new cv.Mat(ch, cw, cv.CV_32FC1), den = new cv.Mat(ch, cw, cv.CV_32FC1);
   const nd = num.data32F as Float32Array, dd = den.data32F as Float32Array;
-  for (let i = 0; i < n; i++) {
-    const w = grown[i] ? 0 : 1;
-    nd[i] = w * median[i];
-    dd[i] = w;
+  // Support of the fill: crystal pixels only — neither dark features nor the electrode side of
+  // the interface (the electrode is dark and would pull the filled background down).
+  for (let v = 0; v < ch; v++) {
+    for (let u = 0; u < cw; u++) {
+      const i = v * cw + u;
+      const w = grown[i] || v <= iface.vPx[u] + 1.5 ? 0 : 1;
+      nd[i] = w * median[i];
+      dd[i] = w;
+    }
   }
   const ks = 2 * Math.ceil(3 * sigmaFill) + 1;
   cv.GaussianBlur(num, num, new cv.Size(ks, ks), sigmaFill, sigmaFill, cv.BORDER_REPLICATE);

@@ -39,7 +39,9 @@ export const DEFAULT_SEGMENT_OPTIONS: SegmentOptions = {
   minDarkeningRel: 0.02,
   minAreaPx: 12,
   touchBandPx: 10,
-  openSizePx: 3,
+  // No opening by default: it erases the 2-px-wide base of a young leaf and cuts the dendrite
+  // off the electrode; speckle is already handled by the blur, hysteresis and minimum area.
+  openSizePx: 1,
   closeSizePx: 3,
 };
 
@@ -105,7 +107,7 @@ export class Segmenter {
     this.matLabels = new cv.Mat();
     this.matStats = new cv.Mat();
     this.matCentroids = new cv.Mat();
-    this.kOpen = cv.getStructuringElement(cv.MORPH_ELLIPSE, new cv.Size(this.opts.openSizePx, this.opts.openSizePx));
+    this.kOpen = cv.getStructuringElement(cv.MORPH_ELLIPSE, new cv.Size(Math.max(1, this.opts.openSizePx), Math.max(1, this.opts.openSizePx)));
     this.kClose = cv.getStructuringElement(cv.MORPH_ELLIPSE, new cv.Size(this.opts.closeSizePx, this.opts.closeSizePx));
     // A fixed sparse sample of crystal pixels for the gain estimate.
     const idx: number[] = [];
@@ -161,7 +163,7 @@ export class Segmenter {
     // 3. threshold (low), 4. morphology
     cv.threshold(this.matBlur, this.matBin, low, 255, cv.THRESH_BINARY);
     this.matBin.convertTo(this.mat8, cv.CV_8U);
-    cv.morphologyEx(this.mat8, this.mat8, cv.MORPH_OPEN, this.kOpen);
+    if (opts.openSizePx > 1) cv.morphologyEx(this.mat8, this.mat8, cv.MORPH_OPEN, this.kOpen);
     cv.morphologyEx(this.mat8, this.mat8, cv.MORPH_CLOSE, this.kClose);
     // 5. components
     const nLabels: number = cv.connectedComponentsWithStats(this.mat8, this.matLabels, this.matStats, this.matCentroids, 8, cv.CV_32S);

@@ -5,7 +5,8 @@
  * job: the script prints the command). Paths are absolute so the script runs from anywhere on
  * a shared file system.
  */
-import { chmodSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { writeFileAtomic } from '../../report/atomic.js';
 import type { BatchManifest } from './batchManifest.js';
 import { LIDTRACK_BIN } from './runBatch.js';
@@ -57,8 +58,12 @@ export function slurmScript(m: BatchManifest, o: SlurmOptions = {}): string {
   return lines.join('\n');
 }
 
-/** Write the script (mode 0755). */
+/**
+ * Write the script (mode 0755) and create `<outDir>/logs`: SLURM opens each task's --output
+ * file before the script runs, so the folder must exist at submission.
+ */
 export function writeSlurmScript(path: string, m: BatchManifest, o: SlurmOptions = {}): void {
+  mkdirSync(join(m.outDir, 'logs'), { recursive: true });
   writeFileAtomic(path, slurmScript(m, o));
   chmodSync(path, 0o755);
 }
