@@ -6,6 +6,7 @@ import { registerProbe } from './probe.js';
 import { registerDoctor } from './doctor.js';
 import { registerReport } from './report.js';
 import { registerFit } from './fit.js';
+import { registerCompare } from './compare.js';
 import { registerBatch } from './batch.js';
 
 /** Every sub-command registers itself here (one line each). */
@@ -18,5 +19,6 @@ export function registerCommands(program: Command): void {
   registerDoctor(program);
   registerReport(program);
   registerFit(program);
+  registerCompare(program);
   registerBatch(program);
 }
