@@ -22,6 +22,7 @@ interface BatchFlags {
   slurmMem?: string;
   slurmPartition?: string;
   slurmMaxConcurrent?: string;
+  slurmCpus?: string;
 }
 
 const intFlag = (flag: string, raw: string | undefined, min: number): number | undefined => {
@@ -48,6 +49,7 @@ export function registerBatch(program: Command): void {
     .option('--only-index <I>', 'run only manifest row I (0-based; what each SLURM array task runs); no combined tables')
     .option('--collect', 'do not track: merge the finished results into the combined tables')
     .option('--emit-slurm <FILE>', 'do not track: write a SLURM job-array script (one task per row) to FILE')
+    .option('--slurm-cpus <N>', 'cores per array task', '2')
     .option('--slurm-time <T>', 'wall-time limit per array task (SLURM syntax)', '04:00:00')
     .option('--slurm-mem <M>', 'memory per array task (SLURM syntax)', '4G')
     .option('--slurm-partition <P>', 'SLURM partition')
@@ -65,7 +67,7 @@ export function registerBatch(program: Command): void {
       }
       if (f.emitSlurm !== undefined) {
         writeSlurmScript(f.emitSlurm, m, {
-          time: f.slurmTime, mem: f.slurmMem, partition: f.slurmPartition,
+          cpusPerTask: intFlag('--slurm-cpus', f.slurmCpus, 1), time: f.slurmTime, mem: f.slurmMem, partition: f.slurmPartition,
           maxConcurrent: intFlag('--slurm-max-concurrent', f.slurmMaxConcurrent, 1), report: f.report,
         });
         process.stdout.write(`SLURM job array of ${m.entries.length} task(s) → ${f.emitSlurm}\n  submit: jid=$(sbatch --parsable ${f.emitSlurm})\n  then:   lidtrack batch ${source} --out ${m.outDir} --collect   (or sbatch --dependency=afterany:$jid …)\n`);
