@@ -97,3 +97,31 @@ describe('16-bit TIFF stack with a timestamps CSV, and an MJPEG AVI', async () =
     });
   }
 });
+
+describe('branching dendrites on the right edge (MKV), with a speed change', async () => {
+  const { r, out } = await run('branch', { input: 'fixtures/branch/video.mkv', um_per_px: 0.5, plating_edge: 'right' });
+  const truth = readTipsCsv('fixtures/branch/truth_tracks.csv');
+  const { matches, spurious } = matchTracks(readTipsCsv(join(out, 'tracks.csv')), truth);
+  it('one track per dendrite (branches do not become dendrites), tip RMSE ≤ 1 px, found in ≥ 95 % of frames', () => {
+    expect(spurious).toEqual([]);
+    expect(matches.map((m) => m.truth).sort()).toEqual([1, 2]);
+    for (const m of matches) {
+      expect(m.rmsePx).toBeLessThanOrEqual(1);
+      expect(m.n / m.nTruth).toBeGreaterThanOrEqual(0.95);
+    }
+  });
+  it('leading tip velocity of the branching dendrite within 2 % (7 µm/s)', () => {
+    const m = matches.find((x) => x.truth === 1)!;
+    expect(Math.abs(velocityOf(r, m.mine) / 7 - 1)).toBeLessThan(0.02);
+  });
+  it('windowed velocity follows the change from 5 to 2 µm/s at t = 4 s (within 5 % away from the change)', () => {
+    const m = matches.find((x) => x.truth === 2)!;
+    const rates = r.tracks.find((t) => t.id === m.mine)!.kinematics.rates;
+    const before = rates.filter((q) => q.tS > 2.2 && q.tS < 3.2);
+    const after = rates.filter((q) => q.tS > 4.8);
+    expect(before.length).toBeGreaterThan(0);
+    expect(after.length).toBeGreaterThan(0);
+    for (const q of before) expect(Math.abs(q.velocityUmPerS / 5 - 1)).toBeLessThan(0.05);
+    for (const q of after) expect(Math.abs(q.velocityUmPerS / 2 - 1)).toBeLessThan(0.05);
+  });
+});
