@@ -1,12 +1,12 @@
 /** Drive the inclusion tracker on a fixture video (ingest → canonical → reference → segment). */
 import { readFileSync } from 'node:fs';
-import type { Frame, PlatingEdge } from '../../src/core/types.js';
+import type { Frame, FrameSource, PlatingEdge } from '../../src/core/types.js';
 import { openSource } from '../../src/ingest/index.js';
 import { buildReference, canonicalGeometry, loadOpenCv, Segmenter, toCanonical } from '../../src/segment/index.js';
 import { InclusionTracker, type InclusionRow } from '../../src/track/inclusions/index.js';
 
-export async function trackInclusions(video: string, edge: PlatingEdge, umPerPx: number, nRef = 5): Promise<InclusionRow[]> {
-  const source = await openSource(video, {});
+export async function trackInclusions(video: string | FrameSource, edge: PlatingEdge, umPerPx: number, nRef = 5): Promise<InclusionRow[]> {
+  const source = typeof video === 'string' ? await openSource(video, {}) : video;
   const cv = await loadOpenCv();
   const geom = canonicalGeometry(source.info.width, source.info.height, edge);
   const tracker = new InclusionTracker();

@@ -1,8 +1,9 @@
 /**
  * Isolated Li inclusions (i-Li) over a recording: dark regions that touch no electrode.
  *
- * Per frame (step): the segmenter's regions that do not touch the interface and hold at least
- * `minAreaPx` pixels are assigned to the inclusion whose crack envelope (the extent of its
+ * Per frame (step): the segmenter's regions that do not touch the interface or the image border
+ * (an inclusion cut by the border has an end out of view) and hold at least `minAreaPx` pixels
+ * are assigned to the inclusion whose crack envelope (the extent of its
  * regions along its own axis, ± `gatePx`, and across it, ± `gatePx`) contains the region's
  * centroid, nearest first; one inclusion may own several regions (the body and redeposited
  * patches); regions owned by none start a new inclusion. Each inclusion is then measured
@@ -11,8 +12,10 @@
  *
  * Reported (finish): inclusions seen in at least `minFrames` frames whose Li area stays within
  * a factor `areaFactor` of its median in at least 80 % of them (transient specks, noise and
- * flicker fail this); an inclusion whose ends and centroid all stay within 1 px is kept but
- * flagged `static` (dust, or a dormant inclusion: the current log decides).
+ * flicker fail this). Static dust is rejected: a feature whose centroid stays within 1 px of its
+ * median position (in 90 % of the frames) AND that is compact (median length²/area < `minAspect`; a disc
+ * gives 4/π, a Li-filled crack 10 or more). A static crack-shaped feature is Li that did not
+ * move (a dormant inclusion, or one at zero current): kept and flagged `static`.
  */
 import type { SegmentResult } from '../../segment/segmenter.js';
 import { canonicalToImage, type CanonicalGeometry } from '../../segment/orient.js';
@@ -22,19 +25,23 @@ import type { InclusionRow } from './types.js';
 export interface InclusionTrackerOptions {
   /** Smallest region considered [px²]. */
   minAreaPx: number;
+  /** Regions within this distance of the image border are ignored: their ends are not in view [px]. */
+  borderPx: number;
   /** Assignment gate around an inclusion's crack envelope [px]. */
   gatePx: number;
   maxGapFrames: number;
   minFrames: number;
   /** Consistency of the Li area: within [median/f, median·f]. */
   areaFactor: number;
+  /** A static feature with median length²/area below this is dust, not an inclusion. */
+  minAspect: number;
   /** Added to image coordinates (ROI origin in the full frame) [px]. */
   offsetXPx: number;
   offsetYPx: number;
 }
 
 export const DEFAULT_INCLUSION_TRACKER_OPTIONS: InclusionTrackerOptions = {
-  minAreaPx: 20, gatePx: 8, maxGapFrames: 3, minFrames: 3, areaFactor: 2, offsetXPx: 0, offsetYPx: 0,
+  minAreaPx: 20, borderPx: 1, gatePx: 8, maxGapFrames: 3, minFrames: 3, areaFactor: 2, minAspect: 3, offsetXPx: 0, offsetYPx: 0,
 };
 
 interface TrackState {
@@ -42,7 +49,7 @@ interface TrackState {
   lastFrame: number;
   m: InclusionMeasurement;
   rows: InclusionRow[];
-  /** Canonical ends/centroid per row, for the static test. */
+  /** Canonical ends/centroid (front u,v, back u,v, centroid u,v) per row, for the static test. */
   canon: Array<[number, number, number, number, number, number]>;
 }
 
@@ -65,7 +72,10 @@ export class InclusionTracker {
   step(frameIndex: number, tS: number, seg: SegmentResult, geom: CanonicalGeometry, umPerPx: number): void {
     void umPerPx;
     const { minAreaPx, gatePx, maxGapFrames } = this.opts;
-    const cands = seg.regions.filter((r) => !r.touchesInterface && r.areaPx >= minAreaPx);
+    const b = this.opts.borderPx;
+    const cands = seg.regions.filter(
+      (r) => !r.touchesInterface && r.areaPx >= minAreaPx && r.uMin >= b && r.uMax <= geom.cw - 1 - b && r.vMin >= b && r.vMax <= geom.ch - 1 - b,
+    );
     const owner = new Map<TrackState, typeof cands>();
     const fresh: typeof cands = [];
     for (const r of cands) {
@@ -136,23 +146,30 @@ export class InclusionTracker {
     this.done = [];
     this.active = [];
     const { minFrames, areaFactor } = this.opts;
-    const kept = all.filter((t) => {
+    const consistent = all.filter((t) => {
       if (t.rows.length < minFrames) return false;
       const a = t.rows.map((r) => r.areaPx2).sort((x, y) => x - y);
       const med = a[a.length >> 1];
       const ok = t.rows.filter((r) => r.areaPx2 >= med / areaFactor && r.areaPx2 <= med * areaFactor).length;
       return ok >= 0.8 * t.rows.length;
     });
+    // static: the centroid stays within 1 px of its median position in 90 % of the frames
+    const isStatic = (t: TrackState): boolean => {
+      const med = (q: number) => { const a = t.canon.map((c) => c[q]).sort((x, y) => x - y); return a[a.length >> 1]; };
+      const mu = med(4), mv = med(5);
+      const d = t.canon.map((c) => Math.hypot(c[4] - mu, c[5] - mv)).sort((x, y) => x - y);
+      return d[Math.min(d.length - 1, Math.floor(0.9 * d.length))] < 1;
+    };
+    const aspect = (t: TrackState): number => {
+      const a = t.rows.map((r) => (r.lengthPx * r.lengthPx) / r.areaPx2).sort((x, y) => x - y);
+      return a[a.length >> 1];
+    };
+    const kept = consistent.filter((t) => !(isStatic(t) && aspect(t) < this.opts.minAspect));
     kept.sort((a, b) => a.rows[0].frame - b.rows[0].frame || a.rows[0].centroidVPx - b.rows[0].centroidVPx);
     const out: InclusionRow[] = [];
     kept.forEach((t, k) => {
-      let isStatic = true;
-      for (let q = 0; q < 6 && isStatic; q++) {
-        let lo = Infinity, hi = -Infinity;
-        for (const c of t.canon) { lo = Math.min(lo, c[q]); hi = Math.max(hi, c[q]); }
-        if (hi - lo >= 1) isStatic = false;
-      }
-      for (const r of t.rows) out.push({ ...r, inclusionId: k + 1, static: isStatic });
+      const st = isStatic(t);
+      for (const r of t.rows) out.push({ ...r, inclusionId: k + 1, static: st });
     });
     return out;
   }
