@@ -1,0 +1,386 @@
+/**
+ * Sub-pixel stage drift of a frame against a fixed reference, in two steps:
+ *
+ * 1. Coarse — phase correlation. Both images are block-averaged by a power of two f until
+ *    each side is ≤ `pcMaxSidePx` (f = 2 for 320×240, 8 for 1920×1080), the weighted mean is
+ *    removed, a Hann window applied and the result zero-padded to a power-of-two size. The
+ *    peak of IFFT(F·conj(R) / |F·conj(R)|) within ±maxShiftPx, refined by a parabola through its 3×3
+ *    neighbourhood on each axis, gives the shift to ≈ ±0.3 px; its height (1 for identical
+ *    images, ≈ 0 for unrelated ones) is the quality `peak`. Unusable pixels of the frame are
+ *    replaced by the local mean of the reference, so a growing crack adds no structure.
+ * 2. Fine — iterative, robust Lucas–Kanade (inverse compositional) on the full-resolution
+ *    images smoothed by a Gaussian (σ = `smoothSigmaPx`, against sensor noise), restricted to
+ *    a centred window of at most `lkMaxSidePx` per side: the frame, resampled bilinearly at
+ *    x + d, is fitted as a·R(x − δ) + b (gain a and offset b absorb lamp flicker) by weighted
+ *    least squares; d ← d + δ until |δ| < 0.001 px. Weights are the mask (0 = unusable) times
+ *    Huber weights of the residuals (k = 2 robust σ), so unmasked changes (a crack that grew
+ *    since the mask was made, dust that moved) are down-weighted rather than averaged in.
+ *
+ * Convention: frame(x, y) ≈ reference(x − dx, y − dy), i.e. a feature at p in the reference
+ * appears at p + (dx, dy) in the frame. `shiftImage(frame, …, dx, dy)` undoes it.
+ * Masks are in reference (= registered) coordinates, 1 = usable.
+ */
+import { fft2dReal, ifft2dReal, nextPowerOfTwo } from './fft2d.js';
+import { blurRect, downsampleBlocks, hannWindow, medianInPlace, type GrayImage, type RectPx } from './imageOps.js';
+
+/** Options of the drift estimator (all optional; defaults in DEFAULT_SHIFT_OPTIONS). */
+export interface ShiftOptions {
+  /** Largest drift searched for, per axis [px]. Default: a quarter of the smaller side. */
+  maxShiftPx?: number;
+  /** Window of the phase correlation; only 'hann' is implemented. */
+  window?: 'hann';
+  /** Largest side of the block-averaged phase-correlation image [px]. Default 256. */
+  pcMaxSidePx?: number;
+  /** Largest side of the full-resolution Lucas–Kanade window [px]. Default 512. */
+  lkMaxSidePx?: number;
+  /** Gaussian pre-smoothing of both images for the fine step (against sensor noise) [px]. Default 1.0. */
+  smoothSigmaPx?: number;
+  /** Maximum Lucas–Kanade iterations. Default 20. */
+  maxIterations?: number;
+  /** Most pixels the fine step samples (a regular grid thins the window to this). Default 25 000. */
+  maxSamples?: number;
+  /** Skip the fine step (phase correlation only, ≈ 0.1–0.3 px). Default false. */
+  coarseOnly?: boolean;
+}
+
+/** Per-frame inputs. */
+export interface ShiftFrameOptions {
+  /** 1 = usable pixel (crystal without cracks), 0 = ignore; width·height, reference coordinates. */
+  mask?: Uint8Array;
+  /** Starting guess for the fine step if phase correlation is unreliable [px]. */
+  guessPx?: { dxPx: number; dyPx: number };
+}
+
+/** A drift estimate. */
+export interface ShiftEstimate {
+  /** Drift of the frame relative to the reference along x [px]: frame(x, y) ≈ reference(x − dx, y − dy). */
+  dxPx: number;
+  /** Drift along y (down) [px]. */
+  dyPx: number;
+  /** Phase-correlation peak height, 0…1: ≈ 1 identical content, ≲ 0.03 no match. */
+  peak: number;
+  /** Gain a of the fine fit frame ≈ a·reference + b (NaN for coarseOnly). */
+  fitGain: number;
+  /** Lucas–Kanade iterations used (0 for coarseOnly). */
+  iterations: number;
+}
+
+interface Resolved {
+  maxShiftPx: number;
+  pcMaxSidePx: number;
+  lkMaxSidePx: number;
+  smoothSigmaPx: number;
+  maxIterations: number;
+  coarseOnly: boolean;
+  maxSamples: number;
+}
+
+function resolve(width: number, height: number, o: ShiftOptions): Resolved {
+  const r: Resolved = {
+    maxShiftPx: o.maxShiftPx ?? Math.floor(Math.min(width, height) / 4),
+    pcMaxSidePx: o.pcMaxSidePx ?? 256,
+    lkMaxSidePx: o.lkMaxSidePx ?? 512,
+    smoothSigmaPx: o.smoothSigmaPx ?? 1.0,
+    maxIterations: o.maxIterations ?? 20,
+    coarseOnly: o.coarseOnly ?? false,
+    maxSamples: o.maxSamples ?? 25_000,
+  };
+  if (!(width >= 16 && height >= 16 && Number.isInteger(width) && Number.isInteger(height))) {
+    throw new RangeError(`register: frames must be at least 16×16 pixels; got ${width}×${height}`);
+  }
+  if (!(r.maxShiftPx >= 1)) throw new RangeError(`register: maxShiftPx must be ≥ 1; got ${r.maxShiftPx}`);
+  if (o.window !== undefined && o.window !== 'hann') throw new RangeError(`register: window must be 'hann'; got ${String(o.window)}`);
+  return r;
+}
+
+/** Drift estimator with the reference prepared once (spectrum, smoothed image, gradients). */
+export class ShiftEstimator {
+  readonly width: number;
+  readonly height: number;
+  private readonly o: Resolved;
+  // coarse step
+  private readonly f: number;
+  private readonly dw: number;
+  private readonly dh: number;
+  private readonly nx: number;
+  private readonly ny: number;
+  private readonly winX: Float64Array;
+  private readonly winY: Float64Array;
+  private readonly refLocalMean: Float64Array;
+  private readonly refSpecRe: Float64Array;
+  private readonly refSpecIm: Float64Array;
+  // fine step
+  private readonly lk: RectPx;
+  private readonly stride: number;
+  private readonly refS: Float32Array;
+  private readonly refGx: Float32Array;
+  private readonly refGy: Float32Array;
+  private readonly sampleX: Int32Array;
+  private readonly sampleY: Int32Array;
+  /** Index of each sample in the window arrays refS/refGx/refGy. */
+  private readonly sampleI: Int32Array;
+
+  constructor(reference: GrayImage, width: number, height: number, opts: ShiftOptions = {}) {
+    this.width = width;
+    this.height = height;
+    this.o = resolve(width, height, opts);
+    if (reference.length !== width * height) throw new RangeError(`register: reference has ${reference.length} pixels, expected ${width}×${height}`);
+
+    let f = 1;
+    while (Math.floor(width / f) > this.o.pcMaxSidePx || Math.floor(height / f) > this.o.pcMaxSidePx) f *= 2;
+    this.f = f;
+    const d = downsampleBlocks(reference, width, height, f);
+    this.dw = d.width;
+    this.dh = d.height;
+    this.nx = nextPowerOfTwo(this.dw);
+    this.ny = nextPowerOfTwo(this.dh);
+    this.winX = hannWindow(this.dw);
+    this.winY = hannWindow(this.dh);
+    this.refLocalMean = boxMean(d.data, this.dw, this.dh, 4);
+    const { re, im } = this.spectrum(d.data);
+    this.refSpecRe = re;
+    this.refSpecIm = im;
+
+    const lw = Math.min(width, this.o.lkMaxSidePx);
+    const lh = Math.min(height, this.o.lkMaxSidePx);
+    const x0 = (width - lw) >> 1;
+    const y0 = (height - lh) >> 1;
+    this.lk = { x0, y0, x1: x0 + lw, y1: y0 + lh };
+    this.stride = Math.max(1, Math.ceil(Math.sqrt((lw * lh) / this.o.maxSamples)));
+    // Smoothed reference on the window plus a 1-px border for central differences.
+    const g: RectPx = { x0: x0 - 1, y0: y0 - 1, x1: x0 + lw + 1, y1: y0 + lh + 1 };
+    const sm = blurRect(reference, width, height, clampRect(g, width, height, true), this.o.smoothSigmaPx);
+    const gw = lw + 2;
+    this.refS = new Float32Array(lw * lh);
+    this.refGx = new Float32Array(lw * lh);
+    this.refGy = new Float32Array(lw * lh);
+    for (let y = 0; y < lh; y++) {
+      for (let x = 0; x < lw; x++) {
+        const c = (y + 1) * gw + x + 1;
+        const i = y * lw + x;
+        this.refS[i] = sm[c];
+        this.refGx[i] = 0.5 * (sm[c + 1] - sm[c - 1]);
+        this.refGy[i] = 0.5 * (sm[c + gw] - sm[c - gw]);
+      }
+    }
+    const st = this.stride;
+    const nS = Math.ceil(lw / st) * Math.ceil(lh / st);
+    this.sampleX = new Int32Array(nS);
+    this.sampleY = new Int32Array(nS);
+    this.sampleI = new Int32Array(nS);
+    let k = 0;
+    for (let y = 0; y < lh; y += st) for (let x = 0; x < lw; x += st) {
+      this.sampleX[k] = x + x0;
+      this.sampleY[k] = y + y0;
+      this.sampleI[k] = y * lw + x;
+      k++;
+    }
+  }
+
+  /** Drift of `frame` relative to the reference. */
+  estimate(frame: GrayImage, frameOpts: ShiftFrameOptions = {}): ShiftEstimate {
+    const { width, height } = this;
+    if (frame.length !== width * height) throw new RangeError(`register: frame has ${frame.length} pixels, expected ${width}×${height}`);
+    const mask = frameOpts.mask;
+    if (mask && mask.length !== width * height) throw new RangeError(`register: mask has ${mask.length} pixels, expected ${width}×${height}`);
+    const coarse = this.coarse(frame, mask);
+    let start = { dxPx: coarse.dxPx, dyPx: coarse.dyPx };
+    if (frameOpts.guessPx && coarse.peak < 0.02) start = frameOpts.guessPx;
+    if (this.o.coarseOnly) return { ...start, peak: coarse.peak, fitGain: NaN, iterations: 0 };
+    const fine = this.fine(frame, mask, start);
+    return { dxPx: fine.dxPx, dyPx: fine.dyPx, peak: coarse.peak, fitGain: fine.gain, iterations: fine.iterations };
+  }
+
+  /** Mean-removed, Hann-windowed, zero-padded spectrum of a block-averaged image. */
+  private spectrum(d: Float64Array): { re: Float64Array; im: Float64Array } {
+    const { dw, dh, nx, ny, winX, winY } = this;
+    let sw = 0, s = 0;
+    for (let y = 0; y < dh; y++) for (let x = 0; x < dw; x++) {
+      const w = winX[x] * winY[y];
+      sw += w;
+      s += w * d[y * dw + x];
+    }
+    const mean = s / sw;
+    const img = new Float64Array(nx * ny);
+    for (let y = 0; y < dh; y++) for (let x = 0; x < dw; x++) img[y * nx + x] = (d[y * dw + x] - mean) * winX[x] * winY[y];
+    return fft2dReal(img, nx, ny);
+  }
+
+  private coarse(frame: GrayImage, mask: Uint8Array | undefined): { dxPx: number; dyPx: number; peak: number } {
+    const { f, dw, dh, nx, ny } = this;
+    const d = downsampleBlocks(frame, this.width, this.height, f).data;
+    if (mask) {
+      // A block with any unusable pixel takes the reference's local mean: no structure there.
+      const md = downsampleBlocks(mask, this.width, this.height, f).data;
+      for (let i = 0; i < md.length; i++) if (md[i] < 0.999) d[i] = this.refLocalMean[i];
+    }
+    const { re, im } = this.spectrum(d);
+    for (let i = 0; i < re.length; i++) {
+      // F · conj(R), normalised to unit magnitude (whitening).
+      const a = re[i], b = im[i], c = this.refSpecRe[i], e = this.refSpecIm[i];
+      const pr = a * c + b * e;
+      const pi = b * c - a * e;
+      const m = Math.hypot(pr, pi);
+      if (m > 1e-12) { re[i] = pr / m; im[i] = pi / m; } else { re[i] = 0; im[i] = 0; }
+    }
+    const corr = ifft2dReal(re, im, nx, ny);
+    // The correlation of two windowed dw×dh images is confined to lags < dw, dh; the search
+    // is limited further to ±maxShift.
+    const lim = Math.max(1, Math.min(Math.floor(this.o.maxShiftPx / f), (nx >> 1) - 1, (ny >> 1) - 1, dw - 2, dh - 2));
+    let best = -Infinity, bx = 0, by = 0;
+    for (let sy = -lim; sy <= lim; sy++) {
+      const row = ((sy + ny) % ny) * nx;
+      for (let sx = -lim; sx <= lim; sx++) {
+        const v = corr[row + ((sx + nx) % nx)];
+        if (v > best) { best = v; bx = sx; by = sy; }
+      }
+    }
+    const at = (sx: number, sy: number) => corr[((sy + ny) % ny) * nx + ((sx + nx) % nx)];
+    const subX = parabolicOffset(at(bx - 1, by), best, at(bx + 1, by));
+    const subY = parabolicOffset(at(bx, by - 1), best, at(bx, by + 1));
+    // With unit-magnitude cross-power the inverse is 1 at the lag of identical images.
+    return { dxPx: (bx + subX) * f, dyPx: (by + subY) * f, peak: best };
+  }
+
+  private fine(frame: GrayImage, mask: Uint8Array | undefined, start: { dxPx: number; dyPx: number }): { dxPx: number; dyPx: number; gain: number; iterations: number } {
+    const { width, height, lk, refS, refGx, refGy } = this;
+    // Sample points (reference coordinates) on a grid; unusable pixels are left out.
+    const sx = this.sampleX, sy = this.sampleY, si = this.sampleI;
+    const sel = new Int32Array(sx.length);
+    let n = 0;
+    for (let s = 0; s < sx.length; s++) if (!mask || mask[sy[s] * width + sx[s]]) sel[n++] = s;
+    const res = new Float64Array(n);
+    const val = new Float64Array(n);
+    const ok = new Uint8Array(n);
+    const absBuf = new Float64Array(n);
+    let dx = start.dxPx, dy = start.dyPx, a = 1, b = 0;
+    let scale = Infinity;
+    let it = 0;
+    // The frame is smoothed like the reference (over the window grown by the largest drift), so
+    // identical content gives exactly zero residual and no sampling asymmetry can bias δ.
+    const m = Math.ceil(this.o.maxShiftPx) + 2;
+    const fr = clampRect({ x0: lk.x0 - m, y0: lk.y0 - m, x1: lk.x1 + m, y1: lk.y1 + m }, width, height, false);
+    const fw = fr.x1 - fr.x0;
+    const fs = blurRect(frame, width, height, fr, this.o.smoothSigmaPx);
+    const xLo = fr.x0, yLo = fr.y0;
+    const xMax = fr.x1 - 1.000001, yMax = fr.y1 - 1.000001;
+    for (; it < this.o.maxIterations; it++) {
+      // Resample the frame at x + d (bilinear) and form residuals against the photometric fit.
+      let nOk = 0;
+      for (let q = 0; q < n; q++) {
+        const s = sel[q];
+        const px = sx[s] + dx, py = sy[s] + dy;
+        if (!(px >= xLo && py >= yLo && px <= xMax && py <= yMax)) { ok[q] = 0; continue; }
+        const ix = Math.floor(px), iy = Math.floor(py);
+        const tx = px - ix, ty = py - iy;
+        const p = (iy - yLo) * fw + (ix - xLo);
+        const v = (fs[p] * (1 - tx) + fs[p + 1] * tx) * (1 - ty) + (fs[p + fw] * (1 - tx) + fs[p + fw + 1] * tx) * ty;
+        val[q] = v;
+        const r = v - (a * refS[si[s]] + b);
+        res[q] = r;
+        ok[q] = 1;
+        absBuf[nOk++] = r < 0 ? -r : r;
+      }
+      if (nOk < 16) break;
+      // Robust scale once the photometric fit is in place (iterations 1 and 2; it settles).
+      if (it === 1 || it === 2) scale = Math.max(1e-3, 1.4826 * medianInPlace(absBuf, nOk));
+      const k = 2 * scale;
+      // Normal equations of val ≈ a·R − (aδx)·Rx − (aδy)·Ry + b.
+      let a00 = 0, a01 = 0, a02 = 0, a03 = 0, a11 = 0, a12 = 0, a13 = 0, a22 = 0, a23 = 0, a33 = 0;
+      let b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+      for (let q = 0; q < n; q++) {
+        if (!ok[q]) continue;
+        const i = si[sel[q]];
+        const r = res[q];
+        const ar = r < 0 ? -r : r;
+        const w = ar <= k ? 1 : k / ar;
+        const c0 = refS[i], c1 = -refGx[i], c2 = -refGy[i];
+        const wc0 = w * c0, wc1 = w * c1, wc2 = w * c2;
+        const v = val[q];
+        a00 += wc0 * c0; a01 += wc0 * c1; a02 += wc0 * c2; a03 += wc0;
+        a11 += wc1 * c1; a12 += wc1 * c2; a13 += wc1;
+        a22 += wc2 * c2; a23 += wc2;
+        a33 += w;
+        b0 += wc0 * v; b1 += wc1 * v; b2 += wc2 * v; b3 += w * v;
+      }
+      const sol = solve4(
+        Float64Array.of(a00, a01, a02, a03, a01, a11, a12, a13, a02, a12, a22, a23, a03, a13, a23, a33),
+        Float64Array.of(b0, b1, b2, b3),
+      );
+      if (!sol || !(Math.abs(sol[0]) > 1e-6)) break;
+      a = sol[0];
+      b = sol[3];
+      let ddx = sol[1] / a, ddy = sol[2] / a;
+      // A step beyond 1 px means the linearisation is not trusted: go half way.
+      const step = Math.hypot(ddx, ddy);
+      if (step > 1) { ddx /= 2 * step; ddy /= 2 * step; }
+      dx += ddx;
+      dy += ddy;
+      if (Math.abs(dx) > this.o.maxShiftPx + 1 || Math.abs(dy) > this.o.maxShiftPx + 1) {
+        return { dxPx: start.dxPx, dyPx: start.dyPx, gain: NaN, iterations: it + 1 };
+      }
+      if (step < 1e-3 && it > 1) { it++; break; }
+    }
+    return { dxPx: dx, dyPx: dy, gain: a, iterations: it };
+  }
+}
+
+/** Offset of the vertex of the parabola through (−1, a), (0, b), (1, c), limited to ±0.5. */
+function parabolicOffset(a: number, b: number, c: number): number {
+  const den = a - 2 * b + c;
+  if (!(den < 0)) return 0;
+  return Math.max(-0.5, Math.min(0.5, (0.5 * (a - c)) / den));
+}
+
+function clampRect(r: RectPx, width: number, height: number, allowOutside: boolean): RectPx {
+  if (allowOutside) return r; // blurRect replicates edges for out-of-image pixels
+  return { x0: Math.max(0, r.x0), y0: Math.max(0, r.y0), x1: Math.min(width, r.x1), y1: Math.min(height, r.y1) };
+}
+
+/** Box mean over (2r+1)² clamped to the image (summed-area table). */
+function boxMean(d: Float64Array, w: number, h: number, r: number): Float64Array {
+  const S = new Float64Array((w + 1) * (h + 1));
+  for (let y = 0; y < h; y++) {
+    let row = 0;
+    for (let x = 0; x < w; x++) {
+      row += d[y * w + x];
+      S[(y + 1) * (w + 1) + x + 1] = S[y * (w + 1) + x + 1] + row;
+    }
+  }
+  const out = new Float64Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const y0 = Math.max(0, y - r), y1 = Math.min(h, y + r + 1);
+    for (let x = 0; x < w; x++) {
+      const x0 = Math.max(0, x - r), x1 = Math.min(w, x + r + 1);
+      const s = S[y1 * (w + 1) + x1] - S[y0 * (w + 1) + x1] - S[y1 * (w + 1) + x0] + S[y0 * (w + 1) + x0];
+      out[y * w + x] = s / ((x1 - x0) * (y1 - y0));
+    }
+  }
+  return out;
+}
+
+/** Solve a symmetric 4×4 system by Gaussian elimination with partial pivoting (null if singular). */
+function solve4(A: Float64Array, B: Float64Array): Float64Array | null {
+  const M = Float64Array.from(A);
+  const x = Float64Array.from(B);
+  for (let c = 0; c < 4; c++) {
+    let p = c;
+    for (let r = c + 1; r < 4; r++) if (Math.abs(M[r * 4 + c]) > Math.abs(M[p * 4 + c])) p = r;
+    if (!(Math.abs(M[p * 4 + c]) > 1e-12 * (Math.abs(M[0]) + Math.abs(M[15]) + 1))) return null;
+    if (p !== c) {
+      for (let k = 0; k < 4; k++) { const t = M[c * 4 + k]; M[c * 4 + k] = M[p * 4 + k]; M[p * 4 + k] = t; }
+      const t = x[c]; x[c] = x[p]; x[p] = t;
+    }
+    for (let r = c + 1; r < 4; r++) {
+      const q = M[r * 4 + c] / M[c * 4 + c];
+      for (let k = c; k < 4; k++) M[r * 4 + k] -= q * M[c * 4 + k];
+      x[r] -= q * x[c];
+    }
+  }
+  for (let c = 3; c >= 0; c--) {
+    let s = x[c];
+    for (let k = c + 1; k < 4; k++) s -= M[c * 4 + k] * x[k];
+    x[c] = s / M[c * 4 + c];
+  }
+  return x;
+}
