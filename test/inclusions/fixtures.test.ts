@@ -5,11 +5,14 @@
  * left, 0.5 µm/px. Tolerances: issue 5 acceptance (ends and centroid RMSE ≤ 1 px, phase
  * velocities within 5 %, area conserved within 5 % while migrating, redeposition onset at the tip).
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { phasesOfCurrent, readCurrentLog } from '../../src/ingest/currentLog/index.js';
 import { fitLine } from '../../src/measure/regression.js';
 import { inclusionPhases } from '../../src/measure/inclusionPhases.js';
+import { writeInclusionsCsv } from '../../src/report/inclusionsCsv.js';
 import type { InclusionRow } from '../../src/track/inclusions/index.js';
 import { readTruthInclusions, trackInclusions, type TruthInclusionRow } from './trackFixture.js';
 
@@ -87,23 +90,32 @@ for (const name of ['ili', 'ili_model']) {
       }
       expect(n).toBeGreaterThan(40);
     });
+    it('inclusions.csv: the SPEC columns first, in µm, then the extras', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'lidtrack-incl-'));
+      const path = writeInclusionsCsv(dir, rows, UM_PER_PX);
+      const [head, first] = readFileSync(path, 'utf8').split('\n');
+      expect(head.split(',').slice(0, 10)).toEqual(['inclusion_id', 'frame', 't_s', 'front_x_um', 'front_y_um', 'back_x_um', 'back_y_um', 'centroid_x_um', 'centroid_y_um', 'area_um2']);
+      const c = first.split(',').map(Number);
+      const r = rows.find((q) => q.frame === 0)!;
+      expect(c.slice(0, 3)).toEqual([1, 0, 0]);
+      expect(c[3]).toBeCloseTo(r.frontXPx * UM_PER_PX, 3);
+      expect(c[9]).toBeCloseTo(r.areaPx2 * UM_PER_PX ** 2, 3);
+    });
+    if (name === 'ili') {
+      it('redeposition: none under +I; onset within 1 s of 32 s at the emptied tip (≤ 2 µm); refilled area at 60 s', () => {
+        const [p0, p1] = summary[0].phases;
+        expect(p0.redeposition).toBeNull();
+        expect(p1.redeposition).not.toBeNull();
+        const rd = p1.redeposition!;
+        expect(Math.abs(rd.onset_t_s - 32)).toBeLessThanOrEqual(1);
+        expect(rd.onset_at).toBe('tip');
+        expect(rd.onset_from_tip_um).toBeLessThanOrEqual(2);
+        // truth at 60 s: one patch [−0.5, 28.5] µm of a 3 µm wide crack tapering over its first 3 µm: ≈ 83 µm²
+        const end = rows[rows.length - 1];
+        expect(end.nPatches).toBe(1);
+        expect(Math.abs(end.patchAreaPx2 * UM_PER_PX ** 2 - 83)).toBeLessThanOrEqual(0.1 * 83);
+      });
+    }
   });
 }
 
-describe('redeposition after reversal on fixtures/ili (patches from the emptied tip from t = 32 s)', async () => {
-  const rows = await trackInclusions('fixtures/ili/video.mp4', 'left', UM_PER_PX);
-  const summary = inclusionPhases(rows, phasesOfCurrent(readCurrentLog('fixtures/ili/current.csv').samples), UM_PER_PX);
-  it('no patch under +I; onset within 1 s of 32 s, located at the tip (≤ 2 µm), refilled area grows', () => {
-    const [p0, p1] = summary[0].phases;
-    expect(p0.redeposition).toBeNull();
-    expect(p1.redeposition).not.toBeNull();
-    const rd = p1.redeposition!;
-    expect(Math.abs(rd.onset_t_s - 32)).toBeLessThanOrEqual(1);
-    expect(rd.onset_at).toBe('tip');
-    expect(rd.onset_from_tip_um).toBeLessThanOrEqual(2);
-    // truth at 60 s: one patch [−0.5, 28.5] µm of a 3 µm wide crack tapering over its first 3 µm
-    const end = rows[rows.length - 1];
-    expect(end.nPatches).toBe(1);
-    expect(Math.abs(end.patchAreaPx2 * UM_PER_PX ** 2 - 83)).toBeLessThanOrEqual(0.1 * 83);
-  });
-});
