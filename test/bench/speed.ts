@@ -1,0 +1,179 @@
+/**
+ * Speed benchmark (issue 7 part 6), all figures from one run on the same generated files:
+ *   - ffmpeg decode-only frames/s (`ffmpeg -i F -f null -`), with the ffmpeg lidtrack resolves
+ *     (src/ingest/binaries.ts) and the system one if present;
+ *   - the native reference (Python + OpenCV, /work/shared/bench/ref_cv2.py) frames/s;
+ *   - `lidtrack track` end-to-end frames/s (process start to exit) and peak RSS (VmHWM of the
+ *     node process, polled from /proc);
+ *   - ratios lidtrack ÷ ffmpeg decode and lidtrack ÷ native script;
+ *   - peak RSS of a 10-minute vs a 1-minute recording (low resolution, looped from the
+ *     generated scene so it has growing cracks throughout).
+ * Each `lidtrack track` run has a time budget: at the budget it gets SIGINT, stops after the
+ * current frame and reports how many frames it did (frames/s stays exact; the row is marked).
+ *
+ *   node --import tsx test/bench/speed.ts [--frames 250] [--sizes 720,1080] [--budget-s 240]
+ *        [--mem-size 320x180] [--no-mem] [--dir /tmp/lidtrack-bench]
+ * Videos: /work/shared/bench/gen_video.py (needs /usr/bin/python3 with cv2 and a system
+ * ffmpeg: `apt-get install -y python3-opencv ffmpeg`, benchmark only), cached per frame count.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resolveFfmpeg } from '../../src/ingest/binaries.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const BIN = join(ROOT, 'bin/lidtrack.js');
+const SHARED = process.env.LIDTRACK_SHARED_BENCH ?? '/work/shared/bench';
+
+function arg(name: string, def: string): string {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : def;
+}
+const FRAMES = Number(arg('--frames', '250'));
+const SIZES = arg('--sizes', '720,1080').split(',');
+const BUDGET_S = Number(arg('--budget-s', '240'));
+const MEM_SIZE = arg('--mem-size', '320x180');
+const DO_MEM = !process.argv.includes('--no-mem');
+const DIR = arg('--dir', process.env.LIDTRACK_BENCH_DIR ?? join(tmpdir(), 'lidtrack-bench'));
+
+const which = (b: string): string | null => {
+  const r = spawnSync('sh', ['-c', `command -v ${b}`], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+};
+
+interface Timed { wallS: number; code: number | null; stdout: string; stderr: string; peakRssMb: number | null }
+
+/** Run a command, poll /proc/<pid>/status VmHWM (peak RSS of that process), optional SIGINT at a budget. */
+function timed(cmd: string, args: string[], budgetS = Infinity): Promise<Timed & { interrupted: boolean }> {
+  return new Promise((res) => {
+    const t0 = performance.now();
+    const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '', err = '', hwmKb = 0, interrupted = false;
+    p.stdout.on('data', (b) => (out += b));
+    p.stderr.on('data', (b) => (err += b));
+    const poll = setInterval(() => {
+      try {
+        const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${p.pid}/status`, 'utf8'));
+        if (m) hwmKb = Math.max(hwmKb, Number(m[1]));
+      } catch { /* exited */ }
+    }, 100);
+    const timer = Number.isFinite(budgetS) ? setTimeout(() => { interrupted = true; p.kill('SIGINT'); }, budgetS * 1000) : null;
+    p.on('close', (code) => {
+      clearInterval(poll);
+      if (timer) clearTimeout(timer);
+      res({ wallS: (performance.now() - t0) / 1000, code, stdout: out, stderr: err, peakRssMb: hwmKb ? hwmKb / 1024 : null, interrupted });
+    });
+  });
+}
+
+function frameCount(ffprobe: string, file: string): number {
+  const r = spawnSync(ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-count_packets', '-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', file], { encoding: 'utf8' });
+  return Number(r.stdout.trim());
+}
+
+async function lidtrackRun(file: string, out: string, budgetS: number) {
+  const r = await timed(process.execPath, [BIN, 'track', file, '--um-per-px', '1', '--plating-edge', 'top', '--out', out, '--no-report', '--force', '--no-progress'], budgetS);
+  const m = /^(\d+) frames, (\d+) dendrite/m.exec(r.stdout);
+  if (!m) throw new Error(`lidtrack track failed on ${file} (exit ${r.code}): ${r.stderr.trim().split('\n').pop()}`);
+  const frames = Number(m[1]);
+  // Per-stage times, if the tracker writes them (summary.json timing / stage_ms).
+  let stages: Record<string, number> | null = null;
+  try {
+    const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Record<string, unknown>;
+    const t = (s.timing ?? s.stage_ms ?? s.profile ?? null) as Record<string, number> | null;
+    stages = t && typeof t === 'object' ? t : null;
+  } catch { /* none */ }
+  return { ...r, frames, fps: frames / r.wallS, tracks: Number(m[2]), stages };
+}
+
+const fmt = (x: number | null | undefined, d = 1) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(d));
+
+function table(head: string[], rows: string[][]): void {
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (c: string[]) => '| ' + c.map((x, i) => (i === 0 ? x.padEnd(w[i]) : x.padStart(w[i]))).join(' | ') + ' |';
+  console.log(line(head));
+  console.log('|' + w.map((x, i) => (i === 0 ? ':' + '-'.repeat(x + 1) : '-'.repeat(x + 1) + ':')).join('|') + '|');
+  for (const r of rows) console.log(line(r));
+}
+
+async function main(): Promise<void> {
+  const bundled = resolveFfmpeg();
+  const sysFfmpeg = which('ffmpeg');
+  const py = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : null;
+  const hasCv2 = py !== null && spawnSync(py, ['-c', 'import cv2'], { encoding: 'utf8' }).status === 0;
+  if (!hasCv2 || !sysFfmpeg) {
+    console.log('speed benchmark needs /usr/bin/python3 with cv2 and a system ffmpeg for the generated videos and the native reference:');
+    console.log('  apt-get install -y python3-opencv ffmpeg     (benchmark only)');
+    console.log('SUMMARY speed: not run (python3-opencv / ffmpeg missing)');
+    process.exitCode = 1;
+    return;
+  }
+  const vids = join(DIR, `videos-f${FRAMES}`);
+  mkdirSync(vids, { recursive: true });
+  if (!SIZES.every((s) => existsSync(join(vids, `crack_${s}p.mp4`)))) {
+    console.log(`generating ${FRAMES}-frame 1280×720 and 1920×1080 H.264 videos with gen_video.py → ${vids} (cached for later runs)…`);
+    const g = spawnSync(py!, [join(SHARED, 'gen_video.py'), '--out', vids, '--frames', String(FRAMES)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    if (g.status !== 0) throw new Error(`gen_video.py failed: ${g.stderr}`);
+  }
+  console.log(`ffmpeg (lidtrack's): ${bundled.ffmpeg.path}${sysFfmpeg ? `; system: ${sysFfmpeg}` : ''}; node ${process.version}; 2-core figures depend on the load from other work: compare within this run only.`);
+
+  const rows: string[][] = [];
+  const summary: string[] = [];
+  const stageLines: string[] = [];
+  for (const s of SIZES) {
+    const file = join(vids, `crack_${s}p.mp4`);
+    const n = frameCount(bundled.ffprobe.path, file);
+    const dec = await timed(bundled.ffmpeg.path, ['-v', 'error', '-nostdin', '-i', file, '-f', 'null', '-']);
+    const decFps = n / dec.wallS;
+    let sysFps: number | null = null;
+    if (sysFfmpeg && sysFfmpeg !== bundled.ffmpeg.path) {
+      const d2 = await timed(sysFfmpeg, ['-v', 'error', '-nostdin', '-i', file, '-f', 'null', '-']);
+      sysFps = n / d2.wallS;
+    }
+    const ref = await timed(py!, [join(SHARED, 'ref_cv2.py'), file]);
+    let refFps: number | null = null, refRss: number | null = null;
+    try {
+      const j = JSON.parse(ref.stderr.trim().split('\n').pop()!) as { fps: number; peak_rss_mb: number };
+      refFps = j.fps; refRss = j.peak_rss_mb;
+    } catch { /* failed */ }
+    const out = join(DIR, `speed-out-${s}`);
+    rmSync(out, { recursive: true, force: true });
+    const lt = await lidtrackRun(file, out, BUDGET_S);
+    const r1 = lt.fps / decFps, r2 = refFps ? lt.fps / refFps : NaN;
+    rows.push([`${s}p (${n} fr)`, fmt(decFps), fmt(sysFps), fmt(refFps), fmt(refRss, 0), fmt(lt.fps, 2) + (lt.interrupted ? ` (budget: ${lt.frames} fr)` : ''), fmt(lt.peakRssMb, 0), fmt(r1, 3), fmt(r2, 3)]);
+    summary.push(`${s}p lidtrack ${fmt(lt.fps, 2)} fr/s = ${fmt(r1, 3)}× ffmpeg decode (${fmt(decFps, 0)}) = ${fmt(r2, 3)}× native cv2 (${fmt(refFps, 1)})`);
+    stageLines.push(lt.stages ? `${s}p per-stage: ${JSON.stringify(lt.stages)}` : `${s}p per-stage: the tracker does not report per-stage times yet (summary.json has no timing block)`);
+  }
+  table(['file', 'ffmpeg dec fr/s', 'system ffmpeg fr/s', 'native cv2 fr/s', 'cv2 RSS MB', 'lidtrack fr/s', 'lidtrack RSS MB', 'lt ÷ decode', 'lt ÷ native'], rows);
+  console.log('lidtrack fr/s: end to end, process start to exit (tsx + OpenCV.js load included), --no-report. Targets: ≥ 0.5× decode at 1080p; > 1× native.');
+  for (const l of stageLines) console.log(l);
+
+  let memLine = 'memory check: skipped (--no-mem)';
+  if (DO_MEM) {
+    const src = join(vids, `crack_${SIZES[0]}p.mp4`);
+    const [w, h] = MEM_SIZE.split('x');
+    const mem: Array<{ min: number; frames: number; rss: number | null; fps: number; interrupted: boolean; s: number }> = [];
+    for (const min of [1, 10]) {
+      const f = join(DIR, `mem-${MEM_SIZE}-${min}min.mp4`);
+      if (!existsSync(f)) {
+        // The generated scene looped: cracks grow, vanish and regrow every loop, as in a long recording.
+        const g = spawnSync(bundled.ffmpeg.path, ['-v', 'error', '-y', '-stream_loop', '-1', '-i', src, '-t', String(min * 60), '-vf', `scale=${w}:${h}`, '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '23', '-pix_fmt', 'yuv420p', f + '.part.mp4'], { encoding: 'utf8' });
+        if (g.status !== 0) throw new Error(`making ${f}: ${g.stderr}`);
+        spawnSync('mv', [f + '.part.mp4', f]);
+      }
+      const out = join(DIR, `mem-out-${min}`);
+      rmSync(out, { recursive: true, force: true });
+      const r = await lidtrackRun(f, out, min === 10 ? BUDGET_S * 2 : BUDGET_S);
+      mem.push({ min, frames: r.frames, rss: r.peakRssMb, fps: r.fps, interrupted: r.interrupted, s: r.wallS });
+    }
+    table(['recording', 'frames tracked', 'wall s', 'fr/s', 'peak RSS MB'], mem.map((m) => [`${m.min} min ${MEM_SIZE} @25 fps`, String(m.frames) + (m.interrupted ? ' (budget)' : ''), fmt(m.s, 0), fmt(m.fps, 1), fmt(m.rss, 0)]));
+    const ratio = mem[1].rss && mem[0].rss ? mem[1].rss / mem[0].rss : NaN;
+    memLine = `peak RSS 10 min ÷ 1 min = ${fmt(ratio, 3)} (target ≤ 1.1)${mem.some((m) => m.interrupted) ? ' — a run hit its time budget, so fewer frames than the full recording' : ''}`;
+    console.log(memLine);
+  }
+  console.log(`SUMMARY speed: ${summary.join('; ')}; ${memLine}`);
+}
+
+await main();
