@@ -265,11 +265,12 @@ export function comparePlotSpec(res: ResidualRow[], title: string): TopLevelSpec
     measured_um: sig(r.measured[k]), simulated_um: sig(r.simulated[k]), residual_um: sig(r.residual[k]), distance_um: sig(r.residualUm),
   }));
   const x = { field: 't_s', type: 'quantitative', title: 't (s)' } as const;
-  const color = { field: 'observable', type: 'nominal', title: 'observable' } as const;
+  const domain = [...new Set(values.map((v) => v.observable))].sort();
+  const color = { field: 'observable', type: 'nominal', title: 'observable', scale: { domain, range: ['#0072B2', '#000000', '#D55E00', '#009E73'].slice(0, domain.length) } } as const;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title,
-    description: 'measured positions (points) and the simulation interpolated onto the measured times (lines); residuals below',
+    description: 'measured positions (points) and the simulation interpolated onto the measured times (lines); signed residuals below',
     data: { values },
     vconcat: [
       {
@@ -282,7 +283,7 @@ export function comparePlotSpec(res: ResidualRow[], title: string): TopLevelSpec
       {
         width: 560, height: 120,
         mark: { type: 'point', size: 8, filled: true, opacity: 0.6 },
-        encoding: { x, y: { field: 'distance_um', type: 'quantitative', title: '|residual| (µm)' }, color, detail: { field: 'series' } },
+        encoding: { x, y: { field: 'residual_um', type: 'quantitative', title: `${k === 0 ? "x" : "y"} residual (µm)` }, color, detail: { field: 'series' } },
       },
     ],
   } as TopLevelSpec;

@@ -48,7 +48,7 @@ export function registerCompare(program: Command): void {
     .action(async (simulated: string, measured: string, opts: Record<string, unknown>) => {
       const r = await runCompareCommand(simulated, measured, opts);
       const line = Object.entries(r.overall)
-        .map(([k, v]) => `${k} RMSE ${v.rmse_um} ${v.unit}${v.rmse_px !== null ? ` (${v.rmse_px} px${v.unit === 'um2' ? '²' : ''})` : ''} n=${v.n}`)
+        .map(([k, v]) => `${k} RMSE ${Number(v.rmse_um.toPrecision(3))} ${v.unit}${v.rmse_px !== null ? ` (${Number(v.rmse_px.toPrecision(3))} px${v.unit === "um2" ? "²" : ""})` : ""} n=${v.n}`)
         .join('; ');
       process.stdout.write(`compare: ${r.matches.length} matched; ${line}\n`);
     });
