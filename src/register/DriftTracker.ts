@@ -1,8 +1,9 @@
 /**
  * Streaming stage-drift and flicker correction of a recording against one reference frame.
  * Reports the raw per-frame estimate (no smoothing: jitter is real motion of the image), but
- * guards against failures: when a frame's phase-correlation peak is below `minPeak` (frame
- * blank, out of focus, a huge change) or the estimate jumps by more than `maxJumpPx` from the
+ * guards against failures: when a frame's phase-correlation peak is not significant (peakZ
+ * below `minPeakZ`, or peak below `minPeak`: frame blank, out of focus, a huge change) or the
+ * estimate jumps by more than `maxJumpPx` from the
  * previous frame's, the previous estimate is reused and the sample is flagged unreliable.
  */
 import { estimateGain } from './estimateGain.js';
@@ -12,7 +13,9 @@ import { shiftImage } from './shiftImage.js';
 
 /** Options of DriftTracker (ShiftOptions plus the guards). */
 export interface DriftTrackerOptions extends ShiftOptions {
-  /** Phase-correlation peak below which an estimate is not trusted (0…1). Default 0.02. */
+  /** Peak significance (ShiftEstimate.peakZ) below which an estimate is not trusted. Default 7. */
+  minPeakZ?: number;
+  /** Phase-correlation peak height below which an estimate is not trusted (0…1). Default 0. */
   minPeak?: number;
   /** Largest believable change of drift between consecutive frames [px]. Default Infinity. */
   maxJumpPx?: number;
@@ -30,6 +33,8 @@ export interface DriftSample {
   dyPx: number;
   /** Phase-correlation peak height (0…1). */
   peak: number;
+  /** Peak significance (peak / RMS of the correlation surface). */
+  peakZ: number;
   /** Illumination gain frame/reference after registration (1 = none). */
   gain: number;
   /** False when the estimate of this frame was rejected and the previous one reused. */
@@ -52,6 +57,7 @@ export class DriftTracker {
   private readonly reference: GrayImage;
   private readonly estimator: ShiftEstimator;
   private readonly minPeak: number;
+  private readonly minPeakZ: number;
   private readonly maxJumpPx: number;
   private readonly normalizeGain: boolean;
   private readonly history: DriftSample[] = [];
@@ -63,7 +69,8 @@ export class DriftTracker {
     this.height = height;
     this.reference = reference.slice();
     this.estimator = new ShiftEstimator(reference, width, height, opts);
-    this.minPeak = opts.minPeak ?? 0.02;
+    this.minPeak = opts.minPeak ?? 0;
+    this.minPeakZ = opts.minPeakZ ?? 7;
     this.maxJumpPx = opts.maxJumpPx ?? Infinity;
     this.normalizeGain = opts.normalizeGain ?? true;
   }
@@ -78,7 +85,7 @@ export class DriftTracker {
     const prev = this.history.length ? this.history[this.history.length - 1] : null;
     const est = this.estimator.estimate(frame, { mask: u.mask, ...(prev ? { guessPx: prev } : {}) });
     let dx = est.dxPx, dy = est.dyPx;
-    let reliable = est.peak >= this.minPeak && Number.isFinite(dx) && Number.isFinite(dy);
+    let reliable = est.peak >= this.minPeak && est.peakZ >= this.minPeakZ && Number.isFinite(dx) && Number.isFinite(dy);
     if (reliable && prev && Math.hypot(dx - prev.dxPx, dy - prev.dyPx) > this.maxJumpPx) reliable = false;
     if (!reliable) {
       dx = prev ? prev.dxPx : 0;
@@ -98,7 +105,7 @@ export class DriftTracker {
         reg[i] = v > 255 ? 255 : v;
       }
     }
-    const s: DriftSample = { index: u.index ?? this.history.length, tS: u.tS ?? NaN, dxPx: dx, dyPx: dy, peak: est.peak, gain, reliable };
+    const s: DriftSample = { index: u.index ?? this.history.length, tS: u.tS ?? NaN, dxPx: dx, dyPx: dy, peak: est.peak, peakZ: est.peakZ, gain, reliable };
     this.history.push(s);
     return s;
   }

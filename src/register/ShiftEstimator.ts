@@ -31,6 +31,8 @@ export interface ShiftOptions {
   window?: 'hann';
   /** Largest side of the block-averaged phase-correlation image [px]. Default 256. */
   pcMaxSidePx?: number;
+  /** Gaussian smoothing of the correlation surface [block-averaged px]. Default 1. */
+  pcSmoothPx?: number;
   /** Largest side of the full-resolution Lucas–Kanade window [px]. Default 512. */
   lkMaxSidePx?: number;
   /** Gaussian pre-smoothing of both images for the fine step (against sensor noise) [px]. Default 1.0. */
@@ -59,6 +61,12 @@ export interface ShiftEstimate {
   dyPx: number;
   /** Phase-correlation peak height, 0…1: ≈ 1 identical content, ≲ 0.03 no match. */
   peak: number;
+  /**
+   * Peak significance: peak height over the RMS of the correlation surface in the search
+   * area (away from the peak). Unrelated images give ≈ 4–5 (the largest of many noise lags);
+   * a true match ≥ 10. Independent of the window size, unlike `peak`.
+   */
+  peakZ: number;
   /** Gain a of the fine fit frame ≈ a·reference + b (NaN for coarseOnly). */
   fitGain: number;
   /** Lucas–Kanade iterations used (0 for coarseOnly). */
@@ -73,6 +81,7 @@ interface Resolved {
   maxIterations: number;
   coarseOnly: boolean;
   maxSamples: number;
+  pcSmoothPx: number;
 }
 
 function resolve(width: number, height: number, o: ShiftOptions): Resolved {
@@ -84,6 +93,7 @@ function resolve(width: number, height: number, o: ShiftOptions): Resolved {
     maxIterations: o.maxIterations ?? 20,
     coarseOnly: o.coarseOnly ?? false,
     maxSamples: o.maxSamples ?? 25_000,
+    pcSmoothPx: o.pcSmoothPx ?? 1,
   };
   if (!(width >= 16 && height >= 16 && Number.isInteger(width) && Number.isInteger(height))) {
     throw new RangeError(`register: frames must be at least 16×16 pixels; got ${width}×${height}`);
@@ -109,6 +119,7 @@ export class ShiftEstimator {
   private readonly refLocalMean: Float64Array;
   private readonly refSpecRe: Float64Array;
   private readonly refSpecIm: Float64Array;
+  private readonly lowpass: Float64Array;
   // fine step
   private readonly lk: RectPx;
   private readonly stride: number;
@@ -138,6 +149,17 @@ export class ShiftEstimator {
     this.winY = hannWindow(this.dh);
     this.refLocalMean = boxMean(d.data, this.dw, this.dh, 4);
     const { re, im } = this.spectrum(d.data);
+    // Gaussian taper of the whitened cross-power = Gaussian smoothing of the correlation surface
+    // with σ = pcSmoothPx (downsampled pixels): raises the peak above the noise lags.
+    this.lowpass = new Float64Array(this.nx * this.ny);
+    const sc = 2 * Math.PI * Math.PI * this.o.pcSmoothPx * this.o.pcSmoothPx;
+    for (let ky = 0; ky < this.ny; ky++) {
+      const fy = (ky <= this.ny / 2 ? ky : ky - this.ny) / this.ny;
+      for (let kx = 0; kx < this.nx; kx++) {
+        const fx = (kx <= this.nx / 2 ? kx : kx - this.nx) / this.nx;
+        this.lowpass[ky * this.nx + kx] = this.o.pcSmoothPx > 0 ? Math.exp(-sc * (fx * fx + fy * fy)) : 1;
+      }
+    }
     this.refSpecRe = re;
     this.refSpecIm = im;
 
@@ -185,10 +207,10 @@ export class ShiftEstimator {
     if (mask && mask.length !== width * height) throw new RangeError(`register: mask has ${mask.length} pixels, expected ${width}×${height}`);
     const coarse = this.coarse(frame, mask);
     let start = { dxPx: coarse.dxPx, dyPx: coarse.dyPx };
-    if (frameOpts.guessPx && coarse.peak < 0.02) start = frameOpts.guessPx;
-    if (this.o.coarseOnly) return { ...start, peak: coarse.peak, fitGain: NaN, iterations: 0 };
+    if (frameOpts.guessPx && coarse.peakZ < 7) start = frameOpts.guessPx;
+    if (this.o.coarseOnly) return { ...start, peak: coarse.peak, peakZ: coarse.peakZ, fitGain: NaN, iterations: 0 };
     const fine = this.fine(frame, mask, start);
-    return { dxPx: fine.dxPx, dyPx: fine.dyPx, peak: coarse.peak, fitGain: fine.gain, iterations: fine.iterations };
+    return { dxPx: fine.dxPx, dyPx: fine.dyPx, peak: coarse.peak, peakZ: coarse.peakZ, fitGain: fine.gain, iterations: fine.iterations };
   }
 
   /** Mean-removed, Hann-windowed, zero-padded spectrum of a block-averaged image. */
@@ -206,7 +228,7 @@ export class ShiftEstimator {
     return fft2dReal(img, nx, ny);
   }
 
-  private coarse(frame: GrayImage, mask: Uint8Array | undefined): { dxPx: number; dyPx: number; peak: number } {
+  private coarse(frame: GrayImage, mask: Uint8Array | undefined): { dxPx: number; dyPx: number; peak: number; peakZ: number } {
     const { f, dw, dh, nx, ny } = this;
     const d = downsampleBlocks(frame, this.width, this.height, f).data;
     if (mask) {
@@ -215,13 +237,15 @@ export class ShiftEstimator {
       for (let i = 0; i < md.length; i++) if (md[i] < 0.999) d[i] = this.refLocalMean[i];
     }
     const { re, im } = this.spectrum(d);
+    const lp = this.lowpass;
     for (let i = 0; i < re.length; i++) {
-      // F · conj(R), normalised to unit magnitude (whitening).
+      // F · conj(R), normalised to unit magnitude (whitening), then tapered towards high
+      // frequencies where sensor noise and compression dominate.
       const a = re[i], b = im[i], c = this.refSpecRe[i], e = this.refSpecIm[i];
       const pr = a * c + b * e;
       const pi = b * c - a * e;
       const m = Math.hypot(pr, pi);
-      if (m > 1e-12) { re[i] = pr / m; im[i] = pi / m; } else { re[i] = 0; im[i] = 0; }
+      if (m > 1e-12) { const g = lp[i] / m; re[i] = pr * g; im[i] = pi * g; } else { re[i] = 0; im[i] = 0; }
     }
     const corr = ifft2dReal(re, im, nx, ny);
     // The correlation of two windowed dw×dh images is confined to lags < dw, dh; the search
@@ -235,11 +259,22 @@ export class ShiftEstimator {
         if (v > best) { best = v; bx = sx; by = sy; }
       }
     }
+    let s2 = 0, n2 = 0;
+    for (let sy = -lim; sy <= lim; sy++) {
+      const row = ((sy + ny) % ny) * nx;
+      for (let sx = -lim; sx <= lim; sx++) {
+        if (Math.abs(sx - bx) <= 2 && Math.abs(sy - by) <= 2) continue;
+        const v = corr[row + ((sx + nx) % nx)];
+        s2 += v * v;
+        n2++;
+      }
+    }
+    const peakZ = n2 > 0 && s2 > 0 ? best / Math.sqrt(s2 / n2) : Infinity;
     const at = (sx: number, sy: number) => corr[((sy + ny) % ny) * nx + ((sx + nx) % nx)];
     const subX = parabolicOffset(at(bx - 1, by), best, at(bx + 1, by));
     const subY = parabolicOffset(at(bx, by - 1), best, at(bx, by + 1));
     // With unit-magnitude cross-power the inverse is 1 at the lag of identical images.
-    return { dxPx: (bx + subX) * f, dyPx: (by + subY) * f, peak: best };
+    return { dxPx: (bx + subX) * f, dyPx: (by + subY) * f, peak: best, peakZ };
   }
 
   private fine(frame: GrayImage, mask: Uint8Array | undefined, start: { dxPx: number; dyPx: number }): { dxPx: number; dyPx: number; gain: number; iterations: number } {
