@@ -37,12 +37,23 @@ function truthVelocity(truth: TruthInclusionRow[], t0: number, t1: number, key: 
 
 for (const name of ['ili', 'ili_model']) {
   describe(`inclusion tracking on fixtures/${name}`, async () => {
-    const rows = await trackInclusions(`fixtures/${name}/video.mp4`, 'left', UM_PER_PX);
     const truth = readTruthInclusions(`fixtures/${name}/truth_inclusions.csv`);
+    // darkening at the true centroid in frame 10 (canonical u = y, v = x for plating edge left)
+    let centreDarkening = NaN;
+    const rows = await trackInclusions(`fixtures/${name}/video.mp4`, 'left', UM_PER_PX, 5, (index, seg, geom) => {
+      if (index !== 10) return;
+      const t = truth[10].centroid;
+      centreDarkening = seg.darkening[Math.round(t[0] / UM_PER_PX) * geom.cw + Math.round(t[1] / UM_PER_PX)];
+    });
     const log = readCurrentLog(`fixtures/${name}/current.csv`);
     const phases = phasesOfCurrent(log.samples);
     const summary = inclusionPhases(rows, phases, UM_PER_PX);
 
+    it('the reference keeps the crystal pristine under an inclusion present from frame 0 (its Li is ≈ 35 % darker)', () => {
+      // If this fails, src/segment/reference.ts left an isolated dark feature of the first
+      // frames in the background: every i-Li inclusion then becomes invisible.
+      expect(centreDarkening).toBeGreaterThan(0.25);
+    });
     it('finds the one inclusion in every frame, with a stable id and no spurious one', () => {
       expect(new Set(rows.map((r) => r.inclusionId))).toEqual(new Set([1]));
       expect(rows.length).toBe(truth.length);

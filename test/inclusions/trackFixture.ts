@@ -2,17 +2,24 @@
 import { readFileSync } from 'node:fs';
 import type { Frame, FrameSource, PlatingEdge } from '../../src/core/types.js';
 import { openSource } from '../../src/ingest/index.js';
-import { buildReference, canonicalGeometry, loadOpenCv, Segmenter, toCanonical } from '../../src/segment/index.js';
+import { buildReference, canonicalGeometry, loadOpenCv, Segmenter, toCanonical, type CanonicalGeometry, type SegmentResult } from '../../src/segment/index.js';
 import { InclusionTracker, type InclusionRow } from '../../src/track/inclusions/index.js';
 
-export async function trackInclusions(video: string | FrameSource, edge: PlatingEdge, umPerPx: number, nRef = 5): Promise<InclusionRow[]> {
+export async function trackInclusions(
+  video: string | FrameSource, edge: PlatingEdge, umPerPx: number, nRef = 5,
+  onSegment?: (index: number, seg: SegmentResult, geom: CanonicalGeometry) => void,
+): Promise<InclusionRow[]> {
   const source = typeof video === 'string' ? await openSource(video, {}) : video;
   const cv = await loadOpenCv();
   const geom = canonicalGeometry(source.info.width, source.info.height, edge);
   const tracker = new InclusionTracker();
   const pending: Array<{ index: number; tS: number; img: Uint8Array }> = [];
   let seg: Segmenter | null = null;
-  const run = (index: number, tS: number, img: Uint8Array) => tracker.step(index, tS, seg!.segment(img), geom, umPerPx);
+  const run = (index: number, tS: number, img: Uint8Array) => {
+    const r = seg!.segment(img);
+    onSegment?.(index, r, geom);
+    tracker.step(index, tS, r, geom, umPerPx);
+  };
   for await (const f of source.frames() as AsyncIterable<Frame>) {
     const img = toCanonical(f.data, geom, new Uint8Array(geom.cw * geom.ch));
     if (!seg) {
