@@ -1,11 +1,12 @@
 /**
  * Sub-pixel stage drift of a frame against a fixed reference, in two steps:
  *
- * 1. Coarse — phase correlation. Both images are block-averaged by a power of two f until
- *    each side is ≤ `pcMaxSidePx` (f = 2 for 320×240, 8 for 1920×1080), the weighted mean is
+ * 1. Coarse — phase correlation. Both images are block-averaged by a power of two f ≥
+ *    `pcMinFactor` until each side is ≤ `pcMaxSidePx` (f = 4 for 320×240 → 80×60 in a 128×64
+ *    FFT; f = 8 for 1920×1080 → 240×135 in 256×256), the weighted mean is
  *    removed, a Hann window applied and the result zero-padded to a power-of-two size. The
  *    peak of IFFT(F·conj(R) / |F·conj(R)|) within ±maxShiftPx, refined by a parabola through its 3×3
- *    neighbourhood on each axis, gives the shift to ≈ ±0.3 px; its height (1 for identical
+ *    neighbourhood on each axis, gives the shift to ≈ ±0.1·f px; its height (1 for identical
  *    images, ≈ 0 for unrelated ones) is the quality `peak`. Unusable pixels of the frame are
  *    replaced by the local mean of the reference, so a growing crack adds no structure.
  * 2. Fine — iterative, robust Lucas–Kanade (inverse compositional) on the full-resolution
@@ -20,7 +21,7 @@
  * appears at p + (dx, dy) in the frame. `shiftImage(frame, …, dx, dy)` undoes it.
  * Masks are in reference (= registered) coordinates, 1 = usable.
  */
-import { fft2dReal, ifft2dReal, nextPowerOfTwo } from './fft2d.js';
+import { fft2dReal, ifft2dReal, isPowerOfTwo as isPow2, nextPowerOfTwo } from './fft2d.js';
 import { blurRect, downsampleBlocks, hannWindow, medianInPlace, type GrayImage, type RectPx } from './imageOps.js';
 
 /** Options of the drift estimator (all optional; defaults in DEFAULT_SHIFT_OPTIONS). */
@@ -31,6 +32,8 @@ export interface ShiftOptions {
   window?: 'hann';
   /** Largest side of the block-averaged phase-correlation image [px]. Default 256. */
   pcMaxSidePx?: number;
+  /** Smallest block-averaging factor of the coarse step (power of two). Default 4. */
+  pcMinFactor?: number;
   /** Gaussian smoothing of the correlation surface [block-averaged px]. Default 1. */
   pcSmoothPx?: number;
   /** Largest side of the full-resolution Lucas–Kanade window [px]. Default 512. */
@@ -82,6 +85,7 @@ interface Resolved {
   coarseOnly: boolean;
   maxSamples: number;
   pcSmoothPx: number;
+  pcMinFactor: number;
 }
 
 function resolve(width: number, height: number, o: ShiftOptions): Resolved {
@@ -94,10 +98,12 @@ function resolve(width: number, height: number, o: ShiftOptions): Resolved {
     coarseOnly: o.coarseOnly ?? false,
     maxSamples: o.maxSamples ?? 25_000,
     pcSmoothPx: o.pcSmoothPx ?? 1,
+    pcMinFactor: o.pcMinFactor ?? 4,
   };
   if (!(width >= 16 && height >= 16 && Number.isInteger(width) && Number.isInteger(height))) {
     throw new RangeError(`register: frames must be at least 16×16 pixels; got ${width}×${height}`);
   }
+  if (!isPow2(r.pcMinFactor)) throw new RangeError(`register: pcMinFactor must be a power of two; got ${r.pcMinFactor}`);
   if (!(r.maxShiftPx >= 1)) throw new RangeError(`register: maxShiftPx must be ≥ 1; got ${r.maxShiftPx}`);
   if (o.window !== undefined && o.window !== 'hann') throw new RangeError(`register: window must be 'hann'; got ${String(o.window)}`);
   return r;
@@ -137,8 +143,12 @@ export class ShiftEstimator {
     this.o = resolve(width, height, opts);
     if (reference.length !== width * height) throw new RangeError(`register: reference has ${reference.length} pixels, expected ${width}×${height}`);
 
+    // Block factor: sides ≤ pcMaxSidePx, at least pcMinFactor (cheap; the fine step recovers the
+    // resolution), but never below 48 block pixels on the short side.
     let f = 1;
     while (Math.floor(width / f) > this.o.pcMaxSidePx || Math.floor(height / f) > this.o.pcMaxSidePx) f *= 2;
+    f = Math.max(f, this.o.pcMinFactor);
+    while (f > 1 && Math.min(width, height) / f < 48) f /= 2;
     this.f = f;
     const d = downsampleBlocks(reference, width, height, f);
     this.dw = d.width;
@@ -291,9 +301,10 @@ export class ShiftEstimator {
     let dx = start.dxPx, dy = start.dyPx, a = 1, b = 0;
     let scale = Infinity;
     let it = 0;
-    // The frame is smoothed like the reference (over the window grown by the largest drift), so
-    // identical content gives exactly zero residual and no sampling asymmetry can bias δ.
-    const m = Math.ceil(this.o.maxShiftPx) + 2;
+    // The frame is smoothed like the reference (over the window grown by the starting drift plus
+    // a few pixels for the refinement), so identical content gives exactly zero residual and no
+    // sampling asymmetry can bias δ. Samples whose x + d leaves that region drop out.
+    const m = Math.ceil(Math.max(Math.abs(start.dxPx), Math.abs(start.dyPx))) + 6;
     const fr = clampRect({ x0: lk.x0 - m, y0: lk.y0 - m, x1: lk.x1 + m, y1: lk.y1 + m }, width, height, false);
     const fw = fr.x1 - fr.x0;
     const fs = blurRect(frame, width, height, fr, this.o.smoothSigmaPx);

@@ -17,18 +17,20 @@ export function shiftImage(src: Uint8Array, width: number, height: number, dxPx:
   if (src.length !== width * height || out.length !== width * height) throw new RangeError(`shiftImage: buffers must hold ${width}×${height} pixels`);
   if (out === src) throw new RangeError('shiftImage: out must be a different buffer from src');
   if (!Number.isFinite(dxPx) || !Number.isFinite(dyPx)) throw new RangeError(`shiftImage: shift must be finite; got (${dxPx}, ${dyPx})`);
-  resample(src, width, height, dxPx, dyPx, (i, v) => { out[i] = v < 0 ? 0 : v > 255 ? 255 : Math.round(v); });
+  // Writing through a Uint8ClampedArray view clamps to 0…255 and rounds (half to even).
+  const clamped = new Uint8ClampedArray(out.buffer, out.byteOffset, out.length);
+  resample(src, width, height, dxPx, dyPx, clamped);
   return out;
 }
 
 /** As shiftImage, into a Float32Array (no rounding). */
 export function shiftImageFloat(src: GrayImage, width: number, height: number, dxPx: number, dyPx: number, out: Float32Array): Float32Array {
   if (src.length !== width * height || out.length !== width * height) throw new RangeError(`shiftImage: buffers must hold ${width}×${height} pixels`);
-  resample(src, width, height, dxPx, dyPx, (i, v) => { out[i] = v; });
+  resample(src, width, height, dxPx, dyPx, out);
   return out;
 }
 
-function resample(src: GrayImage, width: number, height: number, dx: number, dy: number, put: (i: number, v: number) => void): void {
+function resample(src: GrayImage, width: number, height: number, dx: number, dy: number, out: Uint8ClampedArray | Float32Array): void {
   // Separable source indices and weights, precomputed per column and per row.
   const x0 = new Int32Array(width), x1 = new Int32Array(width), wx = new Float64Array(width);
   for (let x = 0; x < width; x++) {
@@ -48,7 +50,7 @@ function resample(src: GrayImage, width: number, height: number, dx: number, dy:
       const t = wx[x];
       const a = src[r0 + x0[x]] * (1 - t) + src[r0 + x1[x]] * t;
       const b = src[r1 + x0[x]] * (1 - t) + src[r1 + x1[x]] * t;
-      put(o + x, a * (1 - ty) + b * ty);
+      out[o + x] = a * (1 - ty) + b * ty;
     }
   }
 }
