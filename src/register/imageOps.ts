@@ -42,9 +42,12 @@ export function downsampleBlocks(src: GrayImage, width: number, height: number, 
   return { data: out, width: w, height: h };
 }
 
-/** Normalised 1-D Gaussian kernel of standard deviation sigma [px], radius ceil(3σ). */
+/**
+ * Normalised 1-D Gaussian kernel of standard deviation sigma [px], radius round(2.5σ) ≥ 1
+ * (truncation drops ≈ 1 % of the mass, restored by normalising).
+ */
 export function gaussianKernel(sigmaPx: number): Float64Array {
-  const r = Math.max(1, Math.ceil(3 * sigmaPx));
+  const r = Math.max(1, Math.round(2.5 * sigmaPx));
   const k = new Float64Array(2 * r + 1);
   let s = 0;
   for (let i = -r; i <= r; i++) s += k[i + r] = Math.exp((-i * i) / (2 * sigmaPx * sigmaPx));
@@ -68,7 +71,7 @@ export function blurRect(src: GrayImage, width: number, height: number, rect: Re
   const tw = rw + 2 * r;
   const row = new Float64Array(tw);
   const th = rh + 2 * r;
-  const tmp = new Float64Array(th * rw);
+  const tmp = new Float32Array(th * rw);
   for (let t = 0; t < th; t++) {
     const yy = Math.min(height - 1, Math.max(0, rect.y0 - r + t)) * width;
     for (let i = 0; i < tw; i++) row[i] = src[yy + Math.min(width - 1, Math.max(0, rect.x0 - r + i))];
