@@ -11,8 +11,8 @@ export const INCLUSIONS_CSV_COLUMNS = [
 ] as const;
 
 /**
- * Extra columns: pixel positions; positions along the field axis (distance from the plating
- * edge) [µm]; body length [µm]; axis angle to the field [deg]; Li contrast (relative
+ * Extra columns: pixel positions; positions along the field axis (distance from the
+ * plating-side border of the analysed image, i.e. of the ROI when one is set) [µm]; body length [µm]; axis angle to the field [deg]; Li contrast (relative
  * darkening); emptied-crack area [µm²]; redeposited patches (area [µm²], count, distance of the
  * nearest patch from the crack tip and from the body's back end [µm]); static flag (0/1).
  */

@@ -11,7 +11,7 @@ export interface InclusionRow {
   centroidYPx: number;
   /** Li area: pixels of the inclusion darker than half the Li contrast [px²]. */
   areaPx2: number;
-  /** Positions along the field axis (canonical v: distance from the plating edge) [px]. */
+  /** Positions along the field axis (canonical v: distance from the plating-side border of the analysed image/ROI) [px]. */
   frontVPx: number;
   backVPx: number;
   centroidVPx: number;
