@@ -30,6 +30,8 @@ export const SECTIONS: Section[] = [
   { name: 'render', file: 'render.ts', budgetS: 400, args: [], what: 'synthetic video renderer speed and memory' },
   { name: 'ingest', file: 'ingest.ts', budgetS: 500, args: [], what: 'openSource frames/s vs ffmpeg; RSS 1 vs 10 min' },
   { name: 'inclusions', file: 'inclusions.ts', budgetS: 300, args: [], what: 'isolated-inclusion tracking accuracy' },
+  { name: 'inclusion-closed-loop', file: 'inclusion-closed-loop.ts', budgetS: 400, args: [], what: 'render → track → fit on fixtures/ili_model, estimates vs truth' },
+  { name: 'register', file: 'register.ts', budgetS: 300, args: [], what: 'drift estimation accuracy and cost per frame' },
 ];
 
 interface Outcome { name: string; status: string; wallS: number; summary: string }
@@ -81,7 +83,7 @@ async function main(): Promise<void> {
     return;
   }
   if (o.listOnly) {
-    for (const s of SECTIONS) console.log(`${s.name.padEnd(13)} ${String(s.budgetS).padStart(5)} s  ${existsSync(join(HERE, s.file)) ? '' : '(missing) '}${s.what}`);
+    for (const s of SECTIONS) console.log(`${s.name.padEnd(22)} ${String(s.budgetS).padStart(5)} s  ${existsSync(join(HERE, s.file)) ? '' : '(missing) '}${s.what}`);
     return;
   }
   const chosen = SECTIONS.filter((s) => (!o.only.length || o.only.includes(s.name)) && !o.skip.includes(s.name))
