@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
-import { readBatchManifest } from '../../src/pipeline/batch/index.js';
+import { readBatchManifest, staleReason } from '../../src/pipeline/batch/index.js';
 import { truthVelocities } from '../helpers/truth.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -94,6 +94,15 @@ describe('batch on fig2 + vfr, --jobs 2', () => {
     expect(second.out).toMatch(/0 tracked, 2 skipped/);
     expect(statSync(join(out, 'fig2/manifest.json')).mtimeMs).toBe(before);
     checkSummary(out);
+  });
+
+  it('complete results made with other options are stale (a corrected scale re-tracks, not skips)', () => {
+    const m2 = join(tmp, 'changed.csv');
+    writeFileSync(m2, `path,um_per_px,plating_edge,name,out\n${FIG2},0.25,bottom,fig2,${join(out, 'fig2')}\n${VFR},0.5,bottom,vfr,${join(out, 'vfr')}\n`);
+    const [fig2, vfr] = readBatchManifest(m2).entries;
+    expect(staleReason(fig2)).toBe('options changed since the complete run: um_per_px 0.5 → 0.25');
+    expect(staleReason(vfr)).toBeNull();
+    expect(staleReason({ ...vfr, out: join(tmp, 'nowhere') })).toBe('no results yet');
   });
 });
 

@@ -81,7 +81,7 @@ export function registerBatch(program: Command): void {
             jobs, only: only !== undefined ? [only] : undefined, report: f.report ?? true, rerun: f.rerun ?? false,
             shouldStop: intr.shouldStop,
             onEvent: (ev) => {
-              if (ev.kind === 'start') process.stderr.write(`[${ev.entry.index}] ${ev.entry.recording}: tracking…\n`);
+              if (ev.kind === 'start') process.stderr.write(`[${ev.entry.index}] ${ev.entry.recording}: tracking${ev.reason && ev.reason !== 'no results yet' ? ` (${ev.reason})` : ''}…\n`);
               else if (ev.outcome) process.stderr.write(line(ev.outcome) + '\n');
             },
           });

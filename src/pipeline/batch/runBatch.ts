@@ -37,7 +37,7 @@ export interface RunBatchOptions {
   /** Re-run recordings that are already complete. */
   rerun?: boolean;
   /** Called when a recording starts or ends. */
-  onEvent?: (e: { kind: 'start' | 'end'; entry: BatchEntry; outcome?: EntryOutcome }) => void;
+  onEvent?: (e: { kind: 'start' | 'end'; entry: BatchEntry; outcome?: EntryOutcome; reason?: string }) => void;
   /** Checked before starting each recording: true stops launching new ones. */
   shouldStop?: () => boolean;
 }
@@ -52,6 +52,31 @@ export function resultStatus(outDir: string): 'complete' | 'partial' | 'failed' 
   } catch {
     return 'missing';
   }
+}
+
+/**
+ * Why the results in `e.out` cannot be reused for this manifest row, or null if they can: they
+ * must be complete and come from the same recording with the same options (a corrected scale
+ * or edge in the manifest re-tracks the recording instead of keeping stale results).
+ */
+export function staleReason(e: BatchEntry): string | null {
+  const st = resultStatus(e.out);
+  if (st !== 'complete') return st === 'missing' ? 'no results yet' : `previous run ${st}`;
+  let cfg: Record<string, unknown>;
+  try {
+    cfg = ((JSON.parse(readFileSync(join(e.out, 'manifest.json'), 'utf8')) as { config?: Record<string, unknown> }).config ?? {});
+  } catch {
+    return 'manifest.json unreadable';
+  }
+  const roi = cfg.roi as { x: number; y: number; width: number; height: number } | undefined;
+  const was: Record<string, unknown> = {
+    path: cfg.input === undefined ? undefined : resolve(String(cfg.input)), um_per_px: cfg.um_per_px, plating_edge: cfg.plating_edge,
+    current: cfg.current ? resolve(String(cfg.current)) : null, timestamps: cfg.timestamps ? resolve(String(cfg.timestamps)) : null,
+    fps: cfg.fps ?? null, roi: roi ? `${roi.x},${roi.y},${roi.width},${roi.height}` : null,
+  };
+  const now: Record<string, unknown> = { path: e.path, um_per_px: e.umPerPx, plating_edge: e.platingEdge, current: e.current, timestamps: e.timestamps, fps: e.fps, roi: e.roi };
+  const changed = Object.keys(now).filter((k) => was[k] !== now[k]);
+  return changed.length ? `options changed since the complete run: ${changed.map((k) => `${k} ${JSON.stringify(was[k])} → ${JSON.stringify(now[k])}`).join(', ')}` : null;
 }
 
 /** The `lidtrack track` arguments for one recording. */
@@ -107,7 +132,8 @@ export async function runBatch(m: BatchManifest, opts: RunBatchOptions): Promise
       const k = next++;
       if (k >= selected.length) return;
       const e = selected[k];
-      if (!opts.rerun && resultStatus(e.out) === 'complete') {
+      const stale = staleReason(e);
+      if (!opts.rerun && stale === null) {
         outcomes[k] = { entry: e, status: 'skipped', exitCode: null, elapsedS: 0, error: null, log: null };
         opts.onEvent?.({ kind: 'end', entry: e, outcome: outcomes[k] });
         continue;
@@ -117,7 +143,7 @@ export async function runBatch(m: BatchManifest, opts: RunBatchOptions): Promise
         continue;
       }
       mkdirSync(dirname(e.out), { recursive: true });
-      opts.onEvent?.({ kind: 'start', entry: e });
+      opts.onEvent?.({ kind: 'start', entry: e, reason: opts.rerun ? 'rerun requested' : stale ?? undefined });
       outcomes[k] = await runOne(e, logDir, opts.report ?? true);
       opts.onEvent?.({ kind: 'end', entry: e, outcome: outcomes[k] });
     }
