@@ -289,18 +289,6 @@ export class ShiftEstimator {
 
   private fine(frame: GrayImage, mask: Uint8Array | undefined, start: { dxPx: number; dyPx: number }): { dxPx: number; dyPx: number; gain: number; iterations: number } {
     const { width, height, lk, refS, refGx, refGy } = this;
-    // Sample points (reference coordinates) on a grid; unusable pixels are left out.
-    const sx = this.sampleX, sy = this.sampleY, si = this.sampleI;
-    const sel = new Int32Array(sx.length);
-    let n = 0;
-    for (let s = 0; s < sx.length; s++) if (!mask || mask[sy[s] * width + sx[s]]) sel[n++] = s;
-    const res = new Float64Array(n);
-    const val = new Float64Array(n);
-    const ok = new Uint8Array(n);
-    const absBuf = new Float64Array(n);
-    let dx = start.dxPx, dy = start.dyPx, a = 1, b = 0;
-    let scale = Infinity;
-    let it = 0;
     // The frame is smoothed like the reference (over the window grown by the starting drift plus
     // a few pixels for the refinement), so identical content gives exactly zero residual and no
     // sampling asymmetry can bias δ. Samples whose x + d leaves that region drop out.
@@ -308,47 +296,58 @@ export class ShiftEstimator {
     const fr = clampRect({ x0: lk.x0 - m, y0: lk.y0 - m, x1: lk.x1 + m, y1: lk.y1 + m }, width, height, false);
     const fw = fr.x1 - fr.x0;
     const fs = blurRect(frame, width, height, fr, this.o.smoothSigmaPx);
-    const xLo = fr.x0, yLo = fr.y0;
-    const xMax = fr.x1 - 1.000001, yMax = fr.y1 - 1.000001;
+
+    // Usable samples (reference coordinates relative to the smoothed frame region) with their
+    // reference value and gradient, packed contiguously.
+    const sx = this.sampleX, sy = this.sampleY, si = this.sampleI;
+    const px0 = new Float64Array(sx.length), py0 = new Float64Array(sx.length);
+    const c0 = new Float64Array(sx.length), c1 = new Float64Array(sx.length), c2 = new Float64Array(sx.length);
+    let n = 0;
+    for (let s = 0; s < sx.length; s++) {
+      if (mask && !mask[sy[s] * width + sx[s]]) continue;
+      const i = si[s];
+      px0[n] = sx[s] - fr.x0;
+      py0[n] = sy[s] - fr.y0;
+      c0[n] = refS[i];
+      c1[n] = -refGx[i];
+      c2[n] = -refGy[i];
+      n++;
+    }
+    const absBuf = new Float64Array(n);
+    const xMax = fr.x1 - fr.x0 - 1.000001, yMax = fr.y1 - fr.y0 - 1.000001;
+    let dx = start.dxPx, dy = start.dyPx, a = 1, b = 0;
+    // Huber threshold 2σ from the previous iteration's residuals (lagged by one: IRLS only needs
+    // a scale, and this keeps one pass per iteration); none in the first iteration.
+    let k = Infinity;
+    let it = 0;
     for (; it < this.o.maxIterations; it++) {
-      // Resample the frame at x + d (bilinear) and form residuals against the photometric fit.
       let nOk = 0;
-      for (let q = 0; q < n; q++) {
-        const s = sel[q];
-        const px = sx[s] + dx, py = sy[s] + dy;
-        if (!(px >= xLo && py >= yLo && px <= xMax && py <= yMax)) { ok[q] = 0; continue; }
-        const ix = Math.floor(px), iy = Math.floor(py);
-        const tx = px - ix, ty = py - iy;
-        const p = (iy - yLo) * fw + (ix - xLo);
-        const v = (fs[p] * (1 - tx) + fs[p + 1] * tx) * (1 - ty) + (fs[p + fw] * (1 - tx) + fs[p + fw + 1] * tx) * ty;
-        val[q] = v;
-        const r = v - (a * refS[si[s]] + b);
-        res[q] = r;
-        ok[q] = 1;
-        absBuf[nOk++] = r < 0 ? -r : r;
-      }
-      if (nOk < 16) break;
-      // Robust scale once the photometric fit is in place (iterations 1 and 2; it settles).
-      if (it === 1 || it === 2) scale = Math.max(1e-3, 1.4826 * medianInPlace(absBuf, nOk));
-      const k = 2 * scale;
-      // Normal equations of val ≈ a·R − (aδx)·Rx − (aδy)·Ry + b.
       let a00 = 0, a01 = 0, a02 = 0, a03 = 0, a11 = 0, a12 = 0, a13 = 0, a22 = 0, a23 = 0, a33 = 0;
       let b0 = 0, b1 = 0, b2 = 0, b3 = 0;
       for (let q = 0; q < n; q++) {
-        if (!ok[q]) continue;
-        const i = si[sel[q]];
-        const r = res[q];
-        const ar = r < 0 ? -r : r;
+        // Frame resampled at x + d (bilinear); residual against the current photometric fit.
+        const px = px0[q] + dx, py = py0[q] + dy;
+        if (!(px >= 0 && py >= 0 && px <= xMax && py <= yMax)) continue;
+        const ix = px | 0, iy = py | 0;
+        const tx = px - ix, ty = py - iy;
+        const p = iy * fw + ix;
+        const v = (fs[p] * (1 - tx) + fs[p + 1] * tx) * (1 - ty) + (fs[p + fw] * (1 - tx) + fs[p + fw + 1] * tx) * ty;
+        const r0 = c0[q], r1 = c1[q], r2 = c2[q];
+        const res = v - (a * r0 + b);
+        const ar = res < 0 ? -res : res;
+        absBuf[nOk++] = ar;
         const w = ar <= k ? 1 : k / ar;
-        const c0 = refS[i], c1 = -refGx[i], c2 = -refGy[i];
-        const wc0 = w * c0, wc1 = w * c1, wc2 = w * c2;
-        const v = val[q];
-        a00 += wc0 * c0; a01 += wc0 * c1; a02 += wc0 * c2; a03 += wc0;
-        a11 += wc1 * c1; a12 += wc1 * c2; a13 += wc1;
-        a22 += wc2 * c2; a23 += wc2;
+        // Normal equations of v ≈ a·R − (aδx)·Rx − (aδy)·Ry + b.
+        const w0 = w * r0, w1 = w * r1, w2 = w * r2;
+        a00 += w0 * r0; a01 += w0 * r1; a02 += w0 * r2; a03 += w0;
+        a11 += w1 * r1; a12 += w1 * r2; a13 += w1;
+        a22 += w2 * r2; a23 += w2;
         a33 += w;
-        b0 += wc0 * v; b1 += wc1 * v; b2 += wc2 * v; b3 += w * v;
+        b0 += w0 * v; b1 += w1 * v; b2 += w2 * v; b3 += w * v;
       }
+      if (nOk < 16) break;
+      // The scale settles once gain and offset are fitted (iterations 1 and 2).
+      if (it === 1 || it === 2) k = 2 * Math.max(1e-3, 1.4826 * medianInPlace(absBuf, nOk));
       const sol = solve4(
         Float64Array.of(a00, a01, a02, a03, a01, a11, a12, a13, a02, a12, a22, a23, a03, a13, a23, a33),
         Float64Array.of(b0, b1, b2, b3),
@@ -365,7 +364,7 @@ export class ShiftEstimator {
       if (Math.abs(dx) > this.o.maxShiftPx + 1 || Math.abs(dy) > this.o.maxShiftPx + 1) {
         return { dxPx: start.dxPx, dyPx: start.dyPx, gain: NaN, iterations: it + 1 };
       }
-      if (step < 1e-3 && it > 1) { it++; break; }
+      if (step < 1e-3 && it >= 2) { it++; break; }
     }
     return { dxPx: dx, dyPx: dy, gain: a, iterations: it };
   }
