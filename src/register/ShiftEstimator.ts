@@ -7,14 +7,17 @@
  *    removed, a Hann window applied and the result zero-padded to a power-of-two size. The
  *    peak of IFFT(F·conj(R) / |F·conj(R)|) within ±maxShiftPx, refined by a parabola through its 3×3
  *    neighbourhood on each axis, gives the shift to ≈ ±0.1·f px; its height (1 for identical
- *    images, ≈ 0 for unrelated ones) is the quality `peak`. Unusable pixels of the frame are
+ *    images, ≈ 0 for unrelated ones) is the quality `peak`, and its ratio to the RMS of the
+ *    surface the significance `peakZ` (the surface is Gaussian-smoothed by `pcSmoothPx` to
+ *    lift the peak above noise lags). Unusable pixels of the frame are
  *    replaced by the local mean of the reference, so a growing crack adds no structure.
  * 2. Fine — iterative, robust Lucas–Kanade (inverse compositional) on the full-resolution
  *    images smoothed by a Gaussian (σ = `smoothSigmaPx`, 0.8 px, against sensor noise), restricted to
- *    a centred window of at most `lkMaxSidePx` per side: the frame, resampled bilinearly at
+ *    a centred window of at most `lkMaxSidePx` per side, sampled on a regular grid of at most
+ *    `maxSamples` points (stride 2 at 320×240): the frame, resampled bilinearly at
  *    x + d, is fitted as a·R(x − δ) + b (gain a and offset b absorb lamp flicker) by weighted
  *    least squares; d ← d + δ until |δ| < 0.001 px. Weights are the mask (0 = unusable) times
- *    Huber weights of the residuals (k = 2 robust σ), so unmasked changes (a crack that grew
+ *    Huber weights of the residuals (k = 2 robust σ of the previous iteration), so unmasked changes (a crack that grew
  *    since the mask was made, dust that moved) are down-weighted rather than averaged in.
  *
  * Convention: frame(x, y) ≈ reference(x − dx, y − dy), i.e. a feature at p in the reference
@@ -24,7 +27,7 @@
 import { fft2dReal, ifft2dReal, isPowerOfTwo as isPow2, nextPowerOfTwo } from './fft2d.js';
 import { blurRect, downsampleBlocks, hannWindow, medianInPlace, type GrayImage, type RectPx } from './imageOps.js';
 
-/** Options of the drift estimator (all optional; defaults in DEFAULT_SHIFT_OPTIONS). */
+/** Options of the drift estimator (all optional; defaults as documented per field). */
 export interface ShiftOptions {
   /** Largest drift searched for, per axis [px]. Default: a quarter of the smaller side. */
   maxShiftPx?: number;
