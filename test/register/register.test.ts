@@ -195,4 +195,14 @@ describe('DriftTracker', () => {
       }
     });
   });
+
+  it('flags a jump larger than maxJumpPx and keeps the previous drift', () => {
+    const tr = new DriftTracker(reference, W, H, { maxJumpPx: 3 });
+    const a = tr.update(scene.render({ dxPx: 0.5, dyPx: 0.25 }));
+    const b = tr.update(scene.render({ dxPx: 9.5, dyPx: 0.25 }));
+    const c = tr.update(scene.render({ dxPx: 1.5, dyPx: -0.75 }));
+    expect(a.reliable && !b.reliable && c.reliable).toBe(true);
+    expect(b.dxPx).toBe(a.dxPx);
+    expect(Math.hypot(c.dxPx - 1.5, c.dyPx + 0.75)).toBeLessThan(0.05);
+  });
 });
