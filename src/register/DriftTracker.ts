@@ -13,7 +13,10 @@ import { shiftImage } from './shiftImage.js';
 
 /** Options of DriftTracker (ShiftOptions plus the guards). */
 export interface DriftTrackerOptions extends ShiftOptions {
-  /** Peak significance (ShiftEstimate.peakZ) below which an estimate is not trusted. Default 7. */
+  /**
+   * Peak significance (ShiftEstimate.peakZ) below which an estimate is not trusted. Default 6:
+   * unrelated images give 3.5–4.5, weakly textured real scenes ≥ 12.
+   */
   minPeakZ?: number;
   /** Phase-correlation peak height below which an estimate is not trusted (0…1). Default 0. */
   minPeak?: number;
@@ -70,7 +73,7 @@ export class DriftTracker {
     this.reference = reference.slice();
     this.estimator = new ShiftEstimator(reference, width, height, opts);
     this.minPeak = opts.minPeak ?? 0;
-    this.minPeakZ = opts.minPeakZ ?? 7;
+    this.minPeakZ = opts.minPeakZ ?? 6;
     this.maxJumpPx = opts.maxJumpPx ?? Infinity;
     this.normalizeGain = opts.normalizeGain ?? true;
   }

@@ -184,7 +184,7 @@ describe('DriftTracker', () => {
     s.forEach((x, i) => {
       if (i === 5) {
         expect(x.reliable).toBe(false);
-        expect(x.peakZ).toBeLessThan(7);
+        expect(x.peakZ).toBeLessThan(6);
         expect(x.dxPx).toBe(s[4].dxPx);
         expect(x.dyPx).toBe(s[4].dyPx);
       } else {
