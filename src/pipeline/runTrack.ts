@@ -80,10 +80,20 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
   let stopped = false;
   const total = source.info.frameCount;
 
+  // per-stage wall time [ms], for the benchmark's timing table (manifest.json, not summary.json:
+  // summary.json must be byte-identical between runs)
+  const timing: Record<string, number> = { decode: 0, orient: 0, reference: 0, segment: 0, tips: 0, link: 0 };
   const processFrame = (index: number, tS: number, img: Uint8Array) => {
+    let t0 = performance.now();
     const seg = stage('segment', () => segmenter!.segment(img));
+    let t1 = performance.now();
+    timing.segment += t1 - t0;
     const tips = stage('track', () => findTips(seg, ref!, ref!.noiseSigmaRel, tipOpts));
+    t0 = performance.now();
+    timing.tips += t0 - t1;
     const ids = linker.step(index, tS, tips.map((t) => ({ u: t.u, v: t.v })));
+    t1 = performance.now();
+    timing.link += t1 - t0;
     tips.forEach((t, k) => {
       const p = canonicalToImage(t.u, t.v, geom);
       rows.push({
@@ -94,6 +104,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
   };
 
   const initReference = () => {
+    const tr = performance.now();
     ref = stage('reference', () =>
       buildReference(cv, pending.map((p) => p.img), geom, {
         ...DEFAULT_REFERENCE_OPTIONS,
@@ -106,6 +117,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       ...(cfg.segment.min_area_px ? { minAreaPx: cfg.segment.min_area_px } : {}),
       ...(cfg.segment.blur_size_px ? { blurSizePx: cfg.segment.blur_size_px } : {}),
     });
+    timing.reference += performance.now() - tr;
     for (const p of pending) processFrame(p.index, p.tS, p.img);
     pending.length = 0;
   };
@@ -113,13 +125,17 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
   // 2–4. stream: the first frames are held until the reference exists, then every frame is
   // processed as it arrives (constant memory).
   const canon = new Uint8Array(geom.cw * geom.ch);
+  let tWait = performance.now();
   for await (const frame of source.frames() as AsyncIterable<Frame>) {
+    timing.decode += performance.now() - tWait;
     frames++;
+    const to = performance.now();
     if (!ref) {
       pending.push({ index: frame.index, tS: frame.tS, img: toCanonical(frame.data, geom, new Uint8Array(geom.cw * geom.ch)) });
       if (pending.length >= nRef) initReference();
     } else {
       toCanonical(frame.data, geom, canon);
+      timing.orient += performance.now() - to;
       processFrame(frame.index, frame.tS, canon);
     }
     hooks.onProgress?.({ stage: 'track', frame: frames, total });
@@ -127,6 +143,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       stopped = true;
       break;
     }
+    tWait = performance.now();
   }
   if (!ref && pending.length) initReference();
   (segmenter as Segmenter | null)?.dispose();
@@ -204,6 +221,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     finished_at: new Date().toISOString(),
     outputs: ['tracks.csv', 'summary.json'],
     notes: warnings,
+    timing_ms_per_frame: Object.fromEntries(Object.entries(timing).map(([k, v]) => [k, Number((v / Math.max(1, frames)).toFixed(3))])),
   };
   files.push(writeManifest(cfg.out, manifest));
   if (cfg.report && !stopped && cfg.visuals) {

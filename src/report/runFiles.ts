@@ -44,6 +44,8 @@ export interface Manifest {
   finished_at: string | null;
   outputs: string[];
   notes: string[];
+  /** Wall time per frame of each stage [ms] (varies between runs; not part of summary.json). */
+  timing_ms_per_frame?: Record<string, number>;
 }
 
 export function writeManifest(dir: string, m: Manifest): string {

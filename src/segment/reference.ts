@@ -65,8 +65,17 @@ export function buildReference(
   const n = cw * ch;
   const median = medianImage(canonicalFrames, n);
 
-  // Closing of the median removes dark features narrower than the kernel.
-  const src = cv.matFromArray(ch, cw, cv.CV_8UC1, median);
+  const iface = detectInterface(median, cw, ch);
+  // Closing of the median removes dark features narrower than the kernel. The electrode side is
+  // replaced by the crystal just beyond the interface first: a bright electrode would otherwise
+  // be spread into the crystal's edge by the closing, and a dark one cut into by it.
+  const crystalOnly = Uint8Array.from(median);
+  for (let u = 0; u < cw; u++) {
+    const vi = Math.floor(iface.vPx[u]);
+    const vs = Math.min(ch - 1, Math.max(0, vi + 4));
+    for (let v = 0; v < Math.min(vs, ch); v++) crystalOnly[v * cw + u] = median[vs * cw + u];
+  }
+  const src = cv.matFromArray(ch, cw, cv.CV_8UC1, crystalOnly);
   const closed = new cv.Mat();
   const k = Math.max(3, opts.closingSizePx | 1);
   const kernel = cv.getStructuringElement(cv.MORPH_RECT, new cv.Size(k, k));
@@ -76,7 +85,6 @@ export function buildReference(
   closed.delete();
   kernel.delete();
 
-  const iface = detectInterface(median, cw, ch);
 
   // Noise: residuals of the individual frames against the median, in the crystal (robust, so
   // the few crack pixels do not matter). The median of K frames is itself noisy: the residual
@@ -100,7 +108,24 @@ export function buildReference(
 
   // Dark features of the median (cracks, dust): well below the closing. The closing of a noisy
   // image sits near the upper noise envelope, hence the noise-scaled threshold.
-  const darkThr = Math.max(opts.darkFeatureRel, 6 * medianNoiseRel);
+  // On a strongly textured crystal every dark grain is below the closing: the threshold also
+  // scales with the texture's amplitude, the robust spread of the median around its own smooth
+  // version (symmetric, so a few large dark features — cracks, inclusions — do not inflate it).
+  const sm = cv.matFromArray(ch, cw, cv.CV_8UC1, crystalOnly);
+  const smF = new cv.Mat();
+  const sg = Math.max(2, opts.closingSizePx / 3);
+  const kk = 2 * Math.ceil(3 * sg) + 1;
+  cv.GaussianBlur(sm, smF, new cv.Size(kk, kk), sg, sg, cv.BORDER_REPLICATE);
+  const smooth = smF.data as Uint8Array;
+  const spread: number[] = [];
+  for (let v = 0; v < ch; v += step) for (let u = 0; u < cw; u += step) {
+    const i = v * cw + u;
+    if (v > iface.vPx[u] + 3 && smooth[i] > 0) spread.push((smooth[i] - median[i]) / smooth[i]);
+  }
+  sm.delete();
+  smF.delete();
+  const textureRel = spread.length > 10 ? robustSigma(spread) : 0;
+  const darkThr = Math.max(opts.darkFeatureRel, 6 * medianNoiseRel, 4 * textureRel);
   const dark = new Uint8Array(n);
   for (let v = 0; v < ch; v++) {
     for (let u = 0; u < cw; u++) {
@@ -109,6 +134,9 @@ export function buildReference(
       if (v > iface.vPx[u] + 3 && c > 0 && (c - median[i]) / c > darkThr) dark[i] = 1;
     }
   }
+  // Every dark feature standing out of the texture is filled: cracks present at the start
+  // (dendrites, and isolated Li inclusions, which must stay visible to be tracked) as well as
+  // dust; static dust then shows as darkening but touches no electrode and never moves.
   const grown = dilateBinary(dark, cw, ch, 2);
   // Fill them by normalised convolution of the surrounding crystal (unbiased, unlike the closing).
   const sigmaFill = Math.max(2, opts.closingSizePx / 3);
@@ -157,3 +185,4 @@ export function dilateBinary(mask: Uint8Array, w: number, h: number, r: number):
   }
   return out;
 }
+

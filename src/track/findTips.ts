@@ -25,7 +25,7 @@ export interface TipOptions {
   tipModel: 'power' | 'ramp';
 }
 
-export const DEFAULT_TIP_OPTIONS: TipOptions = { minProminencePx: 5, minLengthPx: 3, profileBehindPx: 16, profileAheadPx: 8, profileHalfWidthPx: 4, tipModel: (process.env.LIDTRACK_TIP_MODEL as 'ramp' | undefined) ?? 'power' };
+export const DEFAULT_TIP_OPTIONS: TipOptions = { minProminencePx: 5, minLengthPx: 6, profileBehindPx: 16, profileAheadPx: 8, profileHalfWidthPx: 4, tipModel: (process.env.LIDTRACK_TIP_MODEL as 'ramp' | undefined) ?? 'power' };
 
 /** A tip in canonical coordinates (u along the electrode, v into the crystal) [px]. */
 export interface TipCandidate {
@@ -113,7 +113,22 @@ export function tipsOfRegion(r: CrackRegion, seg: SegmentResult, ref: Reference,
       vs.push(v);
       ds.push(acc);
     }
-    let vFit = vTip + 0.5, sigma = 0.5, refined = false;
+    // Fallback when the model fit is not usable: where the integrated profile falls to half
+    // of its level behind the tip (linear interpolation), ±1 px.
+    let vFit = vTip + 0.5, sigma = 1, refined = false;
+    {
+      let lvl = 0, nl = 0;
+      for (let i = 0; i < vs.length; i++) if (vs[i] <= vTip - 2) { lvl += ds[i]; nl++; }
+      if (nl) {
+        const half = (0.5 * lvl) / nl;
+        for (let i = vs.length - 1; i > 0; i--) {
+          if (ds[i - 1] >= half && ds[i] < half) {
+            vFit = vs[i - 1] + (ds[i - 1] - half) / (ds[i - 1] - ds[i]);
+            break;
+          }
+        }
+      }
+    }
     if (vs.length >= 8) {
       let cGuess = 0, nc = 0;
       for (let i = 0; i < vs.length; i++) if (vs[i] <= vTip - 2) { cGuess += ds[i]; nc++; }
