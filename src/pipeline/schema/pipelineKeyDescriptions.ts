@@ -21,6 +21,8 @@ export const PIPELINE_KEY_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'track.timestamps': 'CSV with header frame,t_s: the acquisition time [s] of every frame (0-based frame numbers). For TIFF stacks and image sequences, which carry no times. Relative to this file.',
   'track.fps': 'Constant frame rate [frames/s], only for inputs with no timestamps of their own and no timestamps CSV.',
   'track.current': 'Potentiostat log CSV with columns t_s,current_mA on the video clock. Relative to this file.',
+  'track.current_offset_s': 'Clock offset of the potentiostat log [s]: video time = log time + this offset.',
+  'track.register': 'Correct stage drift and lamp flicker against frame 0 (writes drift.csv).',
   'track.force': 'Overwrite results already in `out`.',
   'track.report': 'Write figures and report.html after the tables.',
   'track.visuals': 'Key-frame panels and kymographs: a second pass over the recording; needs report.',
