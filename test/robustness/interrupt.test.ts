@@ -57,11 +57,13 @@ interface Interrupted {
 
 /**
  * Start a track run on the long recording, wait until its ffmpeg decoder is streaming frames and
- * then `settleMs` more, and send SIGINT `signals` times (50 ms apart) to the lidtrack process.
+ * then `settleMs` more, and send SIGINT `signals` times (50 ms apart) to the lidtrack process —
+ * or, with `group`, to its whole process group (ffmpeg included), as a terminal's Ctrl-C does.
  */
-async function interruptRun(out: string, signals: number, settleMs: number): Promise<Interrupted> {
+async function interruptRun(out: string, signals: number, settleMs: number, group = false): Promise<Interrupted> {
   const p = spawn(process.execPath, ['bin/lidtrack.js', 'track', LONG, '--um-per-px', '0.5', '--plating-edge', 'bottom', '--no-progress', '--out', out], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: group, // its own process group, so that the group can be signalled
   });
   let stdout = '', stderr = '';
   p.stdout.on('data', (d) => (stdout += d));
@@ -77,7 +79,8 @@ async function interruptRun(out: string, signals: number, settleMs: number): Pro
   await sleep(settleMs);
   for (let k = 0; k < signals; k++) {
     if (k) await sleep(50);
-    p.kill('SIGINT');
+    if (group) process.kill(-p.pid!, 'SIGINT');
+    else p.kill('SIGINT');
   }
   const code = await exited;
   return { code, stdout, stderr, decoderPid };
