@@ -5,7 +5,7 @@
  * which is relative to the current directory (users expect runs/ beside them).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ConfigError, InputError } from '../core/errors.js';
@@ -16,10 +16,19 @@ import { trackConfigSchema } from './trackConfig.js';
 export const pipelineSchema = z.strictObject({
   description: z.string().optional(),
   track: trackConfigSchema.partial({ out: true }),
+  /** Optional: fit the forward model to the tracked inclusion (needs track.current). */
+  fit: z
+    .strictObject({
+      model_file: z.string().min(1),
+      inclusion: z.number().int().positive().optional(),
+      bootstrap: z.number().int().nonnegative().optional(),
+    })
+    .optional(),
 });
 
 export interface PipelineResult {
   track: TrackResult;
+  fit: Record<string, unknown> | null;
 }
 
 /** Apply `--set a.b=value` overrides (value parsed as YAML scalar). */
@@ -61,8 +70,10 @@ export function loadPipeline(file: string, sets: string[] = [], outOverride?: st
   const rel = (x: string | undefined) => (x === undefined || isAbsolute(x) ? x : resolve(base, x));
   const out = outOverride ?? p.track.out;
   if (!out) throw new ConfigError(`${file}: track.out is missing`, 'add track.out to the file or pass --out DIR');
+  if (p.fit && !p.track.current) throw new ConfigError(`${file}: fit needs track.current (the potentiostat log)`, 'add track.current: CURRENT.csv');
   return {
     ...p,
+    fit: p.fit ? { ...p.fit, model_file: rel(p.fit.model_file)! } : undefined,
     track: { ...p.track, input: rel(p.track.input)!, timestamps: rel(p.track.timestamps), current: rel(p.track.current), out },
   };
 }
@@ -70,5 +81,18 @@ export function loadPipeline(file: string, sets: string[] = [], outOverride?: st
 export async function runPipelineFile(file: string, sets: string[], outOverride: string | undefined, hooks: TrackHooks = {}): Promise<PipelineResult> {
   const p = loadPipeline(file, sets, outOverride);
   const track = await runTrack(p.track, hooks);
-  return { track };
+  let fit: Record<string, unknown> | null = null;
+  if (p.fit && track.status === 'complete') {
+    // the fit writes into DIR/fit/ beside the track results
+    const { runFitCommand } = await import('../cli/commands/fit.js');
+    fit = await runFitCommand(join(track.outDir, 'inclusions.csv'), {
+      current: join(track.outDir, 'current.csv'),
+      modelFile: p.fit.model_file,
+      out: join(track.outDir, 'fit'),
+      force: true,
+      ...(p.fit.inclusion !== undefined ? { inclusion: String(p.fit.inclusion) } : {}),
+      ...(p.fit.bootstrap !== undefined ? { bootstrap: String(p.fit.bootstrap) } : {}),
+    });
+  }
+  return { track, fit };
 }

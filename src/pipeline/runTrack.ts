@@ -11,12 +11,19 @@
  * Each stage's failure is labelled with the stage's name.
  */
 import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { isLidtrackError, InputError } from '../core/errors.js';
 import type { Frame } from '../core/types.js';
 import { LIDTRACK_VERSION } from '../core/version.js';
 import { openSource } from '../ingest/index.js';
+import { checkCurrentCovers, phasesOfCurrent, readCurrentLog, type CurrentPhase } from '../ingest/currentLog/index.js';
+import { inclusionPhases } from '../measure/inclusionPhases.js';
+import { DriftTracker } from '../register/index.js';
+import { writeCsvAtomic } from '../report/atomic.js';
+import { writeInclusionsCsv } from '../report/inclusionsCsv.js';
+import { InclusionTracker } from '../track/inclusions/index.js';
 import { trackKinematics, type TrackKinematics } from '../measure/index.js';
-import { guardOutputDir, hashInput, writeManifest, type Manifest } from '../report/runFiles.js';
+import { clearRunOutputs, guardOutputDir, hashInput, writeManifest, type Manifest } from '../report/runFiles.js';
 import { trackSummaryJson, writeSummaryJson, writeTracksCsv, type TrackRow } from '../report/tables.js';
 import {
   buildReference, canonicalGeometry, canonicalToImage, loadOpenCv, openCvVersion, Segmenter, toCanonical,
@@ -62,6 +69,9 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
   if (!existsSync(cfg.input)) throw new InputError(`input ${cfg.input} does not exist`, 'check the path of the recording');
   guardOutputDir(cfg.out, cfg.force);
 
+  // 0. the potentiostat log, read first so a bad log fails before any decoding
+  const currentLog = cfg.current ? readCurrentLog(cfg.current, { clockOffsetS: cfg.current_offset_s }) : null;
+
   // 1. ingest
   const source = await openSource(cfg.input, { roi: cfg.roi, timestampsCsv: cfg.timestamps, fps: cfg.fps, maxFrames: cfg.max_frames });
   const cv = await loadOpenCv();
@@ -75,6 +85,11 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
   const linker = new Linker({ ...DEFAULT_LINK_OPTIONS, ...(cfg.link.gate_px ? { gatePx: cfg.link.gate_px } : {}), ...(cfg.link.max_gap_frames !== undefined ? { maxGapFrames: cfg.link.max_gap_frames } : {}) });
   const tipOpts = { ...DEFAULT_TIP_OPTIONS, ...(cfg.tips.min_prominence_px ? { minProminencePx: cfg.tips.min_prominence_px } : {}), ...(cfg.tips.min_length_px !== undefined ? { minLengthPx: cfg.tips.min_length_px } : {}) };
   const rows: TrackRow[] = [];
+  const inclusions = new InclusionTracker({ offsetXPx: roiX, offsetYPx: roiY });
+  // 1b. register: stage drift and flicker against frame 0 (raw estimates per frame, drift.csv)
+  let drift: DriftTracker | null = null;
+  const registered = new Uint8Array(width * height);
+  const driftOf = new Map<number, { dxPx: number; dyPx: number }>();
   const pending: Array<{ index: number; tS: number; img: Uint8Array }> = [];
   let frames = 0;
   let stopped = false;
@@ -92,12 +107,16 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     t0 = performance.now();
     timing.tips += t0 - t1;
     const ids = linker.step(index, tS, tips.map((t) => ({ u: t.u, v: t.v })));
+    stage('inclusions', () => inclusions.step(index, tS, seg, geom, cfg.um_per_px));
+    // tracks.csv holds each tip where it appears in its own frame: add the stage drift back
+    const d = driftOf.get(index) ?? { dxPx: 0, dyPx: 0 };
+    driftOf.delete(index);
     t1 = performance.now();
     timing.link += t1 - t0;
     tips.forEach((t, k) => {
       const p = canonicalToImage(t.u, t.v, geom);
       rows.push({
-        trackId: ids[k], frame: index, tS, tipXPx: p.x + roiX, tipYPx: p.y + roiY, lengthPx: t.lengthPx, heightPx: t.lengthPx,
+        trackId: ids[k], frame: index, tS, tipXPx: p.x + d.dxPx + roiX, tipYPx: p.y + d.dyPx + roiY, lengthPx: t.lengthPx, heightPx: t.lengthPx,
         tipSigmaPx: t.sigmaPx, areaPx: t.areaPx, refined: t.refined, canonU: t.u, canonV: t.v,
       });
     });
@@ -126,9 +145,18 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
   // processed as it arrives (constant memory).
   const canon = new Uint8Array(geom.cw * geom.ch);
   let tWait = performance.now();
-  for await (const frame of source.frames() as AsyncIterable<Frame>) {
+  for await (const raw of source.frames() as AsyncIterable<Frame>) {
     timing.decode += performance.now() - tWait;
     frames++;
+    let frame = raw;
+    if (cfg.register) {
+      const tr = performance.now();
+      drift ??= new DriftTracker(raw.data.slice(), width, height);
+      const ds = stage('register', () => drift!.update(raw.data, { index: raw.index, tS: raw.tS, out: registered }));
+      driftOf.set(raw.index, { dxPx: ds.dxPx, dyPx: ds.dyPx });
+      frame = { ...raw, data: registered };
+      timing.register = (timing.register ?? 0) + performance.now() - tr;
+    }
     const to = performance.now();
     if (!ref) {
       pending.push({ index: frame.index, tS: frame.tS, img: toCanonical(frame.data, geom, new Uint8Array(geom.cw * geom.ch)) });
@@ -189,15 +217,47 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
   })
     .map((t, k) => ({ ...t, id: k + 1, rows: t.rows.map((r) => ({ ...r, trackId: k + 1 })) }));
 
-  // 6. report
+  // inclusions (isolated Li) and the current phases
+  const inclRows = inclusions.finish();
+  let phases: CurrentPhase[] = [];
+  if (currentLog) {
+    const times = [...rows.map((r) => r.tS), ...inclRows.map((r) => r.tS)];
+    if (times.length) checkCurrentCovers(currentLog.samples, Math.min(...times), Math.max(...times), cfg.current!);
+    phases = phasesOfCurrent(currentLog.samples);
+  }
+
+  // 6. report (a --force rerun starts from an empty set of outputs: nothing stale survives)
+  if (cfg.force) clearRunOutputs(cfg.out);
   mkdirSync(cfg.out, { recursive: true });
   const files: string[] = [];
+  if (inclRows.length || cfg.current) files.push(writeInclusionsCsv(cfg.out, inclRows, cfg.um_per_px));
+  if (currentLog) {
+    const path = join(cfg.out, 'current.csv');
+    writeCsvAtomic(path, ['t_s', 'current_mA'], currentLog.samples.map((q) => [q.tS, q.currentMA]));
+    files.push(path);
+  }
+  if (drift) {
+    const path = join(cfg.out, 'drift.csv');
+    writeCsvAtomic(path, ['t_s', 'dx_px', 'dy_px', 'frame', 'gain', 'peak_z', 'reliable'],
+      drift.samples.map((q) => [q.tS, Number(q.dxPx.toFixed(4)), Number(q.dyPx.toFixed(4)), q.index, Number(q.gain.toFixed(5)), Number(q.peakZ.toFixed(2)), q.reliable ? 1 : 0]));
+    files.push(path);
+  }
   files.push(writeTracksCsv(cfg.out, tracks.flatMap((t) => t.rows), cfg.um_per_px));
   const refInfo = ref as Reference | null;
   files.push(
     writeSummaryJson(cfg.out, {
       tracks: tracks.map((t) => trackSummaryJson(t.id, t.kinematics)),
-      inclusions: [],
+      inclusions: inclusionPhases(inclRows, phases, cfg.um_per_px),
+      registration: drift
+        ? {
+            reference_frame: 0,
+            max_abs_dx_px: Number(Math.max(0, ...drift.samples.map((q) => Math.abs(q.dxPx))).toFixed(3)),
+            max_abs_dy_px: Number(Math.max(0, ...drift.samples.map((q) => Math.abs(q.dyPx))).toFixed(3)),
+            unreliable_frames: drift.samples.filter((q) => !q.reliable).length,
+            gain_min: Number(Math.min(...drift.samples.map((q) => q.gain)).toFixed(4)),
+            gain_max: Number(Math.max(...drift.samples.map((q) => q.gain)).toFixed(4)),
+          }
+        : null,
       video: { ...source.info, timestamp_source: source.timestampSource, frames_processed: frames, decode: report },
       calibration: {
         um_per_px: cfg.um_per_px,
@@ -219,7 +279,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     versions: { lidtrack: LIDTRACK_VERSION, node: process.version, opencv_js: openCvVersion(cv) },
     started_at: startedAt,
     finished_at: new Date().toISOString(),
-    outputs: ['tracks.csv', 'summary.json'],
+    outputs: files.map((f) => f.slice(cfg.out.length + 1)),
     notes: warnings,
     timing_ms_per_frame: Object.fromEntries(Object.entries(timing).map(([k, v]) => [k, Number((v / Math.max(1, frames)).toFixed(3))])),
   };

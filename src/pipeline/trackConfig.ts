@@ -18,6 +18,14 @@ export const trackConfigSchema = z.strictObject({
   timestamps: z.string().optional(),
   fps: z.number().positive().finite().optional(),
   current: z.string().optional(),
+  /** Video time = log time + this offset [s] (aligns the potentiostat clock to the video). */
+  current_offset_s: z.number().finite().default(0),
+  /**
+   * Correct stage drift against frame 0 (writes drift.csv). Off by default: on a weakly textured
+   * crystal a large moving inclusion can dominate the correlation and be mistaken for drift
+   * (no crack mask is fed to the registration yet). Lamp flicker is always corrected (segment).
+   */
+  register: z.boolean().default(false),
   force: z.boolean().default(false),
   report: z.boolean().default(true),
   /** Key-frame panels and kymographs (a second pass over the recording; needs report). */

@@ -3,7 +3,7 @@
  * (input hash, resolved configuration, tool and binary versions, start/end time, status).
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { writeJsonAtomic } from './atomic.js';
@@ -52,4 +52,15 @@ export function writeManifest(dir: string, m: Manifest): string {
   const path = join(dir, 'manifest.json');
   writeJsonAtomic(path, { schema_version: 1, ...m });
   return path;
+}
+
+/** Everything a run writes into its folder, removed before a --force rerun so no stale file survives. */
+export const RUN_OUTPUTS = [
+  ...RESULT_FILES, 'drift.csv', 'current.csv', 'overlay.mp4', 'tracks.trackmate.xml', 'tracks.simple.xml',
+  'fit-residuals.csv', 'fit-plot.svg', 'fit-plot.vl.json', 'figures', 'keyframes', 'kymographs', 'fit',
+];
+
+export function clearRunOutputs(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const f of RUN_OUTPUTS) rmSync(join(dir, f), { recursive: true, force: true });
 }

@@ -28,6 +28,15 @@ export function registerRun(program: Command): void {
           const k = d.kinematics;
           process.stdout.write(`  dendrite ${d.id}: v = ${k.velocityUmPerS.toFixed(3)} µm/s, j_tip = ${k.jTipAPerCm2.toFixed(3)} A/cm² (95 % CI ${k.jTipCi95APerCm2.map((x) => x.toFixed(3)).join('–')})\n`);
         }
+        if (r.fit) {
+          const params = (r.fit.parameters ?? {}) as Record<string, { value: number; ci95: [number, number] | null; unit: string; fixed: boolean }>;
+          process.stdout.write(`fit (${String(r.fit.model)}): converged ${String(r.fit.converged)}, chi2_red ${Number(r.fit.chi2_red).toFixed(2)}\n`);
+          for (const [k, v] of Object.entries(params)) {
+            if (v.fixed) continue;
+            process.stdout.write(`  ${k} = ${Number(v.value).toPrecision(4)} ${v.unit}${v.ci95 ? ` [${v.ci95.map((x) => Number(x).toPrecision(4)).join(', ')}]` : ''}\n`);
+          }
+          process.stdout.write(`fit: ${t.outDir}/fit/fit.json\n`);
+        }
         process.stdout.write(`report: ${t.outDir}/report.html\n`);
       } finally {
         bar.stop();

@@ -38,6 +38,8 @@ interface TrackFlags {
   timestamps?: string;
   fps?: string;
   maxFrames?: string;
+  register?: boolean;
+  currentOffsetS?: string;
   force?: boolean;
   report?: boolean;
   progress?: boolean;
@@ -62,6 +64,8 @@ export function trackConfigFromFlags(video: string, f: TrackFlags): TrackConfig 
       timestamps: f.timestamps,
       fps: numberFlag('--fps', f.fps, 'positive'),
       max_frames: numberFlag('--max-frames', f.maxFrames, 'positive-int'),
+      register: f.register ?? false,
+      ...(f.currentOffsetS !== undefined ? { current_offset_s: Number(f.currentOffsetS) } : {}),
       force: f.force ?? false,
       report: f.report ?? true,
     },
@@ -83,6 +87,8 @@ export function registerTrack(program: Command): void {
     .option('--timestamps <CSV>', 'frame,t_s for TIFF stacks and image sequences')
     .option('--fps <N>', 'frame rate, only when the input has no timestamps')
     .option('--max-frames <N>', 'stop after N frames')
+    .option('--register', 'correct stage drift against frame 0 (writes drift.csv)')
+    .option('--current-offset-s <S>', 'video time = potentiostat time + S')
     .option('--force', 'overwrite results already in --out')
     .option('--no-report', 'skip figures and report.html')
     .option('--no-progress', 'no progress bar')
