@@ -139,7 +139,7 @@ describe('the JSON Schema accepts exactly what the zod schema accepts', () => {
         checked++;
       }
     }
-    for (const obj of ['', 'track', 'track.roi', 'track.segment', 'track.tips', 'track.link']) {
+    for (const obj of ['', 'track', 'track.roi', 'track.segment', 'track.tips', 'track.link', 'fit']) {
       const doc = obj ? withValue({ track: base }, `${obj}.extra_key`, 1) : { track: base, extra_key: 1 };
       expect(pipelineSchema.safeParse(doc).success, obj).toBe(false);
       expect(validateJsonSchema(schema, doc).some((e) => e.endsWith('extra_key: unknown key')), obj).toBe(true);

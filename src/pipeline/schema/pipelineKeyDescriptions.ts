@@ -22,7 +22,7 @@ export const PIPELINE_KEY_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'track.fps': 'Constant frame rate [frames/s], only for inputs with no timestamps of their own and no timestamps CSV.',
   'track.current': 'Potentiostat log CSV with columns t_s,current_mA on the video clock. Relative to this file.',
   'track.current_offset_s': 'Clock offset of the potentiostat log [s]: video time = log time + this offset.',
-  'track.register': 'Correct stage drift and lamp flicker against frame 0 (writes drift.csv).',
+  'track.register': 'Correct stage drift against frame 0 (writes drift.csv); lamp flicker is always corrected.',
   'track.force': 'Overwrite results already in `out`.',
   'track.report': 'Write figures and report.html after the tables.',
   'track.visuals': 'Key-frame panels and kymographs: a second pass over the recording; needs report.',
@@ -48,4 +48,8 @@ export const PIPELINE_KEY_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'track.min_height_px': 'Tracks whose tip never gets this far from the interface (normal distance) are dropped [px].',
   'track.max_tilt_deg': 'Tracks growing more than this from the electrode normal are dropped: features moving along the interface [deg], 0–89.',
   'track.rate_window_points': 'Points per window of the windowed velocity series, ≥ 5.',
+  fit: 'Optional second step after a complete track run: fit the forward model to a tracked inclusion (needs track.current). Results go to OUT/fit/.',
+  'fit.model_file': 'Model YAML describing what the video cannot (SPEC.md "Fit input and output"). Relative to this file.',
+  'fit.inclusion': 'inclusion_id to fit, needed when several inclusions were tracked (whole number > 0).',
+  'fit.bootstrap': 'Parametric bootstrap replicates for the confidence intervals (0 or absent: none).',
 };
