@@ -78,13 +78,15 @@ async function lidtrackRun(file: string, out: string, budgetS: number) {
   const m = /^(\d+) frames, (\d+) dendrite/m.exec(r.stdout);
   if (!m) throw new Error(`lidtrack track failed on ${file} (exit ${r.code}): ${r.stderr.trim().split('\n').pop()}`);
   const frames = Number(m[1]);
-  // Per-stage times, if the tracker writes them (summary.json timing / stage_ms).
+  // Per-stage wall time [ms/frame], from manifest.json (timing_ms_per_frame) when the tracker writes it.
   let stages: Record<string, number> | null = null;
-  try {
-    const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Record<string, unknown>;
-    const t = (s.timing ?? s.stage_ms ?? s.profile ?? null) as Record<string, number> | null;
-    stages = t && typeof t === 'object' ? t : null;
-  } catch { /* none */ }
+  for (const f of ['manifest.json', 'summary.json']) {
+    try {
+      const j = JSON.parse(readFileSync(join(out, f), 'utf8')) as Record<string, unknown>;
+      const t = j.timing_ms_per_frame as Record<string, number> | undefined;
+      if (t && typeof t === 'object') { stages = t; break; }
+    } catch { /* not written */ }
+  }
   return { ...r, frames, fps: frames / r.wallS, tracks: Number(m[2]), stages };
 }
 
@@ -121,7 +123,7 @@ async function main(): Promise<void> {
 
   const rows: string[][] = [];
   const summary: string[] = [];
-  const stageLines: string[] = [];
+  const stageRows: Array<{ size: string; stages: Record<string, number> | null }> = [];
   for (const s of SIZES) {
     const file = join(vids, `crack_${s}p.mp4`);
     const n = frameCount(bundled.ffprobe.path, file);
@@ -144,11 +146,15 @@ async function main(): Promise<void> {
     const r1 = lt.fps / decFps, r2 = refFps ? lt.fps / refFps : NaN;
     rows.push([`${s}p (${n} fr)`, fmt(decFps), fmt(sysFps), fmt(refFps), fmt(refRss, 0), fmt(lt.fps, 2) + (lt.interrupted ? ` (budget: ${lt.frames} fr)` : ''), fmt(lt.peakRssMb, 0), fmt(r1, 3), fmt(r2, 3)]);
     summary.push(`${s}p lidtrack ${fmt(lt.fps, 2)} fr/s = ${fmt(r1, 3)}× ffmpeg decode (${fmt(decFps, 0)}) = ${fmt(r2, 3)}× native cv2 (${fmt(refFps, 1)})`);
-    stageLines.push(lt.stages ? `${s}p per-stage: ${JSON.stringify(lt.stages)}` : `${s}p per-stage: the tracker does not report per-stage times yet (summary.json has no timing block)`);
+    stageRows.push({ size: `${s}p`, stages: lt.stages });
   }
   table(['file', 'ffmpeg dec fr/s', 'system ffmpeg fr/s', 'native cv2 fr/s', 'cv2 RSS MB', 'lidtrack fr/s', 'lidtrack RSS MB', 'lt ÷ decode', 'lt ÷ native'], rows);
   console.log('lidtrack fr/s: end to end, process start to exit (tsx + OpenCV.js load included), --no-report. Targets: ≥ 0.5× decode at 1080p; > 1× native.');
-  for (const l of stageLines) console.log(l);
+  const names = [...new Set(stageRows.flatMap((r) => Object.keys(r.stages ?? {})))];
+  if (names.length) {
+    console.log('per-stage wall time [ms/frame] of lidtrack track (manifest.json timing_ms_per_frame):');
+    table(['stage', ...stageRows.map((r) => r.size)], [...names, 'sum'].map((n) => [n, ...stageRows.map((r) => fmt(n === 'sum' ? Object.values(r.stages ?? {}).reduce((a, b) => a + b, 0) : r.stages?.[n], 1))]));
+  } else console.log('per-stage: the tracker does not report per-stage times (no timing_ms_per_frame in manifest.json)');
 
   let memLine = 'memory check: skipped (--no-mem)';
   if (DO_MEM) {
