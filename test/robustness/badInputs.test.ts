@@ -137,6 +137,8 @@ const CASES: Array<[string, () => string[], RegExp]> = [
   ['track: --plating-edge misspelt', () => ['track', FIG2, '--um-per-px', '0.5', '--plating-edge', 'botom', '--out', out('t20')], /--plating-edge must be one of top\|bottom\|left\|right \(got "botom"\)/],
   ['track: unknown flag', () => T(FIG2, 't21', '--bogus'), /unknown option '--bogus'/],
   ['track: no recording given', () => ['track', '--um-per-px', '0.5', '--plating-edge', 'bottom', '--out', out('t22')], /missing required argument 'video'/],
+  ['track: --current file missing', () => T(FIG2, 't24', '--current', f('gone-current.csv')), /current log .*gone-current\.csv does not exist/],
+  ['track: --current with a non-numeric current', () => T(FIG2, 't25', '--current', f('cur-nonnumeric.csv')), /cur-nonnumeric\.csv:2: current_mA = "abc" is not a/],
   ['track: --out is a file', () => ['track', FIG2, '--um-per-px', '0.5', '--plating-edge', 'bottom', '--out', f('not-a-folder')], /--out .*not-a-folder exists and is not a folder/],
   // run: pipeline YAML
   ['run: YAML syntax error', () => ['run', f('p-syntax.yaml'), '--out', out('r1')], /p-syntax\.yaml:\d+:\d+: YAML syntax error/],
