@@ -7,12 +7,17 @@ import { isLidtrackError } from '../core/errors.js';
 import { LIDTRACK_VERSION } from '../core/version.js';
 import { registerCommands } from './commands/index.js';
 
+let stdoutGuarded = false;
+
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
-  // `lidtrack ... | head`: a closed stdout is not an error.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  });
+  // `lidtrack ... | head`: a closed stdout is not an error (handler installed once per process).
+  if (!stdoutGuarded) {
+    stdoutGuarded = true;
+    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    });
+  }
   const program = new Command();
   program
     .name('lidtrack')

@@ -52,7 +52,7 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, whe
     throw new ConfigError(`${where}: unknown key ${keyName(full)}`, near ? `did you mean ${keyName([...parent.map(String), near].join('.'))}?` : `valid keys: ${shape.join(', ')}`);
   }
   const got = valueAt(value, issue.path);
-  const shown = got === undefined ? 'nothing' : JSON.stringify(got);
+  const shown = got === undefined ? 'nothing' : typeof got === 'number' && !Number.isFinite(got) ? String(got) : JSON.stringify(got);
   const what = got === undefined ? 'is required' : issue.message.replace(/^Invalid input: /, '');
   throw new ConfigError(`${where}: ${keyName(path || '(root)')} ${what} (got ${shown})`, 'fix the value and run again');
 }

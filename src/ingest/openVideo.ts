@@ -181,7 +181,7 @@ interface PassConfig {
 async function* decodePass(ffmpegPath: string, args: string[], cfg: PassConfig): AsyncGenerator<Frame> {
   const { report } = cfg;
   const frameBytes = cfg.width * cfg.height;
-  const child: ChildProcessByStdio<null, Readable, Readable> = spawn(ffmpegPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcessByStdio<null, Readable, Readable> = spawn(ffmpegPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true }) // own process group: a terminal's Ctrl-C reaches lidtrack, which stops the decoder itself;
 
   const rawFrames: Uint8Array[] = [];
   const pts: Array<{ pts: number | null; ptsTimeS: number | null }> = [];

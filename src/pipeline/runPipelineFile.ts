@@ -62,7 +62,12 @@ export function loadPipeline(file: string, sets: string[] = [], outOverride?: st
     const pos = e.linePos?.[0];
     throw new ConfigError(`${file}${pos ? `:${pos.line}:${pos.col}` : ''}: YAML syntax error: ${e.message.split('\n')[0]}`, 'fix the YAML syntax at that line');
   }
-  const raw = (doc.toJS() ?? {}) as Record<string, unknown>;
+  let raw: Record<string, unknown>;
+  try {
+    raw = (doc.toJS() ?? {}) as Record<string, unknown>;
+  } catch (e) {
+    throw new ConfigError(`${file}: ${(e as Error).message.split('\n')[0]}`, 'define each anchor (&name) before its alias (*name)', { cause: e });
+  }
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`${file}: expected a mapping at the top level`, 'see pipelines/demo.yaml');
   applySets(raw, sets);
   const p = parseOrThrow(pipelineSchema, raw, file);

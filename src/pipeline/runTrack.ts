@@ -107,12 +107,13 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     t0 = performance.now();
     timing.tips += t0 - t1;
     const ids = linker.step(index, tS, tips.map((t) => ({ u: t.u, v: t.v })));
+    const ti = performance.now();
+    timing.link += ti - t0;
     stage('inclusions', () => inclusions.step(index, tS, seg, geom, cfg.um_per_px));
+    timing.inclusions = (timing.inclusions ?? 0) + performance.now() - ti;
     // tracks.csv holds each tip where it appears in its own frame: add the stage drift back
     const d = driftOf.get(index) ?? { dxPx: 0, dyPx: 0 };
     driftOf.delete(index);
-    t1 = performance.now();
-    timing.link += t1 - t0;
     tips.forEach((t, k) => {
       const p = canonicalToImage(t.u, t.v, geom);
       rows.push({
@@ -173,10 +174,16 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     }
     tWait = performance.now();
   }
+  // Ctrl-C in a terminal also reaches ffmpeg, which may end the stream before the check above
+  if (!stopped && hooks.shouldStop?.()) stopped = true;
   if (!ref && pending.length) initReference();
   (segmenter as Segmenter | null)?.dispose();
   const report = source.lastReport();
   const warnings = [...source.warnings];
+  if (report && report.decodeWarningCount > 0 && !report.endedEarly) {
+    const lost = report.expectedFrames !== null ? Math.max(0, report.expectedFrames - report.framesDecoded) : null;
+    warnings.push(`the decoder reported ${report.decodeWarningCount} error(s) in the stream${lost ? `; ${lost} frame(s) could not be decoded and were skipped (the others keep their true times)` : ''}`);
+  }
   if (report?.endedEarly) warnings.push(`the recording ended early after ${report.framesDecoded} frames: ${report.endReason ?? 'unknown reason'}`);
   if (frames === 0) throw new InputError(`${cfg.input}: no frames could be decoded`, 'check the file with `lidtrack probe`');
 

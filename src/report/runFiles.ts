@@ -3,8 +3,8 @@
  * (input hash, resolved configuration, tool and binary versions, start/end time, status).
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, constants, createReadStream, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { writeJsonAtomic } from './atomic.js';
 
@@ -13,7 +13,21 @@ export const RESULT_FILES = ['tracks.csv', 'summary.json', 'manifest.json', 'inc
 
 /** Refuse to write into a folder that already holds results unless `force`. */
 export function guardOutputDir(dir: string, force: boolean, flag = '--force'): void {
-  if (!existsSync(dir)) return;
+  if (!existsSync(dir)) {
+    // it must be creatable: the nearest existing parent is a writable folder
+    let p = dirname(resolve(dir));
+    while (!existsSync(p) && dirname(p) !== p) p = dirname(p);
+    let ok = statSync(p).isDirectory();
+    if (ok) {
+      try {
+        accessSync(p, constants.W_OK);
+      } catch {
+        ok = false;
+      }
+    }
+    if (!ok) throw new InputError(`--out ${dir} cannot be created: ${p} is ${statSync(p).isDirectory() ? 'not writable' : 'a file'}`, 'choose an --out inside a writable folder');
+    return;
+  }
   if (!statSync(dir).isDirectory()) throw new InputError(`--out ${dir} exists and is not a folder`, 'choose another --out');
   const present = RESULT_FILES.filter((f) => existsSync(join(dir, f)));
   if (present.length && !force) {

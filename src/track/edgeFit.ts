@@ -124,7 +124,7 @@ function fitEdge(vs: ArrayLike<number>, ds: ArrayLike<number>, start: number[], 
     }
   };
   const A = new Float64Array(NP * NP), g = new Float64Array(NP);
-  for (let it = 0; it < 150; it++) {
+  for (let it = 0; it < 60; it++) {
     jac(p);
     A.fill(0);
     g.fill(0);
@@ -154,7 +154,7 @@ function fitEdge(vs: ArrayLike<number>, ds: ArrayLike<number>, start: number[], 
         r.set(r2);
         lambda = Math.max(lambda / 3, 1e-9);
         improved = true;
-        if (rel < 1e-10) converged = true;
+        if (rel < 1e-7) converged = true;
         break;
       }
       lambda *= 10;

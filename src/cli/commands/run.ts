@@ -37,7 +37,7 @@ export function registerRun(program: Command): void {
           }
           process.stdout.write(`fit: ${t.outDir}/fit/fit.json\n`);
         }
-        process.stdout.write(`report: ${t.outDir}/report.html\n`);
+        if (t.files.some((f) => f.endsWith('report.html'))) process.stdout.write(`report: ${t.outDir}/report.html\n`);
       } finally {
         bar.stop();
         intr.dispose();
