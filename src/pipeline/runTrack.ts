@@ -180,9 +180,12 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
   (segmenter as Segmenter | null)?.dispose();
   const report = source.lastReport();
   const warnings = [...source.warnings];
-  if (report && report.decodeWarningCount > 0 && !report.endedEarly) {
-    const lost = report.expectedFrames !== null ? Math.max(0, report.expectedFrames - report.framesDecoded) : null;
-    warnings.push(`the decoder reported ${report.decodeWarningCount} error(s) in the stream${lost ? `; ${lost} frame(s) could not be decoded and were skipped (the others keep their true times)` : ''}`);
+  // Frames lost mid-stream (corrupt data): say how many; the decoder's messages alone (some
+  // ffmpeg builds warn about harmless timestamp details) are kept in summary.json only.
+  const lostFrames = report && report.expectedFrames !== null && !report.endedEarly && !stopped && cfg.max_frames === undefined
+    ? Math.max(0, report.expectedFrames - report.framesDecoded) : 0;
+  if (lostFrames > 0) {
+    warnings.push(`${lostFrames} frame(s) could not be decoded and were skipped (decoder: ${report!.decodeWarningCount} error line(s)); the other frames keep their true times`);
   }
   if (report?.endedEarly) warnings.push(`the recording ended early after ${report.framesDecoded} frames: ${report.endReason ?? 'unknown reason'}`);
   if (frames === 0) throw new InputError(`${cfg.input}: no frames could be decoded`, 'check the file with `lidtrack probe`');
