@@ -72,8 +72,8 @@ export interface EdgeFitResult {
   converged: boolean;
 }
 
-const LOWER = [-20, 0, -Infinity, 0.05, 0.3, 0.3];
-const UPPER = [20, 40, Infinity, 80, 6, 1.3];
+const LOWER = [-20, 0, -Infinity, 0.05, 0.3, 0.5];
+const UPPER = [20, 40, Infinity, 80, 6, 0.5];
 
 /**
  * Fit the ramp-edge model to samples (vs[i], ds[i]).

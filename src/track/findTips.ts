@@ -103,7 +103,12 @@ export function tipsOfRegion(r: CrackRegion, seg: SegmentResult, ref: Reference,
     // Profile along v: darkening integrated across the crack (uc ± halfWin columns), which
     // removes the transverse blur: for a tapering crack it is contrast × local width, a ramp.
     const halfWin = opts.profileHalfWidthPx;
-    const v0 = Math.max(0, vTip - opts.profileBehindPx), v1 = Math.min(ch - 1, vTip + opts.profileAheadPx);
+    // Only the distal part of the crack enters the fit (at most profileBehindPx, and not the
+    // proximal ~half of a short crack): a leaf narrows again toward its base, which a profile
+    // model of a tip cannot follow.
+    const vIf = interfaceAt(ref, uOf(vTip));
+    const distal = Math.floor(vIf + 0.5 * (vTip - vIf));
+    const v0 = Math.max(0, vTip - opts.profileBehindPx, Math.min(distal, vTip - 6)), v1 = Math.min(ch - 1, vTip + opts.profileAheadPx);
     const vs: number[] = [], ds: number[] = [];
     for (let v = v0; v <= v1; v++) {
       if (v <= interfaceAt(ref, uOf(v)) + 1) continue;
