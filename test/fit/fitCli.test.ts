@@ -87,10 +87,10 @@ describe('lidtrack fit (CLI through main())', () => {
 
   it('bad inputs exit 2 with one line: missing current column, --bootstrap not an integer, unknown --inclusion', async () => {
     const badCur = join(dir, 'badcur.csv');
-    writeFileSync(badCur, 'time,current_mA\n0,0.1\n');
+    writeFileSync(badCur, 'x,current_mA\n0,0.1\n');
     const a = await run(['fit', inc, '--current', badCur, '--model-file', model, '--out', join(dir, 'o1')]);
     expect(a.code).toBe(2);
-    expect(a.stderr).toMatch(/badcur.csv:1: column "t_s" is missing/);
+    expect(a.stderr).toMatch(/badcur.csv:1: no time column/);
     const b = await run(['fit', inc, '--current', cur, '--model-file', model, '--out', join(dir, 'o2'), '--bootstrap', 'many']);
     expect(b.code).toBe(2);
     expect(b.stderr).toMatch(/--bootstrap: --bootstrap must be a non-negative integer \(got "many"\)/);

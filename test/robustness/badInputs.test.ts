@@ -164,7 +164,7 @@ const CASES: Array<[string, () => string[], RegExp]> = [
   ['fit: negative temperature', () => FIT('f6', { model: f('m-temperature.yaml') }), /temperature_K: must be > 0 \(got -5\)/],
   ['fit: inclusions.csv missing columns', () => FIT('f7', { incl: f('inc-columns.csv') }), /inc-columns\.csv:1: column "front_y_um" is missing/],
   ['fit: inclusions.csv cut mid-row', () => FIT('f8', { incl: f('inc-truncated.csv') }), /inc-truncated\.csv:7: 1 cells, expected 10/],
-  ['fit: current CSV non-numeric', () => FIT('f9', { current: f('cur-nonnumeric.csv') }), /cur-nonnumeric\.csv:2: current_mA = "abc" is not a finite number/],
+  ['fit: current CSV non-numeric', () => FIT('f9', { current: f('cur-nonnumeric.csv') }), /cur-nonnumeric\.csv:2: current_mA = "abc" is not a (finite )?number/],
   ['fit: --bootstrap not a number', () => FIT('f10', {}, '--bootstrap', 'abc'), /--bootstrap must be a non-negative integer \(got "abc"\)/],
   ['fit: --inclusion not in the table', () => FIT('f11', {}, '--inclusion', '99'), /--inclusion 99: no such inclusion_id/],
   ['fit: model file missing', () => FIT('f12', { model: f('gone.yaml') }), /--model-file: cannot read .*gone\.yaml/],

@@ -12,11 +12,11 @@ import { ConfigError, InputError } from '../../core/errors.js';
 import {
   fitInclusion,
   fitReportJson,
-  parseCurrentCsv,
   parseInclusionsCsv,
   parseModelFile,
   type InclusionSimulator,
 } from '../../fit/index.js';
+import { readCurrentLog } from '../../ingest/currentLog/index.js';
 import { writeCsvAtomic, writeFileAtomic, writeJsonAtomic } from '../../report/atomic.js';
 import { fitPlotSpec, renderVegaLiteSvg } from '../../report/fitPlot.js';
 
@@ -72,7 +72,10 @@ export async function runFitCommand(inclusionsPath: string, raw: Record<string, 
   }
   const model = parseModelFile(readInput(o.modelFile, '--model-file'), o.modelFile);
   const observations = parseInclusionsCsv(readInput(inclusionsPath, 'INCLUSIONS.csv'), inclusionsPath);
-  const current = parseCurrentCsv(readInput(o.current, '--current'), o.current);
+  // Any log the track stage reads: CSV (units in the header), BioLogic .mpt, Gamry .DTA.
+  if (!existsSync(o.current)) throw new InputError(`--current: ${o.current} does not exist`, 'check the path of the potentiostat log');
+  const log = readCurrentLog(o.current);
+  const current = { tS: Float64Array.from(log.samples.map((q) => q.tS)), currentMA: Float64Array.from(log.samples.map((q) => q.currentMA)) };
   const simulate = model.model === 'fv2d' ? await fv2dSimulator() : undefined;
   const result = fitInclusion(observations, current, model, { inclusionId: o.inclusion, bootstrap: o.bootstrap ?? 0, simulate });
   const json = fitReportJson(result);
