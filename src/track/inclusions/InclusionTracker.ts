@@ -25,6 +25,12 @@ import type { InclusionRow } from './types.js';
 export interface InclusionTrackerOptions {
   /** Smallest region considered [px²]. */
   minAreaPx: number;
+  /**
+   * Candidates must be elongated: (longer bounding-box side)² / area ≥ this. A Li-filled crack is
+   * (a compact dark speck — dust, a texture grain — has ≈ 1.3); measuring every speck of a
+   * textured crystal in every frame would dominate the run time.
+   */
+  minElongation: number;
   /** Regions within this distance of the image border are ignored: their ends are not in view [px]. */
   borderPx: number;
   /** Assignment gate around an inclusion's crack envelope [px]. */
@@ -41,7 +47,7 @@ export interface InclusionTrackerOptions {
 }
 
 export const DEFAULT_INCLUSION_TRACKER_OPTIONS: InclusionTrackerOptions = {
-  minAreaPx: 20, borderPx: 1, gatePx: 8, maxGapFrames: 3, minFrames: 3, areaFactor: 2, minAspect: 3, offsetXPx: 0, offsetYPx: 0,
+  minAreaPx: 20, minElongation: 2, borderPx: 1, gatePx: 8, maxGapFrames: 3, minFrames: 3, areaFactor: 2, minAspect: 3, offsetXPx: 0, offsetYPx: 0,
 };
 
 interface TrackState {
@@ -74,7 +80,9 @@ export class InclusionTracker {
     const { minAreaPx, gatePx, maxGapFrames } = this.opts;
     const b = this.opts.borderPx;
     const cands = seg.regions.filter(
-      (r) => !r.touchesInterface && r.areaPx >= minAreaPx && r.uMin >= b && r.uMax <= geom.cw - 1 - b && r.vMin >= b && r.vMax <= geom.ch - 1 - b,
+      (r) => !r.touchesInterface && r.areaPx >= minAreaPx
+        && Math.max(r.uMax - r.uMin + 1, r.vMax - r.vMin + 1) ** 2 / r.areaPx >= this.opts.minElongation
+        && r.uMin >= b && r.uMax <= geom.cw - 1 - b && r.vMin >= b && r.vMax <= geom.ch - 1 - b,
     );
     const owner = new Map<TrackState, typeof cands>();
     const fresh: typeof cands = [];
