@@ -17,6 +17,7 @@ import { renderKeyFramePanel, type KeyFrameAnnotations } from '../report/renderK
 import type { TrackRow } from '../report/tables.js';
 import { canonicalToImage, toCanonical, type CanonicalGeometry, type Cv, type Reference, Segmenter } from '../segment/index.js';
 import type { DendriteAxis } from '../track/index.js';
+import type { InclusionRow } from '../track/inclusions/index.js';
 
 export interface VisualTrack {
   id: number;
@@ -80,8 +81,40 @@ function includeEdge(roi: RoiPx, edge: PlatingEdge, width: number, height: numbe
   }
 }
 
+/**
+ * Kymograph axis of an inclusion: the line through its back and front ends over the whole run
+ * (image coordinates), extended by 15 % of the travelled span at both ends.
+ */
+function inclusionAxis(rows: InclusionRow[]): { p0: [number, number]; p1: [number, number]; pos: (x: number, y: number) => number } | null {
+  const pts: Array<[number, number]> = [];
+  for (const r of rows) { pts.push([r.backXPx, r.backYPx], [r.frontXPx, r.frontYPx]); }
+  if (pts.length < 2) return null;
+  // principal direction of all end positions
+  let mx = 0, my = 0;
+  for (const [x, y] of pts) { mx += x; my += y; }
+  mx /= pts.length; my /= pts.length;
+  let sxx = 0, syy = 0, sxy = 0;
+  for (const [x, y] of pts) { sxx += (x - mx) ** 2; syy += (y - my) ** 2; sxy += (x - mx) * (y - my); }
+  const th = 0.5 * Math.atan2(2 * sxy, sxx - syy);
+  let dx = Math.cos(th), dy = Math.sin(th);
+  // orient from back toward front
+  const r0 = rows[0];
+  if ((r0.frontXPx - r0.backXPx) * dx + (r0.frontYPx - r0.backYPx) * dy < 0) { dx = -dx; dy = -dy; }
+  let lo = Infinity, hi = -Infinity;
+  for (const [x, y] of pts) { const t = (x - mx) * dx + (y - my) * dy; lo = Math.min(lo, t); hi = Math.max(hi, t); }
+  const pad = Math.max(10, 0.15 * (hi - lo));
+  lo -= pad; hi += pad;
+  if (!(hi - lo > 2)) return null;
+  return {
+    p0: [mx + lo * dx, my + lo * dy],
+    p1: [mx + hi * dx, my + hi * dy],
+    pos: (x, y) => (x - mx) * dx + (y - my) * dy - lo,
+  };
+}
+
 export async function runVisuals(
   cv: Cv, source: IngestFrameSource, ref: Reference, geom: CanonicalGeometry, tracks: VisualTrack[], opts: VisualsOptions,
+  inclusionRows: InclusionRow[] = [],
 ): Promise<string[]> {
   const files: string[] = [];
   const { width, height } = source.info;
@@ -109,12 +142,33 @@ export async function runVisuals(
     };
   });
 
+  // one kymograph per moving inclusion, along its own axis, with the front and back drawn
+  const byIncl = new Map<number, InclusionRow[]>();
+  for (const r of inclusionRows) {
+    if (r.static) continue;
+    if (!byIncl.has(r.inclusionId)) byIncl.set(r.inclusionId, []);
+    byIncl.get(r.inclusionId)!.push(r);
+  }
+  const inclKymos = [...byIncl.entries()].flatMap(([id, rs]) => {
+    const ax = inclusionAxis(rs);
+    if (!ax) return [];
+    return [{
+      id,
+      builder: new KymographBuilder([ax.p0, ax.p1], 3),
+      overlays: [
+        { label: 'front', color: '#D55E00', points: rs.map((r) => ({ tS: r.tS, posPx: ax.pos(r.frontXPx, r.frontYPx) })) },
+        { label: 'back', color: '#0072B2', points: rs.map((r) => ({ tS: r.tS, posPx: ax.pos(r.backXPx, r.backYPx) })) },
+      ],
+    }];
+  });
+
   const seg = new Segmenter(cv, ref);
-  const overlay = opts.overlayVideo && tipFrames.length ? new OverlayVideoWriter(join(opts.outDir, 'overlay.mp4'), { fps: source.info.nominalFps ?? 10 }) : null;
+  const overlay = opts.overlayVideo && (tipFrames.length || inclKymos.length) ? new OverlayVideoWriter(join(opts.outDir, 'overlay.mp4'), { fps: source.info.nominalFps ?? 10 }) : null;
   const canon = new Uint8Array(geom.cw * geom.ch);
   try {
     for await (const frame of source.frames() as AsyncIterable<Frame>) {
       for (const k of kymos) k.builder.add({ width: frame.width, height: frame.height, data: frame.data, tS: frame.tS });
+      for (const k of inclKymos) k.builder.add({ width: frame.width, height: frame.height, data: frame.data, tS: frame.tS });
       const isKey = keyFrames.has(frame.index);
       if (!isKey && !overlay) continue;
       toCanonical(frame.data, geom, canon);
@@ -137,6 +191,13 @@ export async function runVisuals(
     throw e;
   } finally {
     seg.dispose();
+  }
+  for (const k of inclKymos) {
+    if (!k.builder.kymogram().rows) continue;
+    const png = await k.builder.toPng({ umPerPx: opts.umPerPx, overlays: k.overlays, title: `inclusion ${k.id}, along its axis` });
+    const p = join(opts.outDir, 'kymographs', `inclusion_${k.id}.png`);
+    writeFileAtomic(p, png);
+    files.push(p);
   }
   for (const k of kymos) {
     if (!k.builder.kymogram().rows) continue;
