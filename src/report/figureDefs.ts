@@ -5,6 +5,7 @@
 import { driftSpec } from './driftSpec.js';
 import { FIT_FIGURE } from './fitFigure.js';
 import type { FigureSize } from './figureStyle.js';
+import { inclusionAreaSpec } from './inclusionAreaSpec.js';
 import { inclusionsSpec } from './inclusionsSpec.js';
 import { jTipSpec } from './jTipSpec.js';
 import { lengthVsTimeSpec } from './lengthVsTimeSpec.js';
@@ -48,6 +49,12 @@ export const FIGURE_DEFS: readonly FigureDef[] = [
     caption:
       'Front, centroid and back of each electronically isolated inclusion along the field axis (µm from its first centroid, positive away from the plating electrode), above the applied current.',
     build: inclusionsSpec,
+  },
+  {
+    name: 'inclusion_area',
+    title: 'Mass conservation of isolated inclusions',
+    caption: 'Li area of each isolated inclusion relative to its first measured area (1 = no Li gained or lost).',
+    build: inclusionAreaSpec,
   },
   FIT_FIGURE,
   {

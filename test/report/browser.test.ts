@@ -67,7 +67,7 @@ describe('report.html in headless Chromium', () => {
       })`);
     const svgs = sizes.filter((s) => s.tag.toLowerCase() === 'svg');
     const imgs = sizes.filter((s) => s.tag === 'IMG');
-    expect(svgs).toHaveLength(6); // length, j_tip, windowed j_tip, inclusions, fit, drift
+    expect(svgs).toHaveLength(7); // length, j_tip, windowed j_tip, inclusions, inclusion area, fit, drift
     expect(imgs).toHaveLength(3); // 2 key frames + 1 kymograph
     for (const s of sizes) {
       expect(s.ok).toBe(true);

@@ -35,7 +35,7 @@ describe('buildReport', () => {
       for (const tag of ['1col', '2col']) for (const ext of ['vl.json', 'svg', 'png']) expect(rel).toContain(`figures/${name}.${tag}.${ext}`);
     }
     for (const f of ['figures/summary_table.csv', 'figures/figures.json', 'tracks.trackmate.xml', 'tracks.simple.xml', 'report.html']) expect(rel).toContain(f);
-    expect(rel).toHaveLength(6 * 2 * 3 + 5);
+    expect(rel).toHaveLength(7 * 2 * 3 + 5);
   });
 
   it('re-reads every file it wrote', async () => {
@@ -66,7 +66,7 @@ describe('buildReport', () => {
         expect(idx.schema_version).toBe(1);
         expect(idx.units.length_um).toBe('µm');
         expect(idx.units.j_tip_A_per_cm2).toBe('A/cm²');
-        expect(idx.figures).toHaveLength(12);
+        expect(idx.figures).toHaveLength(14);
         for (const fig of idx.figures) for (const p of fig.files) expect(files).toContain(join(dir, p));
       } else if (f.endsWith('.xml')) {
         expect(buf.toString('utf8').startsWith('<?xml version="1.0" encoding="UTF-8"')).toBe(true);
@@ -76,7 +76,7 @@ describe('buildReport', () => {
         // Self-contained: no external src/href target, no script.
         expect(html).not.toMatch(/\s(src|href)="https?:/);
         expect(html).not.toMatch(/<script|<link\s/);
-        expect((html.match(/<svg\b/g) ?? []).length).toBe(6);
+        expect((html.match(/<svg\b/g) ?? []).length).toBe(7);
         expect((html.match(/src="data:image\/png;base64,/g) ?? []).length).toBe(3);
       } else {
         throw new Error(`unexpected output ${f}`);

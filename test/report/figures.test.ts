@@ -32,7 +32,7 @@ describe('figure specs', () => {
     const specs = buildFigureSpecs(run);
     expect(specs.map((s) => `${s.def.name}.${figureSizeSpec(s.size).tag}`)).toEqual([
       'length_vs_time.1col', 'length_vs_time.2col', 'j_tip.1col', 'j_tip.2col', 'j_tip_vs_time.1col', 'j_tip_vs_time.2col',
-      'inclusions.1col', 'inclusions.2col', 'fit.1col', 'fit.2col', 'drift.1col', 'drift.2col',
+      'inclusions.1col', 'inclusions.2col', 'inclusion_area.1col', 'inclusion_area.2col', 'fit.1col', 'fit.2col', 'drift.1col', 'drift.2col',
     ]);
     for (const s of specs) {
       const text = JSON.stringify(s.spec, null, 2) + '\n';
