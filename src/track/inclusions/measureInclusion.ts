@@ -81,10 +81,29 @@ function bilinear(D: Float32Array, cw: number, ch: number, u: number, v: number)
   return (1 - fv) * ((1 - fu) * D[i] + fu * D[i + 1]) + fv * ((1 - fu) * D[i + cw] + fu * D[i + cw + 1]);
 }
 
+/** q-quantile (nearest rank) by quickselect on a copy: O(n), this runs for every region of every frame. */
 function percentile(a: Float64Array | number[], q: number): number {
-  const s = Float64Array.from(a).sort();
-  if (!s.length) return NaN;
-  return s[Math.min(s.length - 1, Math.max(0, Math.round(q * (s.length - 1))))];
+  const s = Float64Array.from(a);
+  const n = s.length;
+  if (!n) return NaN;
+  const k = Math.min(n - 1, Math.max(0, Math.round(q * (n - 1))));
+  let lo = 0, hi = n - 1;
+  while (lo < hi) {
+    const pivot = s[(lo + hi) >> 1];
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (s[i] < pivot) i++;
+      while (s[j] > pivot) j--;
+      if (i <= j) {
+        const t = s[i]; s[i] = s[j]; s[j] = t;
+        i++; j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return s[k];
+  }
+  return s[k];
 }
 
 /** Measure; null when the inclusion has no Li in this frame. */
