@@ -256,7 +256,11 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
   const refInfo = ref as Reference | null;
   files.push(
     writeSummaryJson(cfg.out, {
-      tracks: tracks.map((t) => trackSummaryJson(t.id, t.kinematics)),
+      // initiation: first true time the tip is beyond initiation_length_um from its base
+      tracks: tracks.map((t) => {
+        const first = t.rows.find((r) => r.lengthPx * cfg.um_per_px >= cfg.initiation_length_um);
+        return trackSummaryJson(t.id, t.kinematics, { initiationTS: first ? first.tS : null, initiationLengthUm: cfg.initiation_length_um });
+      }),
       inclusions: inclusionPhases(inclRows, phases, cfg.um_per_px),
       registration: drift
         ? {

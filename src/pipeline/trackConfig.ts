@@ -63,6 +63,8 @@ export const trackConfigSchema = z.strictObject({
   min_height_px: z.number().nonnegative().default(8),
   /** Tracks growing more than this from the electrode normal are dropped (features moving along the interface) [deg]. */
   max_tilt_deg: z.number().min(0).max(89).default(60),
+  /** A dendrite is initiated when its tip first gets this far from its base [µm] (summary initiation_t_s). */
+  initiation_length_um: z.number().nonnegative().default(5),
   /** Points per window of the windowed velocity series. */
   rate_window_points: z.number().int().min(5).default(15),
 });

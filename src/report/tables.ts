@@ -7,7 +7,7 @@ import type { TrackKinematics } from '../measure/trackKinematics.js';
 import { writeCsvAtomic, writeJsonAtomic } from './atomic.js';
 
 export const TRACKS_CSV_COLUMNS = ['track_id', 'frame', 't_s', 'tip_x_px', 'tip_y_px', 'tip_x_um', 'tip_y_um', 'length_um'] as const;
-export const TRACKS_CSV_EXTRA_COLUMNS = ['tip_sigma_px', 'length_px', 'area_um2', 'refined'] as const;
+export const TRACKS_CSV_EXTRA_COLUMNS = ['tip_sigma_px', 'length_px', 'area_um2', 'refined', 'height_um', 'mean_width_um'] as const;
 
 export interface TrackRow {
   trackId: number;
@@ -39,6 +39,9 @@ export function writeTracksCsv(dir: string, rows: TrackRow[], umPerPx: number): 
     sorted.map((r) => [
       r.trackId, r.frame, r6(r.tS), r4(r.tipXPx), r4(r.tipYPx), r4(r.tipXPx * umPerPx), r4(r.tipYPx * umPerPx), r4(r.lengthPx * umPerPx),
       r4(r.tipSigmaPx), r4(r.lengthPx), r4(r.areaPx * umPerPx * umPerPx), r.refined ? 1 : 0,
+      // height: distance from the interface along the electrode normal; mean leaf width =
+      // region area / length (for dendrites joined at the base the region, hence area, is shared)
+      r4(r.heightPx * umPerPx), r.lengthPx > 0 ? r4((r.areaPx / r.lengthPx) * umPerPx) : '',
     ]),
   );
   return path;
@@ -47,9 +50,11 @@ export function writeTracksCsv(dir: string, rows: TrackRow[], umPerPx: number): 
 const ci = (c: [number, number]): [number, number] => [r6(c[0]), r6(c[1])];
 
 /** summary.json "tracks" entry for one dendrite. */
-export function trackSummaryJson(id: number, k: TrackKinematics): Record<string, unknown> {
+export function trackSummaryJson(id: number, k: TrackKinematics, extra: { initiationTS?: number | null; initiationLengthUm?: number } = {}): Record<string, unknown> {
   return {
     id,
+    initiation_t_s: extra.initiationTS === undefined || extra.initiationTS === null ? null : r6(extra.initiationTS),
+    initiation_length_um: extra.initiationLengthUm ?? null,
     velocity_um_per_s: r6(k.velocityUmPerS),
     velocity_ci95_um_per_s: ci(k.velocityCi95UmPerS),
     j_tip_A_per_cm2: r6(k.jTipAPerCm2),

@@ -128,3 +128,22 @@ describe('branching dendrites on the right edge (MKV), with a speed change', asy
     for (const q of after) expect(Math.abs(q.velocityUmPerS / 2 - 1)).toBeLessThan(0.05);
   });
 });
+
+describe('initiation time and leaf width (MJPEG fixture: dendrite 2 starts at 1.2 s with 1.5 µm, 3 µm/s)', async () => {
+  const { r, out } = await run('mjpeg-init', { input: 'fixtures/mjpeg/video.avi', um_per_px: 0.4, plating_edge: 'top' });
+  const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+  it('initiation_t_s (tip 5 µm from its base) within one frame interval of the truth', () => {
+    // truth: dendrite 1: 2 µm at 0 s, 7 µm/s → 5 µm at 0.429 s; dendrite 2: 1.5 µm at 1.2 s, 3 µm/s → 5 µm at 2.367 s
+    const byStart = [...s.tracks].sort((a: { initiation_t_s: number }, b: { initiation_t_s: number }) => a.initiation_t_s - b.initiation_t_s);
+    expect(byStart.length).toBe(2);
+    expect(Math.abs(byStart[0].initiation_t_s - 0.429)).toBeLessThan(0.08 + 0.02);
+    expect(Math.abs(byStart[1].initiation_t_s - 2.367)).toBeLessThan(0.08 + 0.02);
+    expect(r.tracks.length).toBe(2);
+  });
+  it('mean leaf width is positive and below the rendered maximum width (6 µm) plus blur', () => {
+    const rows = readFileSync(join(out, 'tracks.csv'), 'utf8').trim().split('\n');
+    const head = rows[0].split(',');
+    const w = rows.slice(1).map((l) => Number(l.split(',')[head.indexOf('mean_width_um')]));
+    expect(w.every((x) => x > 0 && x < 8)).toBe(true);
+  });
+});

@@ -45,6 +45,7 @@ export const PIPELINE_KEY_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'track.min_growth_px': 'Tracks that grow less than this over the run are static features, not dendrites [px].',
   'track.min_rate_length_px': 'Tips nearer the interface than this are reported but not used for the velocity fit [px].',
   'track.require_growth': 'Keep only tracks whose velocity is significantly positive (lower 95 % bound > 0): static dark features touching the electrode are not dendrites.',
+  'track.initiation_length_um': 'A dendrite counts as initiated when its tip first gets this far from its base; summary.json initiation_t_s [µm].',
   'track.min_height_px': 'Tracks whose tip never gets this far from the interface (normal distance) are dropped [px].',
   'track.max_tilt_deg': 'Tracks growing more than this from the electrode normal are dropped: features moving along the interface [deg], 0–89.',
   'track.rate_window_points': 'Points per window of the windowed velocity series, ≥ 5.',
