@@ -31,6 +31,7 @@ import {
 } from '../segment/index.js';
 import { type DendriteAxis, DEFAULT_LINK_OPTIONS, DEFAULT_TIP_OPTIONS, dendriteAxis, findTips, interfaceAt, lengthAlongAxisPx, Linker } from '../track/index.js';
 import type { TrackConfig } from './trackConfig.js';
+import { restoreSegmenter, snapshotSegmenter, TrackCheckpoints, type ResumeInfo, type TrackRunState } from './checkpoint.js';
 
 export interface TrackProgress {
   stage: string;
@@ -52,6 +53,8 @@ export interface TrackResult {
   framesProcessed: number;
   warnings: string[];
   status: 'complete' | 'partial';
+  /** Set when the run continued from a checkpoint (--resume): frames skipped and analysed. */
+  resumed: ResumeInfo | null;
 }
 
 function stage<T>(name: string, f: () => T): T {
@@ -67,10 +70,14 @@ function stage<T>(name: string, f: () => T): T {
 export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promise<TrackResult> {
   const startedAt = new Date().toISOString();
   if (!existsSync(cfg.input)) throw new InputError(`input ${cfg.input} does not exist`, 'check the path of the recording');
-  guardOutputDir(cfg.out, cfg.force);
+  guardOutputDir(cfg.out, cfg.force || cfg.resume);
 
   // 0. the potentiostat log, read first so a bad log fails before any decoding
   const currentLog = cfg.current ? readCurrentLog(cfg.current, { clockOffsetS: cfg.current_offset_s }) : null;
+  // checkpoints for --resume (src/pipeline/checkpoint.ts); the input's hash is computed alongside
+  const inputHash = hashInput(cfg.input);
+  inputHash.catch(() => undefined); // awaited later; a read error surfaces there
+  const ckpt = await TrackCheckpoints.open(cfg, inputHash);
 
   // 1. ingest
   const source = await openSource(cfg.input, { roi: cfg.roi, timestampsCsv: cfg.timestamps, fps: cfg.fps, maxFrames: cfg.max_frames });
@@ -123,9 +130,9 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     });
   };
 
-  const initReference = () => {
+  const initReference = (restored?: Reference) => {
     const tr = performance.now();
-    ref = stage('reference', () =>
+    ref = restored ?? stage('reference', () =>
       buildReference(cv, pending.map((p) => p.img), geom, {
         ...DEFAULT_REFERENCE_OPTIONS,
         ...(cfg.segment.closing_size_px ? { closingSizePx: cfg.segment.closing_size_px } : {}),
@@ -142,11 +149,38 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     pending.length = 0;
   };
 
+  // --resume: continue from the state after the checkpoint's last frame
+  const captureState = (): TrackRunState => ({
+    reference: ref!, segmenter: snapshotSegmenter(segmenter!), linker: linker.snapshot(), inclusions: inclusions.snapshot(),
+    drift: drift?.snapshot() ?? null, rows, timing,
+  });
+  if (ckpt.resumed) {
+    const s = ckpt.resumed.state;
+    initReference(s.reference);
+    restoreSegmenter((segmenter as Segmenter | null)!, s.segmenter);
+    linker.restore(s.linker);
+    inclusions.restore(s.inclusions);
+    if (s.drift) drift = DriftTracker.fromSnapshot(s.drift);
+    for (const r of s.rows) rows.push(r);
+    Object.assign(timing, s.timing);
+    frames = ckpt.resumed.header.frames;
+  }
+
   // 2–4. stream: the first frames are held until the reference exists, then every frame is
   // processed as it arrives (constant memory).
   const canon = new Uint8Array(geom.cw * geom.ch);
   let tWait = performance.now();
   for await (const raw of source.frames() as AsyncIterable<Frame>) {
+    if (ckpt.skip(raw.index)) {
+      // --resume: analysed before the checkpoint; decoded only (true timestamps come from the start)
+      hooks.onProgress?.({ stage: 'resume', frame: raw.index + 1, total });
+      if (hooks.shouldStop?.()) {
+        stopped = true;
+        break;
+      }
+      tWait = performance.now();
+      continue;
+    }
     timing.decode += performance.now() - tWait;
     frames++;
     let frame = raw;
@@ -167,6 +201,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       timing.orient += performance.now() - to;
       processFrame(frame.index, frame.tS, canon);
     }
+    await ckpt.afterFrame(frame.index, frames, (ref as Reference | null) !== null && pending.length === 0, captureState);
     hooks.onProgress?.({ stage: 'track', frame: frames, total });
     if (hooks.shouldStop?.()) {
       stopped = true;
@@ -176,6 +211,9 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
   }
   // Ctrl-C in a terminal also reaches ffmpeg, which may end the stream before the check above
   if (!stopped && hooks.shouldStop?.()) stopped = true;
+  // stopped: keep the state of the last analysed frame for --resume
+  if (stopped) await ckpt.flush(captureState);
+  else ckpt.checkReached();
   if (!ref && pending.length) initReference();
   (segmenter as Segmenter | null)?.dispose();
   const report = source.lastReport();
@@ -237,7 +275,8 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
   }
 
   // 6. report (a --force rerun starts from an empty set of outputs: nothing stale survives)
-  if (cfg.force) clearRunOutputs(cfg.out);
+  // (a resumed run replaces the interrupted run's partial outputs likewise)
+  if (cfg.force || ckpt.resumed) clearRunOutputs(cfg.out);
   mkdirSync(cfg.out, { recursive: true });
   const files: string[] = [];
   if (inclRows.length || cfg.current) files.push(writeInclusionsCsv(cfg.out, inclRows, cfg.um_per_px));
@@ -288,7 +327,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
   const manifest: Manifest = {
     status: stopped ? 'partial' : 'complete',
     command: 'track',
-    input: { path: cfg.input, hash: await hashInput(cfg.input) },
+    input: { path: cfg.input, hash: await inputHash },
     config: cfg,
     versions: { lidtrack: LIDTRACK_VERSION, node: process.version, opencv_js: openCvVersion(cv) },
     started_at: startedAt,
@@ -296,8 +335,10 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     outputs: files.map((f) => f.slice(cfg.out.length + 1)),
     notes: warnings,
     timing_ms_per_frame: Object.fromEntries(Object.entries(timing).map(([k, v]) => [k, Number((v / Math.max(1, frames)).toFixed(3))])),
+    ...(ckpt.resumed ? { resumed: ckpt.resumeInfo()! } : {}),
   };
   files.push(writeManifest(cfg.out, manifest));
+  if (!stopped) ckpt.remove(); // complete: nothing to resume
   if (cfg.report && !stopped && cfg.visuals) {
     hooks.onProgress?.({ stage: 'visuals', frame: frames, total });
     const { runVisuals } = await import('./runVisuals.js');
@@ -313,5 +354,5 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     const rep = await buildReport(cfg.out);
     files.push(...rep.files);
   }
-  return { outDir: cfg.out, files, tracks, framesProcessed: frames, warnings, status: stopped ? 'partial' : 'complete' };
+  return { outDir: cfg.out, files, tracks, framesProcessed: frames, warnings, status: stopped ? 'partial' : 'complete', resumed: ckpt.resumeInfo() };
 }

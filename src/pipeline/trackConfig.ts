@@ -27,6 +27,11 @@ export const trackConfigSchema = z.strictObject({
    */
   register: z.boolean().default(false),
   force: z.boolean().default(false),
+  /**
+   * Continue an interrupted run in `out` from its last checkpoint (OUT/.checkpoint) instead of
+   * starting over; the other settings and the input must be those of the interrupted run.
+   */
+  resume: z.boolean().default(false),
   report: z.boolean().default(true),
   /** Key-frame panels and kymographs (a second pass over the recording; needs report). */
   visuals: z.boolean().default(true),

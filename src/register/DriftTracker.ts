@@ -54,6 +54,15 @@ export interface DriftUpdate {
   out?: Uint8Array;
 }
 
+/** Everything a DriftTracker carries from one frame to the next (snapshot / fromSnapshot). */
+export interface DriftTrackerSnapshot {
+  width: number;
+  height: number;
+  reference: GrayImage;
+  options: DriftTrackerOptions;
+  history: DriftSample[];
+}
+
 export class DriftTracker {
   readonly width: number;
   readonly height: number;
@@ -63,6 +72,7 @@ export class DriftTracker {
   private readonly minPeakZ: number;
   private readonly maxJumpPx: number;
   private readonly normalizeGain: boolean;
+  private readonly options: DriftTrackerOptions;
   private readonly history: DriftSample[] = [];
   private scratch: Uint8Array | null = null;
 
@@ -71,11 +81,27 @@ export class DriftTracker {
     this.width = width;
     this.height = height;
     this.reference = reference.slice();
+    this.options = { ...opts };
     this.estimator = new ShiftEstimator(reference, width, height, opts);
     this.minPeak = opts.minPeak ?? 0;
     this.minPeakZ = opts.minPeakZ ?? 6;
     this.maxJumpPx = opts.maxJumpPx ?? Infinity;
     this.normalizeGain = opts.normalizeGain ?? true;
+  }
+
+  /** The state after the frames seen so far (a copy: later updates do not change it). */
+  snapshot(): DriftTrackerSnapshot {
+    return {
+      width: this.width, height: this.height, reference: this.reference.slice(), options: { ...this.options },
+      history: this.history.map((q) => ({ ...q })),
+    };
+  }
+
+  /** A tracker that continues from a snapshot: update() then gives what it would have given after the snapshot's frames. */
+  static fromSnapshot(s: DriftTrackerSnapshot): DriftTracker {
+    const t = new DriftTracker(s.reference, s.width, s.height, s.options);
+    for (const q of s.history) t.history.push({ ...q });
+    return t;
   }
 
   /** All samples so far, in update order (for drift.csv). */

@@ -60,6 +60,8 @@ export interface Manifest {
   notes: string[];
   /** Wall time per frame of each stage [ms] (varies between runs; not part of summary.json). */
   timing_ms_per_frame?: Record<string, number>;
+  /** Present when the run was resumed from a checkpoint (`track --resume`): what was skipped and analysed. */
+  resumed?: { after_frame: number; frames_skipped: number; frames_analysed: number; checkpoint_written_at: string };
 }
 
 export function writeManifest(dir: string, m: Manifest): string {

@@ -23,7 +23,8 @@ export interface LinkDetection {
   v: number;
 }
 
-interface OpenTrack {
+/** A track the linker may still extend (part of its snapshot). */
+export interface OpenTrack {
   id: number;
   lastU: number;
   lastV: number;
@@ -35,10 +36,27 @@ interface OpenTrack {
   n: number;
 }
 
+/** Everything the linker carries from one frame to the next (Linker.snapshot / restore). */
+export interface LinkerSnapshot {
+  open: OpenTrack[];
+  nextId: number;
+}
+
 export class Linker {
   private open: OpenTrack[] = [];
   private nextId = 1;
   constructor(readonly opts: LinkOptions = DEFAULT_LINK_OPTIONS) {}
+
+  /** The state after the frames seen so far (a copy: later steps do not change it). */
+  snapshot(): LinkerSnapshot {
+    return { open: this.open.map((t) => ({ ...t })), nextId: this.nextId };
+  }
+
+  /** Continue from a snapshot: the next step() gives what it would have given after the snapshot's frames. */
+  restore(s: LinkerSnapshot): void {
+    this.open = s.open.map((t) => ({ ...t }));
+    this.nextId = s.nextId;
+  }
 
   /**
    * Assign this frame's detections to tracks.

@@ -1,4 +1,4 @@
-/** `lidtrack run PIPELINE.yaml [--set key=value ...] [--out DIR] [--force]` */
+/** `lidtrack run PIPELINE.yaml [--set key=value ...] [--out DIR] [--force] [--resume]` */
 import type { Command } from 'commander';
 import { runPipelineFile } from '../../pipeline/runPipelineFile.js';
 import { installInterrupt } from '../interrupt.js';
@@ -12,17 +12,20 @@ export function registerRun(program: Command): void {
     .option('--set <key=value...>', 'override a key, e.g. --set track.um_per_px=0.5', (v: string, prev: string[] = []) => [...prev, v])
     .option('--out <DIR>', 'results folder (overrides track.out)')
     .option('--force', 'overwrite results already in the folder')
+    .option('--resume', 'continue an interrupted run from its last checkpoint (track.resume)')
     .option('--no-progress', 'no progress bar')
-    .action(async (file: string, flags: { set?: string[]; out?: string; force?: boolean; progress?: boolean }) => {
+    .action(async (file: string, flags: { set?: string[]; out?: string; force?: boolean; resume?: boolean; progress?: boolean }) => {
       const sets = [...(flags.set ?? [])];
       if (flags.force) sets.push('track.force=true');
+      if (flags.resume) sets.push('track.resume=true');
       const bar = makeProgress(flags.progress ?? true);
       const intr = installInterrupt();
       try {
-        const r = await runPipelineFile(file, sets, flags.out, { onProgress: bar.update, shouldStop: intr.shouldStop });
+        const r = await runPipelineFile(file, sets, flags.out, { onProgress: (p) => (intr.onProgress(p), bar.update(p)), shouldStop: intr.shouldStop });
         bar.stop();
         const t = r.track;
         for (const w of t.warnings) process.stderr.write(`lidtrack: warning: ${w}\n`);
+        if (t.resumed) process.stdout.write(`resumed after frame ${t.resumed.after_frame}: ${t.resumed.frames_skipped} frames skipped (decoded only), ${t.resumed.frames_analysed} analysed\n`);
         process.stdout.write(`${t.framesProcessed} frames, ${t.tracks.length} dendrite track(s) → ${t.outDir}${t.status === 'partial' ? ' (PARTIAL: interrupted)' : ''}\n`);
         for (const d of t.tracks) {
           const k = d.kinematics;

@@ -41,6 +41,7 @@ interface TrackFlags {
   register?: boolean;
   currentOffsetS?: string;
   force?: boolean;
+  resume?: boolean;
   report?: boolean;
   progress?: boolean;
 }
@@ -67,6 +68,7 @@ export function trackConfigFromFlags(video: string, f: TrackFlags): TrackConfig 
       register: f.register ?? false,
       ...(f.currentOffsetS !== undefined ? { current_offset_s: Number(f.currentOffsetS) } : {}),
       force: f.force ?? false,
+      resume: f.resume ?? false,
       report: f.report ?? true,
     },
     'command line',
@@ -90,6 +92,7 @@ export function registerTrack(program: Command): void {
     .option('--register', 'correct stage drift against frame 0 (writes drift.csv)')
     .option('--current-offset-s <S>', 'video time = potentiostat time + S')
     .option('--force', 'overwrite results already in --out')
+    .option('--resume', 'continue an interrupted run in --out from its last checkpoint (same input and options)')
     .option('--no-report', 'skip figures and report.html')
     .option('--no-progress', 'no progress bar')
     .action(async (video: string, flags: TrackFlags) => {
@@ -97,9 +100,10 @@ export function registerTrack(program: Command): void {
       const bar = makeProgress(flags.progress ?? true);
       const intr = installInterrupt();
       try {
-        const r = await runTrack(cfg, { onProgress: bar.update, shouldStop: intr.shouldStop });
+        const r = await runTrack(cfg, { onProgress: (p) => (intr.onProgress(p), bar.update(p)), shouldStop: intr.shouldStop });
         bar.stop();
         for (const w of r.warnings) process.stderr.write(`lidtrack: warning: ${w}\n`);
+        if (r.resumed) process.stdout.write(`resumed after frame ${r.resumed.after_frame}: ${r.resumed.frames_skipped} frames skipped (decoded only), ${r.resumed.frames_analysed} analysed\n`);
         process.stdout.write(`${r.framesProcessed} frames, ${r.tracks.length} dendrite track(s) → ${r.outDir}${r.status === 'partial' ? ' (PARTIAL: interrupted)' : ''}\n`);
         for (const t of r.tracks) {
           const k = t.kinematics;

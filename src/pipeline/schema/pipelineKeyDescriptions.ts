@@ -24,6 +24,7 @@ export const PIPELINE_KEY_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'track.current_offset_s': 'Clock offset of the potentiostat log [s]: video time = log time + this offset.',
   'track.register': 'Correct stage drift against frame 0 (writes drift.csv); lamp flicker is always corrected.',
   'track.force': 'Overwrite results already in `out`.',
+  'track.resume': 'Continue an interrupted run in `out` from its last checkpoint (out/.checkpoint, written every 200 frames or 60 s and on Ctrl-C) instead of starting over. The input and the other settings (but for force, report, visuals and overlay_video) must be those of the interrupted run; the result is identical to an uninterrupted run.',
   'track.report': 'Write figures and report.html after the tables.',
   'track.visuals': 'Key-frame panels and kymographs: a second pass over the recording; needs report.',
   'track.overlay_video': 'Annotated H.264 overlay video of the whole run; needs report and visuals.',

@@ -50,6 +50,7 @@ export const DEFAULT_INCLUSION_TRACKER_OPTIONS: InclusionTrackerOptions = {
   minAreaPx: 20, minElongation: 2, borderPx: 1, gatePx: 8, maxGapFrames: 3, minFrames: 3, areaFactor: 2, minAspect: 3, offsetXPx: 0, offsetYPx: 0,
 };
 
+/** One inclusion being tracked (part of the tracker's snapshot). */
 interface TrackState {
   id: number;
   lastFrame: number;
@@ -57,6 +58,15 @@ interface TrackState {
   rows: InclusionRow[];
   /** Canonical ends/centroid (front u,v, back u,v, centroid u,v) per row, for the static test. */
   canon: Array<[number, number, number, number, number, number]>;
+}
+
+export type { TrackState as InclusionTrackState };
+
+/** Everything the tracker carries from one frame to the next (InclusionTracker.snapshot / restore). */
+export interface InclusionTrackerSnapshot {
+  active: TrackState[];
+  done: TrackState[];
+  nextId: number;
 }
 
 export class InclusionTracker {
@@ -67,6 +77,19 @@ export class InclusionTracker {
 
   constructor(opts: Partial<InclusionTrackerOptions> = {}) {
     this.opts = { ...DEFAULT_INCLUSION_TRACKER_OPTIONS, ...opts };
+  }
+
+  /** The state after the frames seen so far (a deep copy: later steps do not change it). */
+  snapshot(): InclusionTrackerSnapshot {
+    return structuredClone({ active: this.active, done: this.done, nextId: this.nextId });
+  }
+
+  /** Continue from a snapshot: step() and finish() then give what they would have given after the snapshot's frames. */
+  restore(s: InclusionTrackerSnapshot): void {
+    const c = structuredClone(s);
+    this.active = c.active;
+    this.done = c.done;
+    this.nextId = c.nextId;
   }
 
   /**
