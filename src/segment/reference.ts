@@ -18,9 +18,15 @@ export interface ReferenceOptions {
   closingSizePx: number;
   /** A pixel is a dark feature of the median when it is this much (relative) below the closing. */
   darkFeatureRel: number;
+  /** A dark feature not touching the interface is a crack (filled) when its axis ratio √(λ₁/λ₂) ≥ this. */
+  crackElongation: number;
+  /** A dark feature within this distance of the interface is a dendrite present at the start [px]… */
+  touchBandPx: number;
+  /** …when it reaches at least this far into the crystal [px]. */
+  minDepthPx: number;
 }
 
-export const DEFAULT_REFERENCE_OPTIONS: ReferenceOptions = { closingSizePx: 31, darkFeatureRel: 0.03 };
+export const DEFAULT_REFERENCE_OPTIONS: ReferenceOptions = { closingSizePx: 31, darkFeatureRel: 0.03, crackElongation: 4, touchBandPx: 6, minDepthPx: 6 };
 
 export interface Reference {
   geom: CanonicalGeometry;
@@ -127,16 +133,23 @@ export function buildReference(
   const textureRel = spread.length > 10 ? robustSigma(spread) : 0;
   const darkThr = Math.max(opts.darkFeatureRel, 6 * medianNoiseRel, 4 * textureRel);
   const dark = new Uint8Array(n);
+  const darkRel = new Float32Array(n);
   for (let v = 0; v < ch; v++) {
     for (let u = 0; u < cw; u++) {
       const i = v * cw + u;
       const c = closedData[i];
-      if (v > iface.vPx[u] + 3 && c > 0 && (c - median[i]) / c > darkThr) dark[i] = 1;
+      if (v > iface.vPx[u] + 3 && c > 0) {
+        darkRel[i] = (c - median[i]) / c;
+        if (darkRel[i] > darkThr) dark[i] = 1;
+      }
     }
   }
-  // Every dark feature standing out of the texture is filled: cracks present at the start
-  // (dendrites, and isolated Li inclusions, which must stay visible to be tracked) as well as
-  // dust; static dust then shows as darkening but touches no electrode and never moves.
+  // Crack-like dark features are filled: cracks present at the start (dendrites, which touch
+  // the interface, and isolated Li inclusions and scratches, which are elongated) must show as
+  // darkening to be tracked from the first frame. Compact dark grains (texture, dust) stay in
+  // the background and are subtracted exactly: filling them would leave hundreds of static
+  // darkening blobs per frame to segment, measure and reject (a textured crystal).
+  keepCrackLike(cv, dark, darkRel, cw, ch, iface.vPx, { ...opts, minContrastRel: 2 * darkThr });
   const grown = dilateBinary(dark, cw, ch, 2);
   // Fill them by normalised convolution of the surrounding crystal (unbiased, unlike the closing).
   const sigmaFill = Math.max(2, opts.closingSizePx / 3);
@@ -161,6 +174,68 @@ export function buildReference(
   num.delete();
   den.delete();
   return { geom, median, background, iface, noiseSigmaRel, nFrames: kF };
+}
+
+/**
+ * Keep (in place) the 8-connected components of a dark-feature mask that look like Li-filled
+ * cracks present at the start, clear the others:
+ *  - dendrites: reaching within `touchBandPx` of the interface and at least `minDepthPx` deep
+ *    into the crystal (not the dark notches of a ragged electrode edge);
+ *  - isolated Li (inclusions): elongated, with a second-moment axis ratio √(λ₁/λ₂) ≥
+ *    `crackElongation` (a crack of length L and width W gives about L/W; a grain, a disc or a
+ *    sparse network of grains about 1), and dark: peak darkening ≥ `minContrastRel` (a faint
+ *    polishing scratch is elongated too, but static: left in the background it is subtracted
+ *    exactly, and a dendrite crossing it is not merged with it).
+ * `darkRel` is each pixel's darkening of the median below the pristine level. Returns the
+ * number of pixels kept.
+ */
+export function keepCrackLike(
+  cv: Cv, dark: Uint8Array, darkRel: Float32Array, cw: number, ch: number, ifaceV: Float32Array,
+  opts: { crackElongation: number; touchBandPx: number; minDepthPx: number; minContrastRel: number },
+): number {
+  const src = cv.matFromArray(ch, cw, cv.CV_8UC1, dark);
+  const labels = new cv.Mat(), stats = new cv.Mat(), cents = new cv.Mat();
+  const n: number = cv.connectedComponentsWithStats(src, labels, stats, cents, 8, cv.CV_32S);
+  const st = stats.data32S as Int32Array, lab = labels.data32S as Int32Array;
+  const touches = new Uint8Array(n), depth = new Float32Array(n), peak = new Float32Array(n);
+  // second moments about the bounding-box corner (numerically safe for any image size)
+  const m = new Float64Array(n * 5);
+  for (let v = 0; v < ch; v++) {
+    const row = v * cw;
+    for (let u = 0; u < cw; u++) {
+      const l = lab[row + u];
+      if (!l) continue;
+      if (v <= ifaceV[u] + opts.touchBandPx) touches[l] = 1;
+      depth[l] = Math.max(depth[l], v - ifaceV[u]);
+      peak[l] = Math.max(peak[l], darkRel[row + u]);
+      const x = u - st[l * 5], y = v - st[l * 5 + 1];
+      const o = l * 5;
+      m[o] += x; m[o + 1] += y; m[o + 2] += x * x; m[o + 3] += y * y; m[o + 4] += x * y;
+    }
+  }
+  const keep = new Uint8Array(n);
+  const e2 = opts.crackElongation * opts.crackElongation;
+  for (let l = 1; l < n; l++) {
+    if (touches[l]) {
+      keep[l] = depth[l] >= opts.minDepthPx ? 1 : 0;
+      continue;
+    }
+    const a = st[l * 5 + 4], o = l * 5;
+    if (a < 3 || peak[l] < opts.minContrastRel) continue;
+    const mx = m[o] / a, my = m[o + 1] / a;
+    const sxx = m[o + 2] / a - mx * mx + 1 / 12, syy = m[o + 3] / a - my * my + 1 / 12, sxy = m[o + 4] / a - mx * my;
+    const tr = sxx + syy, det = sxx * syy - sxy * sxy;
+    const disc = Math.sqrt(Math.max(0, (tr * tr) / 4 - det));
+    const l1 = tr / 2 + disc, l2 = Math.max(1e-9, tr / 2 - disc);
+    if (l1 / l2 >= e2) keep[l] = 1;
+  }
+  let kept = 0;
+  for (let i = 0; i < dark.length; i++) {
+    if (dark[i] && !keep[lab[i]]) dark[i] = 0;
+    else if (dark[i]) kept++;
+  }
+  for (const q of [src, labels, stats, cents]) q.delete();
+  return kept;
 }
 
 /** Binary dilation by a square of half-width r (separable max). */

@@ -13,7 +13,7 @@
  */
 import type { Cv, CvMat } from './opencv.js';
 import type { Reference } from './reference.js';
-import { robustSigma } from './reference.js';
+import { robustSigmaInPlace } from '../core/quantile.js';
 
 export interface SegmentOptions {
   /** Gaussian blur kernel size [px] (odd). */
@@ -91,7 +91,9 @@ export class Segmenter {
   private readonly kClose: CvMat;
   private readonly gainIdx: Int32Array;
   private readonly gainBuf: Float64Array;
-  /** Noise σ of the blurred relative darkening; measured on the first frame seen. */
+  private readonly noiseIdx: Int32Array;
+  private readonly noiseBuf: Float64Array;
+  /** Noise σ of the blurred relative darkening in the last frame segmented. */
   sigmaBlurRel = NaN;
 
   constructor(private readonly cv: Cv, readonly ref: Reference, opts: Partial<SegmentOptions> = {}) {
@@ -119,6 +121,12 @@ export class Segmenter {
     }
     this.gainIdx = Int32Array.from(idx);
     this.gainBuf = new Float64Array(idx.length);
+    // A denser fixed sample (≈ 20 000 pixels) of the crystal for the noise σ.
+    const nIdx: number[] = [];
+    const ns = Math.max(1, Math.floor(Math.sqrt((cw * ch) / 20000)));
+    for (let v = 0; v < ch; v += ns) for (let u = (v / ns) % 2 ? ns >> 1 : 0; u < cw; u += ns) if (v > ref.iface.vPx[u] + 4) nIdx.push(v * cw + u);
+    this.noiseIdx = Int32Array.from(nIdx);
+    this.noiseBuf = new Float64Array(nIdx.length);
   }
 
   /** Release the OpenCV.js memory. */
@@ -129,7 +137,6 @@ export class Segmenter {
   /** Segment one canonical gray8 frame. */
   segment(img: Uint8Array): SegmentResult {
     const { cv, cw, ch, ref, opts } = this;
-    const n = cw * ch;
     // 1. gain (flicker) and relative darkening
     const gi = this.gainIdx, gb = this.gainBuf, med = ref.median;
     for (let k = 0; k < gi.length; k++) gb[k] = img[gi[k]] / med[gi[k]];
@@ -152,12 +159,12 @@ export class Segmenter {
     const ks = opts.blurSizePx | 1;
     cv.GaussianBlur(this.matD, this.matBlur, new cv.Size(ks, ks), 0, 0, cv.BORDER_REPLICATE);
     const blurred = this.matBlur.data32F as Float32Array;
-    if (!Number.isFinite(this.sigmaBlurRel)) {
-      const s: number[] = [];
-      const step = Math.max(1, Math.floor(Math.sqrt(n / 20000)));
-      for (let v = 0; v < ch; v += step) for (let u = 0; u < cw; u += step) if (v > iv[u] + 4) s.push(blurred[v * cw + u]);
-      this.sigmaBlurRel = Math.max(robustSigma(s), 1e-4);
-    }
+    // Noise of this frame, robust (a few cracks do not move the MAD), over a fixed sparse set
+    // of crystal pixels. Measured every frame: compressed video is not stationary, a frame just
+    // after the reference frames (the same GOP) can be half as noisy as the rest of the recording.
+    const si = this.noiseIdx, sb = this.noiseBuf;
+    for (let k = 0; k < si.length; k++) sb[k] = blurred[si[k]];
+    this.sigmaBlurRel = Math.max(si.length > 10 ? robustSigmaInPlace(sb) : 0, 1e-4);
     const low = Math.max(opts.lowSigma * this.sigmaBlurRel, opts.minDarkeningRel);
     const high = Math.max(opts.highSigma * this.sigmaBlurRel, 1.5 * low);
     // 3. threshold (low), 4. morphology
