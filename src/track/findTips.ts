@@ -9,7 +9,7 @@
 import type { Reference } from '../segment/reference.js';
 import type { CrackRegion, SegmentResult } from '../segment/segmenter.js';
 import { fitRampEdge } from './edgeFit.js';
-import { findPeaks } from './peaks.js';
+import { findPeaks, type ProfilePeak } from './peaks.js';
 
 export interface TipOptions {
   /** A depth maximum is a separate tip when it stands this far above its saddle [px]. */
@@ -58,13 +58,24 @@ function sampleRow(D: Float32Array, cw: number, v: number, u: number): number {
   return D[v * cw + u0] * (1 - f) + D[v * cw + u1] * f;
 }
 
-export function tipsOfRegion(r: CrackRegion, seg: SegmentResult, ref: Reference, noiseSigmaRel: number, opts: TipOptions): TipCandidate[] {
+/** The darkening profile along one tip's growth axis, with what the sub-pixel fit starts from. */
+interface PeakProfile {
+  pk: ProfilePeak;
+  /** Deepest row of the peak (pixel level). */
+  vTip: number;
+  /** Transverse position of the axis at row v. */
+  uOf: (v: number) => number;
+  vs: number[];
+  ds: number[];
+}
+
+function peakProfiles(r: CrackRegion, seg: SegmentResult, ref: Reference, opts: TipOptions): PeakProfile[] {
   const { cw, ch } = ref.geom;
   const width = r.uMax - r.uMin + 1;
   const depth = new Float64Array(width);
   for (let k = 0; k < width; k++) depth[k] = r.extentV[k] < 0 ? NaN : r.extentV[k] - ref.iface.vPx[r.uMin + k];
   const peaks = findPeaks(depth, opts.minProminencePx);
-  const out: TipCandidate[] = [];
+  const out: PeakProfile[] = [];
   const D = seg.darkening, Db = seg.darkeningBlurred, labels = seg.labels;
   for (const pk of peaks) {
     if (pk.height < opts.minLengthPx) continue;
@@ -99,7 +110,6 @@ export function tipsOfRegion(r: CrackRegion, seg: SegmentResult, ref: Reference,
       vRefRow = mv;
     }
     const uOf = (v: number) => uAt + uSlope * (v - vRefRow);
-    const uc = uOf(vTip);
     // Profile along v: darkening integrated across the crack (uc ± halfWin columns), which
     // removes the transverse blur: for a tapering crack it is contrast × local width, a ramp.
     const halfWin = opts.profileHalfWidthPx;
@@ -118,6 +128,50 @@ export function tipsOfRegion(r: CrackRegion, seg: SegmentResult, ref: Reference,
       vs.push(v);
       ds.push(acc);
     }
+    out.push({ pk, vTip, uOf, vs, ds });
+  }
+  return out;
+}
+
+/** The arguments of one tip's sub-pixel fit: fitRampEdge(vs, ds, tipGuess, contrastGuess, noiseSigma, shape). */
+export interface TipFitInput {
+  vs: number[];
+  ds: number[];
+  tipGuess: number;
+  contrastGuess: number;
+  noiseSigma: number;
+  shape: 'power' | 'ramp';
+}
+
+/** A profile with fewer samples is not fitted (pixel-level fallback). */
+const MIN_FIT_SAMPLES = 8;
+
+function fitInput(pp: PeakProfile, seg: SegmentResult, noiseSigmaRel: number, opts: TipOptions): TipFitInput {
+  const { vs, ds, vTip } = pp;
+  let cGuess = 0, nc = 0;
+  for (let i = 0; i < vs.length; i++) if (vs[i] <= vTip - 2) { cGuess += ds[i]; nc++; }
+  cGuess = nc ? cGuess / nc : seg.thresholdRel * 2;
+  const noise = noiseSigmaRel * Math.sqrt(2 * opts.profileHalfWidthPx + 1);
+  return { vs, ds, tipGuess: vTip + 0.5, contrastGuess: cGuess, noiseSigma: noise, shape: opts.tipModel };
+}
+
+/**
+ * The sub-pixel fits findTips would run on this frame, without running them (for benchmarks and
+ * regression tests of the fit on real profiles).
+ */
+export function tipFitInputs(seg: SegmentResult, ref: Reference, noiseSigmaRel: number, opts: TipOptions = DEFAULT_TIP_OPTIONS): TipFitInput[] {
+  const out: TipFitInput[] = [];
+  for (const r of seg.regions) {
+    if (!r.touchesInterface) continue;
+    for (const pp of peakProfiles(r, seg, ref, opts)) if (pp.vs.length >= MIN_FIT_SAMPLES) out.push(fitInput(pp, seg, noiseSigmaRel, opts));
+  }
+  return out;
+}
+
+export function tipsOfRegion(r: CrackRegion, seg: SegmentResult, ref: Reference, noiseSigmaRel: number, opts: TipOptions): TipCandidate[] {
+  const out: TipCandidate[] = [];
+  for (const pp of peakProfiles(r, seg, ref, opts)) {
+    const { pk, vTip, uOf, vs, ds } = pp;
     // Fallback when the model fit is not usable: where the integrated profile falls to half
     // of its level behind the tip (linear interpolation), ±1 px.
     let vFit = vTip + 0.5, sigma = 1, refined = false;
@@ -134,12 +188,9 @@ export function tipsOfRegion(r: CrackRegion, seg: SegmentResult, ref: Reference,
         }
       }
     }
-    if (vs.length >= 8) {
-      let cGuess = 0, nc = 0;
-      for (let i = 0; i < vs.length; i++) if (vs[i] <= vTip - 2) { cGuess += ds[i]; nc++; }
-      cGuess = nc ? cGuess / nc : seg.thresholdRel * 2;
-      const noise = noiseSigmaRel * Math.sqrt(2 * halfWin + 1);
-      const fit = fitRampEdge(vs, ds, vTip + 0.5, cGuess, noise, opts.tipModel);
+    if (vs.length >= MIN_FIT_SAMPLES) {
+      const f = fitInput(pp, seg, noiseSigmaRel, opts);
+      const fit = fitRampEdge(f.vs, f.ds, f.tipGuess, f.contrastGuess, f.noiseSigma, f.shape);
       if (Math.abs(fit.tipV - (vTip + 0.5)) < 6 && fit.contrast > seg.thresholdRel * 0.5 && Number.isFinite(fit.tipSigma)) {
         vFit = fit.tipV;
         sigma = fit.tipSigma;

@@ -23,6 +23,7 @@ interface Section { name: string; file: string; budgetS: number; args: string[];
 /** Sections in run order; budgets are wall-clock seconds on a shared 2-core machine. */
 export const SECTIONS: Section[] = [
   { name: 'accuracy', file: 'accuracy.ts', budgetS: 900, args: [], what: 'tracker vs ground truth on rendered clean/hard scenarios (issue 3)' },
+  { name: 'tips', file: 'tips.ts', budgetS: 300, args: [], what: 'tip sub-pixel fit: µs per fitRampEdge call vs the former implementation, on synthetic and fixture profiles' },
   { name: 'speed', file: 'speed.ts', budgetS: 1500, args: [], what: 'lidtrack track vs ffmpeg decode vs native OpenCV script; RSS 1 vs 10 min (issue 7)' },
   { name: 'fit-recovery', file: 'fit-recovery.ts', budgetS: 400, args: [], what: 'Model A fit parameter recovery' },
   { name: 'model-speed', file: 'model-speed.ts', budgetS: 180, args: [], what: 'Model A evaluation speed' },
