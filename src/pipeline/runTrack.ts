@@ -311,7 +311,9 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
             gain_max: Number(Math.max(...drift.samples.map((q) => q.gain)).toFixed(4)),
           }
         : null,
-      video: { ...source.info, timestamp_source: source.timestampSource, frames_processed: frames, decode: report },
+      // (without the decoder's buffer high-water mark: it depends on wall-clock speeds, and
+      // summary.json must be byte-identical between runs, resumed or not)
+      video: { ...source.info, timestamp_source: source.timestampSource, frames_processed: frames, decode: report && (({ maxBufferedFrames: _, ...r }) => r)(report) },
       calibration: {
         um_per_px: cfg.um_per_px,
         plating_edge: cfg.plating_edge,
