@@ -15,7 +15,13 @@
  *  4. Ends: each end of the body is where p crosses the mean of the levels 2–3 px inside and
  *     2–3 px outside the end (half-way between Li and whatever lies beyond: emptied crack or
  *     crystal), linearly interpolated between samples: a blurred step is crossed at its half
- *     level exactly where the step is.
+ *     level exactly where the step is. That holds for an end in a crack of full width; an end
+ *     in the narrowing tip of its crack (the depositing end in extension mode) reads short by
+ *     ≈ 0.3 px at a 1 px PSF, so:
+ *  4b. each end is refined by fitting a local 2-D model of the darkening around it (Li of
+ *     contrast c ending at e inside a crack whose half-width may taper to a wedge tip ahead,
+ *     emptied crack of the contrast of step 6 beyond, isotropic Gaussian PSF; endModelFit.ts);
+ *     the half-level end is kept when that fit is not credible.
  *  5. Li area = number of the inclusion's pixels with darkening ≥ c/2 (a blurred edge is
  *     crossed at half contrast where the true edge is, so the count is unbiased for straight
  *     edges); centroid = darkening-weighted mean of those pixels (all Li, patches included).
@@ -26,6 +32,7 @@
  *     pixels beyond a Li end along the axis (inside the crack's width) are emptied crack hidden
  *     by the Li blur: they count with min(darkening, crack contrast).
  */
+import { fitInclusionEnd } from './endModelFit.js';
 
 export interface InclusionMeasurement {
   /** Axis points of the body's ends and the Li centroid (u, v) [px]. */
@@ -69,6 +76,8 @@ export interface MeasureInput {
   box: { uMin: number; uMax: number; vMin: number; vMax: number };
   /** Body of the previous frame (axis points back, front), if tracked. */
   previousBody?: { back: [number, number]; front: [number, number] };
+  /** Refine the ends with the local 2-D end model (default true; false = half-level crossing only). */
+  endModel?: boolean;
 }
 
 const DS = 0.25;
@@ -211,24 +220,12 @@ export function measureInclusion(inp: MeasureInput): InclusionMeasurement | null
   const [bj, bk] = runs[body];
   const eBack0 = bj > 0 ? cross(bj - 1, bj) : sOf(bj);
   const eFront0 = bk < nS - 1 ? cross(bk, bk + 1) : sOf(bk);
-  const sBack = refine(eBack0, -1);
-  const sFront = refine(eFront0, 1);
-  // 5. Li area and centroid; 6. emptied crack
+  let sBack = refine(eBack0, -1);
+  let sFront = refine(eFront0, 1);
+  // 6. emptied crack (before the ends are refined: its contrast enters the end model)
   const bw = box.uMax - box.uMin + 1, bh = box.vMax - box.vMin + 1;
   const li = new Uint8Array(bw * bh);
-  let area = 0, patchArea = 0, wsum = 0, wu = 0, wv = 0;
-  for (let k = 0; k < pu.length; k++) {
-    // soft coverage: 0 below c/4, 1 above 3c/4, ½ at the half-contrast edge (less pixel flicker
-    // than a hard count; the emptied crack, ≈ c/4 and below, contributes nothing)
-    const w = Math.min(1, Math.max(0, (pd[k] - 0.25 * c) / (0.5 * c)));
-    if (pd[k] >= T) li[(pv[k] - box.vMin) * bw + (pu[k] - box.uMin)] = 1;
-    if (w <= 0) continue;
-    area += w;
-    wsum += w; wu += w * pu[k]; wv += w * pv[k];
-    const s = (pu[k] - cu) * tu + (pv[k] - cv) * tv;
-    if (s < sBack - 1 || s > sFront + 1) patchArea += w;
-  }
-  if (area === 0) return null;
+  for (let k = 0; k < pu.length; k++) if (pd[k] >= T) li[(pv[k] - box.vMin) * bw + (pu[k] - box.uMin)] = 1;
   let depletedSum = 0;
   // contrast of the emptied crack: median darkening of its core (≥ 2 px inside its edges and
   // ≥ 3 px from its tips, farther than 2 px from any Li)
@@ -258,6 +255,32 @@ export function measureInclusion(inp: MeasureInput): InclusionMeasurement | null
   // emptied crack up to the crack's own contrast.
   for (const k of rimBeyondEnds) depletedSum += Math.min(pd[k], Number.isFinite(cDep) ? cDep : 0);
   const depleted = cDep > 2 * inp.thresholdRel / 3 ? Math.max(0, depletedSum / cDep) : 0;
+  // 4b. the end from a local 2-D model that follows the crack's width (endModelFit.ts): the
+  // half-level crossing reads short where the Li ends in the narrowing tip of its crack. The
+  // emptied crack's contrast (step 6, above) is the model's contrast beyond a Li end.
+  if (inp.endModel !== false) {
+    const fit = (sEnd: number, dir: 1 | -1) =>
+      fitInclusionEnd({
+        D, cw, ch, end: [cu + sEnd * tu, cv + sEnd * tv], out: [dir * tu, dir * tv], normal: [nu, nv], contrast: c, halfWidthPx: halfW,
+        crackContrast: Number.isFinite(cDep) ? cDep : undefined,
+      });
+    const fb = fit(sBack, -1), ff = fit(sFront, 1);
+    if (fb) sBack -= fb.shiftPx;
+    if (ff) sFront += ff.shiftPx;
+  }
+  // 5. Li area and centroid
+  let area = 0, patchArea = 0, wsum = 0, wu = 0, wv = 0;
+  for (let k = 0; k < pu.length; k++) {
+    // soft coverage: 0 below c/4, 1 above 3c/4, ½ at the half-contrast edge (less pixel flicker
+    // than a hard count; the emptied crack, ≈ c/4 and below, contributes nothing)
+    const w = Math.min(1, Math.max(0, (pd[k] - 0.25 * c) / (0.5 * c)));
+    if (w <= 0) continue;
+    area += w;
+    wsum += w; wu += w * pu[k]; wv += w * pv[k];
+    const s = (pu[k] - cu) * tu + (pv[k] - cv) * tv;
+    if (s < sBack - 1 || s > sFront + 1) patchArea += w;
+  }
+  if (area === 0) return null;
   // patches: the other runs
   let nPatches = 0, fromTip = Infinity, fromBack = Infinity;
   runs.forEach(([j, k], idx) => {

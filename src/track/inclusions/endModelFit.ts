@@ -1,0 +1,328 @@
+/**
+ * Sub-pixel end of the Li in a crack from a local 2-D model of the darkening around the end
+ * (measureInclusion, step 4b).
+ *
+ * Why a model: a depositing end in extension mode sits in the narrowing tip of the crack it opens
+ * ahead of itself. There the Li is narrower than the PSF, so its darkening along the axis falls
+ * before the end, and any fixed-level crossing of the axial profile (half-way between the Li and
+ * what lies beyond) reads short — by ≈ 0.3 px for a wedge tip 2 px ahead of the Li at a 1 px PSF,
+ * while an end in a crack of full width (a dissolving end, or one refilling an emptied crack) is
+ * read without bias. The bias changes when the current reverses, which a migration fit reads as a
+ * velocity change (MODEL.md §2.4–2.5: it is what separates η_th from h_ext).
+ *
+ * Model, in local coordinates x along the axis (x increasing away from the Li) and r across it,
+ * with the grid centred on the crack:
+ *
+ *   crack half-width h(s) = H · clip((t − s)/ℓ, 0, 1)   (full width H, a wedge tip at t; t ≥ e)
+ *   contrast         c(s) = c_Li for s < e, c_crack for e ≤ s < t (emptied crack), 0 beyond
+ *   image            D(x, r) = b + ∫ g_σ(x − s)·c(s)·[Φ((h(s) − r)/σ) − Φ((−h(s) − r)/σ)] ds
+ *
+ * i.e. the exact isotropic Gaussian blur (σ) of {|r| ≤ h(s)} painted with c(s): the lateral blur of
+ * a bar is the Φ difference, the axial blur the integral. A full-width end (t far ahead) is the
+ * special case h ≡ H. The integral runs over a uniform grid (spacing 0.2 px, accurate far beyond
+ * the noise for σ ≥ 0.5 px) with the contrast step at e weighted by the fraction of each cell on
+ * either side, so the model is continuous in e. Parameters [b, c_Li, c_crack, e, t − e, ℓ, H, σ]
+ * are fitted by bounded Levenberg–Marquardt to the darkening sampled on a 1 px grid along and
+ * across the axis; two starts (a tip just ahead of the end, and none in view) and the better
+ * one is kept.
+ */
+import { normalCdf, solveSym } from '../edgeFit.js';
+
+export interface EndFitInput {
+  /** Relative darkening image (optical blur only) and its size. */
+  D: Float32Array;
+  cw: number;
+  ch: number;
+  /** End estimate (u, v) [px], unit axis (u, v) pointing away from the Li, unit normal. */
+  end: [number, number];
+  out: [number, number];
+  normal: [number, number];
+  /** Li contrast (relative darkening) and half-width estimates [px]. */
+  contrast: number;
+  halfWidthPx: number;
+  /** Contrast of the emptied crack, when measured elsewhere (its core); otherwise fitted. */
+  crackContrast?: number;
+}
+
+export interface EndFitResult {
+  /** Shift of the end along `out` from the estimate [px]. */
+  shiftPx: number;
+  /** Fitted half-width H, PSF σ, tip gap t − e, taper ℓ [px]; Li and crack contrast. */
+  halfWidthPx: number;
+  psfSigmaPx: number;
+  tipGapPx: number;
+  taperPx: number;
+  cLi: number;
+  cCrack: number;
+  rmsResidual: number;
+}
+
+const DS = 0.2;
+const X_BEHIND = 6; // px of Li behind the end in the window
+const X_AHEAD = 5; // px beyond it
+/** |axis component| above which the axis is taken as aligned with the pixel grid (< 0.5°). */
+const ALIGNED_COS = Math.cos((0.5 * Math.PI) / 180);
+
+function bilinear(D: Float32Array, cw: number, ch: number, u: number, v: number): number {
+  if (u < 0 || v < 0 || u > cw - 1 || v > ch - 1) return NaN;
+  const u0 = Math.min(Math.floor(u), cw - 2), v0 = Math.min(Math.floor(v), ch - 2);
+  const fu = u - u0, fv = v - v0;
+  const i = v0 * cw + u0;
+  return (1 - fv) * ((1 - fu) * D[i] + fu * D[i + 1]) + fv * ((1 - fu) * D[i + cw] + fu * D[i + cw + 1]);
+}
+
+/**
+ * Model on the grid xs × r_j, r_j = j + rOff (j = −R..R) across the crack centre, split into its
+ * linear parts: D = b + c_Li·mLi + c_crack·mCrack for the nonlinear θ = [e, t − e, ℓ, H, σ].
+ */
+class EndModel {
+  readonly nx: number;
+  readonly nr: number;
+  constructor(readonly xs: Float64Array, readonly R: number, readonly rOff: number) {
+    this.nx = xs.length;
+    this.nr = 2 * R + 1;
+  }
+
+  basis(th: ArrayLike<number>, mLi: Float64Array, mCrack: Float64Array): void {
+    const [e, gap, ell, H, sig] = [th[0], th[1], th[2], th[3], th[4]];
+    const t = e + gap;
+    const xs = this.xs, nx = this.nx, R = this.R, nr = this.nr;
+    const sLo = xs[0] - 4 * sig, sHi = Math.min(xs[nx - 1] + 4 * sig, t);
+    mLi.fill(0);
+    mCrack.fill(0);
+    if (!(sHi > sLo)) return;
+    const nS = Math.ceil((sHi - sLo) / DS);
+    const rOff = this.rOff;
+    const fillLat = (h: number, lat: Float64Array) => {
+      for (let j = 0; j < nr; j++) {
+        const r = j - R + rOff;
+        lat[j] = normalCdf((h - r) / sig) + normalCdf((h + r) / sig) - 1;
+      }
+    };
+    const latFull = new Float64Array(nr), latTaper = new Float64Array(nr);
+    fillLat(H, latFull);
+    const norm = DS / (sig * Math.sqrt(2 * Math.PI));
+    for (let k = 0; k < nS; k++) {
+      const a = sLo + k * DS, z = Math.min(a + DS, sHi);
+      const w = z - a;
+      if (w <= 0) break;
+      const s = 0.5 * (a + z);
+      // fraction of the cell on the Li side (continuous in e)
+      const fLi = Math.min(1, Math.max(0, (e - a) / w));
+      const h = H * Math.min(1, Math.max(0, (t - s) / ell));
+      if (h <= 0) continue;
+      // lateral profile of a blurred bar: Φ((h − r)/σ) + Φ((h + r)/σ) − 1 (the full-width one once)
+      let lat = latFull;
+      if (h < H) {
+        lat = latTaper;
+        fillLat(h, lat);
+      }
+      const wL = fLi * (w / DS), wC = (1 - fLi) * (w / DS);
+      for (let ix = 0; ix < nx; ix++) {
+        const d = (xs[ix] - s) / sig;
+        if (d > 4.5 || d < -4.5) continue;
+        const gk = norm * Math.exp(-0.5 * d * d);
+        const row = ix * nr;
+        if (wL > 0) for (let j = 0; j < nr; j++) mLi[row + j] += gk * wL * lat[j];
+        if (wC > 0) for (let j = 0; j < nr; j++) mCrack[row + j] += gk * wC * lat[j];
+      }
+    }
+  }
+}
+
+/** Nonlinear parameters θ = [e, t − e, ℓ, H, σ] and their bounds. */
+const TH_LOWER = [-3, 0, 0.3, 0.5, 0.4];
+const TH_UPPER = [3, 40, 40, 8, 2.5];
+
+interface Projected {
+  ss: number;
+  /** [b, c_Li, c_crack] */
+  beta: [number, number, number];
+}
+
+/**
+ * Variable projection: for θ, the linear parameters b, c_Li (and c_crack unless given) by least
+ * squares; residuals into r.
+ */
+function project(model: EndModel, th: ArrayLike<number>, data: Float64Array, valid: Uint8Array, cCrack: number | undefined, mL: Float64Array, mC: Float64Array, r: Float64Array): Projected {
+  model.basis(th, mL, mC);
+  const n = data.length;
+  const free = cCrack === undefined;
+  const K = free ? 3 : 2;
+  const A = new Float64Array(K * K), g = new Float64Array(K);
+  const col = new Float64Array(K);
+  for (let i = 0; i < n; i++) {
+    if (!valid[i]) continue;
+    const y = free ? data[i] : data[i] - cCrack! * mC[i];
+    col[0] = 1;
+    col[1] = mL[i];
+    if (free) col[2] = mC[i];
+    for (let a = 0; a < K; a++) {
+      g[a] += col[a] * y;
+      for (let c = 0; c < K; c++) A[a * K + c] += col[a] * col[c];
+    }
+  }
+  for (let a = 0; a < K; a++) A[a * K + a] += 1e-12;
+  const x = solveSym(A, g, K);
+  const beta: [number, number, number] = x ? [x[0], x[1], free ? x[2] : cCrack!] : [0, 0, cCrack ?? 0];
+  let ss = 0;
+  for (let i = 0; i < n; i++) {
+    const v = valid[i] ? data[i] - beta[0] - beta[1] * mL[i] - beta[2] * mC[i] : 0;
+    r[i] = v;
+    ss += v * v;
+  }
+  return { ss, beta };
+}
+
+/** Levenberg–Marquardt on θ (forward-difference Jacobian of the projected residuals). */
+function fitFrom(model: EndModel, data: Float64Array, valid: Uint8Array, cCrack: number | undefined, start: number[], maxIter: number): { th: number[]; pr: Projected } {
+  const n = data.length;
+  const NT = 5;
+  const clamp = (q: number[]) => q.map((x, i) => Math.min(TH_UPPER[i], Math.max(TH_LOWER[i], x)));
+  let th = clamp(start);
+  const mL = new Float64Array(n), mC = new Float64Array(n);
+  const r = new Float64Array(n), r2 = new Float64Array(n), rp = new Float64Array(n);
+  let pr = project(model, th, data, valid, cCrack, mL, mC, r);
+  const J = new Float64Array(n * NT);
+  const A = new Float64Array(NT * NT), g = new Float64Array(NT);
+  let lambda = 1e-2;
+  for (let it = 0; it < maxIter; it++) {
+    for (let k = 0; k < NT; k++) {
+      const h = 1e-4 * Math.max(0.1, Math.abs(th[k]));
+      const q = th.slice();
+      q[k] = q[k] + h <= TH_UPPER[k] ? q[k] + h : q[k] - h;
+      const step = q[k] - th[k];
+      project(model, q, data, valid, cCrack, mL, mC, rp);
+      // residual r = y − model: ∂model/∂θ = −∂r/∂θ
+      for (let i = 0; i < n; i++) J[i * NT + k] = (r[i] - rp[i]) / step;
+    }
+    A.fill(0);
+    g.fill(0);
+    for (let i = 0; i < n; i++) {
+      if (!valid[i]) continue;
+      for (let a = 0; a < NT; a++) {
+        const ja = J[i * NT + a];
+        if (ja === 0) continue;
+        g[a] += ja * r[i];
+        for (let c = a; c < NT; c++) A[a * NT + c] += ja * J[i * NT + c];
+      }
+    }
+    for (let a = 0; a < NT; a++) for (let c = 0; c < a; c++) A[a * NT + c] = A[c * NT + a];
+    let improved = false, done = false;
+    for (let tries = 0; tries < 8; tries++) {
+      const M = Float64Array.from(A);
+      for (let a = 0; a < NT; a++) M[a * NT + a] += lambda * (A[a * NT + a] + 1e-9);
+      const dp = solveSym(M, g, NT);
+      if (!dp) {
+        lambda *= 10;
+        continue;
+      }
+      const q = clamp(th.map((x, k) => x + dp[k]));
+      const pr2 = project(model, q, data, valid, cCrack, mL, mC, r2);
+      if (pr2.ss < pr.ss) {
+        if ((pr.ss - pr2.ss) / Math.max(pr.ss, 1e-300) < 1e-5) done = true;
+        th = q;
+        pr = pr2;
+        r.set(r2);
+        lambda = Math.max(lambda / 4, 1e-7);
+        improved = true;
+        break;
+      }
+      lambda *= 10;
+    }
+    if (!improved || done) break;
+  }
+  return { th, pr };
+}
+
+/**
+ * Fit the end model around an end estimate.
+ * @returns the refined end (shift along `out`) or null when the window leaves the image or the
+ *   fit is not credible (the caller keeps its estimate)
+ */
+export function fitInclusionEnd(inp: EndFitInput): EndFitResult | null {
+  const { D, cw, ch, end, out, normal } = inp;
+  const R = Math.max(3, Math.ceil(inp.halfWidthPx + 3));
+  const nx = X_BEHIND + X_AHEAD + 1;
+  const nr = 2 * R + 1;
+  const data = new Float64Array(nx * nr);
+  const valid = new Uint8Array(nx * nr);
+  const xs = new Float64Array(nx);
+  let rOff = 0;
+  const aligned = Math.max(Math.abs(out[0]), Math.abs(out[1])) > ALIGNED_COS;
+  // centre across the crack: darkening centroid of the window
+  let sw = 0, sr = 0;
+  for (let i = 0; i < nx; i++) {
+    for (let j = -R; j <= R; j++) {
+      const d = bilinear(D, cw, ch, end[0] + (i - X_BEHIND) * out[0] + j * normal[0], end[1] + (i - X_BEHIND) * out[1] + j * normal[1]);
+      if (!(d > 0)) continue;
+      sw += d;
+      sr += d * j;
+    }
+  }
+  if (!(sw > 0)) return null;
+  const rc = Math.max(-1.5, Math.min(1.5, sr / sw));
+  let nValid = 0;
+  if (aligned) {
+    // axis along a pixel axis: sample pixel centres (no interpolation, whose blur would vary
+    // with the sub-pixel phase); x and r of each pixel relative to the end and the crack centre
+    const alongU = Math.abs(out[0]) > Math.abs(out[1]);
+    const sx = Math.sign(alongU ? out[0] : out[1]);
+    const sn = Math.sign(alongU ? normal[1] : normal[0]);
+    const ea = alongU ? end[0] : end[1]; // along-axis coordinate of the end
+    const ec = (alongU ? end[1] : end[0]) + sn * rc; // crack centre across
+    const k0 = Math.round(ea) - sx * X_BEHIND;
+    const m0 = Math.round(ec);
+    rOff = sn * (m0 - ec);
+    for (let i = 0; i < nx; i++) {
+      const k = k0 + sx * i;
+      xs[i] = sx * (k - ea);
+      for (let j = -R; j <= R; j++) {
+        const m = m0 + sn * j;
+        const [u, v] = alongU ? [k, m] : [m, k];
+        if (u < 0 || v < 0 || u >= cw || v >= ch) continue;
+        data[i * nr + j + R] = D[v * cw + u];
+        valid[i * nr + j + R] = 1;
+        nValid++;
+      }
+    }
+  } else {
+    for (let i = 0; i < nx; i++) {
+      xs[i] = i - X_BEHIND;
+      for (let j = -R; j <= R; j++) {
+        const rr = j + rc;
+        const d = bilinear(D, cw, ch, end[0] + xs[i] * out[0] + rr * normal[0], end[1] + xs[i] * out[1] + rr * normal[1]);
+        if (Number.isNaN(d)) continue;
+        data[i * nr + j + R] = d;
+        valid[i * nr + j + R] = 1;
+        nValid++;
+      }
+    }
+  }
+  if (nValid < 0.8 * data.length) return null;
+  const model = new EndModel(xs, R, rOff);
+  const H = Math.max(0.8, inp.halfWidthPx - 0.5);
+  const cCrack = inp.crackContrast !== undefined && Number.isFinite(inp.crackContrast) ? Math.max(0, Math.min(inp.crackContrast, inp.contrast)) : undefined;
+  // two starts — a wedge tip just ahead of the end, and no tip in view — a few iterations each;
+  // the better one is refined
+  const starts = [
+    [0, 2, 2 * H, H, 1],
+    [0, 30, 2, H, 1],
+  ].map((st) => fitFrom(model, data, valid, cCrack, st, 4));
+  const pick = starts[0].pr.ss <= starts[1].pr.ss ? starts[0] : starts[1];
+  const best = fitFrom(model, data, valid, cCrack, pick.th, 30);
+  const th = best.th, [b0, cL, cD] = best.pr.beta;
+  // not credible: the end ran to the window's limit, or the Li vanished
+  if (Math.abs(th[0]) >= 2.9 || !(cL > 0.02 && cL > 2 * Math.abs(b0)) || cD > cL || cD < -0.5 * cL) return null;
+  return {
+    shiftPx: th[0],
+    halfWidthPx: th[3],
+    psfSigmaPx: th[4],
+    tipGapPx: th[1],
+    taperPx: th[2],
+    cLi: cL,
+    cCrack: cD,
+    rmsResidual: Math.sqrt(best.pr.ss / nValid),
+  };
+}
+
