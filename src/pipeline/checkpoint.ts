@@ -20,7 +20,9 @@
  * header, the header (utf-8), zero padding to a multiple of 8, then the payload: the raw bytes of
  * every typed array of the state, each at an 8-aligned offset. The header holds the provenance
  * (config, input hash, last frame) and the state as JSON in which typed arrays are
- * `{"$ta": "Float32Array", "o": offset, "n": length}` and non-JSON numbers `{"$n": "NaN"}`.
+ * `{"$ta": "Float32Array", "o": offset, "n": length}` and non-JSON numbers `{"$n": "NaN"}`; long
+ * arrays of numbers and of same-shaped numeric records are stored in the payload too (`$nums`,
+ * `$cols`: one column per key), so a checkpoint of hours of tip rows costs milliseconds.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
@@ -59,25 +61,66 @@ export interface EncodedState {
   bytes: number;
 }
 
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
+
+/**
+ * A long array of records with the same keys in the same order, each value a number or a boolean
+ * (tip rows, inclusion rows, drift samples): stored by column, one Float64Array (every JS number,
+ * NaN and −0 included, exactly) or Uint8Array per key — for hours of video, JSON of every record
+ * at every checkpoint would cost seconds. Null when `v` is not such an array.
+ */
+function columns(v: unknown[]): { keys: string[]; kinds: string; cols: Array<Float64Array | Uint8Array> } | null {
+  if (v.length < 8 || !isPlainObject(v[0])) return null;
+  const first = v[0];
+  const keys = Object.keys(first);
+  if (keys.length === 0 || keys.some((k) => k.startsWith('$'))) return null;
+  const kinds = keys.map((k) => (typeof first[k] === 'number' ? 'n' : typeof first[k] === 'boolean' ? 'b' : '?')).join('');
+  if (kinds.includes('?')) return null;
+  for (const o of v) {
+    if (!isPlainObject(o)) return null;
+    const ks = Object.keys(o);
+    if (ks.length !== keys.length) return null;
+    for (let j = 0; j < keys.length; j++) if (ks[j] !== keys[j] || typeof o[ks[j]] !== (kinds[j] === 'n' ? 'number' : 'boolean')) return null;
+  }
+  const cols = keys.map((k, j) => {
+    if (kinds[j] === 'n') {
+      const c = new Float64Array(v.length);
+      for (let i = 0; i < v.length; i++) c[i] = (v[i] as Record<string, number>)[k];
+      return c;
+    }
+    const c = new Uint8Array(v.length);
+    for (let i = 0; i < v.length; i++) c[i] = (v[i] as Record<string, boolean>)[k] ? 1 : 0;
+    return c;
+  });
+  return { keys, kinds, cols };
+}
+
 export function encodeState(value: unknown): EncodedState {
   const chunks: Uint8Array[] = [];
   let bytes = 0;
+  const typed = (v: ArrayBufferView, path: string) => {
+    const name = v.constructor.name;
+    if (!(name in TYPED)) throw new TypeError(`checkpoint: cannot store ${path} (${name})`);
+    const pad = (8 - (bytes % 8)) % 8;
+    if (pad) chunks.push(new Uint8Array(pad));
+    bytes += pad;
+    const o = bytes;
+    chunks.push(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+    bytes += v.byteLength;
+    return { $ta: name, o, n: (v as TypedArray).length };
+  };
   const enc = (v: unknown, path: string): unknown => {
     if (v === null || typeof v === 'boolean' || typeof v === 'string') return v;
     if (v === undefined) return { $u: 1 };
     if (typeof v === 'number') return Number.isFinite(v) && !Object.is(v, -0) ? v : { $n: Object.is(v, -0) ? '-0' : String(v) };
-    if (ArrayBuffer.isView(v)) {
-      const name = v.constructor.name;
-      if (!(name in TYPED)) throw new TypeError(`checkpoint: cannot store ${path} (${name})`);
-      const pad = (8 - (bytes % 8)) % 8;
-      if (pad) chunks.push(new Uint8Array(pad));
-      bytes += pad;
-      const o = bytes;
-      chunks.push(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
-      bytes += v.byteLength;
-      return { $ta: name, o, n: (v as TypedArray).length };
+    if (ArrayBuffer.isView(v)) return typed(v, path);
+    if (Array.isArray(v)) {
+      const c = columns(v);
+      if (c) return { $cols: c.keys, kinds: c.kinds, data: c.cols.map((x) => typed(x, path)) };
+      if (v.length >= 8 && v.every((x) => typeof x === 'number')) return { $nums: typed(Float64Array.from(v as number[]), path) };
+      return v.map((x, i) => enc(x, `${path}[${i}]`));
     }
-    if (Array.isArray(v)) return v.map((x, i) => enc(x, `${path}[${i}]`));
     const proto = typeof v === 'object' ? Object.getPrototypeOf(v) : undefined;
     if (typeof v === 'object' && (proto === Object.prototype || proto === null)) {
       const out: Record<string, unknown> = {};
@@ -101,6 +144,19 @@ export function decodeState(tree: unknown, payload: Uint8Array): unknown {
     const o = v as Record<string, unknown>;
     if ('$u' in o) return undefined;
     if ('$n' in o) return o.$n === '-0' ? -0 : Number(o.$n);
+    if ('$cols' in o) {
+      const keys = o.$cols as string[], kinds = o.kinds as string;
+      const cols = (o.data as unknown[]).map(dec) as Array<Float64Array | Uint8Array>;
+      const n = cols[0].length;
+      const out = new Array<Record<string, unknown>>(n);
+      for (let i = 0; i < n; i++) {
+        const r: Record<string, unknown> = {};
+        for (let j = 0; j < keys.length; j++) r[keys[j]] = kinds[j] === 'b' ? cols[j][i] === 1 : cols[j][i];
+        out[i] = r;
+      }
+      return out;
+    }
+    if ('$nums' in o) return Array.from(dec(o.$nums) as Float64Array);
     if ('$ta' in o) {
       const C = TYPED[o.$ta as TypedName];
       const off = o.o as number, n = o.n as number;

@@ -68,8 +68,26 @@ describe('state codec and checkpoint file', () => {
     // typed arrays sit at 8-aligned offsets of the payload
     const { tree } = encodeState(value);
     const refs = JSON.stringify(tree).match(/"o":\d+/g)!.map((m) => Number(m.slice(4)));
-    expect(refs.length).toBe(11);
+    expect(refs.length).toBe(12); // 11 typed arrays and `a` (8 numbers: stored as a Float64Array)
     for (const o of refs) expect(o % 8).toBe(0);
+  });
+
+  it('long arrays of numeric records and of numbers go to the payload by column, and come back exactly (key order, NaN, −0, booleans)', () => {
+    const rows = Array.from({ length: 50 }, (_, i) => ({ trackId: i % 3, tS: i * 0.1 + 1e-12, x: i === 7 ? NaN : i === 8 ? -0 : -i / 7, refined: i % 2 === 0 }));
+    const nums = Array.from({ length: 20 }, (_, i) => (i === 3 ? -0 : i === 4 ? -Infinity : Math.sqrt(i)));
+    // not uniform: a key missing, another order, a string value, an undefined value → stored as JSON, still exact
+    const mixed = [...rows.slice(0, 10), { trackId: 1, tS: 2 }];
+    const reordered = [...rows.slice(0, 10), { tS: 0, trackId: 1, x: 0, refined: true }];
+    const strings = rows.slice(0, 10).map((r, i) => (i === 9 ? { ...r, x: 'a' } : r));
+    const undef = rows.slice(0, 10).map((r, i) => (i === 9 ? { ...r, x: undefined } : r));
+    const value = { rows, nums, mixed, reordered, strings, undef, short: rows.slice(0, 3) };
+    const tree = JSON.stringify(encodeState(value).tree);
+    expect(tree.match(/\$cols/g)).toHaveLength(1);
+    expect(tree.match(/\$nums/g)).toHaveLength(1);
+    const back = viaFile(value);
+    expect(back).toStrictEqual(value);
+    expect(Object.keys(back.rows[5])).toEqual(['trackId', 'tS', 'x', 'refined']);
+    expect(Object.is(back.rows[8].x, -0) && Number.isNaN(back.rows[7].x) && Object.is(back.nums[3], -0)).toBe(true);
   });
 
   it('decoding copies: the restored arrays do not share memory with the file buffer or each other', () => {
