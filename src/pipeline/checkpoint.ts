@@ -34,6 +34,7 @@ import type { DriftTrackerSnapshot } from '../register/DriftTracker.js';
 import type { TrackRow } from '../report/tables.js';
 import type { Reference } from '../segment/reference.js';
 import type { Segmenter } from '../segment/segmenter.js';
+import type { RoiScheduleSnapshot } from '../segment/roiScheduler.js';
 import type { InclusionTrackerSnapshot } from '../track/inclusions/InclusionTracker.js';
 import type { LinkerSnapshot } from '../track/linker.js';
 import type { TrackConfig } from './trackConfig.js';
@@ -261,17 +262,22 @@ export interface TrackRunState {
   timing: Record<string, number>;
 }
 
-/** The Segmenter's state across frames: the noise σ of the blurred darkening, measured on its first frame. */
+/**
+ * The Segmenter's state across frames: the noise σ of the blurred darkening (measured on the
+ * last whole frame) and where the next frames are segmented (RoiScheduler).
+ */
 export interface SegmenterSnapshot {
   sigmaBlurRel: number;
+  schedule: RoiScheduleSnapshot;
 }
 
 export function snapshotSegmenter(s: Segmenter): SegmenterSnapshot {
-  return { sigmaBlurRel: s.sigmaBlurRel };
+  return { sigmaBlurRel: s.sigmaBlurRel, schedule: s.schedule.snapshot() };
 }
 
 export function restoreSegmenter(s: Segmenter, snap: SegmenterSnapshot): void {
   s.sigmaBlurRel = snap.sigmaBlurRel;
+  s.schedule.restore(snap.schedule);
 }
 
 /**
@@ -344,6 +350,11 @@ export interface ResumeInfo {
   /** Frames analysed by this process. */
   frames_analysed: number;
   checkpoint_written_at: string;
+}
+
+/** Whether `out` holds the checkpoint of an interrupted run. */
+export function hasCheckpoint(out: string): boolean {
+  return existsSync(join(out, CHECKPOINT_DIR, CHECKPOINT_FILE));
 }
 
 function manifestStatus(out: string): string | null {

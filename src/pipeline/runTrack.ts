@@ -31,7 +31,7 @@ import {
 } from '../segment/index.js';
 import { type DendriteAxis, DEFAULT_LINK_OPTIONS, DEFAULT_TIP_OPTIONS, dendriteAxis, findTips, interfaceAt, lengthAlongAxisPx, Linker } from '../track/index.js';
 import type { TrackConfig } from './trackConfig.js';
-import { restoreSegmenter, snapshotSegmenter, TrackCheckpoints, type ResumeInfo, type TrackRunState } from './checkpoint.js';
+import { hasCheckpoint, restoreSegmenter, snapshotSegmenter, TrackCheckpoints, type ResumeInfo, type TrackRunState } from './checkpoint.js';
 
 export interface TrackProgress {
   stage: string;
@@ -70,7 +70,8 @@ function stage<T>(name: string, f: () => T): T {
 export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promise<TrackResult> {
   const startedAt = new Date().toISOString();
   if (!existsSync(cfg.input)) throw new InputError(`input ${cfg.input} does not exist`, 'check the path of the recording');
-  guardOutputDir(cfg.out, cfg.force || cfg.resume);
+  // (a folder with a checkpoint is an interrupted run: TrackCheckpoints.open says what to do)
+  guardOutputDir(cfg.out, cfg.force || cfg.resume || hasCheckpoint(cfg.out));
 
   // 0. the potentiostat log, read first so a bad log fails before any decoding
   const currentLog = cfg.current ? readCurrentLog(cfg.current, { clockOffsetS: cfg.current_offset_s }) : null;
@@ -107,7 +108,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
   const timing: Record<string, number> = { decode: 0, orient: 0, reference: 0, segment: 0, tips: 0, link: 0 };
   const processFrame = (index: number, tS: number, img: Uint8Array) => {
     let t0 = performance.now();
-    const seg = stage('segment', () => segmenter!.segment(img));
+    const seg = stage('segment', () => segmenter!.segmentNext(img));
     let t1 = performance.now();
     timing.segment += t1 - t0;
     const tips = stage('track', () => findTips(seg, ref!, ref!.noiseSigmaRel, tipOpts));
@@ -143,7 +144,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       ...(cfg.segment.low_sigma ? { lowSigma: cfg.segment.low_sigma } : {}),
       ...(cfg.segment.min_area_px ? { minAreaPx: cfg.segment.min_area_px } : {}),
       ...(cfg.segment.blur_size_px ? { blurSizePx: cfg.segment.blur_size_px } : {}),
-    });
+    }, { fullEveryFrames: cfg.segment.full_frame_every });
     timing.reference += performance.now() - tr;
     for (const p of pending) processFrame(p.index, p.tS, p.img);
     pending.length = 0;

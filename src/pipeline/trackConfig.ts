@@ -47,8 +47,13 @@ export const trackConfigSchema = z.strictObject({
       min_area_px: z.number().int().positive().optional(),
       blur_size_px: z.number().int().positive().optional(),
       closing_size_px: z.number().int().positive().optional(),
+      /**
+       * Segment the whole frame every this many frames; in between only the interface band and
+       * the surroundings of known cracks (src/segment/roiScheduler.ts). 1 = every frame whole.
+       */
+      full_frame_every: z.number().int().min(1).default(12),
     })
-    .default({}),
+    .prefault({}),
   tips: z
     .strictObject({ min_prominence_px: z.number().positive().optional(), min_length_px: z.number().nonnegative().optional() })
     .default({}),

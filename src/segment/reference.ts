@@ -26,7 +26,7 @@ export interface ReferenceOptions {
   minDepthPx: number;
 }
 
-export const DEFAULT_REFERENCE_OPTIONS: ReferenceOptions = { closingSizePx: 31, darkFeatureRel: 0.03, crackElongation: 4, touchBandPx: 6, minDepthPx: 6 };
+export const DEFAULT_REFERENCE_OPTIONS: ReferenceOptions = { closingSizePx: 31, darkFeatureRel: 0.03, crackElongation: 2.8, touchBandPx: 6, minDepthPx: 6 };
 
 export interface Reference {
   geom: CanonicalGeometry;

@@ -6,14 +6,26 @@
  *  2. Gaussian blur (OpenCV.js);
  *  3. hysteresis threshold: a region is kept when it exceeds `lowSigma`·σ everywhere and holds
  *     at least one pixel above `highSigma`·σ (σ = measured noise of the blurred darkening);
- *  4. morphological open (speckle) and close (bridges one-pixel gaps), OpenCV.js;
+ *  4. morphological close (bridges one-pixel gaps), OpenCV.js; no opening: it erases the
+ *     2-px-wide base of a young leaf and cuts the dendrite off the electrode, and speckle is
+ *     already handled by the blur, the hysteresis and the minimum area;
  *  5. 8-connected components (OpenCV.js) with, per region, the deepest row per column.
  *
- * Mats and buffers are allocated once and reused for every frame.
+ * On the whole frame, or only in rectangles around what is known (RoiScheduler) with the same
+ * result there. Mats and buffers are allocated once and reused for every frame.
  */
 import type { Cv, CvMat } from './opencv.js';
 import type { Reference } from './reference.js';
-import { robustSigmaInPlace } from '../core/quantile.js';
+import { medianInPlace, robustSigmaInPlace } from '../core/quantile.js';
+import { RoiScheduler, type RoiScheduleOptions } from './roiScheduler.js';
+
+/** An axis-aligned rectangle of canonical pixels [x, x+w) × [y, y+h). */
+export interface RectPx {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
 
 export interface SegmentOptions {
   /** Gaussian blur kernel size [px] (odd). */
@@ -28,7 +40,6 @@ export interface SegmentOptions {
   minAreaPx: number;
   /** A region touches the interface when it reaches within this distance of it [px]. */
   touchBandPx: number;
-  openSizePx: number;
   closeSizePx: number;
 }
 
@@ -39,9 +50,6 @@ export const DEFAULT_SEGMENT_OPTIONS: SegmentOptions = {
   minDarkeningRel: 0.02,
   minAreaPx: 12,
   touchBandPx: 10,
-  // No opening by default: it erases the 2-px-wide base of a young leaf and cuts the dendrite
-  // off the electrode; speckle is already handled by the blur, hysteresis and minimum area.
-  openSizePx: 1,
   closeSizePx: 3,
 };
 
@@ -79,37 +87,46 @@ export class Segmenter {
   readonly opts: SegmentOptions;
   private readonly cw: number;
   private readonly ch: number;
-  private readonly dRel: Float32Array;
+  /** 1 on the crystal side of the interface (elsewhere the darkening is 0). */
+  private readonly inCrystal: Uint8Array;
   private readonly matD: CvMat;
   private readonly matBlur: CvMat;
-  private readonly matBin: CvMat;
   private readonly mat8: CvMat;
+  private readonly matDil: CvMat;
+  private readonly matClosed: CvMat;
   private readonly matLabels: CvMat;
   private readonly matStats: CvMat;
   private readonly matCentroids: CvMat;
-  private readonly kOpen: CvMat;
   private readonly kClose: CvMat;
   private readonly gainIdx: Int32Array;
   private readonly gainBuf: Float64Array;
   private readonly noiseIdx: Int32Array;
   private readonly noiseBuf: Float64Array;
-  /** Noise σ of the blurred relative darkening in the last frame segmented. */
+  private readonly labelBuf: Int32Array;
+  private lastRects: RectPx[] = [];
+  /** Noise σ of the blurred relative darkening in the last whole frame segmented. */
   sigmaBlurRel = NaN;
 
-  constructor(private readonly cv: Cv, readonly ref: Reference, opts: Partial<SegmentOptions> = {}) {
+  /** Where segmentNext works (whole frame or rectangles). */
+  readonly schedule: RoiScheduler;
+
+  constructor(private readonly cv: Cv, readonly ref: Reference, opts: Partial<SegmentOptions> = {}, schedule: Partial<RoiScheduleOptions> = {}) {
     this.opts = { ...DEFAULT_SEGMENT_OPTIONS, ...opts };
     const { cw, ch } = ref.geom;
+    this.schedule = new RoiScheduler(cw, ch, ref.iface.vPx, schedule);
     this.cw = cw;
     this.ch = ch;
-    this.dRel = new Float32Array(cw * ch);
+    this.inCrystal = new Uint8Array(cw * ch);
+    for (let v = 0; v < ch; v++) for (let u = 0; u < cw; u++) this.inCrystal[v * cw + u] = v > ref.iface.vPx[u] + 0.5 ? 1 : 0;
+    this.labelBuf = new Int32Array(cw * ch);
     this.matD = new cv.Mat(ch, cw, cv.CV_32FC1);
     this.matBlur = new cv.Mat(ch, cw, cv.CV_32FC1);
-    this.matBin = new cv.Mat(ch, cw, cv.CV_32FC1);
     this.mat8 = new cv.Mat(ch, cw, cv.CV_8UC1);
+    this.matDil = new cv.Mat(ch, cw, cv.CV_8UC1);
+    this.matClosed = new cv.Mat(ch, cw, cv.CV_8UC1);
     this.matLabels = new cv.Mat();
     this.matStats = new cv.Mat();
     this.matCentroids = new cv.Mat();
-    this.kOpen = cv.getStructuringElement(cv.MORPH_ELLIPSE, new cv.Size(Math.max(1, this.opts.openSizePx), Math.max(1, this.opts.openSizePx)));
     this.kClose = cv.getStructuringElement(cv.MORPH_ELLIPSE, new cv.Size(this.opts.closeSizePx, this.opts.closeSizePx));
     // A fixed sparse sample of crystal pixels for the gain estimate.
     const idx: number[] = [];
@@ -129,88 +146,239 @@ export class Segmenter {
     this.noiseBuf = new Float64Array(nIdx.length);
   }
 
-  /** Release the OpenCV.js memory. */
-  dispose(): void {
-    for (const m of [this.matD, this.matBlur, this.matBin, this.mat8, this.matLabels, this.matStats, this.matCentroids, this.kOpen, this.kClose]) m.delete();
+  /**
+   * Segment the next frame of a recording where the RoiScheduler says (whole frame or
+   * rectangles around what is known), and tell it what was found.
+   */
+  segmentNext(img: Uint8Array): SegmentResult {
+    const res = this.segment(img, this.schedule.next());
+    this.schedule.observe(res.regions);
+    return res;
   }
 
-  /** Segment one canonical gray8 frame. */
-  segment(img: Uint8Array): SegmentResult {
+  /** Release the OpenCV.js memory. */
+  dispose(): void {
+    for (const m of [this.matD, this.matBlur, this.mat8, this.matDil, this.matClosed, this.matLabels, this.matStats, this.matCentroids, this.kClose]) m.delete();
+  }
+
+  /**
+   * Segment one canonical gray8 frame: the whole frame (`rects` null), or only the given
+   * rectangles (canonical pixels, not overlapping; they may touch — a region crossing from one
+   * to the next is joined across the seam). Inside the rectangles the result is the same as the
+   * whole frame's: darkening is computed with a pad wide enough for the blur and the closing to
+   * see the same neighbourhood. Outside them everything (darkening, labels) is stale and must
+   * not be read: the rectangles carry a margin around every region of interest (RoiScheduler).
+   * The noise σ (hence the thresholds) is measured on whole frames only and kept in between.
+   */
+  segment(img: Uint8Array, rects: readonly RectPx[] | null = null): SegmentResult {
     const { cv, cw, ch, ref, opts } = this;
-    // 1. gain (flicker) and relative darkening
+    const list: readonly RectPx[] = rects ?? [{ x: 0, y: 0, w: cw, h: ch }];
+    const hb = (opts.blurSizePx | 1) >> 1, hk = (opts.closeSizePx | 1) >> 1;
+    const grow = (r: RectPx, p: number): RectPx => {
+      const x0 = Math.max(0, r.x - p), y0 = Math.max(0, r.y - p);
+      return { x: x0, y: y0, w: Math.min(cw, r.x + r.w + p) - x0, h: Math.min(ch, r.y + r.h + p) - y0 };
+    };
+    const cvRect = (r: RectPx) => new cv.Rect(r.x, r.y, r.w, r.h);
+    // 1. gain (flicker), from a fixed sparse sample of the whole frame
     const gi = this.gainIdx, gb = this.gainBuf, med = ref.median;
     for (let k = 0; k < gi.length; k++) gb[k] = img[gi[k]] / med[gi[k]];
-    const gain = gi.length > 10 ? gb.sort()[gb.length >> 1] : 1;
-    const B = ref.background, D = this.dRel, iv = ref.iface.vPx;
-    for (let v = 0; v < ch; v++) {
-      const row = v * cw;
-      for (let u = 0; u < cw; u++) {
-        const i = row + u;
-        if (v <= iv[u] + 0.5) {
-          D[i] = 0;
-          continue;
+    const gain = gi.length > 10 ? medianInPlace(gb) : 1;
+    // relative darkening D = (g·B − I)/(g·B) = 1 − I·(1/B)/g, on each rectangle + the pad the
+    // blur (hb) and the closing (2·hk: dilation then erosion) read around it
+    const B = ref.background, inCrystal = this.inCrystal, D = this.matD.data32F as Float32Array;
+    for (const r0 of list) {
+      const r = grow(r0, hb + 2 * hk);
+      for (let v = r.y; v < r.y + r.h; v++) {
+        const row = v * cw;
+        for (let i = row + r.x, e = row + r.x + r.w; i < e; i++) {
+          const b = gain * B[i];
+          D[i] = inCrystal[i] && b > 0 ? (b - img[i]) / b : 0;
         }
-        const b = gain * B[i];
-        D[i] = b > 0 ? (b - img[i]) / b : 0;
       }
     }
-    (this.matD.data32F as Float32Array).set(D);
-    // 2. blur
+    // 2. blur each rectangle + 2·hk (the pixels around it are in the parent: not isolated)
     const ks = opts.blurSizePx | 1;
-    cv.GaussianBlur(this.matD, this.matBlur, new cv.Size(ks, ks), 0, 0, cv.BORDER_REPLICATE);
-    const blurred = this.matBlur.data32F as Float32Array;
+    for (const r0 of list) {
+      const rc = cvRect(grow(r0, 2 * hk));
+      const src = this.matD.roi(rc), dst = this.matBlur.roi(rc);
+      cv.GaussianBlur(src, dst, new cv.Size(ks, ks), 0, 0, cv.BORDER_REPLICATE);
+      src.delete();
+      dst.delete();
+    }
+    let blurred = this.matBlur.data32F as Float32Array;
     // Noise of this frame, robust (a few cracks do not move the MAD), over a fixed sparse set
-    // of crystal pixels. Measured every frame: compressed video is not stationary, a frame just
-    // after the reference frames (the same GOP) can be half as noisy as the rest of the recording.
-    const si = this.noiseIdx, sb = this.noiseBuf;
-    for (let k = 0; k < si.length; k++) sb[k] = blurred[si[k]];
-    this.sigmaBlurRel = Math.max(si.length > 10 ? robustSigmaInPlace(sb) : 0, 1e-4);
+    // of crystal pixels; measured on whole frames: compressed video is not stationary, a frame
+    // just after the reference frames (the same GOP) can be half as noisy as the rest.
+    if (rects === null) {
+      const si = this.noiseIdx, sb = this.noiseBuf;
+      for (let k = 0; k < si.length; k++) sb[k] = blurred[si[k]];
+      this.sigmaBlurRel = Math.max(si.length > 10 ? robustSigmaInPlace(sb) : 0, 1e-4);
+    } else if (!Number.isFinite(this.sigmaBlurRel)) this.sigmaBlurRel = Math.max(ref.noiseSigmaRel * 0.3, 1e-4);
     const low = Math.max(opts.lowSigma * this.sigmaBlurRel, opts.minDarkeningRel);
     const high = Math.max(opts.highSigma * this.sigmaBlurRel, 1.5 * low);
-    // 3. threshold (low), 4. morphology
-    cv.threshold(this.matBlur, this.matBin, low, 255, cv.THRESH_BINARY);
-    this.matBin.convertTo(this.mat8, cv.CV_8U);
-    if (opts.openSizePx > 1) cv.morphologyEx(this.mat8, this.mat8, cv.MORPH_OPEN, this.kOpen);
-    cv.morphologyEx(this.mat8, this.mat8, cv.MORPH_CLOSE, this.kClose);
-    // 5. components
-    const nLabels: number = cv.connectedComponentsWithStats(this.mat8, this.matLabels, this.matStats, this.matCentroids, 8, cv.CV_32S);
-    const labels = this.matLabels.data32S as Int32Array;
-    const stats = this.matStats.data32S as Int32Array;
-    const regions: Array<CrackRegion | null> = [null];
-    const hasHigh = new Uint8Array(nLabels);
-    for (let l = 1; l < nLabels; l++) {
-      const left = stats[l * 5], top = stats[l * 5 + 1], w = stats[l * 5 + 2], h = stats[l * 5 + 3], area = stats[l * 5 + 4];
-      if (area < opts.minAreaPx) {
-        regions.push(null);
-        continue;
+    // 3. threshold (low) on each rectangle + 2·hk
+    const m8 = this.mat8.data as Uint8Array;
+    for (const r0 of list) {
+      const r = grow(r0, 2 * hk);
+      for (let v = r.y; v < r.y + r.h; v++) {
+        const row = v * cw;
+        for (let i = row + r.x, e = row + r.x + r.w; i < e; i++) m8[i] = blurred[i] > low ? 255 : 0; // (as cv.THRESH_BINARY: strictly above)
       }
-      regions.push({
-        label: l, areaPx: area, touchesInterface: false,
-        uMin: left, uMax: left + w - 1, vMin: top, vMax: top + h - 1,
-        extentV: new Int32Array(w).fill(-1), sumU: 0, sumV: 0,
-      });
     }
+    // 4. closing as dilation (rectangle + hk) then erosion (rectangle): every rectangle's
+    // dilation first, so each erosion reads finished neighbours across a seam
+    const border = cv.BORDER_CONSTANT, bval = cv.morphologyDefaultBorderValue(), anchor = new cv.Point(-1, -1);
+    for (const r0 of list) {
+      const rc = cvRect(grow(r0, hk));
+      const src = this.mat8.roi(rc), dst = this.matDil.roi(rc);
+      cv.dilate(src, dst, this.kClose, anchor, 1, border, bval);
+      src.delete();
+      dst.delete();
+    }
+    for (const r0 of list) {
+      const rc = cvRect(r0);
+      const src = this.matDil.roi(rc), dst = this.matClosed.roi(rc);
+      cv.erode(src, dst, this.kClose, anchor, 1, border, bval);
+      src.delete();
+      dst.delete();
+    }
+    // labels outside this frame's rectangles are stale: clear last frame's
+    const labels = this.labelBuf;
+    for (const r of this.lastRects) for (let v = r.y; v < r.y + r.h; v++) labels.fill(0, v * cw + r.x, v * cw + r.x + r.w);
+    this.lastRects = list.map((r) => ({ ...r }));
+    // 5. components per rectangle (labels numbered across rectangles), then joined across seams
+    const all: Array<CrackRegion | null> = [null];
+    const hasHigh: number[] = [0];
+    /** Raster index of each region's first pixel: regions are reported in that order, as one connectedComponents call on the whole frame numbers them. */
+    const first: number[] = [0];
+    const iv = ref.iface.vPx;
     const band = opts.touchBandPx;
-    for (let v = 0; v < ch; v++) {
-      const row = v * cw;
-      for (let u = 0; u < cw; u++) {
-        const l = labels[row + u];
-        if (l === 0) continue;
-        const r = regions[l];
-        if (!r) continue;
-        if (blurred[row + u] >= high) hasHigh[l] = 1;
-        const k = u - r.uMin;
-        if (v > r.extentV[k]) r.extentV[k] = v;
-        r.sumU += u;
-        r.sumV += v;
-        if (!r.touchesInterface && v <= iv[u] + band) r.touchesInterface = true;
+    for (const r of list) {
+      const sub = this.matClosed.roi(cvRect(r));
+      const nLabels: number = cv.connectedComponentsWithStats(sub, this.matLabels, this.matStats, this.matCentroids, 8, cv.CV_32S);
+      sub.delete();
+      blurred = this.matBlur.data32F as Float32Array; // (re-read: the wasm heap may have grown)
+      const lab = this.matLabels.data32S as Int32Array;
+      const stats = this.matStats.data32S as Int32Array;
+      const base = all.length - 1;
+      for (let l = 1; l < nLabels; l++) {
+        const left = stats[l * 5] + r.x, top = stats[l * 5 + 1] + r.y, w = stats[l * 5 + 2], h = stats[l * 5 + 3];
+        all.push({
+          label: base + l, areaPx: stats[l * 5 + 4], touchesInterface: false,
+          uMin: left, uMax: left + w - 1, vMin: top, vMax: top + h - 1,
+          extentV: new Int32Array(w).fill(-1), sumU: 0, sumV: 0,
+        });
+        hasHigh.push(0);
+        first.push(-1);
+      }
+      for (let y = 0; y < r.h; y++) {
+        const v = r.y + y, row = v * cw, lrow = y * r.w;
+        for (let x = 0; x < r.w; x++) {
+          const l = lab[lrow + x];
+          if (l === 0) continue;
+          const g = base + l;
+          const reg = all[g]!;
+          const u = r.x + x;
+          labels[row + u] = g;
+          if (first[g] < 0) first[g] = row + u;
+          if (blurred[row + u] >= high) hasHigh[g] = 1;
+          const k = u - reg.uMin;
+          if (v > reg.extentV[k]) reg.extentV[k] = v;
+          reg.sumU += u;
+          reg.sumV += v;
+          if (!reg.touchesInterface && v <= iv[u] + band) reg.touchesInterface = true;
+        }
       }
     }
-    const kept: CrackRegion[] = [];
-    for (let l = 1; l < nLabels; l++) {
-      const r = regions[l];
-      if (r && hasHigh[l]) kept.push(r);
+    if (list.length > 1) joinAcrossSeams(list, labels, cw, all, hasHigh, first);
+    // keep regions large enough and holding a seed above the high threshold; clear the others' labels
+    const regions: CrackRegion[] = [];
+    for (let g = 1; g < all.length; g++) {
+      const reg = all[g];
+      if (!reg) continue;
+      if (reg.areaPx >= opts.minAreaPx && hasHigh[g]) regions.push(reg);
+      else {
+        for (let v = reg.vMin; v <= reg.vMax; v++) {
+          const row = v * cw;
+          for (let u = reg.uMin; u <= reg.uMax; u++) if (labels[row + u] === g) labels[row + u] = 0;
+        }
+      }
     }
-    return { regions: kept, darkening: D, darkeningBlurred: blurred, labels, gain, thresholdRel: low };
+    if (list.length > 1) regions.sort((a, b) => first[a.label] - first[b.label]);
+    return { regions, darkening: this.matD.data32F as Float32Array, darkeningBlurred: blurred, labels, gain, thresholdRel: low };
+  }
+}
+
+/**
+ * Join regions that continue across the seam between two touching rectangles (8-connectivity
+ * across the shared edge): union–find over labels, then each joined region's statistics are
+ * merged into its root (the smallest label) and its pixels relabelled; merged-away entries of
+ * `all` become null.
+ */
+function joinAcrossSeams(list: readonly RectPx[], labels: Int32Array, cw: number, all: Array<CrackRegion | null>, hasHigh: number[], first: number[]): void {
+  const parent = Int32Array.from({ length: all.length }, (_, i) => i);
+  const find = (a: number): number => {
+    while (parent[a] !== a) a = parent[a] = parent[parent[a]];
+    return a;
+  };
+  const union = (a: number, b: number) => {
+    const ra = find(a), rb = find(b);
+    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  };
+  let joined = false;
+  for (const A of list) {
+    for (const B of list) {
+      if (A === B) continue;
+      // B directly below A: rows A.y+A.h−1 and B.y, overlapping columns ± 1 (diagonals)
+      if (B.y === A.y + A.h) {
+        const u0 = Math.max(A.x, B.x - 1), u1 = Math.min(A.x + A.w - 1, B.x + B.w);
+        const ra = (A.y + A.h - 1) * cw, rb = B.y * cw;
+        for (let u = u0; u <= u1; u++) {
+          const la = labels[ra + u];
+          if (!la) continue;
+          for (let du = -1; du <= 1; du++) {
+            const ub = u + du;
+            if (ub < B.x || ub >= B.x + B.w) continue;
+            const lb = labels[rb + ub];
+            if (lb) { union(la, lb); joined = true; }
+          }
+        }
+      }
+      // B directly right of A: columns A.x+A.w−1 and B.x, overlapping rows ± 1
+      if (B.x === A.x + A.w) {
+        const v0 = Math.max(A.y, B.y - 1), v1 = Math.min(A.y + A.h - 1, B.y + B.h);
+        const ua = A.x + A.w - 1, ub = B.x;
+        for (let v = v0; v <= v1; v++) {
+          const la = labels[v * cw + ua];
+          if (!la) continue;
+          for (let dv = -1; dv <= 1; dv++) {
+            const vb = v + dv;
+            if (vb < B.y || vb >= B.y + B.h) continue;
+            const lb = labels[vb * cw + ub];
+            if (lb) { union(la, lb); joined = true; }
+          }
+        }
+      }
+    }
+  }
+  if (!joined) return;
+  for (let g = 1; g < all.length; g++) {
+    const root = find(g);
+    if (root === g) continue;
+    const a = all[root]!, b = all[g]!;
+    const uMin = Math.min(a.uMin, b.uMin), uMax = Math.max(a.uMax, b.uMax);
+    const ext = new Int32Array(uMax - uMin + 1).fill(-1);
+    for (const r of [a, b]) for (let k = 0; k < r.extentV.length; k++) ext[r.uMin - uMin + k] = Math.max(ext[r.uMin - uMin + k], r.extentV[k]);
+    for (let v = b.vMin; v <= b.vMax; v++) {
+      const row = v * cw;
+      for (let u = b.uMin; u <= b.uMax; u++) if (labels[row + u] === g) labels[row + u] = root;
+    }
+    all[root] = {
+      label: root, areaPx: a.areaPx + b.areaPx, touchesInterface: a.touchesInterface || b.touchesInterface,
+      uMin, uMax, vMin: Math.min(a.vMin, b.vMin), vMax: Math.max(a.vMax, b.vMax), extentV: ext, sumU: a.sumU + b.sumU, sumV: a.sumV + b.sumV,
+    };
+    hasHigh[root] = hasHigh[root] || hasHigh[g] ? 1 : 0;
+    first[root] = Math.min(first[root], first[g]);
+    all[g] = null;
   }
 }

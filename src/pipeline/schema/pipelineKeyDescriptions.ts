@@ -36,6 +36,7 @@ export const PIPELINE_KEY_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'track.segment.min_area_px': 'Dark regions smaller than this are ignored [px²].',
   'track.segment.blur_size_px': 'Gaussian blur kernel size [px], made odd.',
   'track.segment.closing_size_px': 'Width of the morphological closing that removes cracks from the reference background [px]; wider than any crack.',
+  'track.segment.full_frame_every': 'Segment the whole frame every this many frames; in between only the electrode-interface band and the surroundings of known cracks (much faster; new inclusions away from the electrode are picked up at the next whole frame). 1 = every frame whole.',
   'track.tips': 'Tip-finding settings; leave out a key for its default.',
   'track.tips.min_prominence_px': 'A depth maximum is a separate tip when it stands this far above its saddle [px].',
   'track.tips.min_length_px': 'Regions shallower than this, measured from the interface, are not dendrites [px].',

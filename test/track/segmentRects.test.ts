@@ -1,0 +1,92 @@
+/**
+ * Segmenting only rectangles around what is known (RoiScheduler) must give, inside them, exactly
+ * what segmenting the whole frame gives: same regions (area, box, deepest row per column,
+ * centroid sums, interface contact) and same labels, also for a region that crosses the seam
+ * between two touching rectangles.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadOpenCv, type Cv } from '../../src/segment/opencv.js';
+import { canonicalGeometry } from '../../src/segment/orient.js';
+import { buildReference } from '../../src/segment/reference.js';
+import { RoiScheduler, tileRuns } from '../../src/segment/roiScheduler.js';
+import { Segmenter, type CrackRegion, type RectPx } from '../../src/segment/segmenter.js';
+import { synthFrame, type SynthScene } from '../helpers/synth.js';
+
+let cv: Cv;
+beforeAll(async () => {
+  cv = await loadOpenCv();
+});
+
+const scene: SynthScene = { cw: 320, ch: 256, interfaceV: 20, crystal: 170, electrode: 60, contrast: 0.35, psfSigmaPx: 1.2, noiseSigma: 3, seed: 7 };
+// three dendrites; the middle one (base u 150) crosses the tile seams at v = 64 and 128
+const dendrites = [
+  { baseU: 60, tipU: 62, tipV: 70, halfWidthPx: 5 },
+  { baseU: 150, tipU: 158, tipV: 150, halfWidthPx: 6 },
+  { baseU: 250, tipU: 246, tipV: 52, halfWidthPx: 4 },
+];
+
+const key = (r: CrackRegion) => `${r.uMin},${r.uMax},${r.vMin},${r.vMax},${r.areaPx},${r.sumU},${r.sumV},${r.touchesInterface},${Array.from(r.extentV).join(':')}`;
+
+describe('segmenting rectangles gives the whole frame\'s result inside them', () => {
+  it('same regions and labels for dendrites inside tile runs, joined across tile seams', () => {
+    const g = canonicalGeometry(scene.cw, scene.ch, 'top');
+    const ref = buildReference(cv, [0, 1, 2, 3, 4].map((k) => synthFrame(scene, [], k)), g);
+    const img = synthFrame(scene, dendrites, 42);
+    const whole = new Segmenter(cv, ref);
+    const a = whole.segment(img);
+    const aRegions = a.regions.filter((r) => r.touchesInterface).map((r) => ({ key: key(r), label: r.label, r }));
+    const aLabels = Int32Array.from(a.labels);
+    expect(aRegions.length).toBe(3);
+
+    // tiles of 64 px around each dendrite's box + 24 px: the middle one spans 3 tile rows
+    const boxes: RectPx[] = aRegions.map(({ r }) => ({ x: r.uMin - 24, y: r.vMin - 24, w: r.uMax - r.uMin + 49, h: r.vMax - r.vMin + 49 }));
+    const rects = tileRuns(boxes, g.cw, g.ch, 64);
+    expect(new Set(rects.map((r) => r.y)).size).toBeGreaterThanOrEqual(3); // seams at v = 64 and 128
+    const part = new Segmenter(cv, ref);
+    part.sigmaBlurRel = whole.sigmaBlurRel; // (as after a whole frame)
+    const b = part.segment(img, rects);
+    const bRegions = b.regions.filter((r) => r.touchesInterface);
+    expect(bRegions.map(key).sort()).toEqual(aRegions.map((x) => x.key).sort());
+    // labels: the same pixel sets (numbers may differ)
+    for (const { r, label } of aRegions) {
+      const match = bRegions.find((q) => key(q) === key(r))!;
+      for (let v = r.vMin; v <= r.vMax; v++) {
+        for (let u = r.uMin; u <= r.uMax; u++) {
+          const i = v * g.cw + u;
+          expect(aLabels[i] === label).toBe(b.labels[i] === match.label);
+        }
+      }
+    }
+    // darkening inside the rectangles equals the whole frame's (blur read the same neighbourhood)
+    let maxDiff = 0;
+    for (const rc of rects) for (let v = rc.y; v < rc.y + rc.h; v++) for (let u = rc.x; u < rc.x + rc.w; u++) {
+      const i = v * g.cw + u;
+      maxDiff = Math.max(maxDiff, Math.abs(a.darkeningBlurred[i] - b.darkeningBlurred[i]));
+    }
+    expect(maxDiff).toBe(0);
+    whole.dispose();
+    part.dispose();
+  });
+
+  it('the scheduler segments whole frames every N frames and tile runs around the known regions in between', () => {
+    const g = canonicalGeometry(scene.cw, scene.ch, 'top');
+    const ref = buildReference(cv, [0, 1, 2, 3, 4].map((k) => synthFrame(scene, [], k)), g);
+    const s = new RoiScheduler(g.cw, g.ch, ref.iface.vPx, { fullEveryFrames: 4, maxCoverage: 0.9 });
+    const seg = new Segmenter(cv, ref);
+    const plans: Array<RectPx[] | null> = [];
+    for (let k = 0; k < 8; k++) {
+      const rects = s.next();
+      plans.push(rects);
+      s.observe(seg.segment(synthFrame(scene, dendrites, 50 + k), rects).regions);
+    }
+    expect(plans.map((p) => (p === null ? 'W' : 'R')).join('')).toBe('WRRRWRRR');
+    // the rectangles cover the interface band and the dendrites, not the empty crystal below
+    const covered = plans[1]!.reduce((acc, r) => acc + r.w * r.h, 0) / (g.cw * g.ch);
+    expect(covered).toBeGreaterThan(0.2);
+    expect(covered).toBeLessThan(0.7);
+    const inside = (u: number, v: number) => plans[1]!.some((r) => u >= r.x && u < r.x + r.w && v >= r.y && v < r.y + r.h);
+    for (const d of dendrites) expect(inside(d.tipU, d.tipV)).toBe(true);
+    expect(inside(300, 240)).toBe(false);
+    seg.dispose();
+  });
+});
