@@ -245,7 +245,9 @@ describe('track --resume refuses what it cannot continue: one line, exit 2, chec
   it('a fresh run into a folder holding a checkpoint is refused without --force; with --force it starts over and removes it', async () => {
     const out4 = join(tmp, 'fresh');
     expect((await track([...FIG2, '--out', out4], { LIDTRACK_TEST_INTERRUPT_AFTER_FRAMES: '20' })).code).toBe(130);
-    expectUsageError(await track([...FIG2, '--out', out4]), /already holds results/);
+    const before = snapshot(out4);
+    expectUsageError(await track([...FIG2, '--out', out4]), /holds the checkpoint of an interrupted run \(add --resume to continue it, or --force to start over\)/);
+    expect(snapshot(out4)).toEqual(before);
     for (const f of ['tracks.csv', 'summary.json', 'manifest.json']) unlinkSync(join(out4, f)); // as after a SIGKILL
     expectUsageError(await track([...FIG2, '--out', out4]), /holds the checkpoint of an interrupted run \(add --resume to continue it, or --force to start over\)/);
     const r = await track([...FIG2, '--out', out4, '--force']);
