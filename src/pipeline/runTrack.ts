@@ -202,7 +202,9 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       timing.orient += performance.now() - to;
       processFrame(frame.index, frame.tS, canon);
     }
+    const tc = performance.now();
     await ckpt.afterFrame(frame.index, frames, (ref as Reference | null) !== null && pending.length === 0, captureState);
+    timing.checkpoint = (timing.checkpoint ?? 0) + performance.now() - tc;
     hooks.onProgress?.({ stage: 'track', frame: frames, total });
     if (hooks.shouldStop?.()) {
       stopped = true;

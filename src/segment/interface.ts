@@ -40,14 +40,34 @@ export function detectInterface(img: Uint8Array, cw: number, ch: number): Electr
   const maxV = Math.floor(ch * 0.9);
   // Local levels per column (u±2): illumination varies across the field, so a global midpoint
   // would shift the crossing by a fraction of a pixel where the crystal is brighter or darker.
-  const colLevel = (u: number, va: number, vb: number): number => {
-    const s: number[] = [];
-    for (let k = Math.max(0, u - 2); k <= Math.min(cw - 1, u + 2); k++) for (let v = va; v < vb; v++) s.push(img[v * cw + k]);
-    return median(s);
+  // (the median of the gray levels of columns u−2..u+2 over rows [va, vb), from per-column
+  // histograms: the same value as sorting them, in O(256) per column instead of O(n log n))
+  const colHists = (va: number, vb: number): Uint32Array => {
+    const h = new Uint32Array(cw * 256);
+    for (let v = va; v < vb; v++) for (let u = 0; u < cw; u++) h[u * 256 + img[v * cw + u]]++;
+    return h;
+  };
+  const hE = colHists(0, edgeRows), hC = colHists(v0, v1);
+  const win = new Uint32Array(256);
+  const colLevel = (h: Uint32Array, u: number): number => {
+    win.fill(0);
+    let n = 0;
+    for (let k = Math.max(0, u - 2); k <= Math.min(cw - 1, u + 2); k++) {
+      const o = k * 256;
+      for (let g = 0; g < 256; g++) win[g] += h[o + g];
+    }
+    for (let g = 0; g < 256; g++) n += win[g];
+    const rank = n >> 1; // as median(): the element at index n >> 1 of the sorted values
+    let acc = 0;
+    for (let g = 0; g < 256; g++) {
+      acc += win[g];
+      if (acc > rank) return g;
+    }
+    return NaN;
   };
   for (let u = 0; u < cw; u++) {
-    const eU = colLevel(u, 0, edgeRows);
-    const cU = colLevel(u, v0, v1);
+    const eU = colLevel(hE, u);
+    const cU = colLevel(hC, u);
     const mid = Math.abs(cU - eU) > 0.5 * Math.abs(C - E) ? (eU + cU) / 2 : (E + C) / 2;
     let found = -0.5;
     let prev = smoothAt(img, cw, ch, u, 0);

@@ -45,8 +45,16 @@ export function medianImage(frames: Uint8Array[], n: number): Uint8Array {
   const out = new Uint8Array(n);
   const buf = new Uint8Array(k);
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j < k; j++) buf[j] = frames[j][i];
-    buf.sort();
+    // insertion sort: k is small (≤ 51), and a call to TypedArray#sort per pixel costs more
+    for (let j = 0; j < k; j++) {
+      const x = frames[j][i];
+      let m = j;
+      while (m > 0 && buf[m - 1] > x) {
+        buf[m] = buf[m - 1];
+        m--;
+      }
+      buf[m] = x;
+    }
     out[i] = k % 2 ? buf[(k - 1) >> 1] : (buf[k / 2 - 1] + buf[k / 2] + 1) >> 1;
   }
   return out;
