@@ -4,8 +4,8 @@
  * vega-lite spec (deterministic, saved beside the figure), compiled with vega-lite and rendered
  * to SVG by vega's headless View.
  */
-import { parse, View } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+import { renderSvg } from './renderFigure.js';
 
 /** One row of the plotted data (same fields as fit-residuals.csv). */
 export interface FitPlotRow {
@@ -53,13 +53,7 @@ export function fitPlotSpec(rows: FitPlotRow[], title: string): TopLevelSpec {
   } as TopLevelSpec;
 }
 
-/** Compile a vega-lite spec and render it headlessly to an SVG string. */
+/** Compile a vega-lite spec and render it headlessly to an SVG string (renderFigure.renderSvg). */
 export async function renderVegaLiteSvg(spec: TopLevelSpec): Promise<string> {
-  const vg = compile(spec).spec;
-  const view = new View(parse(vg), { renderer: 'none' });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
+  return renderSvg(spec);
 }

@@ -3,14 +3,17 @@
  * (renderer "none", no canvas, no DOM) to SVG, and rasterise the SVG with sharp (librsvg) to a
  * PNG of an exact physical width at 300 dpi.
  */
-import sharp from 'sharp';
-import * as vega from 'vega';
-import * as vl from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
 import type { VlSpec } from './vlSpec.js';
 
+// vega, vega-lite and sharp are loaded on first use: importing them costs ~1 s, which every
+// `lidtrack` command would otherwise pay at start-up, figures or not.
+let libs: Promise<{ vega: typeof import('vega'); vl: typeof import('vega-lite') }> | null = null;
+const loadVega = () => (libs ??= Promise.all([import('vega'), import('vega-lite')]).then(([vega, vl]) => ({ vega, vl })));
+
 /** Vega-Lite → SVG text (deterministic for a given spec and library version). */
-export async function renderSvg(spec: VlSpec): Promise<string> {
+export async function renderSvg(spec: VlSpec | TopLevelSpec): Promise<string> {
+  const { vega, vl } = await loadVega();
   const logger = vega.logger(vega.Error);
   const compiled = vl.compile(spec as unknown as TopLevelSpec, { logger }).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Error });
@@ -54,6 +57,7 @@ export async function svgToPng(svg: string, widthMm: number, dpi = 300): Promise
   const targetPx = Math.round((widthMm / 25.4) * dpi);
   // librsvg renders 1 user unit at density/72 px; choose the density that hits the exact width.
   const density = (targetPx * 72) / width;
+  const sharp = (await import('sharp')).default;
   return sharp(Buffer.from(svg), { density })
     .resize({ width: targetPx })
     .flatten({ background: '#ffffff' })
