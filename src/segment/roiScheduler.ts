@@ -35,7 +35,7 @@ export interface RoiScheduleOptions {
   minFollowElongation: number;
 }
 
-export const DEFAULT_ROI_SCHEDULE: RoiScheduleOptions = { fullEveryFrames: 12, marginPx: 24, bandPx: 24, tilePx: 64, stickyFrames: 4, maxCoverage: 0.5, minFollowAreaPx: 20, minFollowElongation: 2 };
+export const DEFAULT_ROI_SCHEDULE: RoiScheduleOptions = { fullEveryFrames: 12, marginPx: 24, bandPx: 24, tilePx: 32, stickyFrames: 4, maxCoverage: 0.5, minFollowAreaPx: 20, minFollowElongation: 2 };
 
 export interface RoiScheduleSnapshot {
   sinceFull: number;
