@@ -15,106 +15,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jTipAPerCm2FromVelocityUmPerS } from '../../src/core/units.js';
 import { runTrack, type TrackResult } from '../../src/pipeline/runTrack.js';
 import { trackConfigSchema } from '../../src/pipeline/trackConfig.js';
 import { renderScenario, validateScenario } from '../../src/render/index.js';
-import { ACCURACY_SCENARIOS, type AccuracyScenario } from './scenarios/accuracyScenarios.js';
-
-const TARGETS = { clean: { rmsePx: 0.5, vRel: 0.01, jRel: 0.01 }, hard: { rmsePx: 1.5, vRel: 0.03, jRel: 0.03 } };
-/** Match gate: mean tip distance to a true dendrite [px]. */
-const MATCH_PX = 5;
-/** Frames where the true length is below this are not counted in the coverage [px]. */
-const COVERAGE_MIN_LENGTH_PX = 16;
-
-interface TruthTip { frame: number; x: number; y: number; lengthPx: number; dx: number; dy: number }
-interface Truth { tracks: Map<number, Map<number, TruthTip>>; velocity: Map<number, number>; umPerPx: number; drift0: [number, number] }
-
-function readTruth(dir: string): Truth {
-  const t = JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8')) as {
-    calibration: { um_per_px: number };
-    frames: Array<{ frame: number; drift_x_px: number; drift_y_px: number; dendrites: Array<{ id: number; present: boolean; tip_in_frame: boolean; tip_x_px: number; tip_y_px: number; length_um: number; velocity_um_per_s: number }> }>;
-  };
-  const tracks = new Map<number, Map<number, TruthTip>>();
-  const velocity = new Map<number, number>();
-  for (const f of t.frames) {
-    for (const d of f.dendrites) {
-      if (!d.present || !d.tip_in_frame) continue;
-      if (!tracks.has(d.id)) tracks.set(d.id, new Map());
-      tracks.get(d.id)!.set(f.frame, { frame: f.frame, x: d.tip_x_px, y: d.tip_y_px, lengthPx: d.length_um / t.calibration.um_per_px, dx: f.drift_x_px, dy: f.drift_y_px });
-      velocity.set(d.id, d.velocity_um_per_s);
-    }
-  }
-  const f0 = t.frames[0];
-  return { tracks, velocity, umPerPx: t.calibration.um_per_px, drift0: [f0.drift_x_px, f0.drift_y_px] };
-}
-
-export interface ScenarioScore {
-  name: string;
-  kind: 'clean' | 'hard';
-  nTruth: number;
-  found: number;
-  coverage: number;
-  rmsePx: number;
-  /** RMSE against drift-registered truth (position − (drift_t − drift_0)) — diagnostic. */
-  rmseRegPx: number;
-  vRelMax: number;
-  jRelMax: number;
-  spurious: number;
-  pass: boolean;
-  trackS: number;
-}
-
-function score(sc: AccuracyScenario, r: TrackResult, truth: Truth, trackS: number): ScenarioScore {
-  type Cand = { mine: number; truthId: number; rmse: number; rmseReg: number; n: number; s2: number; s2Reg: number };
-  const cands: Cand[] = [];
-  for (const t of r.tracks) {
-    let best: Cand | null = null;
-    for (const [tid, tt] of truth.tracks) {
-      let s = 0, s2 = 0, s2Reg = 0, n = 0;
-      for (const row of t.rows) {
-        const p = tt.get(row.frame);
-        if (!p) continue;
-        const d2 = (row.tipXPx - p.x) ** 2 + (row.tipYPx - p.y) ** 2;
-        const d2r = (row.tipXPx - (p.x - p.dx + truth.drift0[0])) ** 2 + (row.tipYPx - (p.y - p.dy + truth.drift0[1])) ** 2;
-        s += Math.sqrt(Math.min(d2, d2r));
-        s2 += d2;
-        s2Reg += d2r;
-        n++;
-      }
-      if (!n) continue;
-      const mean = s / n;
-      if (mean <= MATCH_PX && (!best || mean < best.rmse)) best = { mine: t.id, truthId: tid, rmse: mean, rmseReg: 0, n, s2, s2Reg };
-    }
-    if (best) cands.push(best);
-  }
-  // One track per true dendrite: the one with the most common frames, then the closest.
-  const chosen = new Map<number, Cand>();
-  for (const c of cands) {
-    const o = chosen.get(c.truthId);
-    if (!o || c.n > o.n || (c.n === o.n && c.rmse < o.rmse)) chosen.set(c.truthId, c);
-  }
-  const spurious = r.tracks.length - chosen.size;
-  let s2 = 0, s2Reg = 0, n = 0, covNum = 0, covDen = 0, vRelMax = 0, jRelMax = 0;
-  for (const [tid, tt] of truth.tracks) {
-    const c = chosen.get(tid);
-    const frames = new Set(c ? r.tracks.find((t) => t.id === c.mine)!.rows.map((x) => x.frame) : []);
-    for (const p of tt.values()) if (p.lengthPx >= COVERAGE_MIN_LENGTH_PX) { covDen++; if (frames.has(p.frame)) covNum++; }
-    if (!c) { vRelMax = Infinity; jRelMax = Infinity; continue; }
-    s2 += c.s2; s2Reg += c.s2Reg; n += c.n;
-    const k = r.tracks.find((t) => t.id === c.mine)!.kinematics;
-    const vt = truth.velocity.get(tid)!;
-    vRelMax = Math.max(vRelMax, Math.abs(k.velocityUmPerS / vt - 1));
-    jRelMax = Math.max(jRelMax, Math.abs(k.jTipAPerCm2 / jTipAPerCm2FromVelocityUmPerS(vt) - 1));
-  }
-  const rmsePx = n ? Math.sqrt(s2 / n) : NaN;
-  const tg = TARGETS[sc.kind];
-  const pass = chosen.size === truth.tracks.size && rmsePx <= tg.rmsePx && vRelMax <= tg.vRel && jRelMax <= tg.jRel && spurious === 0;
-  return {
-    name: sc.name, kind: sc.kind, nTruth: truth.tracks.size, found: chosen.size, coverage: covDen ? covNum / covDen : NaN,
-    rmsePx, rmseRegPx: n ? Math.sqrt(s2Reg / n) : NaN, vRelMax, jRelMax, spurious, pass, trackS,
-  };
-}
+import { ACCURACY_SCENARIOS } from './scenarios/accuracyScenarios.js';
+import { readTruth, score, TARGETS, type ScenarioScore } from './accuracyScore.js';
 
 const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(2) : '—');
 const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '—');
