@@ -61,7 +61,11 @@ export interface InclusionFit {
   fit: FitResult;
   /** Parameter values used by the final model (user units), fitted and fixed. */
   values: Record<InclusionFitParameter, number | null>;
+  /** Pooled position noise of both ends [µm] (given, or estimated from the data). */
   sigmaPosUm: number;
+  /** Position noise of each end used to weight its residuals [µm]. */
+  sigmaFrontUm: number;
+  sigmaBackUm: number;
   sigmaPosSource: 'given' | 'estimated';
   nPoints: number;
   frameIntervalS: number;
@@ -257,13 +261,18 @@ function makeEvaluator(m: InclusionModelFile, prep: Prepared, sigmaPosUm: number
   return { specs, predict, values };
 }
 
-/** Residual problem for given data (variable projection of the common offset). */
-function makeProblem(ev: ModelEvaluator, dataFront: Float64Array, dataBack: Float64Array, sigmaPosUm: number): LeastSquaresProblem & { offsetUm(x: Float64Array): number } {
+/**
+ * Residual problem for given data (variable projection of the common offset). Each end has its
+ * own position noise: a depositing end in a narrowing crack tip scatters more than a dissolving
+ * one, and one pooled σ would over-weight the noisier series.
+ */
+function makeProblem(ev: ModelEvaluator, dataFront: Float64Array, dataBack: Float64Array, sigmaFrontUm: number, sigmaBackUm: number): LeastSquaresProblem & { offsetUm(x: Float64Array): number } {
   const n = dataFront.length;
+  const wF = 1 / (sigmaFrontUm * sigmaFrontUm), wB = 1 / (sigmaBackUm * sigmaBackUm);
   const offsetOf = (pred: { front: Float64Array; back: Float64Array }): number => {
     let s = 0;
-    for (let i = 0; i < n; i++) s += dataFront[i] - pred.front[i] + dataBack[i] - pred.back[i];
-    return s / (2 * n);
+    for (let i = 0; i < n; i++) s += wF * (dataFront[i] - pred.front[i]) + wB * (dataBack[i] - pred.back[i]);
+    return s / (n * (wF + wB));
   };
   return {
     parameters: ev.specs,
@@ -274,8 +283,8 @@ function makeProblem(ev: ModelEvaluator, dataFront: Float64Array, dataBack: Floa
       const c = offsetOf(pred);
       const r = new Float64Array(2 * n);
       for (let i = 0; i < n; i++) {
-        r[i] = (dataFront[i] - pred.front[i] - c) / sigmaPosUm;
-        r[n + i] = (dataBack[i] - pred.back[i] - c) / sigmaPosUm;
+        r[i] = (dataFront[i] - pred.front[i] - c) / sigmaFrontUm;
+        r[n + i] = (dataBack[i] - pred.back[i] - c) / sigmaBackUm;
       }
       return r;
     },
@@ -297,9 +306,17 @@ export function fitInclusion(observations: InclusionObservation[], current: Curr
   if (!(sigmaPosUm > 0)) {
     throw new FitError(`cannot estimate the position noise of inclusion ${prep.id} (σ_pos = ${sigmaPosUm})`, 'give sigma_pos_um in the model file');
   }
+  // Per end (given: the same for both). Floored at 0.3 × the pooled σ, so a nearly still end
+  // cannot take all the weight.
+  const perEnd = (x: Float64Array) => {
+    const e = estimateSigmaPosUm([x]);
+    return Number.isFinite(e) ? Math.max(e, 0.3 * sigmaPosUm) : sigmaPosUm;
+  };
+  const sigmaFrontUm = modelFile.sigma_pos_um ?? perEnd(prep.frontUm);
+  const sigmaBackUm = modelFile.sigma_pos_um ?? perEnd(prep.backUm);
   const simulate = options.simulate ?? simulateReduced;
   const ev = makeEvaluator(modelFile, prep, sigmaPosUm, simulate);
-  const problem = makeProblem(ev, prep.frontUm, prep.backUm, sigmaPosUm);
+  const problem = makeProblem(ev, prep.frontUm, prep.backUm, sigmaFrontUm, sigmaBackUm);
   const p = ev.specs.length;
   if (problem.nResiduals <= p + 1) throw new FitError(`${problem.nResiduals} data points for ${p + 1} parameters`, 'track more frames or fit fewer parameters');
   const physical = modelFile.fit.filter((n) => n !== 'clock_offset_s');
@@ -327,10 +344,10 @@ export function fitInclusion(observations: InclusionObservation[], current: Curr
             resample: (rng: SeededRandom, xFull: Float64Array, s2: number) => {
               const pred = ev.predict(xFull);
               const c = problem.offsetUm(xFull);
-              const noise = sigmaPosUm * Math.sqrt(Math.max(s2, 1e-12));
-              const f = Float64Array.from(pred.front, (v) => v + c + noise * rng.normal());
-              const b = Float64Array.from(pred.back, (v) => v + c + noise * rng.normal());
-              return makeProblem(ev, f, b, sigmaPosUm);
+              const k = Math.sqrt(Math.max(s2, 1e-12));
+              const f = Float64Array.from(pred.front, (v) => v + c + sigmaFrontUm * k * rng.normal());
+              const b = Float64Array.from(pred.back, (v) => v + c + sigmaBackUm * k * rng.normal());
+              return makeProblem(ev, f, b, sigmaFrontUm, sigmaBackUm);
             },
           }
         : null,
@@ -342,7 +359,7 @@ export function fitInclusion(observations: InclusionObservation[], current: Curr
   for (const [obs, data, model] of [['front', prep.frontUm, pred.front], ['back', prep.backUm, pred.back]] as const) {
     for (let i = 0; i < n; i++) {
       const mU = model[i] + c;
-      rows.push({ tS: prep.tS[i], observable: obs, dataUm: data[i], modelUm: mU, residualUm: data[i] - mU, normalised: (data[i] - mU) / sigmaPosUm });
+      rows.push({ tS: prep.tS[i], observable: obs, dataUm: data[i], modelUm: mU, residualUm: data[i] - mU, normalised: (data[i] - mU) / (obs === 'front' ? sigmaFrontUm : sigmaBackUm) });
     }
   }
   rows.sort((a, b) => a.tS - b.tS || (a.observable === b.observable ? 0 : a.observable === 'front' ? -1 : 1));
@@ -353,6 +370,8 @@ export function fitInclusion(observations: InclusionObservation[], current: Curr
     fit,
     values: ev.values(fit.x),
     sigmaPosUm,
+    sigmaFrontUm,
+    sigmaBackUm,
     sigmaPosSource: modelFile.sigma_pos_um !== undefined ? 'given' : 'estimated',
     nPoints: problem.nResiduals,
     frameIntervalS: prep.frameIntervalS,

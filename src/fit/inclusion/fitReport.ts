@@ -79,6 +79,8 @@ export function fitReportJson(r: InclusionFit): Record<string, unknown> {
     })),
     n_points: r.nPoints,
     sigma_pos_um: sig(r.sigmaPosUm, 4),
+    sigma_pos_front_um: sig(r.sigmaFrontUm, 4),
+    sigma_pos_back_um: sig(r.sigmaBackUm, 4),
     sigma_pos_source: r.sigmaPosSource,
     loss: { name: 'soft_l1', f_scale_um: sig(2 * r.sigmaPosUm, 4) },
     dof: f.dof,
