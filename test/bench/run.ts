@@ -28,6 +28,7 @@ export const SECTIONS: Section[] = [
   { name: 'fit-recovery', file: 'fit-recovery.ts', budgetS: 400, args: [], what: 'Model A fit parameter recovery' },
   { name: 'model-speed', file: 'model-speed.ts', budgetS: 180, args: [], what: 'Model A evaluation speed' },
   { name: 'fv2d', file: 'fv2d.ts', budgetS: 400, args: [], what: 'Model B 2-D finite-volume solver' },
+  { name: 'fv2d-fit', file: 'fv2d-fit.ts', budgetS: 1200, args: [], what: 'a full Model B fit on the §6 data (time, runs, time per run)' },
   { name: 'render', file: 'render.ts', budgetS: 400, args: [], what: 'synthetic video renderer speed and memory' },
   { name: 'ingest', file: 'ingest.ts', budgetS: 500, args: [], what: 'openSource frames/s vs ffmpeg; RSS 1 vs 10 min' },
   { name: 'inclusions', file: 'inclusions.ts', budgetS: 300, args: [], what: 'isolated-inclusion tracking accuracy' },
