@@ -63,25 +63,18 @@ export interface RoiPx {
   height: number;
 }
 
-/** A tip observation of one dendrite in one frame (pixel units). */
-export interface TipObservation {
-  trackId: number;
+/** One row of inclusions.csv (SPEC.md; image coordinates in µm: x right, y down). */
+export interface InclusionPoint {
+  inclusionId: number;
   frame: number;
   tS: number;
-  tipXPx: number;
-  tipYPx: number;
-  /** Distance from the plating interface along the growth direction [px]. */
-  lengthPx: number;
-  /** 1-σ uncertainty of the tip position along the growth axis [px] (NaN if unknown). */
-  tipSigmaPx: number;
-  /** Area of the dendrite region [px²]. */
-  areaPx: number;
-}
-
-/** A linked dendrite track. */
-export interface Track {
-  id: number;
-  points: TipObservation[];
+  frontXUm: number;
+  frontYUm: number;
+  backXUm: number;
+  backYUm: number;
+  centroidXUm: number;
+  centroidYUm: number;
+  areaUm2: number;
 }
 
 /** Sample of a potentiostat log. */

@@ -2,6 +2,7 @@
  * Typed, unit-named view of a finished run folder (SPEC.md "Outputs of track / run" and
  * "Fit input and output"), as read by {@link readRunFolder}. Optional files are null.
  */
+import type { InclusionPoint } from '../core/types.js';
 
 /** One row of tracks.csv. */
 export interface TrackPoint {
@@ -74,19 +75,8 @@ export interface RunSummary {
   warnings: string[];
 }
 
-/** One row of inclusions.csv. */
-export interface InclusionPoint {
-  inclusionId: number;
-  frame: number;
-  tS: number;
-  frontXUm: number;
-  frontYUm: number;
-  backXUm: number;
-  backYUm: number;
-  centroidXUm: number;
-  centroidYUm: number;
-  areaUm2: number;
-}
+/** One row of inclusions.csv (the contract type lives in src/core/types.ts). */
+export type { InclusionPoint };
 
 /** One row of drift.csv. */
 export interface DriftPoint {

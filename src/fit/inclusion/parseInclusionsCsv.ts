@@ -1,19 +1,10 @@
 /** Parse inclusions.csv (SPEC.md "Outputs of track / run") into per-frame observations. */
 import { InputError } from '../../core/errors.js';
+import type { InclusionPoint } from '../../core/types.js';
 import { readNumericColumns } from './csvRecords.js';
 
-/** One inclusion in one frame (image coordinates in µm: x right, y down). */
-export interface InclusionObservation {
-  inclusionId: number;
-  frame: number;
-  tS: number;
-  frontXUm: number;
-  frontYUm: number;
-  backXUm: number;
-  backYUm: number;
-  centroidXUm: number;
-  centroidYUm: number;
-  areaUm2: number;
+/** One inclusion in one frame: a row of inclusions.csv and where it came from. */
+export interface InclusionObservation extends InclusionPoint {
   /** 1-based line in the source file. */
   line: number;
 }
