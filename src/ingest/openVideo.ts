@@ -15,11 +15,15 @@
  * error whenever ffmpeg is stopped by a signal (which is how we stop it when the consumer
  * breaks early), buffers stderr into its own line list for its progress parser (we need every
  * showinfo line, in order, as it arrives), and gives no hook for pausing stdout per frame.
- * Back-pressure: at most `readAheadFrames` decoded frames are queued; then stdout is paused,
- * the pipe fills and ffmpeg blocks — memory does not grow with video length.
+ * The process is spawned and its pipes drained by a worker thread (decodeWorker.js), so that
+ * decoding overlaps the consumer's synchronous per-frame work.
+ * Back-pressure: at most `readAheadFrames` decoded frames are in flight to the consumer; then
+ * the worker pauses stdout, the pipe fills and ffmpeg blocks — memory does not grow with video
+ * length.
  */
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import type { Readable } from 'node:stream';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { PACKAGE_ROOT } from '../core/packageRoot.js';
 import type { Frame, RoiPx } from '../core/types.js';
 import { InputError, VideoDecodeError } from '../core/errors.js';
 import { resolveFfmpeg } from './binaries.js';
@@ -181,17 +185,14 @@ interface PassConfig {
 async function* decodePass(ffmpegPath: string, args: string[], cfg: PassConfig): AsyncGenerator<Frame> {
   const { report } = cfg;
   const frameBytes = cfg.width * cfg.height;
-  const child: ChildProcessByStdio<null, Readable, Readable> = spawn(ffmpegPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true }) // own process group: a terminal's Ctrl-C reaches lidtrack, which stops the decoder itself;
-
+  // ffmpeg is spawned and its pipes drained by a worker thread (decodeWorker.js), so decoding
+  // overlaps the consumer's synchronous work on the other core.
+  const worker = new Worker(join(PACKAGE_ROOT, 'src/ingest/decodeWorker.js'), {
+    workerData: { ffmpegPath, args, frameBytes, readAhead: cfg.readAhead },
+  });
   const rawFrames: Uint8Array[] = [];
   const pts: Array<{ pts: number | null; ptsTimeS: number | null }> = [];
   let timeBase: [number, number] | null = null;
-  // Every byte of a frame buffer is overwritten from the pipe: no need to zero-fill it.
-  const newFrameBuffer = (): Uint8Array => {
-    const b = Buffer.allocUnsafeSlow(frameBytes);
-    return new Uint8Array(b.buffer, b.byteOffset, frameBytes);
-  };
-  let partial: Uint8Array = newFrameBuffer();
   let partialLen = 0;
   let exited = false;
   let exitCode: number | null = null;
@@ -204,36 +205,33 @@ async function* decodePass(ffmpegPath: string, args: string[], cfg: PassConfig):
     wake = null;
     w?.();
   };
+  let onStderr: (s: string) => void = () => undefined;
   const exitedPromise = new Promise<void>((resolve) => {
-    child.on('close', (code, signal) => {
+    const closed = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (exited) return;
       exited = true;
       exitCode = code;
       exitSignal = signal;
       notify();
       resolve();
-    });
-  });
-  child.on('error', (e) => {
-    spawnError = e;
-    notify();
-  });
-
-  child.stdout.on('data', (chunk: Buffer) => {
-    let off = 0;
-    while (off < chunk.length) {
-      const n = Math.min(frameBytes - partialLen, chunk.length - off);
-      partial.set(chunk.subarray(off, off + n), partialLen);
-      partialLen += n;
-      off += n;
-      if (partialLen === frameBytes) {
-        rawFrames.push(partial);
-        partial = newFrameBuffer();
-        partialLen = 0;
+    };
+    worker.on('message', (m: WorkerMessage) => {
+      if (m.type === 'frame') {
+        rawFrames.push(new Uint8Array(m.buf));
+        if (rawFrames.length > report.maxBufferedFrames) report.maxBufferedFrames = rawFrames.length;
+      } else if (m.type === 'stderr') onStderr(m.text);
+      else if (m.type === 'error') spawnError = new Error(m.message);
+      else if (m.type === 'close') {
+        partialLen = m.partialLen;
+        closed(m.code, m.signal);
       }
-    }
-    if (rawFrames.length > report.maxBufferedFrames) report.maxBufferedFrames = rawFrames.length;
-    if (rawFrames.length >= cfg.readAhead) child.stdout.pause();
-    notify();
+      notify();
+    });
+    worker.on('error', (e) => {
+      spawnError ??= e;
+      closed(null, null);
+    });
+    worker.on('exit', () => closed(exitCode, exitSignal));
   });
 
   let stderrRest = '';
@@ -255,17 +253,11 @@ async function* decodePass(ffmpegPath: string, args: string[], cfg: PassConfig):
       if (report.decodeWarnings.length < MAX_KEPT_WARNINGS) report.decodeWarnings.push(problem);
     }
   };
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (s: string) => {
+  onStderr = (s: string) => {
     const parts = (stderrRest + s).split(/\r?\n|\r/);
     stderrRest = parts.pop() ?? '';
     for (const l of parts) onLine(l);
-    notify();
-  });
-  child.stderr.on('end', () => {
-    if (stderrRest) onLine(stderrRest);
-    stderrRest = '';
-  });
+  };
 
   let first: { pts: number | null; ptsTimeS: number | null } | null = null;
   let index = 0;
@@ -278,7 +270,7 @@ async function* decodePass(ffmpegPath: string, args: string[], cfg: PassConfig):
       if (rawFrames.length > 0 && pts.length > 0) {
         const data = rawFrames.shift() as Uint8Array;
         const p = pts.shift() as { pts: number | null; ptsTimeS: number | null };
-        if (rawFrames.length < cfg.readAhead && child.stdout.isPaused()) child.stdout.resume();
+        worker.postMessage({ type: 'ack' });
         if (first === null) first = p;
         const tS = frameTime(cfg, index, p, timeBase, first);
         if (tS <= prevT) nonMonotonic++;
@@ -289,7 +281,12 @@ async function* decodePass(ffmpegPath: string, args: string[], cfg: PassConfig):
         index++;
         continue;
       }
-      if (exited) break;
+      if (exited) {
+        if (stderrRest) onLine(stderrRest);
+        stderrRest = '';
+        if (rawFrames.length > 0 && pts.length > 0) continue;
+        break;
+      }
       await new Promise<void>((r) => {
         wake = r;
       });
@@ -339,15 +336,19 @@ async function* decodePass(ffmpegPath: string, args: string[], cfg: PassConfig):
     if (!exited) {
       // Consumer stopped early (break / throw) or we failed: stop ffmpeg now and reap it, so
       // no process outlives the iteration.
-      child.stdout.destroy();
-      child.stderr.destroy();
-      child.kill('SIGKILL');
-      // A binary that could not be started has no process to wait for ('close' may not come).
-      if (child.pid !== undefined && !spawnError) await exitedPromise;
+      worker.postMessage({ type: 'kill' });
+      await exitedPromise;
     }
     report.finished = true;
+    await worker.terminate();
   }
 }
+
+type WorkerMessage =
+  | { type: 'frame'; buf: ArrayBuffer }
+  | { type: 'stderr'; text: string }
+  | { type: 'error'; message: string }
+  | { type: 'close'; code: number | null; signal: NodeJS.Signals | null; partialLen: number };
 
 /** tS of frame `index` under the source's timestamp policy (see TimestampSource). */
 function frameTime(

@@ -67,6 +67,29 @@ function stage<T>(name: string, f: () => T): T {
   }
 }
 
+/**
+ * Start an async iteration now (its first next() is called at once, e.g. to spawn a decoder)
+ * and hand its items on when iterated. close() ends it when it is never iterated to the end.
+ */
+function startEarly<T>(src: AsyncIterable<T>): AsyncIterable<T> & { close(): Promise<void> } {
+  const it = src[Symbol.asyncIterator]();
+  let first: Promise<IteratorResult<T>> | null = it.next();
+  first.catch(() => undefined); // a rejection surfaces when it is awaited
+  const iterator: AsyncIterator<T> = {
+    next: () => {
+      const f = first;
+      first = null;
+      return f ?? it.next();
+    },
+    return: async (v?: unknown) => {
+      first = null;
+      await it.return?.(v);
+      return { done: true, value: v as T };
+    },
+  };
+  return { [Symbol.asyncIterator]: () => iterator, close: async () => void (await iterator.return!()) };
+}
+
 export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promise<TrackResult> {
   const startedAt = new Date().toISOString();
   if (!existsSync(cfg.input)) throw new InputError(`input ${cfg.input} does not exist`, 'check the path of the recording');
@@ -81,283 +104,296 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
   const ckpt = await TrackCheckpoints.open(cfg, inputHash);
 
   // 1. ingest
-  const source = await openSource(cfg.input, { roi: cfg.roi, timestampsCsv: cfg.timestamps, fps: cfg.fps, maxFrames: cfg.max_frames });
-  const cv = await loadOpenCv();
-  const { width, height } = source.info;
-  const geom = canonicalGeometry(width, height, cfg.plating_edge as TrackConfig['plating_edge'] & ('top' | 'bottom' | 'left' | 'right'));
-  const nRef = cfg.reference_frames;
-  const roiX = cfg.roi?.x ?? 0, roiY = cfg.roi?.y ?? 0;
-
-  let ref: Reference | null = null;
-  let segmenter: Segmenter | null = null;
-  const linker = new Linker({ ...DEFAULT_LINK_OPTIONS, ...(cfg.link.gate_px ? { gatePx: cfg.link.gate_px } : {}), ...(cfg.link.max_gap_frames !== undefined ? { maxGapFrames: cfg.link.max_gap_frames } : {}) });
-  const tipOpts = { ...DEFAULT_TIP_OPTIONS, ...(cfg.tips.min_prominence_px ? { minProminencePx: cfg.tips.min_prominence_px } : {}), ...(cfg.tips.min_length_px !== undefined ? { minLengthPx: cfg.tips.min_length_px } : {}) };
-  const rows: TrackRow[] = [];
-  const inclusions = new InclusionTracker({ offsetXPx: roiX, offsetYPx: roiY });
-  // 1b. register: stage drift and flicker against frame 0 (raw estimates per frame, drift.csv)
-  let drift: DriftTracker | null = null;
-  const registered = new Uint8Array(width * height);
-  const driftOf = new Map<number, { dxPx: number; dyPx: number }>();
-  const pending: Array<{ index: number; tS: number; img: Uint8Array }> = [];
-  let frames = 0;
-  let stopped = false;
-  const total = source.info.frameCount;
-
-  // per-stage wall time [ms], for the benchmark's timing table (manifest.json, not summary.json:
-  // summary.json must be byte-identical between runs)
-  const timing: Record<string, number> = { decode: 0, orient: 0, reference: 0, segment: 0, tips: 0, link: 0 };
-  const processFrame = (index: number, tS: number, img: Uint8Array) => {
-    let t0 = performance.now();
-    const seg = stage('segment', () => segmenter!.segmentNext(img));
-    let t1 = performance.now();
-    timing.segment += t1 - t0;
-    const tips = stage('track', () => findTips(seg, ref!, ref!.noiseSigmaRel, tipOpts));
-    t0 = performance.now();
-    timing.tips += t0 - t1;
-    const ids = linker.step(index, tS, tips.map((t) => ({ u: t.u, v: t.v })));
-    const ti = performance.now();
-    timing.link += ti - t0;
-    stage('inclusions', () => inclusions.step(index, tS, seg, geom, cfg.um_per_px));
-    timing.inclusions = (timing.inclusions ?? 0) + performance.now() - ti;
-    // tracks.csv holds each tip where it appears in its own frame: add the stage drift back
-    const d = driftOf.get(index) ?? { dxPx: 0, dyPx: 0 };
-    driftOf.delete(index);
-    tips.forEach((t, k) => {
-      const p = canonicalToImage(t.u, t.v, geom);
-      rows.push({
-        trackId: ids[k], frame: index, tS, tipXPx: p.x + d.dxPx + roiX, tipYPx: p.y + d.dyPx + roiY, lengthPx: t.lengthPx, heightPx: t.lengthPx,
-        tipSigmaPx: t.sigmaPx, areaPx: t.areaPx, refined: t.refined, canonU: t.u, canonV: t.v,
-      });
-    });
-  };
-
-  const initReference = (restored?: Reference) => {
-    const tr = performance.now();
-    ref = restored ?? stage('reference', () =>
-      buildReference(cv, pending.map((p) => p.img), geom, {
-        ...DEFAULT_REFERENCE_OPTIONS,
-        ...(cfg.segment.closing_size_px ? { closingSizePx: cfg.segment.closing_size_px } : {}),
-      }),
-    );
-    segmenter = new Segmenter(cv, ref, {
-      ...(cfg.segment.high_sigma ? { highSigma: cfg.segment.high_sigma } : {}),
-      ...(cfg.segment.low_sigma ? { lowSigma: cfg.segment.low_sigma } : {}),
-      ...(cfg.segment.min_area_px ? { minAreaPx: cfg.segment.min_area_px } : {}),
-      ...(cfg.segment.blur_size_px ? { blurSizePx: cfg.segment.blur_size_px } : {}),
-    }, { fullEveryFrames: cfg.segment.full_frame_every });
-    timing.reference += performance.now() - tr;
-    for (const p of pending) processFrame(p.index, p.tS, p.img);
-    pending.length = 0;
-  };
-
-  // --resume: continue from the state after the checkpoint's last frame
-  const captureState = (): TrackRunState => ({
-    reference: ref!, segmenter: snapshotSegmenter(segmenter!), linker: linker.snapshot(), inclusions: inclusions.snapshot(),
-    drift: drift?.snapshot() ?? null, rows, timing,
-  });
-  if (ckpt.resumed) {
-    const s = ckpt.resumed.state;
-    initReference(s.reference);
-    restoreSegmenter((segmenter as Segmenter | null)!, s.segmenter);
-    linker.restore(s.linker);
-    inclusions.restore(s.inclusions);
-    if (s.drift) drift = DriftTracker.fromSnapshot(s.drift);
-    for (const r of s.rows) rows.push(r);
-    Object.assign(timing, s.timing);
-    frames = ckpt.resumed.header.frames;
+  // (OpenCV.js compiles while ffprobe runs; the decoder starts before the analysis is set up,
+  // so the first frames are ready when it is)
+  const opening = openSource(cfg.input, { roi: cfg.roi, timestampsCsv: cfg.timestamps, fps: cfg.fps, maxFrames: cfg.max_frames });
+  const cvLoading = loadOpenCv();
+  cvLoading.catch(() => undefined); // awaited below; a failure surfaces there
+  const source = await opening;
+  const frameStream = startEarly(source.frames() as AsyncIterable<Frame>);
+  try {
+    return await analyse(await cvLoading);
+  } finally {
+    await frameStream.close(); // (no-op when the stream was read to its end)
   }
 
-  // 2–4. stream: the first frames are held until the reference exists, then every frame is
-  // processed as it arrives (constant memory).
-  const canon = new Uint8Array(geom.cw * geom.ch);
-  let tWait = performance.now();
-  for await (const raw of source.frames() as AsyncIterable<Frame>) {
-    if (ckpt.skip(raw.index)) {
-      // --resume: analysed before the checkpoint; decoded only (true timestamps come from the start)
-      hooks.onProgress?.({ stage: 'resume', frame: raw.index + 1, total });
+  async function analyse(cv: Awaited<ReturnType<typeof loadOpenCv>>): Promise<TrackResult> {
+    const { width, height } = source.info;
+    const geom = canonicalGeometry(width, height, cfg.plating_edge as TrackConfig['plating_edge'] & ('top' | 'bottom' | 'left' | 'right'));
+    const nRef = cfg.reference_frames;
+    const roiX = cfg.roi?.x ?? 0, roiY = cfg.roi?.y ?? 0;
+
+    let ref: Reference | null = null;
+    let segmenter: Segmenter | null = null;
+    const linker = new Linker({ ...DEFAULT_LINK_OPTIONS, ...(cfg.link.gate_px ? { gatePx: cfg.link.gate_px } : {}), ...(cfg.link.max_gap_frames !== undefined ? { maxGapFrames: cfg.link.max_gap_frames } : {}) });
+    const tipOpts = { ...DEFAULT_TIP_OPTIONS, ...(cfg.tips.min_prominence_px ? { minProminencePx: cfg.tips.min_prominence_px } : {}), ...(cfg.tips.min_length_px !== undefined ? { minLengthPx: cfg.tips.min_length_px } : {}) };
+    const rows: TrackRow[] = [];
+    const inclusions = new InclusionTracker({ offsetXPx: roiX, offsetYPx: roiY });
+    // 1b. register: stage drift and flicker against frame 0 (raw estimates per frame, drift.csv)
+    let drift: DriftTracker | null = null;
+    const registered = new Uint8Array(width * height);
+    const driftOf = new Map<number, { dxPx: number; dyPx: number }>();
+    const pending: Array<{ index: number; tS: number; img: Uint8Array }> = [];
+    let frames = 0;
+    let stopped = false;
+    const total = source.info.frameCount;
+
+    // per-stage wall time [ms], for the benchmark's timing table (manifest.json, not summary.json:
+    // summary.json must be byte-identical between runs)
+    const timing: Record<string, number> = { decode: 0, orient: 0, reference: 0, segment: 0, tips: 0, link: 0 };
+    const processFrame = (index: number, tS: number, img: Uint8Array) => {
+      let t0 = performance.now();
+      const seg = stage('segment', () => segmenter!.segmentNext(img));
+      let t1 = performance.now();
+      timing.segment += t1 - t0;
+      const tips = stage('track', () => findTips(seg, ref!, ref!.noiseSigmaRel, tipOpts));
+      t0 = performance.now();
+      timing.tips += t0 - t1;
+      const ids = linker.step(index, tS, tips.map((t) => ({ u: t.u, v: t.v })));
+      const ti = performance.now();
+      timing.link += ti - t0;
+      stage('inclusions', () => inclusions.step(index, tS, seg, geom, cfg.um_per_px));
+      timing.inclusions = (timing.inclusions ?? 0) + performance.now() - ti;
+      // tracks.csv holds each tip where it appears in its own frame: add the stage drift back
+      const d = driftOf.get(index) ?? { dxPx: 0, dyPx: 0 };
+      driftOf.delete(index);
+      tips.forEach((t, k) => {
+        const p = canonicalToImage(t.u, t.v, geom);
+        rows.push({
+          trackId: ids[k], frame: index, tS, tipXPx: p.x + d.dxPx + roiX, tipYPx: p.y + d.dyPx + roiY, lengthPx: t.lengthPx, heightPx: t.lengthPx,
+          tipSigmaPx: t.sigmaPx, areaPx: t.areaPx, refined: t.refined, canonU: t.u, canonV: t.v,
+        });
+      });
+    };
+
+    const initReference = (restored?: Reference) => {
+      const tr = performance.now();
+      ref = restored ?? stage('reference', () =>
+        buildReference(cv, pending.map((p) => p.img), geom, {
+          ...DEFAULT_REFERENCE_OPTIONS,
+          ...(cfg.segment.closing_size_px ? { closingSizePx: cfg.segment.closing_size_px } : {}),
+        }),
+      );
+      segmenter = new Segmenter(cv, ref, {
+        ...(cfg.segment.high_sigma ? { highSigma: cfg.segment.high_sigma } : {}),
+        ...(cfg.segment.low_sigma ? { lowSigma: cfg.segment.low_sigma } : {}),
+        ...(cfg.segment.min_area_px ? { minAreaPx: cfg.segment.min_area_px } : {}),
+        ...(cfg.segment.blur_size_px ? { blurSizePx: cfg.segment.blur_size_px } : {}),
+      }, { fullEveryFrames: cfg.segment.full_frame_every });
+      timing.reference += performance.now() - tr;
+      for (const p of pending) processFrame(p.index, p.tS, p.img);
+      pending.length = 0;
+    };
+
+    // --resume: continue from the state after the checkpoint's last frame
+    const captureState = (): TrackRunState => ({
+      reference: ref!, segmenter: snapshotSegmenter(segmenter!), linker: linker.snapshot(), inclusions: inclusions.snapshot(),
+      drift: drift?.snapshot() ?? null, rows, timing,
+    });
+    if (ckpt.resumed) {
+      const s = ckpt.resumed.state;
+      initReference(s.reference);
+      restoreSegmenter((segmenter as Segmenter | null)!, s.segmenter);
+      linker.restore(s.linker);
+      inclusions.restore(s.inclusions);
+      if (s.drift) drift = DriftTracker.fromSnapshot(s.drift);
+      for (const r of s.rows) rows.push(r);
+      Object.assign(timing, s.timing);
+      frames = ckpt.resumed.header.frames;
+    }
+
+    // 2–4. stream: the first frames are held until the reference exists, then every frame is
+    // processed as it arrives (constant memory).
+    const canon = new Uint8Array(geom.cw * geom.ch);
+    let tWait = performance.now();
+    for await (const raw of frameStream) {
+      if (ckpt.skip(raw.index)) {
+        // --resume: analysed before the checkpoint; decoded only (true timestamps come from the start)
+        hooks.onProgress?.({ stage: 'resume', frame: raw.index + 1, total });
+        if (hooks.shouldStop?.()) {
+          stopped = true;
+          break;
+        }
+        tWait = performance.now();
+        continue;
+      }
+      timing.decode += performance.now() - tWait;
+      frames++;
+      let frame = raw;
+      if (cfg.register) {
+        const tr = performance.now();
+        drift ??= new DriftTracker(raw.data.slice(), width, height);
+        const ds = stage('register', () => drift!.update(raw.data, { index: raw.index, tS: raw.tS, out: registered }));
+        driftOf.set(raw.index, { dxPx: ds.dxPx, dyPx: ds.dyPx });
+        frame = { ...raw, data: registered };
+        timing.register = (timing.register ?? 0) + performance.now() - tr;
+      }
+      const to = performance.now();
+      if (!ref) {
+        pending.push({ index: frame.index, tS: frame.tS, img: toCanonical(frame.data, geom, new Uint8Array(geom.cw * geom.ch)) });
+        if (pending.length >= nRef) initReference();
+      } else {
+        toCanonical(frame.data, geom, canon);
+        timing.orient += performance.now() - to;
+        processFrame(frame.index, frame.tS, canon);
+      }
+      const tc = performance.now();
+      await ckpt.afterFrame(frame.index, frames, (ref as Reference | null) !== null && pending.length === 0, captureState);
+      timing.checkpoint = (timing.checkpoint ?? 0) + performance.now() - tc;
+      hooks.onProgress?.({ stage: 'track', frame: frames, total });
       if (hooks.shouldStop?.()) {
         stopped = true;
         break;
       }
       tWait = performance.now();
-      continue;
     }
-    timing.decode += performance.now() - tWait;
-    frames++;
-    let frame = raw;
-    if (cfg.register) {
-      const tr = performance.now();
-      drift ??= new DriftTracker(raw.data.slice(), width, height);
-      const ds = stage('register', () => drift!.update(raw.data, { index: raw.index, tS: raw.tS, out: registered }));
-      driftOf.set(raw.index, { dxPx: ds.dxPx, dyPx: ds.dyPx });
-      frame = { ...raw, data: registered };
-      timing.register = (timing.register ?? 0) + performance.now() - tr;
+    // Ctrl-C in a terminal also reaches ffmpeg, which may end the stream before the check above
+    if (!stopped && hooks.shouldStop?.()) stopped = true;
+    // stopped: keep the state of the last analysed frame for --resume
+    if (stopped) await ckpt.flush(captureState);
+    else ckpt.checkReached();
+    if (!ref && pending.length) initReference();
+    (segmenter as Segmenter | null)?.dispose();
+    const report = source.lastReport();
+    const warnings = [...source.warnings];
+    // Frames lost mid-stream (corrupt data): say how many; the decoder's messages alone (some
+    // ffmpeg builds warn about harmless timestamp details) are kept in summary.json only.
+    const lostFrames = report && report.expectedFrames !== null && !report.endedEarly && !stopped && cfg.max_frames === undefined
+      ? Math.max(0, report.expectedFrames - report.framesDecoded) : 0;
+    if (lostFrames > 0) {
+      warnings.push(`${lostFrames} frame(s) could not be decoded and were skipped (decoder: ${report!.decodeWarningCount} error line(s)); the other frames keep their true times`);
     }
-    const to = performance.now();
-    if (!ref) {
-      pending.push({ index: frame.index, tS: frame.tS, img: toCanonical(frame.data, geom, new Uint8Array(geom.cw * geom.ch)) });
-      if (pending.length >= nRef) initReference();
-    } else {
-      toCanonical(frame.data, geom, canon);
-      timing.orient += performance.now() - to;
-      processFrame(frame.index, frame.tS, canon);
-    }
-    const tc = performance.now();
-    await ckpt.afterFrame(frame.index, frames, (ref as Reference | null) !== null && pending.length === 0, captureState);
-    timing.checkpoint = (timing.checkpoint ?? 0) + performance.now() - tc;
-    hooks.onProgress?.({ stage: 'track', frame: frames, total });
-    if (hooks.shouldStop?.()) {
-      stopped = true;
-      break;
-    }
-    tWait = performance.now();
-  }
-  // Ctrl-C in a terminal also reaches ffmpeg, which may end the stream before the check above
-  if (!stopped && hooks.shouldStop?.()) stopped = true;
-  // stopped: keep the state of the last analysed frame for --resume
-  if (stopped) await ckpt.flush(captureState);
-  else ckpt.checkReached();
-  if (!ref && pending.length) initReference();
-  (segmenter as Segmenter | null)?.dispose();
-  const report = source.lastReport();
-  const warnings = [...source.warnings];
-  // Frames lost mid-stream (corrupt data): say how many; the decoder's messages alone (some
-  // ffmpeg builds warn about harmless timestamp details) are kept in summary.json only.
-  const lostFrames = report && report.expectedFrames !== null && !report.endedEarly && !stopped && cfg.max_frames === undefined
-    ? Math.max(0, report.expectedFrames - report.framesDecoded) : 0;
-  if (lostFrames > 0) {
-    warnings.push(`${lostFrames} frame(s) could not be decoded and were skipped (decoder: ${report!.decodeWarningCount} error line(s)); the other frames keep their true times`);
-  }
-  if (report?.endedEarly) warnings.push(`the recording ended early after ${report.framesDecoded} frames: ${report.endReason ?? 'unknown reason'}`);
-  if (frames === 0) throw new InputError(`${cfg.input}: no frames could be decoded`, 'check the file with `lidtrack probe`');
+    if (report?.endedEarly) warnings.push(`the recording ended early after ${report.framesDecoded} frames: ${report.endReason ?? 'unknown reason'}`);
+    if (frames === 0) throw new InputError(`${cfg.input}: no frames could be decoded`, 'check the file with `lidtrack probe`');
 
-  // 5. measure: group, filter (too short or static), renumber ids in order of first appearance.
-  const byId = new Map<number, TrackRow[]>();
-  for (const r of rows) {
-    if (!byId.has(r.trackId)) byId.set(r.trackId, []);
-    byId.get(r.trackId)!.push(r);
-  }
-  const refDone = ref as Reference | null;
-  if (!refDone) throw new InputError(`${cfg.input}: no reference could be built`, 'the recording needs at least one frame');
-  const kept = [...byId.values()]
-    .filter((rs) => rs.length >= cfg.min_track_points)
-    .filter((rs) => {
-      const ls = rs.map((r) => r.heightPx);
-      // a dendrite reaches into the crystal, not only along the interface
-      return Math.max(...ls) - Math.min(...ls) >= cfg.min_growth_px && Math.max(...ls) >= cfg.min_height_px;
+    // 5. measure: group, filter (too short or static), renumber ids in order of first appearance.
+    const byId = new Map<number, TrackRow[]>();
+    for (const r of rows) {
+      if (!byId.has(r.trackId)) byId.set(r.trackId, []);
+      byId.get(r.trackId)!.push(r);
+    }
+    const refDone = ref as Reference | null;
+    if (!refDone) throw new InputError(`${cfg.input}: no reference could be built`, 'the recording needs at least one frame');
+    const kept = [...byId.values()]
+      .filter((rs) => rs.length >= cfg.min_track_points)
+      .filter((rs) => {
+        const ls = rs.map((r) => r.heightPx);
+        // a dendrite reaches into the crystal, not only along the interface
+        return Math.max(...ls) - Math.min(...ls) >= cfg.min_growth_px && Math.max(...ls) >= cfg.min_height_px;
+      })
+      .sort((a, b) => a[0].frame - b[0].frame || a[0].tipXPx - b[0].tipXPx || a[0].tipYPx - b[0].tipYPx);
+    const tracks = kept.map((rs, k) => {
+      const id = k + 1;
+      const axis = dendriteAxis(rs.map((r) => r.canonU), rs.map((r) => r.canonV), (u) => interfaceAt(ref!, u), 10, (80 * Math.PI) / 180);
+      const rr = rs.map((r) => ({ ...r, trackId: id, lengthPx: lengthAlongAxisPx(axis, r.canonU, r.canonV) }));
+      // Tips within min_rate_length_px of the interface are reported but not used for the rate:
+      // there the profile behind the tip is too short to place it to sub-pixel accuracy.
+      const usable = rr.filter((r) => r.lengthPx >= cfg.min_rate_length_px);
+      const fitRows = usable.length >= 3 ? usable : rr;
+      const kin = stage('measure', () => trackKinematics(fitRows.map((r) => r.tS), fitRows.map((r) => r.lengthPx * cfg.um_per_px), cfg.rate_window_points));
+      return { id, kinematics: kin, rows: rr, axis };
+    }).filter((t) => {
+      if (!cfg.require_growth) return true;
+      // Significant (lower 95 % bound > 0) and substantial (fitted growth over the track's
+      // duration ≥ min_growth_px) growth: noise on a static feature passes neither.
+      const k = t.kinematics;
+      const grownPx = (k.velocityUmPerS * (k.tEndS - k.tStartS)) / cfg.um_per_px;
+      const tiltOk = Math.abs(t.axis.tiltRad) <= (cfg.max_tilt_deg * Math.PI) / 180;
+      return k.velocityCi95UmPerS[0] > 0 && grownPx >= cfg.min_growth_px && tiltOk;
     })
-    .sort((a, b) => a[0].frame - b[0].frame || a[0].tipXPx - b[0].tipXPx || a[0].tipYPx - b[0].tipYPx);
-  const tracks = kept.map((rs, k) => {
-    const id = k + 1;
-    const axis = dendriteAxis(rs.map((r) => r.canonU), rs.map((r) => r.canonV), (u) => interfaceAt(ref!, u), 10, (80 * Math.PI) / 180);
-    const rr = rs.map((r) => ({ ...r, trackId: id, lengthPx: lengthAlongAxisPx(axis, r.canonU, r.canonV) }));
-    // Tips within min_rate_length_px of the interface are reported but not used for the rate:
-    // there the profile behind the tip is too short to place it to sub-pixel accuracy.
-    const usable = rr.filter((r) => r.lengthPx >= cfg.min_rate_length_px);
-    const fitRows = usable.length >= 3 ? usable : rr;
-    const kin = stage('measure', () => trackKinematics(fitRows.map((r) => r.tS), fitRows.map((r) => r.lengthPx * cfg.um_per_px), cfg.rate_window_points));
-    return { id, kinematics: kin, rows: rr, axis };
-  }).filter((t) => {
-    if (!cfg.require_growth) return true;
-    // Significant (lower 95 % bound > 0) and substantial (fitted growth over the track's
-    // duration ≥ min_growth_px) growth: noise on a static feature passes neither.
-    const k = t.kinematics;
-    const grownPx = (k.velocityUmPerS * (k.tEndS - k.tStartS)) / cfg.um_per_px;
-    const tiltOk = Math.abs(t.axis.tiltRad) <= (cfg.max_tilt_deg * Math.PI) / 180;
-    return k.velocityCi95UmPerS[0] > 0 && grownPx >= cfg.min_growth_px && tiltOk;
-  })
-    .map((t, k) => ({ ...t, id: k + 1, rows: t.rows.map((r) => ({ ...r, trackId: k + 1 })) }));
+      .map((t, k) => ({ ...t, id: k + 1, rows: t.rows.map((r) => ({ ...r, trackId: k + 1 })) }));
 
-  // inclusions (isolated Li) and the current phases
-  const inclRows = inclusions.finish();
-  let phases: CurrentPhase[] = [];
-  if (currentLog) {
-    const times = [...rows.map((r) => r.tS), ...inclRows.map((r) => r.tS)];
-    if (times.length) checkCurrentCovers(currentLog.samples, Math.min(...times), Math.max(...times), cfg.current!);
-    phases = phasesOfCurrent(currentLog.samples);
-  }
+    // inclusions (isolated Li) and the current phases
+    const inclRows = inclusions.finish();
+    let phases: CurrentPhase[] = [];
+    if (currentLog) {
+      const times = [...rows.map((r) => r.tS), ...inclRows.map((r) => r.tS)];
+      if (times.length) checkCurrentCovers(currentLog.samples, Math.min(...times), Math.max(...times), cfg.current!);
+      phases = phasesOfCurrent(currentLog.samples);
+    }
 
-  // 6. report (a --force rerun starts from an empty set of outputs: nothing stale survives)
-  // (a resumed run replaces the interrupted run's partial outputs likewise)
-  if (cfg.force || ckpt.resumed) clearRunOutputs(cfg.out);
-  mkdirSync(cfg.out, { recursive: true });
-  const files: string[] = [];
-  if (inclRows.length || cfg.current) files.push(writeInclusionsCsv(cfg.out, inclRows, cfg.um_per_px));
-  if (currentLog) {
-    const path = join(cfg.out, 'current.csv');
-    writeCsvAtomic(path, ['t_s', 'current_mA'], currentLog.samples.map((q) => [q.tS, q.currentMA]));
-    files.push(path);
-  }
-  if (drift) {
-    const path = join(cfg.out, 'drift.csv');
-    writeCsvAtomic(path, ['t_s', 'dx_px', 'dy_px', 'frame', 'gain', 'peak_z', 'reliable'],
-      drift.samples.map((q) => [q.tS, Number(q.dxPx.toFixed(4)), Number(q.dyPx.toFixed(4)), q.index, Number(q.gain.toFixed(5)), Number(q.peakZ.toFixed(2)), q.reliable ? 1 : 0]));
-    files.push(path);
-  }
-  files.push(writeTracksCsv(cfg.out, tracks.flatMap((t) => t.rows), cfg.um_per_px));
-  const refInfo = ref as Reference | null;
-  files.push(
-    writeSummaryJson(cfg.out, {
-      // initiation: first true time the tip is beyond initiation_length_um from its base
-      tracks: tracks.map((t) => {
-        const first = t.rows.find((r) => r.lengthPx * cfg.um_per_px >= cfg.initiation_length_um);
-        return trackSummaryJson(t.id, t.kinematics, { initiationTS: first ? first.tS : null, initiationLengthUm: cfg.initiation_length_um });
-      }),
-      inclusions: inclusionPhases(inclRows, phases, cfg.um_per_px),
-      registration: drift
-        ? {
-            reference_frame: 0,
-            max_abs_dx_px: Number(Math.max(0, ...drift.samples.map((q) => Math.abs(q.dxPx))).toFixed(3)),
-            max_abs_dy_px: Number(Math.max(0, ...drift.samples.map((q) => Math.abs(q.dyPx))).toFixed(3)),
-            unreliable_frames: drift.samples.filter((q) => !q.reliable).length,
-            gain_min: Number(Math.min(...drift.samples.map((q) => q.gain)).toFixed(4)),
-            gain_max: Number(Math.max(...drift.samples.map((q) => q.gain)).toFixed(4)),
-          }
-        : null,
-      // (without the decoder's buffer high-water mark: it depends on wall-clock speeds, and
-      // summary.json must be byte-identical between runs, resumed or not)
-      video: { ...source.info, timestamp_source: source.timestampSource, frames_processed: frames, decode: report && (({ maxBufferedFrames: _, ...r }) => r)(report) },
-      calibration: {
-        um_per_px: cfg.um_per_px,
-        plating_edge: cfg.plating_edge,
-        roi: cfg.roi ?? null,
-        interface_visible: refInfo?.iface.visible ?? null,
-        noise_sigma_rel: refInfo ? Number(refInfo.noiseSigmaRel.toPrecision(4)) : null,
-      },
-      status: stopped ? 'partial' : 'complete',
-      warnings,
-      lidtrack_version: LIDTRACK_VERSION,
-    }),
-  );
-  const manifest: Manifest = {
-    status: stopped ? 'partial' : 'complete',
-    command: 'track',
-    input: { path: cfg.input, hash: await inputHash },
-    config: cfg,
-    versions: { lidtrack: LIDTRACK_VERSION, node: process.version, opencv_js: openCvVersion(cv) },
-    started_at: startedAt,
-    finished_at: new Date().toISOString(),
-    outputs: files.map((f) => f.slice(cfg.out.length + 1)),
-    notes: warnings,
-    timing_ms_per_frame: Object.fromEntries(Object.entries(timing).map(([k, v]) => [k, Number((v / Math.max(1, frames)).toFixed(3))])),
-    ...(ckpt.resumed ? { resumed: ckpt.resumeInfo()! } : {}),
-  };
-  files.push(writeManifest(cfg.out, manifest));
-  if (!stopped) ckpt.remove(); // complete: nothing to resume
-  if (cfg.report && !stopped && cfg.visuals) {
-    hooks.onProgress?.({ stage: 'visuals', frame: frames, total });
-    const { runVisuals } = await import('./runVisuals.js');
+    // 6. report (a --force rerun starts from an empty set of outputs: nothing stale survives)
+    // (a resumed run replaces the interrupted run's partial outputs likewise)
+    if (cfg.force || ckpt.resumed) clearRunOutputs(cfg.out);
+    mkdirSync(cfg.out, { recursive: true });
+    const files: string[] = [];
+    if (inclRows.length || cfg.current) files.push(writeInclusionsCsv(cfg.out, inclRows, cfg.um_per_px));
+    if (currentLog) {
+      const path = join(cfg.out, 'current.csv');
+      writeCsvAtomic(path, ['t_s', 'current_mA'], currentLog.samples.map((q) => [q.tS, q.currentMA]));
+      files.push(path);
+    }
+    if (drift) {
+      const path = join(cfg.out, 'drift.csv');
+      writeCsvAtomic(path, ['t_s', 'dx_px', 'dy_px', 'frame', 'gain', 'peak_z', 'reliable'],
+        drift.samples.map((q) => [q.tS, Number(q.dxPx.toFixed(4)), Number(q.dyPx.toFixed(4)), q.index, Number(q.gain.toFixed(5)), Number(q.peakZ.toFixed(2)), q.reliable ? 1 : 0]));
+      files.push(path);
+    }
+    files.push(writeTracksCsv(cfg.out, tracks.flatMap((t) => t.rows), cfg.um_per_px));
+    const refInfo = ref as Reference | null;
     files.push(
-      ...(await runVisuals(cv, source, refDone, geom, tracks, {
-        outDir: cfg.out, umPerPx: cfg.um_per_px, edge: geom.edge, overlayVideo: cfg.overlay_video, roiX, roiY,
-      }, inclRows)),
+      writeSummaryJson(cfg.out, {
+        // initiation: first true time the tip is beyond initiation_length_um from its base
+        tracks: tracks.map((t) => {
+          const first = t.rows.find((r) => r.lengthPx * cfg.um_per_px >= cfg.initiation_length_um);
+          return trackSummaryJson(t.id, t.kinematics, { initiationTS: first ? first.tS : null, initiationLengthUm: cfg.initiation_length_um });
+        }),
+        inclusions: inclusionPhases(inclRows, phases, cfg.um_per_px),
+        registration: drift
+          ? {
+              reference_frame: 0,
+              max_abs_dx_px: Number(Math.max(0, ...drift.samples.map((q) => Math.abs(q.dxPx))).toFixed(3)),
+              max_abs_dy_px: Number(Math.max(0, ...drift.samples.map((q) => Math.abs(q.dyPx))).toFixed(3)),
+              unreliable_frames: drift.samples.filter((q) => !q.reliable).length,
+              gain_min: Number(Math.min(...drift.samples.map((q) => q.gain)).toFixed(4)),
+              gain_max: Number(Math.max(...drift.samples.map((q) => q.gain)).toFixed(4)),
+            }
+          : null,
+        // (without the decoder's buffer high-water mark: it depends on wall-clock speeds, and
+        // summary.json must be byte-identical between runs, resumed or not)
+        video: { ...source.info, timestamp_source: source.timestampSource, frames_processed: frames, decode: report && (({ maxBufferedFrames: _, ...r }) => r)(report) },
+        calibration: {
+          um_per_px: cfg.um_per_px,
+          plating_edge: cfg.plating_edge,
+          roi: cfg.roi ?? null,
+          interface_visible: refInfo?.iface.visible ?? null,
+          noise_sigma_rel: refInfo ? Number(refInfo.noiseSigmaRel.toPrecision(4)) : null,
+        },
+        status: stopped ? 'partial' : 'complete',
+        warnings,
+        lidtrack_version: LIDTRACK_VERSION,
+      }),
     );
+    const manifest: Manifest = {
+      status: stopped ? 'partial' : 'complete',
+      command: 'track',
+      input: { path: cfg.input, hash: await inputHash },
+      config: cfg,
+      versions: { lidtrack: LIDTRACK_VERSION, node: process.version, opencv_js: openCvVersion(cv) },
+      started_at: startedAt,
+      finished_at: new Date().toISOString(),
+      outputs: files.map((f) => f.slice(cfg.out.length + 1)),
+      notes: warnings,
+      timing_ms_per_frame: Object.fromEntries(Object.entries(timing).map(([k, v]) => [k, Number((v / Math.max(1, frames)).toFixed(3))])),
+      ...(ckpt.resumed ? { resumed: ckpt.resumeInfo()! } : {}),
+    };
+    files.push(writeManifest(cfg.out, manifest));
+    if (!stopped) ckpt.remove(); // complete: nothing to resume
+    if (cfg.report && !stopped && cfg.visuals) {
+      hooks.onProgress?.({ stage: 'visuals', frame: frames, total });
+      const { runVisuals } = await import('./runVisuals.js');
+      files.push(
+        ...(await runVisuals(cv, source, refDone, geom, tracks, {
+          outDir: cfg.out, umPerPx: cfg.um_per_px, edge: geom.edge, overlayVideo: cfg.overlay_video, roiX, roiY,
+        }, inclRows)),
+      );
+    }
+    if (cfg.report) {
+      hooks.onProgress?.({ stage: 'report', frame: frames, total });
+      const { buildReport } = await import('../report/buildReport.js');
+      const rep = await buildReport(cfg.out);
+      files.push(...rep.files);
+    }
+    return { outDir: cfg.out, files, tracks, framesProcessed: frames, warnings, status: stopped ? 'partial' : 'complete', resumed: ckpt.resumeInfo() };
   }
-  if (cfg.report) {
-    hooks.onProgress?.({ stage: 'report', frame: frames, total });
-    const { buildReport } = await import('../report/buildReport.js');
-    const rep = await buildReport(cfg.out);
-    files.push(...rep.files);
-  }
-  return { outDir: cfg.out, files, tracks, framesProcessed: frames, warnings, status: stopped ? 'partial' : 'complete', resumed: ckpt.resumeInfo() };
 }

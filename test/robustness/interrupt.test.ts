@@ -5,7 +5,7 @@
  * a second SIGINT aborts at once and still leaves nothing that claims to be complete.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,22 +15,25 @@ import { listFiles, STACK_TRACE } from './cliHarness.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'lidtrack-interrupt-'));
 const LONG = join(tmp, 'long.mp4');
-const LONG_FRAMES = 400;
+const LONG_FRAMES = 4000;
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 beforeAll(async () => {
-  // Fig. 2 five times over (stream copy, so instant): 400 frames, ~30 s of analysis — a run that
-  // is certainly still going when the signal arrives.
-  const r = await runProcess(resolveFfmpeg().ffmpeg.path, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-stream_loop', '4', '-i', 'fixtures/fig2/video.mp4', '-c', 'copy', LONG], { timeoutMs: 60_000 });
+  // Fig. 2 fifty times over (stream copy, so instant): 4000 frames, ~15 s of analysis at ~250
+  // frames/s — a run that is certainly still going when the signal arrives.
+  const r = await runProcess(resolveFfmpeg().ffmpeg.path, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-stream_loop', '49', '-i', 'fixtures/fig2/video.mp4', '-c', 'copy', LONG], { timeoutMs: 60_000 });
   expect(r.code, r.stderr).toBe(0);
 });
 
 const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
 
-/** Child pids of `pid` and their command lines (Linux /proc). */
+/** Child pids of `pid` and their command lines (Linux /proc; children of any of its threads: the decoder is spawned by a worker thread). */
 function children(pid: number): Array<{ pid: number; cmd: string }> {
   try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map((c) => ({
+    const kids = readdirSync(`/proc/${pid}/task`).flatMap((tid) => {
+      try { return readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean); } catch { return []; }
+    });
+    return kids.map((c) => ({
       pid: Number(c),
       cmd: (() => { try { return readFileSync(`/proc/${c}/cmdline`, 'utf8').split('\0').join(' '); } catch { return ''; } })(),
     }));

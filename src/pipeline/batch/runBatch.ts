@@ -7,11 +7,11 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { BatchEntry, BatchManifest } from './batchManifest.js';
+import { PACKAGE_ROOT } from '../../core/packageRoot.js';
 
 /** The `lidtrack` launcher this library belongs to (absolute). */
-export const LIDTRACK_BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/lidtrack.js');
+export const LIDTRACK_BIN = join(PACKAGE_ROOT, 'bin/lidtrack.js');
 
 export type EntryStatus = 'complete' | 'skipped' | 'failed';
 
