@@ -12,6 +12,8 @@
 import type { CanonicalGeometry } from './orient.js';
 import type { Cv } from './opencv.js';
 import { detectInterface, type ElectrodeInterface } from './interface.js';
+import { closeRect } from './rectMorphology.js';
+import { gaussianAtPoints, gaussianKernel } from './sparseGaussian.js';
 
 export interface ReferenceOptions {
   /** Width of the closing that removes cracks from the background [px]; wider than any crack. */
@@ -89,15 +91,7 @@ export function buildReference(
     const vs = Math.min(ch - 1, Math.max(0, vi + 4));
     for (let v = 0; v < Math.min(vs, ch); v++) crystalOnly[v * cw + u] = median[vs * cw + u];
   }
-  const src = cv.matFromArray(ch, cw, cv.CV_8UC1, crystalOnly);
-  const closed = new cv.Mat();
-  const k = Math.max(3, opts.closingSizePx | 1);
-  const kernel = cv.getStructuringElement(cv.MORPH_RECT, new cv.Size(k, k));
-  cv.morphologyEx(src, closed, cv.MORPH_CLOSE, kernel);
-  const closedData = Uint8Array.from(closed.data as Uint8Array);
-  src.delete();
-  closed.delete();
-  kernel.delete();
+  const closedData = closeRect(crystalOnly, cw, ch, Math.max(3, opts.closingSizePx | 1));
 
 
   // Noise: residuals of the individual frames against the median, in the crystal (robust, so
@@ -125,19 +119,16 @@ export function buildReference(
   // On a strongly textured crystal every dark grain is below the closing: the threshold also
   // scales with the texture's amplitude, the robust spread of the median around its own smooth
   // version (symmetric, so a few large dark features — cracks, inclusions — do not inflate it).
-  const sm = cv.matFromArray(ch, cw, cv.CV_8UC1, crystalOnly);
-  const smF = new cv.Mat();
+  // (the smooth version is needed only at the sample points: blurred there, not everywhere)
   const sg = Math.max(2, opts.closingSizePx / 3);
-  const kk = 2 * Math.ceil(3 * sg) + 1;
-  cv.GaussianBlur(sm, smF, new cv.Size(kk, kk), sg, sg, cv.BORDER_REPLICATE);
-  const smooth = smF.data as Uint8Array;
+  const su: number[] = [], sv: number[] = [];
+  for (let v = 0; v < ch; v += step) for (let u = 0; u < cw; u += step) if (v > iface.vPx[u] + 3) { su.push(u); sv.push(v); }
+  const smoothAt = gaussianAtPoints(crystalOnly, cw, ch, gaussianKernel(2 * Math.ceil(3 * sg) + 1, sg), Int32Array.from(su), Int32Array.from(sv));
   const spread: number[] = [];
-  for (let v = 0; v < ch; v += step) for (let u = 0; u < cw; u += step) {
-    const i = v * cw + u;
-    if (v > iface.vPx[u] + 3 && smooth[i] > 0) spread.push((smooth[i] - median[i]) / smooth[i]);
+  for (let k = 0; k < su.length; k++) {
+    const sm = Math.min(255, Math.round(smoothAt[k])), i = sv[k] * cw + su[k]; // (as a gray8 blur)
+    if (sm > 0) spread.push((sm - median[i]) / sm);
   }
-  sm.delete();
-  smF.delete();
   const textureRel = spread.length > 10 ? robustSigma(spread) : 0;
   const darkThr = Math.max(opts.darkFeatureRel, 6 * medianNoiseRel, 4 * textureRel);
   const dark = new Uint8Array(n);
@@ -161,26 +152,29 @@ export function buildReference(
   const grown = dilateBinary(dark, cw, ch, 2);
   // Fill them by normalised convolution of the surrounding crystal (unbiased, unlike the closing).
   const sigmaFill = Math.max(2, opts.closingSizePx / 3);
-  const num = new cv.Mat(ch, cw, cv.CV_32FC1), den = new cv.Mat(ch, cw, cv.CV_32FC1);
-  const nd = num.data32F as Float32Array, dd = den.data32F as Float32Array;
   // Support of the fill: crystal pixels only — neither dark features nor the electrode side of
-  // the interface (the electrode is dark and would pull the filled background down).
+  // the interface (the electrode is dark and would pull the filled background down). The
+  // blurs are read only at the filled pixels.
+  const support = new Float32Array(n), weighted = new Float32Array(n);
+  const fu: number[] = [], fv: number[] = [];
   for (let v = 0; v < ch; v++) {
     for (let u = 0; u < cw; u++) {
       const i = v * cw + u;
       const w = grown[i] || v <= iface.vPx[u] + 1.5 ? 0 : 1;
-      nd[i] = w * median[i];
-      dd[i] = w;
+      support[i] = w;
+      weighted[i] = w * median[i];
+      if (grown[i]) { fu.push(u); fv.push(v); }
     }
   }
-  const ks = 2 * Math.ceil(3 * sigmaFill) + 1;
-  cv.GaussianBlur(num, num, new cv.Size(ks, ks), sigmaFill, sigmaFill, cv.BORDER_REPLICATE);
-  cv.GaussianBlur(den, den, new cv.Size(ks, ks), sigmaFill, sigmaFill, cv.BORDER_REPLICATE);
-  const nf = num.data32F as Float32Array, df = den.data32F as Float32Array;
+  const kFill = gaussianKernel(2 * Math.ceil(3 * sigmaFill) + 1, sigmaFill);
+  const fus = Int32Array.from(fu), fvs = Int32Array.from(fv);
+  const nf = gaussianAtPoints(weighted, cw, ch, kFill, fus, fvs), df = gaussianAtPoints(support, cw, ch, kFill, fus, fvs);
   const background = new Float32Array(n);
-  for (let i = 0; i < n; i++) background[i] = grown[i] ? (df[i] > 1e-3 ? nf[i] / df[i] : closedData[i]) : median[i];
-  num.delete();
-  den.delete();
+  for (let i = 0; i < n; i++) background[i] = median[i];
+  for (let k = 0; k < fus.length; k++) {
+    const i = fvs[k] * cw + fus[k];
+    background[i] = df[k] > 1e-3 ? nf[k] / df[k] : closedData[i];
+  }
   return { geom, median, background, iface, noiseSigmaRel, nFrames: kF };
 }
 
