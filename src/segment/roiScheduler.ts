@@ -5,14 +5,16 @@
  * and new dendrites nucleate on the electrode. So the whole frame is segmented only every
  * `fullEveryFrames` frames (and on the first); in between only
  *   - the interface band (every new dendrite starts there), and
- *   - each region seen in the last `stickyFrames` frames, grown by `marginPx` (covers a tip's
- *     advance, the tip profile read ahead of it, and an inclusion missed for a frame or two),
- * as the runs of active tiles of a fixed grid (`tilePx`), row by row: rectangles that do not
- * overlap, and touch only along tile edges (the segmenter joins regions across them). Something
- * appearing elsewhere (an inclusion that did not exist before) is picked up at the next whole
- * frame.
+ *   - each region seen in the last `stickyFrames` frames: the tiles of a fixed grid (`tilePx`)
+ *     that hold a pixel of it, grown by whole tiles to at least `marginPx` (covers a tip's
+ *     advance, the tip profile read ahead of it, and an inclusion missed for a frame or two).
+ *     The region's own tiles, not its bounding box: a long tilted crack late in a recording
+ *     covers a thin diagonal band of tiles, where its box would cover a large part of the frame,
+ * as the runs of active tiles, row by row: rectangles that do not overlap, and touch only along
+ * tile edges (the segmenter joins regions across them). Something appearing elsewhere (an
+ * inclusion that did not exist before) is picked up at the next whole frame.
  *
- * State: a frame counter and the recent regions' boxes (snapshot/restore for --resume).
+ * State: a frame counter and the recent regions' tiles (snapshot/restore for --resume).
  */
 import type { CrackRegion, RectPx } from './segmenter.js';
 
@@ -35,18 +37,26 @@ export interface RoiScheduleOptions {
   minFollowElongation: number;
 }
 
-export const DEFAULT_ROI_SCHEDULE: RoiScheduleOptions = { fullEveryFrames: 12, marginPx: 24, bandPx: 24, tilePx: 32, stickyFrames: 4, maxCoverage: 0.5, minFollowAreaPx: 20, minFollowElongation: 2 };
+export const DEFAULT_ROI_SCHEDULE: RoiScheduleOptions = { fullEveryFrames: 12, marginPx: 24, bandPx: 24, tilePx: 24, stickyFrames: 4, maxCoverage: 0.5, minFollowAreaPx: 20, minFollowElongation: 2 };
 
 export interface RoiScheduleSnapshot {
   sinceFull: number;
-  recent: RectPx[][];
+  /** Per recent frame (oldest first), the indices of its active tiles (row-major, `tilePx` grid). */
+  recentTiles: number[][];
+  tilePx: number;
 }
 
 export class RoiScheduler {
   readonly opts: RoiScheduleOptions;
   private sinceFull = Number.POSITIVE_INFINITY;
-  /** Boxes of the regions of the last frames (newest last), already grown by the margin. */
-  private recent: RectPx[][] = [];
+  /** Tile grid: nx × ny tiles of tilePx. */
+  private readonly nx: number;
+  private readonly ny: number;
+  /** Active tiles of the regions of the last frames (newest last), already grown by the margin. */
+  private recent: Uint8Array[] = [];
+  /** Tiles of the interface band (constant). */
+  private readonly band: Uint8Array;
+  private readonly plan: Uint8Array;
 
   constructor(
     private readonly cw: number,
@@ -55,16 +65,25 @@ export class RoiScheduler {
     opts: Partial<RoiScheduleOptions> = {},
   ) {
     this.opts = { ...DEFAULT_ROI_SCHEDULE, ...opts };
+    const t = this.opts.tilePx;
+    this.nx = Math.ceil(cw / t);
+    this.ny = Math.ceil(ch / t);
+    this.band = new Uint8Array(this.nx * this.ny);
+    markBox(this.band, this.interfaceBand(), this.nx, this.ny, t);
+    this.plan = new Uint8Array(this.nx * this.ny);
   }
 
   /** The rectangles for the next frame, or null for the whole frame. */
   next(): RectPx[] | null {
-    const { fullEveryFrames, maxCoverage } = this.opts;
+    const { fullEveryFrames, maxCoverage, tilePx } = this.opts;
     if (fullEveryFrames <= 1 || this.sinceFull + 1 >= fullEveryFrames || this.recent.length === 0) {
       this.sinceFull = 0;
       return null;
     }
-    const rects = tileRuns([this.interfaceBand(), ...this.recent.flat()], this.cw, this.ch, this.opts.tilePx);
+    const plan = this.plan;
+    plan.set(this.band);
+    for (const m of this.recent) for (let k = 0; k < plan.length; k++) plan[k] |= m[k];
+    const rects = runsOfTiles(plan, this.nx, this.ny, tilePx, this.cw, this.ch);
     let area = 0;
     for (const r of rects) area += r.w * r.h;
     if (area > maxCoverage * this.cw * this.ch) {
@@ -78,23 +97,52 @@ export class RoiScheduler {
   /**
    * Record the regions found in the frame just segmented. Followed: dendrites (touching the
    * interface) and regions that could be an inclusion (at least `minFollowAreaPx` and elongated,
-   * the InclusionTracker's candidates); a compact speck of noise or dust is not followed.
+   * the InclusionTracker's candidates); a compact speck of noise or dust is not followed. With
+   * `labels` (the segmenter's label image), a region's own tiles are marked; without, its box's.
    */
-  observe(regions: readonly CrackRegion[]): void {
-    const { marginPx: m, minFollowAreaPx, minFollowElongation } = this.opts;
-    const followed = regions.filter((r) => r.touchesInterface
-      || (r.areaPx >= minFollowAreaPx && Math.max(r.uMax - r.uMin + 1, r.vMax - r.vMin + 1) ** 2 / r.areaPx >= minFollowElongation));
-    this.recent.push(followed.map((r) => clip({ x: r.uMin - m, y: r.vMin - m, w: r.uMax - r.uMin + 1 + 2 * m, h: r.vMax - r.vMin + 1 + 2 * m }, this.cw, this.ch)));
+  observe(regions: readonly CrackRegion[], labels?: Int32Array): void {
+    const { marginPx, minFollowAreaPx, minFollowElongation, tilePx: t } = this.opts;
+    const { nx, ny, cw } = this;
+    const own = new Uint8Array(nx * ny);
+    for (const r of regions) {
+      const follow = r.touchesInterface || (r.areaPx >= minFollowAreaPx && Math.max(r.uMax - r.uMin + 1, r.vMax - r.vMin + 1) ** 2 / r.areaPx >= minFollowElongation);
+      if (!follow) continue;
+      if (!labels) {
+        markBox(own, { x: r.uMin, y: r.vMin, w: r.uMax - r.uMin + 1, h: r.vMax - r.vMin + 1 }, nx, ny, t);
+        continue;
+      }
+      // tiles holding a pixel of the region; a tile row at a time, skipping a tile once marked
+      for (let v = r.vMin; v <= r.vMax; v++) {
+        const row = v * cw, trow = Math.floor(v / t) * nx;
+        for (let u = r.uMin; u <= r.uMax; u++) {
+          if (labels[row + u] !== r.label) continue;
+          const tx = Math.floor(u / t);
+          own[trow + tx] = 1;
+          u = Math.min(r.uMax, (tx + 1) * t - 1); // rest of this tile's row: already marked
+        }
+      }
+    }
+    this.recent.push(dilateTiles(own, nx, ny, Math.ceil(marginPx / t)));
     while (this.recent.length > this.opts.stickyFrames) this.recent.shift();
   }
 
   snapshot(): RoiScheduleSnapshot {
-    return { sinceFull: Number.isFinite(this.sinceFull) ? this.sinceFull : -1, recent: this.recent.map((f) => f.map((r) => ({ ...r }))) };
+    const idx = (m: Uint8Array) => {
+      const out: number[] = [];
+      for (let k = 0; k < m.length; k++) if (m[k]) out.push(k);
+      return out;
+    };
+    return { sinceFull: Number.isFinite(this.sinceFull) ? this.sinceFull : -1, recentTiles: this.recent.map(idx), tilePx: this.opts.tilePx };
   }
 
   restore(s: RoiScheduleSnapshot): void {
+    if (s.tilePx !== this.opts.tilePx) throw new Error(`checkpoint tile grid ${s.tilePx} px differs from ${this.opts.tilePx} px`);
     this.sinceFull = s.sinceFull < 0 ? Number.POSITIVE_INFINITY : s.sinceFull;
-    this.recent = s.recent.map((f) => f.map((r) => ({ ...r })));
+    this.recent = s.recentTiles.map((ks) => {
+      const m = new Uint8Array(this.nx * this.ny);
+      for (const k of ks) m[k] = 1;
+      return m;
+    });
   }
 
   private interfaceBand(): RectPx {
@@ -109,35 +157,74 @@ export class RoiScheduler {
   }
 }
 
-function clip(r: RectPx, cw: number, ch: number): RectPx {
-  const x0 = Math.max(0, r.x), y0 = Math.max(0, r.y);
-  const x1 = Math.min(cw, r.x + r.w), y1 = Math.min(ch, r.y + r.h);
-  return { x: x0, y: y0, w: Math.max(0, x1 - x0), h: Math.max(0, y1 - y0) };
+/** Mark the tiles that box b touches. */
+function markBox(m: Uint8Array, b: RectPx, nx: number, ny: number, tile: number): void {
+  if (b.w <= 0 || b.h <= 0) return;
+  const tx0 = Math.max(0, Math.floor(b.x / tile)), tx1 = Math.min(nx - 1, Math.floor((b.x + b.w - 1) / tile));
+  const ty0 = Math.max(0, Math.floor(b.y / tile)), ty1 = Math.min(ny - 1, Math.floor((b.y + b.h - 1) / tile));
+  for (let ty = ty0; ty <= ty1; ty++) for (let tx = tx0; tx <= tx1; tx++) m[ty * nx + tx] = 1;
+}
+
+/** Tiles within `k` tiles (Chebyshev distance) of a marked one. */
+function dilateTiles(m: Uint8Array, nx: number, ny: number, k: number): Uint8Array {
+  if (k <= 0) return m;
+  const rows = new Uint8Array(nx * ny);
+  for (let ty = 0; ty < ny; ty++) {
+    for (let tx = 0; tx < nx; tx++) {
+      if (!m[ty * nx + tx]) continue;
+      for (let x = Math.max(0, tx - k), e = Math.min(nx - 1, tx + k); x <= e; x++) rows[ty * nx + x] = 1;
+    }
+  }
+  const out = new Uint8Array(nx * ny);
+  for (let ty = 0; ty < ny; ty++) {
+    for (let tx = 0; tx < nx; tx++) {
+      if (!rows[ty * nx + tx]) continue;
+      for (let y = Math.max(0, ty - k), e = Math.min(ny - 1, ty + k); y <= e; y++) out[y * nx + tx] = 1;
+    }
+  }
+  return out;
 }
 
 /**
- * The tiles of a `tile`-pixel grid that any of `boxes` touches, as rectangles: per tile row,
- * each maximal run of consecutive active tiles (clipped to the frame), top to bottom, left to right.
+ * The active tiles as rectangles that do not overlap: per tile row, each maximal run of
+ * consecutive active tiles, merged with the identical runs of the rows below it (fewer, taller
+ * rectangles: less per-call overhead and less padding); clipped to the frame, in raster order of
+ * their top-left corners.
  */
-export function tileRuns(boxes: readonly RectPx[], cw: number, ch: number, tile: number): RectPx[] {
-  const nx = Math.ceil(cw / tile), ny = Math.ceil(ch / tile);
-  const active = new Uint8Array(nx * ny);
-  for (const b of boxes) {
-    if (b.w <= 0 || b.h <= 0) continue;
-    const tx0 = Math.max(0, Math.floor(b.x / tile)), tx1 = Math.min(nx - 1, Math.floor((b.x + b.w - 1) / tile));
-    const ty0 = Math.max(0, Math.floor(b.y / tile)), ty1 = Math.min(ny - 1, Math.floor((b.y + b.h - 1) / tile));
-    for (let ty = ty0; ty <= ty1; ty++) for (let tx = tx0; tx <= tx1; tx++) active[ty * nx + tx] = 1;
-  }
-  const out: RectPx[] = [];
+function runsOfTiles(active: Uint8Array, nx: number, ny: number, tile: number, cw: number, ch: number, merge = true): RectPx[] {
+  /** Run [t0, t1) per row, as t0 * (nx + 1) + t1 keys. */
+  const rowRuns: Array<Set<number>> = [];
   for (let ty = 0; ty < ny; ty++) {
+    const set = new Set<number>();
     let tx = 0;
     while (tx < nx) {
       if (!active[ty * nx + tx]) { tx++; continue; }
       const t0 = tx;
       while (tx < nx && active[ty * nx + tx]) tx++;
+      set.add(t0 * (nx + 1) + tx);
+    }
+    rowRuns.push(set);
+  }
+  const out: RectPx[] = [];
+  for (let ty = 0; ty < ny; ty++) {
+    for (const key of [...rowRuns[ty]].sort((a, b) => a - b)) {
+      let ty1 = ty + 1;
+      while (merge && ty1 < ny && rowRuns[ty1].has(key)) rowRuns[ty1++].delete(key);
+      const t0 = Math.floor(key / (nx + 1)), t1 = key % (nx + 1);
       const x = t0 * tile, y = ty * tile;
-      out.push({ x, y, w: Math.min(cw, tx * tile) - x, h: Math.min(ch, y + tile) - y });
+      out.push({ x, y, w: Math.min(cw, t1 * tile) - x, h: Math.min(ch, ty1 * tile) - y });
     }
   }
   return out;
+}
+
+/**
+ * The tiles of a `tile`-pixel grid that any of `boxes` touches, as rectangles (runsOfTiles;
+ * `merge` false: one rectangle per run and tile row, so every tile row is a seam).
+ */
+export function tileRuns(boxes: readonly RectPx[], cw: number, ch: number, tile: number, merge = true): RectPx[] {
+  const nx = Math.ceil(cw / tile), ny = Math.ceil(ch / tile);
+  const active = new Uint8Array(nx * ny);
+  for (const b of boxes) markBox(active, b, nx, ny, tile);
+  return runsOfTiles(active, nx, ny, tile, cw, ch, merge);
 }

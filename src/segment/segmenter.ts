@@ -87,8 +87,8 @@ export class Segmenter {
   readonly opts: SegmentOptions;
   private readonly cw: number;
   private readonly ch: number;
-  /** 1 on the crystal side of the interface (elsewhere the darkening is 0). */
-  private readonly inCrystal: Uint8Array;
+  /** 1 on the crystal side of the interface where the background is positive (elsewhere the darkening is 0). */
+  private readonly darkMask: Uint8Array;
   private readonly matD: CvMat;
   private readonly matBlur: CvMat;
   private readonly mat8: CvMat;
@@ -116,8 +116,8 @@ export class Segmenter {
     this.schedule = new RoiScheduler(cw, ch, ref.iface.vPx, schedule);
     this.cw = cw;
     this.ch = ch;
-    this.inCrystal = new Uint8Array(cw * ch);
-    for (let v = 0; v < ch; v++) for (let u = 0; u < cw; u++) this.inCrystal[v * cw + u] = v > ref.iface.vPx[u] + 0.5 ? 1 : 0;
+    this.darkMask = new Uint8Array(cw * ch);
+    for (let v = 0; v < ch; v++) for (let u = 0; u < cw; u++) this.darkMask[v * cw + u] = v > ref.iface.vPx[u] + 0.5 && ref.background[v * cw + u] > 0 ? 1 : 0;
     this.labelBuf = new Int32Array(cw * ch);
     this.matD = new cv.Mat(ch, cw, cv.CV_32FC1);
     this.matBlur = new cv.Mat(ch, cw, cv.CV_32FC1);
@@ -152,7 +152,7 @@ export class Segmenter {
    */
   segmentNext(img: Uint8Array): SegmentResult {
     const res = this.segment(img, this.schedule.next());
-    this.schedule.observe(res.regions);
+    this.schedule.observe(res.regions, res.labels);
     return res;
   }
 
@@ -185,14 +185,15 @@ export class Segmenter {
     const gain = gi.length > 10 ? medianInPlace(gb) : 1;
     // relative darkening D = (g·B − I)/(g·B) = 1 − I·(1/B)/g, on each rectangle + the pad the
     // blur (hb) and the closing (2·hk: dilation then erosion) read around it
-    const B = ref.background, inCrystal = this.inCrystal, D = this.matD.data32F as Float32Array;
+    // (this arithmetic exactly: the tip fit is sensitive to the last bit of the darkening)
+    const mask = this.darkMask, B = ref.background, D = this.matD.data32F as Float32Array;
     for (const r0 of list) {
       const r = grow(r0, hb + 2 * hk);
       for (let v = r.y; v < r.y + r.h; v++) {
         const row = v * cw;
         for (let i = row + r.x, e = row + r.x + r.w; i < e; i++) {
           const b = gain * B[i];
-          D[i] = inCrystal[i] && b > 0 ? (b - img[i]) / b : 0;
+          D[i] = mask[i] ? (b - img[i]) / b : 0;
         }
       }
     }
@@ -216,27 +217,58 @@ export class Segmenter {
     } else if (!Number.isFinite(this.sigmaBlurRel)) this.sigmaBlurRel = Math.max(ref.noiseSigmaRel * 0.3, 1e-4);
     const low = Math.max(opts.lowSigma * this.sigmaBlurRel, opts.minDarkeningRel);
     const high = Math.max(opts.highSigma * this.sigmaBlurRel, 1.5 * low);
-    // 3. threshold (low) on each rectangle + 2·hk
+    // 3. threshold (low) on each rectangle + 2·hk, noting the box of the pixels above it: the
+    // closing and the components only need to run there (they are empty elsewhere)
     const m8 = this.mat8.data as Uint8Array;
+    /** Per rectangle, the box of its foreground (null: none). */
+    const fg: Array<RectPx | null> = [];
     for (const r0 of list) {
       const r = grow(r0, 2 * hk);
+      let u0 = cw, u1 = -1, v0 = ch, v1 = -1;
       for (let v = r.y; v < r.y + r.h; v++) {
         const row = v * cw;
-        for (let i = row + r.x, e = row + r.x + r.w; i < e; i++) m8[i] = blurred[i] > low ? 255 : 0; // (as cv.THRESH_BINARY: strictly above)
+        let a = -1, z = -1;
+        for (let u = r.x, e = r.x + r.w; u < e; u++) {
+          const on = blurred[row + u] > low; // (as cv.THRESH_BINARY: strictly above)
+          m8[row + u] = on ? 255 : 0;
+          if (on) {
+            if (a < 0) a = u;
+            z = u;
+          }
+        }
+        if (z >= 0) {
+          if (a < u0) u0 = a;
+          if (z > u1) u1 = z;
+          if (v < v0) v0 = v;
+          v1 = v;
+        }
       }
+      fg.push(u1 >= 0 ? { x: u0, y: v0, w: u1 - u0 + 1, h: v1 - v0 + 1 } : null);
     }
+    /** a ∩ b, or null when empty. */
+    const meet = (a: RectPx, b: RectPx): RectPx | null => {
+      const x0 = Math.max(a.x, b.x), y0 = Math.max(a.y, b.y), x1 = Math.min(a.x + a.w, b.x + b.w), y1 = Math.min(a.y + a.h, b.y + b.h);
+      return x1 > x0 && y1 > y0 ? { x: x0, y: y0, w: x1 - x0, h: y1 - y0 } : null;
+    };
     // 4. closing as dilation (rectangle + hk) then erosion (rectangle): every rectangle's
-    // dilation first, so each erosion reads finished neighbours across a seam
+    // dilation first, so each erosion reads finished neighbours across a seam. Only near the
+    // foreground F: the dilation is 0 beyond F + hk and the closing beyond F + hk too, so the
+    // dilation runs on (rectangle + hk) ∩ (F + 2·hk), all the erosion there reads, and the
+    // erosion (hence the components) on the rectangle ∩ (F + hk).
     const border = cv.BORDER_CONSTANT, bval = cv.morphologyDefaultBorderValue(), anchor = new cv.Point(-1, -1);
-    for (const r0 of list) {
-      const rc = cvRect(grow(r0, hk));
+    const work: Array<RectPx | null> = list.map((r0, k) => (fg[k] ? meet(r0, grow(fg[k]!, hk)) : null));
+    list.forEach((r0, k) => {
+      const d = work[k] && meet(grow(r0, hk), grow(fg[k]!, 2 * hk));
+      if (!d) return;
+      const rc = cvRect(d);
       const src = this.mat8.roi(rc), dst = this.matDil.roi(rc);
       cv.dilate(src, dst, this.kClose, anchor, 1, border, bval);
       src.delete();
       dst.delete();
-    }
-    for (const r0 of list) {
-      const rc = cvRect(r0);
+    });
+    for (const w of work) {
+      if (!w) continue;
+      const rc = cvRect(w);
       const src = this.matDil.roi(rc), dst = this.matClosed.roi(rc);
       cv.erode(src, dst, this.kClose, anchor, 1, border, bval);
       src.delete();
@@ -253,7 +285,8 @@ export class Segmenter {
     const first: number[] = [0];
     const iv = ref.iface.vPx;
     const band = opts.touchBandPx;
-    for (const r of list) {
+    for (const r of work) {
+      if (!r) continue;
       const sub = this.matClosed.roi(cvRect(r));
       const nLabels: number = cv.connectedComponentsWithStats(sub, this.matLabels, this.matStats, this.matCentroids, 8, cv.CV_32S);
       sub.delete();

@@ -40,7 +40,7 @@ describe('segmenting rectangles gives the whole frame\'s result inside them', ()
 
     // tiles of 64 px around each dendrite's box + 24 px: the middle one spans 3 tile rows
     const boxes: RectPx[] = aRegions.map(({ r }) => ({ x: r.uMin - 24, y: r.vMin - 24, w: r.uMax - r.uMin + 49, h: r.vMax - r.vMin + 49 }));
-    const rects = tileRuns(boxes, g.cw, g.ch, 64);
+    const rects = tileRuns(boxes, g.cw, g.ch, 64, false);
     expect(new Set(rects.map((r) => r.y)).size).toBeGreaterThanOrEqual(3); // seams at v = 64 and 128
     const part = new Segmenter(cv, ref);
     part.sigmaBlurRel = whole.sigmaBlurRel; // (as after a whole frame)
@@ -88,5 +88,50 @@ describe('segmenting rectangles gives the whole frame\'s result inside them', ()
     for (const d of dendrites) expect(inside(d.tipU, d.tipV)).toBe(true);
     expect(inside(300, 240)).toBe(false);
     seg.dispose();
+  });
+
+  it('a long tilted crack is followed by its own tiles (every pixel within the margin covered), not by its bounding box', () => {
+    const cw = 640, ch = 480, margin = 24, tile = 16;
+    const iface = new Float32Array(cw).fill(10);
+    const s = new RoiScheduler(cw, ch, iface, { fullEveryFrames: 100, marginPx: margin, tilePx: tile, bandPx: 8, maxCoverage: 0.9 });
+    // a 6-px-wide crack from (40, 12) to (600, 460): 45° tilt, box 566 × 454 px
+    const labels = new Int32Array(cw * ch);
+    let area = 0, uMin = cw, uMax = 0, vMin = ch, vMax = 0;
+    for (let v = 12; v <= 460; v++) for (let u = 0; u < cw; u++) {
+      const uc = 40 + ((v - 12) * 560) / 448;
+      if (Math.abs(u - uc) <= 3) {
+        labels[v * cw + u] = 5;
+        area++;
+        uMin = Math.min(uMin, u); uMax = Math.max(uMax, u); vMin = Math.min(vMin, v); vMax = Math.max(vMax, v);
+      }
+    }
+    const region: CrackRegion = { label: 5, areaPx: area, touchesInterface: true, uMin, uMax, vMin, vMax, extentV: new Int32Array(uMax - uMin + 1), sumU: 0, sumV: 0 };
+    expect(s.next()).toBeNull(); // first frame: whole
+    s.observe([region], labels);
+    const rects = s.next()!;
+    expect(rects).not.toBeNull();
+    const inside = (u: number, v: number) => rects.some((r) => u >= r.x && u < r.x + r.w && v >= r.y && v < r.y + r.h);
+    // every pixel within `margin` (Chebyshev) of the crack is covered
+    for (let v = vMin; v <= vMax; v += 3) for (let u = uMin; u <= uMax; u += 3) {
+      if (labels[v * cw + u] !== 5) continue;
+      for (const [du, dv] of [[-margin, 0], [margin, 0], [0, -margin], [0, margin], [-margin, -margin], [margin, margin], [margin, -margin], [-margin, margin]]) {
+        const uu = u + du, vv = v + dv;
+        if (uu >= 0 && uu < cw && vv >= 0 && vv < ch) expect(inside(uu, vv)).toBe(true);
+      }
+    }
+    // the rectangles do not overlap, and cover far less than the grown box
+    const covered = rects.reduce((a, r) => a + r.w * r.h, 0);
+    const boxArea = (uMax - uMin + 1 + 2 * margin) * (vMax - vMin + 1 + 2 * margin);
+    expect(covered).toBeLessThan(0.4 * boxArea);
+    for (let i = 0; i < rects.length; i++) for (let j = i + 1; j < rects.length; j++) {
+      const a = rects[i], b = rects[j];
+      const overlap = a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+      expect(overlap).toBe(false);
+    }
+    // and the snapshot restores the same plan
+    const snap = JSON.parse(JSON.stringify(s.snapshot()));
+    const t = new RoiScheduler(cw, ch, iface, { fullEveryFrames: 100, marginPx: margin, tilePx: tile, bandPx: 8, maxCoverage: 0.9 });
+    t.restore(snap);
+    expect(t.next()).toEqual(s.next());
   });
 });

@@ -39,6 +39,7 @@ interface TrackFlags {
   fps?: string;
   maxFrames?: string;
   register?: boolean;
+  fullFrameEvery?: string;
   currentOffsetS?: string;
   force?: boolean;
   resume?: boolean;
@@ -66,6 +67,7 @@ export function trackConfigFromFlags(video: string, f: TrackFlags): TrackConfig 
       fps: numberFlag('--fps', f.fps, 'positive'),
       max_frames: numberFlag('--max-frames', f.maxFrames, 'positive-int'),
       register: f.register ?? false,
+      ...(f.fullFrameEvery !== undefined ? { segment: { full_frame_every: numberFlag('--full-frame-every', f.fullFrameEvery, 'positive-int') } } : {}),
       ...(f.currentOffsetS !== undefined ? { current_offset_s: Number(f.currentOffsetS) } : {}),
       force: f.force ?? false,
       resume: f.resume ?? false,
@@ -90,6 +92,7 @@ export function registerTrack(program: Command): void {
     .option('--fps <N>', 'frame rate, only when the input has no timestamps')
     .option('--max-frames <N>', 'stop after N frames')
     .option('--register', 'correct stage drift against frame 0 (writes drift.csv)')
+    .option('--full-frame-every <N>', 'segment the whole frame every N frames, in between only around the electrode and known cracks (default 12; 1 = always whole)')
     .option('--current-offset-s <S>', 'video time = potentiostat time + S')
     .option('--force', 'overwrite results already in --out')
     .option('--resume', 'continue an interrupted run in --out from its last checkpoint (same input and options)')
