@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * Build dist/lidtrack.mjs: the CLI and its library bundled into one ES module by esbuild
- * (a dependency), npm packages left external. Run by `npm ci` / `npm install` (the
+ * Build dist/lidtrack.mjs: the CLI and its library bundled into one ES module by esbuild (a
+ * dependency), npm packages left external; and dist/track.mjs, the tip module the tip worker
+ * loads (src/pipeline/tipWorker.js). Run by `npm ci` / `npm install` (the
  * "prepare" script) and by `npm run build`.
  *
  * Why: bin/lidtrack.js can run the TypeScript sources directly through tsx, but loading ~150
@@ -16,21 +17,24 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 mkdirSync(join(root, 'dist'), { recursive: true });
-const out = join(root, 'dist', 'lidtrack.mjs');
 const res = await build({
-  entryPoints: [join(root, 'src/cli/main.ts')],
+  // the CLI, and the tip module the tip worker loads (src/pipeline/tipWorker.js)
+  entryPoints: { lidtrack: join(root, 'src/cli/main.ts'), track: join(root, 'src/track/index.ts') },
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
   packages: 'external',
-  outfile: out,
+  outdir: join(root, 'dist'),
+  outExtension: { '.js': '.mjs' },
   sourcemap: 'linked',
   logLevel: 'warning',
   write: false,
 });
-// written atomically (map first): a concurrent start never reads a half-written bundle
-const files = [...res.outputFiles].sort((a, b) => Number(b.path.endsWith('.map')) - Number(a.path.endsWith('.map')));
+// written atomically, maps first and the CLI last (bin/lidtrack.js goes by its time): a
+// concurrent start never reads a half-written or half-built bundle
+const rank = (p) => (p.endsWith('.map') ? 0 : p.endsWith('lidtrack.mjs') ? 2 : 1);
+const files = [...res.outputFiles].sort((a, b) => rank(a.path) - rank(b.path));
 for (const f of files) {
   const tmp = `${f.path}.${process.pid}.tmp`;
   writeFileSync(tmp, f.contents);

@@ -476,13 +476,17 @@ export class TrackCheckpoints {
    * After a frame was analysed. `ready`: the state is that of a finished frame (the reference
    * exists and no frame waits for it). Writes a checkpoint when the policy says so.
    */
-  async afterFrame(index: number, frames: number, ready: boolean, capture: () => TrackRunState): Promise<void> {
+  /** `settle` is awaited before a save: it finishes the frames still in flight (the tip worker's). */
+  async afterFrame(index: number, frames: number, ready: boolean, capture: () => TrackRunState, settle?: () => Promise<void>): Promise<void> {
     this.analysed++;
     if (!ready) return;
     this.lastIndex = index;
     this.lastFrames = frames;
     this.sinceSave++;
-    if (this.sinceSave >= this.policy.everyFrames || (performance.now() - this.savedAt) / 1000 >= this.policy.everySeconds) await this.save(capture);
+    if (this.sinceSave >= this.policy.everyFrames || (performance.now() - this.savedAt) / 1000 >= this.policy.everySeconds) {
+      await settle?.();
+      await this.save(capture);
+    }
   }
 
   /** The run stops early (Ctrl-C): write the state of the last finished frame if it is not saved yet. */

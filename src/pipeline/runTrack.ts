@@ -29,8 +29,9 @@ import {
   buildReference, canonicalGeometry, canonicalToImage, loadOpenCv, openCvVersion, Segmenter, toCanonical,
   DEFAULT_REFERENCE_OPTIONS, type Reference,
 } from '../segment/index.js';
-import { type DendriteAxis, DEFAULT_LINK_OPTIONS, DEFAULT_TIP_OPTIONS, dendriteAxis, findTips, interfaceAt, lengthAlongAxisPx, Linker } from '../track/index.js';
+import { type DendriteAxis, DEFAULT_LINK_OPTIONS, DEFAULT_TIP_OPTIONS, dendriteAxis, findTips, interfaceAt, lengthAlongAxisPx, Linker, type TipCandidate } from '../track/index.js';
 import type { TrackConfig } from './trackConfig.js';
+import { TipPool, useTipWorker } from './tipPool.js';
 import { hasCheckpoint, restoreSegmenter, snapshotSegmenter, TrackCheckpoints, type ResumeInfo, type TrackRunState } from './checkpoint.js';
 
 export interface TrackProgress {
@@ -141,22 +142,32 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     // per-stage wall time [ms], for the benchmark's timing table (manifest.json, not summary.json:
     // summary.json must be byte-identical between runs)
     const timing: Record<string, number> = { decode: 0, orient: 0, reference: 0, segment: 0, tips: 0, link: 0 };
-    const processFrame = (index: number, tS: number, img: Uint8Array) => {
-      let t0 = performance.now();
-      const seg = stage('segment', () => segmenter!.segmentNext(img));
-      let t1 = performance.now();
-      timing.segment += t1 - t0;
-      const tips = stage('track', () => findTips(seg, ref!, ref!.noiseSigmaRel, tipOpts));
-      t0 = performance.now();
-      timing.tips += t0 - t1;
+    // Tips are found on a worker thread for large frames (tipPool.ts): frame n's tips while frame
+    // n+1 is segmented; they are linked in frame order as they come back (at most pool.slots
+    // frames in flight). Small frames: in this thread, at once.
+    let pool: TipPool | null = null;
+    const inFlight: Array<{ index: number; tS: number; d: { dxPx: number; dyPx: number }; tips: Promise<TipCandidate[]> }> = [];
+    /** Link the oldest frame in flight. */
+    const landOldest = async () => {
+      const f = inFlight.shift()!;
+      const t0 = performance.now();
+      let tips: TipCandidate[];
+      try {
+        tips = await f.tips;
+      } catch (e) {
+        throw new Error(`track: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      }
+      timing.tips_wait = (timing.tips_wait ?? 0) + performance.now() - t0;
+      linkTips(f.index, f.tS, f.d, tips);
+    };
+    const drain = async () => {
+      while (inFlight.length) await landOldest();
+    };
+    const linkTips = (index: number, tS: number, d: { dxPx: number; dyPx: number }, tips: TipCandidate[]) => {
+      const t0 = performance.now();
       const ids = linker.step(index, tS, tips.map((t) => ({ u: t.u, v: t.v })));
-      const ti = performance.now();
-      timing.link += ti - t0;
-      stage('inclusions', () => inclusions.step(index, tS, seg, geom, cfg.um_per_px));
-      timing.inclusions = (timing.inclusions ?? 0) + performance.now() - ti;
+      timing.link += performance.now() - t0;
       // tracks.csv holds each tip where it appears in its own frame: add the stage drift back
-      const d = driftOf.get(index) ?? { dxPx: 0, dyPx: 0 };
-      driftOf.delete(index);
       tips.forEach((t, k) => {
         const p = canonicalToImage(t.u, t.v, geom);
         rows.push({
@@ -165,8 +176,24 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
         });
       });
     };
+    const processFrame = async (index: number, tS: number, img: Uint8Array) => {
+      if (pool) while (inFlight.length >= pool.slots) await landOldest();
+      let t0 = performance.now();
+      const seg = stage('segment', () => segmenter!.segmentNext(img));
+      let t1 = performance.now();
+      timing.segment += t1 - t0;
+      const d = driftOf.get(index) ?? { dxPx: 0, dyPx: 0 };
+      driftOf.delete(index);
+      if (pool) inFlight.push({ index, tS, d, tips: pool.submit(seg, segmenter!.lastPlan) });
+      const tips = pool ? null : stage('track', () => findTips(seg, ref!, ref!.noiseSigmaRel, tipOpts));
+      t0 = performance.now();
+      timing.tips += t0 - t1;
+      stage('inclusions', () => inclusions.step(index, tS, seg, geom, cfg.um_per_px));
+      timing.inclusions = (timing.inclusions ?? 0) + performance.now() - t0;
+      if (tips) linkTips(index, tS, d, tips);
+    };
 
-    const initReference = (restored?: Reference) => {
+    const initReference = async (restored?: Reference) => {
       const tr = performance.now();
       ref = restored ?? stage('reference', () =>
         buildReference(cv, pending.map((p) => p.img), geom, {
@@ -180,8 +207,9 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
         ...(cfg.segment.min_area_px ? { minAreaPx: cfg.segment.min_area_px } : {}),
         ...(cfg.segment.blur_size_px ? { blurSizePx: cfg.segment.blur_size_px } : {}),
       }, { fullEveryFrames: cfg.segment.full_frame_every });
+      if (useTipWorker(geom.cw * geom.ch)) pool = new TipPool(ref!, tipOpts);
       timing.reference += performance.now() - tr;
-      for (const p of pending) processFrame(p.index, p.tS, p.img);
+      for (const p of pending) await processFrame(p.index, p.tS, p.img);
       pending.length = 0;
     };
 
@@ -192,7 +220,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     });
     if (ckpt.resumed) {
       const s = ckpt.resumed.state;
-      initReference(s.reference);
+      await initReference(s.reference);
       restoreSegmenter((segmenter as Segmenter | null)!, s.segmenter);
       linker.restore(s.linker);
       inclusions.restore(s.inclusions);
@@ -231,14 +259,14 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       const to = performance.now();
       if (!ref) {
         pending.push({ index: frame.index, tS: frame.tS, img: toCanonical(frame.data, geom, new Uint8Array(geom.cw * geom.ch)) });
-        if (pending.length >= nRef) initReference();
+        if (pending.length >= nRef) await initReference();
       } else {
         toCanonical(frame.data, geom, canon);
         timing.orient += performance.now() - to;
-        processFrame(frame.index, frame.tS, canon);
+        await processFrame(frame.index, frame.tS, canon);
       }
       const tc = performance.now();
-      await ckpt.afterFrame(frame.index, frames, (ref as Reference | null) !== null && pending.length === 0, captureState);
+      await ckpt.afterFrame(frame.index, frames, (ref as Reference | null) !== null && pending.length === 0, captureState, drain);
       timing.checkpoint = (timing.checkpoint ?? 0) + performance.now() - tc;
       hooks.onProgress?.({ stage: 'track', frame: frames, total });
       if (hooks.shouldStop?.()) {
@@ -250,9 +278,17 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     // Ctrl-C in a terminal also reaches ffmpeg, which may end the stream before the check above
     if (!stopped && hooks.shouldStop?.()) stopped = true;
     // stopped: keep the state of the last analysed frame for --resume
+    await drain();
     if (stopped) await ckpt.flush(captureState);
     else ckpt.checkReached();
-    if (!ref && pending.length) initReference();
+    if (!ref && pending.length) {
+      await initReference();
+      await drain();
+    }
+    if (pool) {
+      timing.tips_worker = (pool as TipPool).workerMs;
+      await (pool as TipPool).close();
+    }
     (segmenter as Segmenter | null)?.dispose();
     const report = source.lastReport();
     const warnings = [...source.warnings];

@@ -104,6 +104,10 @@ export class Segmenter {
   private readonly noiseBuf: Float64Array;
   private readonly labelBuf: Int32Array;
   private lastRects: RectPx[] = [];
+  /** The rectangles the last frame was segmented on (the whole frame as one). */
+  get lastPlan(): readonly RectPx[] {
+    return this.lastRects;
+  }
   /** Noise σ of the blurred relative darkening in the last whole frame segmented. */
   sigmaBlurRel = NaN;
 

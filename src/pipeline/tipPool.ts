@@ -1,0 +1,162 @@
+/**
+ * Tip finding on a worker thread, pipelined with the segmentation of the next frames.
+ *
+ * Why: findTips (sub-pixel fits of every tip) costs about as much main-thread time as the
+ * segmentation itself (≈ 10 ms/frame each at 1080p with a dozen tips), and the two are
+ * sequential on one thread. The segmentation of frame n+1 does not need frame n's tips (only
+ * the linker does, in frame order), so the tips of frame n are found on a worker while the main
+ * thread segments frame n+1: the two stages overlap on the two cores.
+ *
+ * How: the worker runs the same findTips on the same data. Each frame's segmentation output
+ * that findTips reads (darkening, blurred darkening, labels) is copied into one of `slots`
+ * shared buffers — only where it reads (readArea: the rectangles the segmenter worked on this
+ * frame, near the regions that touch the interface) — and the worker gets the slot number, the
+ * regions and the thresholds. A slot is reused only after its frame's tips are back
+ * (the caller keeps at most `slots` frames in flight), so memory stays bounded: slots × 12 bytes
+ * per pixel. The tips are bit-identical to an in-thread findTips (test/pipeline/tipPool.test.ts).
+ */
+import { Worker } from 'node:worker_threads';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { PACKAGE_ROOT } from '../core/packageRoot.js';
+import type { Reference } from '../segment/reference.js';
+import type { RectPx, SegmentResult } from '../segment/segmenter.js';
+import type { TipCandidate, TipOptions } from '../track/index.js';
+
+/** One shared copy of what findTips reads of a segmented frame. */
+interface Slot {
+  D: Float32Array;
+  Db: Float32Array;
+  labels: Int32Array;
+  /** Rectangles written last time (labels there are cleared before the next copy). */
+  written: RectPx[];
+}
+
+/** What the worker answers per frame. */
+interface TipReply {
+  id: number;
+  tips?: TipCandidate[];
+  error?: string;
+  /** Worker time for this frame [ms]. */
+  ms: number;
+}
+
+/**
+ * Run findTips off the main thread on 'auto' when the frame is large enough for the overlap to
+ * pay for the copies and the messages (≥ 0.5 Mpx), always on '1', never on '0'
+ * (environment LIDTRACK_TIP_WORKER, default 'auto').
+ */
+export function useTipWorker(pixels: number, setting = process.env.LIDTRACK_TIP_WORKER ?? 'auto'): boolean {
+  if (setting === '0') return false;
+  if (setting === '1') return true;
+  return pixels >= 500_000;
+}
+
+/**
+ * How far from a dendrite region's box findTips reads [px]: the tip profile runs 8 px ahead of
+ * the deepest row and 16 behind it along the tip's axis, whose slope is at most 1.5 px per row,
+ * so it leaves the box by at most 24·1.5 + 4 (half-width) + 1 (interpolation) px; the 2-D tip
+ * window is smaller. With a safety margin.
+ */
+export const TIP_READ_MARGIN_PX = 48;
+
+/**
+ * The part of a segmented frame findTips reads: the plan's rectangles (outside them nothing is
+ * current) within TIP_READ_MARGIN_PX of a region touching the interface (only those have tips):
+ * each plan rectangle ∩ each such region's grown box. They may overlap (copied twice, the same data).
+ */
+export function readArea(seg: SegmentResult, plan: readonly RectPx[], cw: number, ch: number): RectPx[] {
+  const m = TIP_READ_MARGIN_PX;
+  const out: RectPx[] = [];
+  for (const r of seg.regions) {
+    if (!r.touchesInterface) continue;
+    const x0 = Math.max(0, r.uMin - m), x1 = Math.min(cw, r.uMax + 1 + m), y0 = Math.max(0, r.vMin - m), y1 = Math.min(ch, r.vMax + 1 + m);
+    for (const p of plan) {
+      const a = Math.max(x0, p.x), z = Math.min(x1, p.x + p.w), t = Math.max(y0, p.y), bt = Math.min(y1, p.y + p.h);
+      if (z > a && bt > t) out.push({ x: a, y: t, w: z - a, h: bt - t });
+    }
+  }
+  return out;
+}
+
+export class TipPool {
+  readonly slots: number;
+  private readonly worker: Worker;
+  private readonly bufs: Slot[];
+  private readonly waiting = new Map<number, { resolve: (r: TipReply) => void; reject: (e: Error) => void }>();
+  private nextId = 0;
+  private nextSlot = 0;
+  private failed: Error | null = null;
+  /** Canonical width: the row length of the shared buffers. */
+  private readonly cw: number;
+  /** Worker time summed over frames [ms]. */
+  workerMs = 0;
+
+  constructor(ref: Reference, opts: TipOptions, slots = 2) {
+    const n = ref.geom.cw * ref.geom.ch;
+    this.cw = ref.geom.cw;
+    this.slots = slots;
+    this.bufs = Array.from({ length: slots }, () => ({
+      D: new Float32Array(new SharedArrayBuffer(4 * n)),
+      Db: new Float32Array(new SharedArrayBuffer(4 * n)),
+      labels: new Int32Array(new SharedArrayBuffer(4 * n)),
+      written: [],
+    }));
+    // the bundle (dist/lidtrack.mjs) has its tip module beside it; from the sources, tsx loads the TypeScript
+    const fromBundle = fileURLToPath(import.meta.url).includes(`${join(PACKAGE_ROOT, 'dist')}`);
+    const modulePath = fromBundle ? join(PACKAGE_ROOT, 'dist', 'track.mjs') : join(PACKAGE_ROOT, 'src', 'track', 'index.ts');
+    this.worker = new Worker(join(PACKAGE_ROOT, 'src/pipeline/tipWorker.js'), {
+      workerData: {
+        moduleUrl: pathToFileURL(modulePath).href, useTsx: !fromBundle,
+        ref, opts, slots: this.bufs.map((b) => ({ D: b.D, Db: b.Db, labels: b.labels })),
+      },
+    });
+    this.worker.on('message', (m: TipReply) => {
+      const w = this.waiting.get(m.id);
+      if (!w) return;
+      this.waiting.delete(m.id);
+      this.workerMs += m.ms;
+      if (m.error !== undefined) w.reject(new Error(m.error));
+      else w.resolve(m);
+    });
+    const fail = (e: Error) => {
+      this.failed ??= e;
+      for (const w of this.waiting.values()) w.reject(e);
+      this.waiting.clear();
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => { if (this.waiting.size) fail(new Error(`the tip worker exited (code ${code})`)); });
+  }
+
+  /**
+   * Copy frame `seg` (segmented on `plan`) into the next slot and have its tips found. The
+   * caller must have at most `slots − 1` earlier frames still in flight.
+   */
+  submit(seg: SegmentResult, plan: readonly RectPx[]): Promise<TipCandidate[]> {
+    if (this.failed) return Promise.reject(this.failed);
+    if (this.waiting.size >= this.slots) throw new Error(`TipPool: more than ${this.slots} frames in flight`);
+    const k = this.nextSlot;
+    this.nextSlot = (k + 1) % this.slots;
+    const b = this.bufs[k];
+    const w = this.cw;
+    for (const r of b.written) for (let v = r.y; v < r.y + r.h; v++) b.labels.fill(0, v * w + r.x, v * w + r.x + r.w);
+    const copied = readArea(seg, plan, w, Math.round(b.labels.length / w));
+    for (const r of copied) {
+      for (let v = r.y; v < r.y + r.h; v++) {
+        const i0 = v * w + r.x, i1 = i0 + r.w;
+        b.D.set(seg.darkening.subarray(i0, i1), i0);
+        b.Db.set(seg.darkeningBlurred.subarray(i0, i1), i0);
+        b.labels.set(seg.labels.subarray(i0, i1), i0);
+      }
+    }
+    b.written = copied;
+    const id = this.nextId++;
+    const reply = new Promise<TipReply>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
+    this.worker.postMessage({ id, slot: k, regions: seg.regions, gain: seg.gain, thresholdRel: seg.thresholdRel });
+    return reply.then((m) => m.tips!);
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
