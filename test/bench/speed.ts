@@ -154,7 +154,9 @@ async function main(): Promise<void> {
   const names = [...new Set(stageRows.flatMap((r) => Object.keys(r.stages ?? {})))];
   if (names.length) {
     console.log('per-stage wall time [ms/frame] of lidtrack track (manifest.json timing_ms_per_frame):');
-    table(['stage', ...stageRows.map((r) => r.size)], [...names, 'sum'].map((n) => [n, ...stageRows.map((r) => fmt(n === 'sum' ? Object.values(r.stages ?? {}).reduce((a, b) => a + b, 0) : r.stages?.[n], 1))]));
+    // main-thread stages sum to the wall time per frame; tips_worker runs on the tip worker thread, in parallel
+    const mainSum = (st: Record<string, number> | null) => Object.entries(st ?? {}).filter(([k]) => k !== 'tips_worker').reduce((a, [, v]) => a + v, 0);
+    table(['stage', ...stageRows.map((r) => r.size)], [...names, 'sum'].map((n) => [n === 'tips_worker' ? 'tips_worker (other thread)' : n === 'sum' ? 'sum (main thread)' : n, ...stageRows.map((r) => fmt(n === 'sum' ? mainSum(r.stages) : r.stages?.[n], 1))]));
   } else console.log('per-stage: the tracker does not report per-stage times (no timing_ms_per_frame in manifest.json)');
 
   let memLine = 'memory check: skipped (--no-mem)';
