@@ -32,15 +32,19 @@ export function toCanonical(src: Uint8Array, g: CanonicalGeometry, out: Uint8Arr
       for (let v = 0; v < ch; v++) out.set(src.subarray((H - 1 - v) * W, (H - v) * W), v * cw);
       break;
     case 'left': // v = x, u = y
-      for (let y = 0; y < H; y++) {
-        const row = y * W;
-        for (let x = 0; x < W; x++) out[x * cw + y] = src[row + x];
-      }
-      break;
     case 'right': // v = W-1-x, u = y
-      for (let y = 0; y < H; y++) {
-        const row = y * W;
-        for (let x = 0; x < W; x++) out[(W - 1 - x) * cw + y] = src[row + x];
+      // a transpose, in 32 × 32 blocks so that both the reads and the writes stay in cache
+      // (a row-by-row transpose of a 1080p frame misses the cache on every write)
+      for (let y0 = 0; y0 < H; y0 += 32) {
+        const y1 = Math.min(H, y0 + 32);
+        for (let x0 = 0; x0 < W; x0 += 32) {
+          const x1 = Math.min(W, x0 + 32);
+          for (let y = y0; y < y1; y++) {
+            const row = y * W;
+            if (g.edge === 'left') for (let x = x0; x < x1; x++) out[x * cw + y] = src[row + x];
+            else for (let x = x0; x < x1; x++) out[(W - 1 - x) * cw + y] = src[row + x];
+          }
+        }
       }
       break;
   }

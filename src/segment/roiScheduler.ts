@@ -73,6 +73,27 @@ export class RoiScheduler {
     this.plan = new Uint8Array(this.nx * this.ny);
   }
 
+  /** True once a frame has been observed. */
+  get hasHistory(): boolean {
+    return this.recent.length > 0;
+  }
+
+  /**
+   * The rectangles of this (whole) frame's plan with `found` added (boxes of regions detected
+   * elsewhere, grown by the margin), or null when they would cover more than maxCoverage.
+   */
+  planWith(found: readonly RectPx[]): RectPx[] | null {
+    const { tilePx: t, marginPx: m, maxCoverage } = this.opts;
+    const plan = this.plan;
+    plan.set(this.band);
+    for (const r of this.recent) for (let k = 0; k < plan.length; k++) plan[k] |= r[k];
+    for (const b of found) markBox(plan, { x: b.x - m, y: b.y - m, w: b.w + 2 * m, h: b.h + 2 * m }, this.nx, this.ny, t);
+    const rects = runsOfTiles(plan, this.nx, this.ny, t, this.cw, this.ch);
+    let area = 0;
+    for (const r of rects) area += r.w * r.h;
+    return area > maxCoverage * this.cw * this.ch ? null : rects;
+  }
+
   /** The rectangles for the next frame, or null for the whole frame. */
   next(): RectPx[] | null {
     const { fullEveryFrames, maxCoverage, tilePx } = this.opts;

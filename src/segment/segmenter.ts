@@ -18,6 +18,7 @@ import type { Cv, CvMat } from './opencv.js';
 import type { Reference } from './reference.js';
 import { medianInPlace, robustSigmaInPlace } from '../core/quantile.js';
 import { RoiScheduler, type RoiScheduleOptions } from './roiScheduler.js';
+import { CoarseDetector } from './coarseDetect.js';
 
 /** An axis-aligned rectangle of canonical pixels [x, x+w) × [y, y+h). */
 export interface RectPx {
@@ -41,6 +42,11 @@ export interface SegmentOptions {
   /** A region touches the interface when it reaches within this distance of it [px]. */
   touchBandPx: number;
   closeSizePx: number;
+  /**
+   * The periodic whole frames of segmentNext (after the first) detect at half resolution
+   * (CoarseDetector) and segment what they find at full resolution; false: full resolution.
+   */
+  coarseWholeFrames: boolean;
 }
 
 export const DEFAULT_SEGMENT_OPTIONS: SegmentOptions = {
@@ -51,6 +57,7 @@ export const DEFAULT_SEGMENT_OPTIONS: SegmentOptions = {
   minAreaPx: 12,
   touchBandPx: 10,
   closeSizePx: 3,
+  coarseWholeFrames: true,
 };
 
 /** A connected dark region in canonical coordinates. */
@@ -113,6 +120,9 @@ export class Segmenter {
 
   /** Where segmentNext works (whole frame or rectangles). */
   readonly schedule: RoiScheduler;
+  private coarse: CoarseDetector | null = null;
+  /** What the last segmentNext did: 'whole', 'coarse' (half-resolution detection + rectangles) or 'rects'. */
+  lastKind: 'whole' | 'coarse' | 'rects' = 'whole';
 
   constructor(private readonly cv: Cv, readonly ref: Reference, opts: Partial<SegmentOptions> = {}, schedule: Partial<RoiScheduleOptions> = {}) {
     this.opts = { ...DEFAULT_SEGMENT_OPTIONS, ...opts };
@@ -155,14 +165,64 @@ export class Segmenter {
    * rectangles around what is known), and tell it what was found.
    */
   segmentNext(img: Uint8Array): SegmentResult {
-    const res = this.segment(img, this.schedule.next());
+    let rects = this.schedule.next();
+    this.lastKind = rects ? 'rects' : 'whole';
+    // a periodic whole frame (not the first: it measures the noise σ and starts the plan)
+    if (rects === null && this.opts.coarseWholeFrames && Number.isFinite(this.sigmaBlurRel) && this.schedule.hasHistory) {
+      const gain = this.gainOf(img);
+      this.coarse ??= new CoarseDetector(this.cv, this.ref, this.darkMask);
+      const found = this.coarse.detect(img, gain, this.cw, this.opts);
+      rects = this.schedule.planWith(found);
+      if (rects) {
+        // the noise σ as a full-resolution whole frame measures it (exact: same samples, same arithmetic)
+        this.sigmaBlurRel = Math.max(this.noiseAtSamples(img, gain), 1e-4);
+        this.lastKind = 'coarse';
+      }
+    }
+    const res = this.segment(img, rects);
     this.schedule.observe(res.regions, res.labels);
     return res;
+  }
+
+  /** Flicker gain of a frame: median of I/median over a fixed sparse sample of the crystal. */
+  private gainOf(img: Uint8Array): number {
+    const gi = this.gainIdx, gb = this.gainBuf, med = this.ref.median;
+    for (let k = 0; k < gi.length; k++) gb[k] = img[gi[k]] / med[gi[k]];
+    return gi.length > 10 ? medianInPlace(gb) : 1;
+  }
+
+  /**
+   * Robust σ of the blurred darkening over the noise sample, computed at the sample points only:
+   * the darkening of the 5 × 5 neighbourhood of each, blurred with cv.GaussianBlur's own
+   * arithmetic ((1, 4, 6, 4, 1)/16, row pass then column pass in float32, border replicated) —
+   * bit for bit what a whole frame measures (test/track/segmentRects.test.ts).
+   */
+  private noiseAtSamples(img: Uint8Array, gain: number): number {
+    const { cw, ch, darkMask: mask } = this;
+    const B = this.ref.background, si = this.noiseIdx, sb = this.noiseBuf;
+    const f = Math.fround;
+    const d = (u: number, v: number) => {
+      const i = v * cw + u;
+      if (!mask[i]) return 0;
+      const b = gain * B[i];
+      return f((b - img[i]) / b);
+    };
+    const row = (u: number, v: number) => {
+      const um2 = u - 2 < 0 ? 0 : u - 2, um1 = u - 1 < 0 ? 0 : u - 1, up1 = u + 1 >= cw ? cw - 1 : u + 1, up2 = u + 2 >= cw ? cw - 1 : u + 2;
+      return f(f(f(d(u, v) * 0.375) + f(f(d(um1, v) + d(up1, v)) * 0.25)) + f(f(d(um2, v) + d(up2, v)) * 0.0625));
+    };
+    for (let k = 0; k < si.length; k++) {
+      const u = si[k] % cw, v = (si[k] - u) / cw;
+      const vm2 = v - 2 < 0 ? 0 : v - 2, vm1 = v - 1 < 0 ? 0 : v - 1, vp1 = v + 1 >= ch ? ch - 1 : v + 1, vp2 = v + 2 >= ch ? ch - 1 : v + 2;
+      sb[k] = f(f(f(0.375 * row(u, v)) + f(0.25 * f(row(u, vp1) + row(u, vm1)))) + f(0.0625 * f(row(u, vp2) + row(u, vm2))));
+    }
+    return si.length > 10 ? robustSigmaInPlace(sb) : 0;
   }
 
   /** Release the OpenCV.js memory. */
   dispose(): void {
     for (const m of [this.matD, this.matBlur, this.mat8, this.matDil, this.matClosed, this.matLabels, this.matStats, this.matCentroids, this.kClose]) m.delete();
+    this.coarse?.dispose();
   }
 
   /**
@@ -184,9 +244,7 @@ export class Segmenter {
     };
     const cvRect = (r: RectPx) => new cv.Rect(r.x, r.y, r.w, r.h);
     // 1. gain (flicker), from a fixed sparse sample of the whole frame
-    const gi = this.gainIdx, gb = this.gainBuf, med = ref.median;
-    for (let k = 0; k < gi.length; k++) gb[k] = img[gi[k]] / med[gi[k]];
-    const gain = gi.length > 10 ? medianInPlace(gb) : 1;
+    const gain = this.gainOf(img);
     // relative darkening D = (g·B − I)/(g·B) = 1 − I·(1/B)/g, on each rectangle + the pad the
     // blur (hb) and the closing (2·hk: dilation then erosion) read around it
     // (this arithmetic exactly: the tip fit is sensitive to the last bit of the darkening)

@@ -134,4 +134,28 @@ describe('segmenting rectangles gives the whole frame\'s result inside them', ()
     t.restore(snap);
     expect(t.next()).toEqual(s.next());
   });
+
+  it('a periodic whole frame at half resolution finds what appeared away from the plan, with the whole frame\'s exact regions and noise σ', () => {
+    const g = canonicalGeometry(scene.cw, scene.ch, 'top');
+    const ref = buildReference(cv, [0, 1, 2, 3, 4].map((k) => synthFrame(scene, [], k)), g);
+    const seg = new Segmenter(cv, ref, {}, { fullEveryFrames: 4, maxCoverage: 0.9 });
+    const kinds: string[] = [];
+    for (let k = 0; k < 4; k++) {
+      seg.segmentNext(synthFrame(scene, dendrites, 60 + k));
+      kinds.push(seg.lastKind);
+    }
+    // frame 4: a speck of dark matter appears far from everything known
+    const img = synthFrame({ ...scene, dust: [[280, 215, 4]] }, dendrites, 64);
+    const b = seg.segmentNext(img);
+    kinds.push(seg.lastKind);
+    expect(kinds).toEqual(['whole', 'rects', 'rects', 'rects', 'coarse']);
+    const whole = new Segmenter(cv, ref);
+    const a = whole.segment(img);
+    expect(seg.sigmaBlurRel).toBe(whole.sigmaBlurRel);
+    const dust = a.regions.filter((r) => !r.touchesInterface && r.uMin > 260 && r.vMin > 195);
+    expect(dust.length).toBe(1);
+    expect(b.regions.map(key).sort()).toEqual(a.regions.map(key).sort());
+    seg.dispose();
+    whole.dispose();
+  });
 });

@@ -1,0 +1,115 @@
+/**
+ * Whole-frame detection at half resolution, for the segmenter's periodic whole frames.
+ *
+ * Between whole frames the segmenter works only around what it knows (RoiScheduler); a whole
+ * frame exists to find what appeared elsewhere (an inclusion, a crack away from the electrode).
+ * Finding that needs far less than a full-resolution segmentation: the darkening binned 2 × 2,
+ * blurred (3 × 3 Gaussian) and thresholded with the same noise multiples (measured on the
+ * binned image), 8-connected components. Their boxes, scaled back and grown, are then segmented
+ * at full resolution together with the usual rectangles, so every region reported is the same
+ * as a full-resolution whole frame would report (Segmenter.segment on rectangles); only regions
+ * too small or faint to show at half resolution are not picked up — and those would not be
+ * followed between whole frames anyway. A quarter of the pixels: ≈ 4× less work for the part of
+ * a whole frame that is new.
+ */
+import type { Cv, CvMat } from './opencv.js';
+import type { Reference } from './reference.js';
+import type { RectPx } from './segmenter.js';
+import { robustSigmaInPlace } from '../core/quantile.js';
+
+export interface CoarseThresholds {
+  lowSigma: number;
+  highSigma: number;
+  minDarkeningRel: number;
+  /** Smallest region at full resolution [px²]. */
+  minAreaPx: number;
+}
+
+export class CoarseDetector {
+  /** Half-resolution size. */
+  readonly hw: number;
+  readonly hh: number;
+  /** Per binned pixel: g-free sum of the background over its 2 × 2 block (0 where any of them is not crystal). */
+  private readonly bSum: Float32Array;
+  private readonly D: CvMat;
+  private readonly Db: CvMat;
+  private readonly m8: CvMat;
+  private readonly labels: CvMat;
+  private readonly stats: CvMat;
+  private readonly centroids: CvMat;
+  /** Sparse sample of crystal pixels (binned) for the noise. */
+  private readonly sampleIdx: Int32Array;
+  private readonly sampleBuf: Float64Array;
+  /** Noise σ of the binned, blurred darkening of the last call. */
+  sigmaRel = NaN;
+
+  constructor(private readonly cv: Cv, ref: Reference, darkMask: Uint8Array) {
+    const { cw, ch } = ref.geom;
+    const hw = (this.hw = cw >> 1), hh = (this.hh = ch >> 1);
+    this.bSum = new Float32Array(hw * hh);
+    const B = ref.background;
+    for (let y = 0; y < hh; y++) {
+      for (let x = 0; x < hw; x++) {
+        const i = 2 * y * cw + 2 * x;
+        const ok = darkMask[i] && darkMask[i + 1] && darkMask[i + cw] && darkMask[i + cw + 1];
+        this.bSum[y * hw + x] = ok ? B[i] + B[i + 1] + B[i + cw] + B[i + cw + 1] : 0;
+      }
+    }
+    this.D = new cv.Mat(hh, hw, cv.CV_32FC1);
+    this.Db = new cv.Mat(hh, hw, cv.CV_32FC1);
+    this.m8 = new cv.Mat(hh, hw, cv.CV_8UC1);
+    this.labels = new cv.Mat();
+    this.stats = new cv.Mat();
+    this.centroids = new cv.Mat();
+    const idx: number[] = [];
+    const step = Math.max(1, Math.floor(Math.sqrt((hw * hh) / 10000)));
+    for (let y = 0; y < hh; y += step) {
+      for (let x = (y / step) % 2 ? step >> 1 : 0; x < hw; x += step) {
+        const u = 2 * x;
+        if (this.bSum[y * hw + x] > 0 && 2 * y > ref.iface.vPx[u] + 4) idx.push(y * hw + x);
+      }
+    }
+    this.sampleIdx = Int32Array.from(idx);
+    this.sampleBuf = new Float64Array(idx.length);
+  }
+
+  /** Boxes (full-resolution canonical pixels) of the significant dark regions of frame `img` with flicker gain `gain`. */
+  detect(img: Uint8Array, gain: number, cwFull: number, t: CoarseThresholds): RectPx[] {
+    const { cv, hw, hh, bSum } = this;
+    const D = this.D.data32F as Float32Array;
+    for (let y = 0; y < hh; y++) {
+      const r0 = 2 * y * cwFull, r1 = r0 + cwFull, o = y * hw;
+      for (let x = 0; x < hw; x++) {
+        const bs = bSum[o + x] * gain, u = 2 * x;
+        D[o + x] = bs > 0 ? 1 - (img[r0 + u] + img[r0 + u + 1] + img[r1 + u] + img[r1 + u + 1]) / bs : 0;
+      }
+    }
+    cv.GaussianBlur(this.D, this.Db, new cv.Size(3, 3), 0, 0, cv.BORDER_REPLICATE);
+    const Db = this.Db.data32F as Float32Array;
+    const si = this.sampleIdx, sb = this.sampleBuf;
+    for (let k = 0; k < si.length; k++) sb[k] = Db[si[k]];
+    this.sigmaRel = Math.max(si.length > 10 ? robustSigmaInPlace(sb) : 0, 1e-4);
+    const low = Math.max(t.lowSigma * this.sigmaRel, t.minDarkeningRel);
+    const high = Math.max(t.highSigma * this.sigmaRel, 1.5 * low);
+    const m8 = this.m8.data as Uint8Array;
+    for (let i = 0; i < hw * hh; i++) m8[i] = Db[i] > low ? 255 : 0;
+    const n: number = cv.connectedComponentsWithStats(this.m8, this.labels, this.stats, this.centroids, 8, cv.CV_32S);
+    if (n <= 1) return [];
+    const lab = this.labels.data32S as Int32Array, stats = this.stats.data32S as Int32Array;
+    const Db2 = this.Db.data32F as Float32Array; // (re-read: the wasm heap may have grown)
+    const seed = new Uint8Array(n);
+    for (let i = 0; i < hw * hh; i++) if (lab[i] && Db2[i] >= high) seed[lab[i]] = 1;
+    const minArea = Math.max(2, Math.floor(t.minAreaPx / 4));
+    const out: RectPx[] = [];
+    for (let l = 1; l < n; l++) {
+      if (!seed[l] || stats[l * 5 + 4] < minArea) continue;
+      const x = stats[l * 5], y = stats[l * 5 + 1], w = stats[l * 5 + 2], h = stats[l * 5 + 3];
+      out.push({ x: 2 * x - 2, y: 2 * y - 2, w: 2 * w + 4, h: 2 * h + 4 });
+    }
+    return out;
+  }
+
+  dispose(): void {
+    for (const m of [this.D, this.Db, this.m8, this.labels, this.stats, this.centroids]) m.delete();
+  }
+}
