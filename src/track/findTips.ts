@@ -4,12 +4,16 @@
  * A dendrite is a dark region that touches the interface. Its tips are the prominent maxima of
  * its depth profile (findPeaks). Each tip is then refined to sub-pixel: across the growth axis
  * by the darkening-weighted centroid of the last rows, along it by fitting the ramp-edge model
- * (edgeFit.ts) to the darkening profile through the tip.
+ * (edgeFit.ts) to the darkening profile through the tip. With `apexModel` (the default) that
+ * estimate only starts a fit of a 2-D model of the blurred crack tip to the darkening around it
+ * (tipModelFit.ts), which gives the apex in both coordinates; the profile fit is the fallback
+ * where the 2-D fit fails.
  */
 import type { Reference } from '../segment/reference.js';
 import type { CrackRegion, SegmentResult } from '../segment/segmenter.js';
 import { fitRampEdge } from './edgeFit.js';
 import { findPeaks, type ProfilePeak } from './peaks.js';
+import { fitTipModel, TIP_MODEL_BEHIND_PX } from './tipModelFit.js';
 
 export interface TipOptions {
   /** A depth maximum is a separate tip when it stands this far above its saddle [px]. */
@@ -23,9 +27,11 @@ export interface TipOptions {
   profileHalfWidthPx: number;
   /** Tip profile model: 'power' (width ∝ distance^γ, γ fitted; √ for an elastic crack) or 'ramp' (wedge). */
   tipModel: 'power' | 'ramp';
+  /** Locate the apex with the 2-D tip model (tipModelFit.ts); the profile fit is its fallback. */
+  apexModel: boolean;
 }
 
-export const DEFAULT_TIP_OPTIONS: TipOptions = { minProminencePx: 5, minLengthPx: 6, profileBehindPx: 16, profileAheadPx: 8, profileHalfWidthPx: 4, tipModel: (process.env.LIDTRACK_TIP_MODEL as 'ramp' | undefined) ?? 'power' };
+export const DEFAULT_TIP_OPTIONS: TipOptions = { minProminencePx: 5, minLengthPx: 6, profileBehindPx: 16, profileAheadPx: 8, profileHalfWidthPx: 4, tipModel: (process.env.LIDTRACK_TIP_MODEL as 'ramp' | undefined) ?? 'power', apexModel: process.env.LIDTRACK_TIP_APEX_MODEL !== '0' };
 
 /** A tip in canonical coordinates (u along the electrode, v into the crystal) [px]. */
 export interface TipCandidate {
@@ -63,8 +69,11 @@ interface PeakProfile {
   pk: ProfilePeak;
   /** Deepest row of the peak (pixel level). */
   vTip: number;
-  /** Transverse position of the axis at row v. */
+  /** Transverse position of the axis at row v, and its slope du/dv. */
   uOf: (v: number) => number;
+  uSlope: number;
+  /** Half-width of the region TIP_MODEL_BEHIND_PX rows behind vTip [px]. */
+  halfWidthBehind: number;
   vs: number[];
   ds: number[];
 }
@@ -128,7 +137,16 @@ function peakProfiles(r: CrackRegion, seg: SegmentResult, ref: Reference, opts: 
       vs.push(v);
       ds.push(acc);
     }
-    out.push({ pk, vTip, uOf, vs, ds });
+    // width of the region TIP_MODEL_BEHIND_PX rows behind the tip, around the axis
+    let halfWidthBehind = 0;
+    {
+      const vb = Math.max(0, vTip - TIP_MODEL_BEHIND_PX), ub = Math.round(uOf(vb));
+      let a = ub, b = ub;
+      while (a - 1 >= 0 && ub - a < 30 && labels[vb * cw + a - 1] === r.label) a--;
+      while (b + 1 < cw && b - ub < 30 && labels[vb * cw + b + 1] === r.label) b++;
+      halfWidthBehind = labels[vb * cw + ub] === r.label ? 0.5 * (b - a + 1) : 1;
+    }
+    out.push({ pk, vTip, uOf, uSlope, halfWidthBehind, vs, ds });
   }
   return out;
 }
@@ -171,39 +189,66 @@ export function tipFitInputs(seg: SegmentResult, ref: Reference, noiseSigmaRel: 
 export function tipsOfRegion(r: CrackRegion, seg: SegmentResult, ref: Reference, noiseSigmaRel: number, opts: TipOptions): TipCandidate[] {
   const out: TipCandidate[] = [];
   for (const pp of peakProfiles(r, seg, ref, opts)) {
-    const { pk, vTip, uOf, vs, ds } = pp;
-    // Fallback when the model fit is not usable: where the integrated profile falls to half
-    // of its level behind the tip (linear interpolation), ±1 px.
-    let vFit = vTip + 0.5, sigma = 1, refined = false;
-    {
-      let lvl = 0, nl = 0;
-      for (let i = 0; i < vs.length; i++) if (vs[i] <= vTip - 2) { lvl += ds[i]; nl++; }
-      if (nl) {
-        const half = (0.5 * lvl) / nl;
-        for (let i = vs.length - 1; i > 0; i--) {
-          if (ds[i - 1] >= half && ds[i] < half) {
-            vFit = vs[i - 1] + (ds[i - 1] - half) / (ds[i - 1] - ds[i]);
-            break;
-          }
-        }
-      }
-    }
-    if (vs.length >= MIN_FIT_SAMPLES) {
-      const f = fitInput(pp, seg, noiseSigmaRel, opts);
-      const fit = fitRampEdge(f.vs, f.ds, f.tipGuess, f.contrastGuess, f.noiseSigma, f.shape);
-      if (Math.abs(fit.tipV - (vTip + 0.5)) < 6 && fit.contrast > seg.thresholdRel * 0.5 && Number.isFinite(fit.tipSigma)) {
-        vFit = fit.tipV;
-        sigma = fit.tipSigma;
-        refined = true;
-      }
-    }
-    const uTip = uOf(vFit);
+    const { pk } = pp;
+    const tip = (opts.apexModel ? apexOf(pp, r, seg, ref, noiseSigmaRel) : null) ?? profileTip(pp, seg, noiseSigmaRel, opts);
     out.push({
-      u: uTip, v: vFit, lengthPx: vFit - interfaceAt(ref, uTip), sigmaPx: sigma,
-      regionLabel: r.label, areaPx: r.areaPx, prominencePx: pk.prominence, refined,
+      u: tip.u, v: tip.v, lengthPx: tip.v - interfaceAt(ref, tip.u), sigmaPx: tip.sigma,
+      regionLabel: r.label, areaPx: r.areaPx, prominencePx: pk.prominence, refined: tip.refined,
     });
   }
   return out;
+}
+
+interface TipEstimate { u: number; v: number; sigma: number; refined: boolean }
+
+/** Largest apex σ along the axis [px] for which the 2-D fit is used. */
+const APEX_MAX_SIGMA_PX = 2;
+
+/** The apex from the 2-D tip model (tipModelFit.ts), or null when that fit is not usable. */
+function apexOf(pp: PeakProfile, r: CrackRegion, seg: SegmentResult, ref: Reference, noiseSigmaRel: number): TipEstimate | null {
+  const { cw, ch } = ref.geom;
+  const iv = ref.iface.vPx;
+  const v0 = pp.vTip + 0.5;
+  const fit = fitTipModel({
+    D: seg.darkening, cw, ch, u: pp.uOf(v0), v: v0, angleRad: Math.atan(pp.uSlope), halfWidthPx: pp.halfWidthBehind,
+    labels: seg.labels, label: r.label, noiseSigma: noiseSigmaRel,
+    // the electrode and the first rows of crystal below it (interface roughness) are not the tip
+    excluded: (u, v) => v <= iv[u] + 2,
+  });
+  // an apex the window does not determine (σ beyond the pixel scale) is left to the profile fit
+  if (!fit || !(fit.contrast > seg.thresholdRel * 0.5) || !(fit.sigmaAlongPx <= APEX_MAX_SIGMA_PX)) return null;
+  return { u: fit.u, v: fit.v, sigma: fit.sigmaAlongPx, refined: true };
+}
+
+/** The tip from the darkening profile along the axis (edgeFit.ts), with its pixel-level fallback. */
+function profileTip(pp: PeakProfile, seg: SegmentResult, noiseSigmaRel: number, opts: TipOptions): TipEstimate {
+  const { vTip, uOf, vs, ds } = pp;
+  // Fallback when the model fit is not usable: where the integrated profile falls to half
+  // of its level behind the tip (linear interpolation), ±1 px.
+  let vFit = vTip + 0.5, sigma = 1, refined = false;
+  {
+    let lvl = 0, nl = 0;
+    for (let i = 0; i < vs.length; i++) if (vs[i] <= vTip - 2) { lvl += ds[i]; nl++; }
+    if (nl) {
+      const half = (0.5 * lvl) / nl;
+      for (let i = vs.length - 1; i > 0; i--) {
+        if (ds[i - 1] >= half && ds[i] < half) {
+          vFit = vs[i - 1] + (ds[i - 1] - half) / (ds[i - 1] - ds[i]);
+          break;
+        }
+      }
+    }
+  }
+  if (vs.length >= MIN_FIT_SAMPLES) {
+    const f = fitInput(pp, seg, noiseSigmaRel, opts);
+    const fit = fitRampEdge(f.vs, f.ds, f.tipGuess, f.contrastGuess, f.noiseSigma, f.shape);
+    if (Math.abs(fit.tipV - (vTip + 0.5)) < 6 && fit.contrast > seg.thresholdRel * 0.5 && Number.isFinite(fit.tipSigma)) {
+      vFit = fit.tipV;
+      sigma = fit.tipSigma;
+      refined = true;
+    }
+  }
+  return { u: uOf(vFit), v: vFit, sigma, refined };
 }
 
 /** All dendrite tips of a segmented frame, ordered by u. */
