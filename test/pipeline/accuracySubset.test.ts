@@ -1,8 +1,10 @@
 /**
- * Issue 3: the accuracy benchmark's hard scenarios that meet the hard targets today are kept in
- * CI with the same targets and the same scoring (test/bench/accuracyScore.ts), so a regression
- * fails: tip RMSE ≤ 1.5 px, velocity and j_tip error ≤ 3 %, every dendrite found, no spurious
- * track. Rendered by `lidtrack simulate`'s renderer into a temporary folder (320×240, 64 frames).
+ * Issue 3: the accuracy benchmark's scenarios that meet their targets today are kept in CI with
+ * the same targets and the same scoring (test/bench/accuracyScore.ts), so a regression fails:
+ * clean — tip RMSE ≤ 0.5 px, velocity and j_tip error ≤ 1 %; hard — RMSE ≤ 1.5 px, v and j_tip
+ * ≤ 3 %; every dendrite found, no spurious track. Rendered by `lidtrack simulate`'s renderer into
+ * a temporary folder (320×240, 64 frames). (The two all-factors-at-once scenarios do not meet the
+ * hard targets yet and stay in the benchmark only.)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,15 +16,15 @@ import { renderScenario, validateScenario } from '../../src/render/index.js';
 import { readTruth, score, TARGETS } from '../bench/accuracyScore.js';
 import { ACCURACY_SCENARIOS } from '../bench/scenarios/accuracyScenarios.js';
 
-const KEPT = ['noise-8', 'drift-6', 'flicker-3', 'dust'];
+const KEPT = ['clean-bottom', 'clean-left', 'branching', 'contrast-8', 'noise-8', 'drift-6', 'flicker-3', 'crf-30', 'dust'];
 const tmp = mkdtempSync(join(tmpdir(), 'lidtrack-accuracy-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-describe('accuracy benchmark, hard scenarios kept in CI (targets: RMSE ≤ 1.5 px, v and j_tip ≤ 3 %, no spurious)', () => {
+describe('accuracy benchmark scenarios kept in CI (clean: RMSE ≤ 0.5 px, v and j_tip ≤ 1 %; hard: RMSE ≤ 1.5 px, v and j_tip ≤ 3 %; no spurious)', () => {
   for (const name of KEPT) {
     it(name, async () => {
       const sc = ACCURACY_SCENARIOS.find((s) => s.name === name)!;
-      expect(sc.kind).toBe('hard');
+      const t = TARGETS[sc.kind];
       const valid = validateScenario(sc.scenario, sc.name);
       const dir = join(tmp, name);
       await renderScenario(valid, dir, { force: true });
@@ -33,9 +35,9 @@ describe('accuracy benchmark, hard scenarios kept in CI (targets: RMSE ≤ 1.5 p
       const s = score(sc, r, readTruth(dir), 0);
       expect(s.found).toBe(s.nTruth);
       expect(s.spurious).toBe(0);
-      expect(s.rmsePx).toBeLessThanOrEqual(TARGETS.hard.rmsePx);
-      expect(s.vRelMax).toBeLessThanOrEqual(TARGETS.hard.vRel);
-      expect(s.jRelMax).toBeLessThanOrEqual(TARGETS.hard.jRel);
+      expect(s.rmsePx).toBeLessThanOrEqual(t.rmsePx);
+      expect(s.vRelMax).toBeLessThanOrEqual(t.vRel);
+      expect(s.jRelMax).toBeLessThanOrEqual(t.jRel);
     });
   }
 });
