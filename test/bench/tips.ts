@@ -17,6 +17,7 @@ import { pathToFileURL } from 'node:url';
 import { DEFAULT_REFERENCE_OPTIONS } from '../../src/segment/reference.js';
 import { buildReference, canonicalGeometry, loadOpenCv, Segmenter, toCanonical } from '../../src/segment/index.js';
 import { openSource } from '../../src/ingest/index.js';
+import { gaussian, mulberry32 } from '../helpers/rng.js';
 import { fitRampEdge, powerEdgeModel, rampEdgeModel, type EdgeFitResult } from '../../src/track/edgeFit.js';
 import { DEFAULT_TIP_OPTIONS, tipFitInputs, type TipFitInput } from '../../src/track/findTips.js';
 import { fitRampEdge as fitRampEdgeOld } from '../track/edgeFitReference.js';
@@ -41,18 +42,10 @@ const FIXTURE_INPUTS: Record<string, { input: string; edge: 'top' | 'bottom' | '
   hard: { input: 'fixtures/hard/video.mp4', edge: 'bottom' },
 };
 
-/** Deterministic PRNG (mulberry32) and a Gaussian from it. */
+/** Deterministic PRNG (mulberry32) and a Gaussian from the same stream. */
 function rng(seed: number) {
-  let a = seed >>> 0;
-  const u = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const gauss = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
-  return { u, gauss };
+  const u = mulberry32(seed);
+  return { u, gauss: gaussian(u) };
 }
 
 export interface SynthProfile extends TipFitInput { trueTip: number; model: 'power' | 'ramp' }

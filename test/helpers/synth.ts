@@ -4,6 +4,8 @@
  * from the interface down to a tip; 4×4 supersampled coverage, separable Gaussian blur, seeded
  * Gaussian noise. Truth: the tip is the wedge's apex (farthest point from the interface).
  */
+import { mulberry32 } from './rng.js';
+
 export interface SynthDendrite {
   /** Base centre column [px]. */
   baseU: number;
@@ -27,17 +29,6 @@ export interface SynthScene {
   seed: number;
   /** Static dark dust spots (u, v, radius) not touching the interface. */
   dust?: Array<[number, number, number]>;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function inWedge(u: number, v: number, d: SynthDendrite, iv: number): boolean {

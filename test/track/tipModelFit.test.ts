@@ -11,6 +11,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fitTipModel, type TipModelInput } from '../../src/track/tipModelFit.js';
+import { gaussian, mulberry32 } from '../helpers/rng.js';
 import { gaussianBlur } from '../helpers/synth.js';
 
 const CW = 48, CH = 48;
@@ -75,18 +76,8 @@ function renderLeaf(l: Leaf): Float64Array {
   return img;
 }
 
-/** mulberry32 and Box–Muller: deterministic noise. */
-function gaussian(seed: number): () => number {
-  let a = seed >>> 0;
-  const u = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
-}
+/** Deterministic standard normal noise. */
+const normalNoise = (seed: number) => gaussian(mulberry32(seed));
 
 const LEAF: Leaf = { baseU: 22.3, baseV: 2, angleRad: (7 * Math.PI) / 180, lengthPx: 30.4, widthPx: 8 };
 const CLEAN = renderLeaf(LEAF);
@@ -123,7 +114,7 @@ describe('fitTipModel', () => {
     const noise = 0.03; // 10 % of the contrast per pixel
     let s2 = 0, zA = 0, zC = 0, n = 0;
     for (let seed = 1; seed <= 50; seed++) {
-      const g = gaussian(seed * 7919);
+      const g = normalNoise(seed * 7919);
       const D = CLEAN.map((x) => x + noise * g());
       const f = fitTipModel(input(D, noise));
       expect(f).not.toBeNull();
@@ -155,7 +146,7 @@ function renderWedge(w: number, h: number, baseU: number, baseV: number, tipU: n
     }
     img[v * w + u] = acc / (ss * ss);
   }
-  const g = gaussian(seed);
+  const g = normalNoise(seed);
   return Float32Array.from(gaussianBlur(img, w, h, 1.2), (x) => 0.35 * x + noise * g());
 }
 
