@@ -109,6 +109,20 @@ describe('track --resume (fixtures/fig2)', () => {
     expect(listFiles(out)).toEqual(listFiles(FULL));
   });
 
+  it('with the tips on the worker thread (frames in flight at each checkpoint and at the stop): interrupted twice, resumed twice: byte-identical to the in-thread run', async () => {
+    const out = join(tmp, 'twice-worker');
+    const env = { LIDTRACK_CHECKPOINT_EVERY_FRAMES: '10', LIDTRACK_TIP_WORKER: '1' };
+    expect((await track([...FIG2, '--out', out], { ...env, LIDTRACK_TEST_INTERRUPT_AFTER_FRAMES: '23' })).code).toBe(130);
+    expect(readCheckpointFile(ckptFile(out)).header.last_frame).toBe(22);
+    expect(json(out, 'manifest.json').timing_ms_per_frame.tips_worker).toBeGreaterThan(0);
+    expect((await track([...FIG2, '--out', out, '--resume'], { ...env, LIDTRACK_TEST_INTERRUPT_AFTER_FRAMES: '61' })).code).toBe(130);
+    expect(readCheckpointFile(ckptFile(out)).header).toMatchObject({ last_frame: 60, frames: 61 });
+    const c = await track([...FIG2, '--out', out, '--resume'], env);
+    expect(c.code, c.stderr).toBe(0);
+    expect(read(out, 'tracks.csv')).toBe(read(FULL, 'tracks.csv'));
+    expect(read(out, 'summary.json')).toBe(read(FULL, 'summary.json'));
+  });
+
   it('killed with SIGKILL (no partial results written): --resume continues from the last periodic checkpoint', async () => {
     const out = join(tmp, 'killed');
     const p = spawn(process.execPath, ['bin/lidtrack.js', 'track', ...FIG2, '--out', out, ...QUIET], {
