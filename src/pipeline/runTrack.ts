@@ -112,10 +112,13 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
   cvLoading.catch(() => undefined); // awaited below; a failure surfaces there
   const source = await opening;
   const frameStream = startEarly(source.frames() as AsyncIterable<Frame>);
+  /** Threads to stop however the analysis ends (an error must not leave a worker holding the process). */
+  const threads: Array<{ close(): Promise<void> }> = [];
   try {
     return await analyse(await cvLoading);
   } finally {
     await frameStream.close(); // (no-op when the stream was read to its end)
+    for (const t of threads) await t.close();
   }
 
   async function analyse(cv: Awaited<ReturnType<typeof loadOpenCv>>): Promise<TrackResult> {
@@ -207,7 +210,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
         ...(cfg.segment.min_area_px ? { minAreaPx: cfg.segment.min_area_px } : {}),
         ...(cfg.segment.blur_size_px ? { blurSizePx: cfg.segment.blur_size_px } : {}),
       }, { fullEveryFrames: cfg.segment.full_frame_every });
-      if (useTipWorker(geom.cw * geom.ch)) pool = new TipPool(ref!, tipOpts);
+      if (useTipWorker(geom.cw * geom.ch)) threads.push((pool = new TipPool(ref!, tipOpts)));
       timing.reference += performance.now() - tr;
       for (const p of pending) await processFrame(p.index, p.tS, p.img);
       pending.length = 0;
@@ -285,10 +288,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       await initReference();
       await drain();
     }
-    if (pool) {
-      timing.tips_worker = (pool as TipPool).workerMs;
-      await (pool as TipPool).close();
-    }
+    if (pool) timing.tips_worker = (pool as TipPool).workerMs;
     (segmenter as Segmenter | null)?.dispose();
     const report = source.lastReport();
     const warnings = [...source.warnings];
