@@ -5,7 +5,9 @@
  * the segmenter's measured noise, the linker, the inclusion tracker, the drift tracker, the tip
  * rows so far, the timing counters) is written to OUT/.checkpoint/state.bin every
  * `everyFrames` frames or `everySeconds` of wall time, whichever comes first, and once more when
- * the run is stopped (Ctrl-C). The file replaces the previous one atomically (temporary file,
+ * the run is stopped (Ctrl-C). The state grows with the tip rows (hours of a 1080p recording:
+ * ~10⁶ rows, ~90 MB, ~0.6 s per write), so a periodic write also waits until the run has spent
+ * MAX_OVERHEAD_FACTOR times the last write's duration on analysis (writes ≤ ~5 % of the time). The file replaces the previous one atomically (temporary file,
  * fsync, rename): a kill at any moment leaves either the old or the new checkpoint, never a torn
  * one (a SHA-256 of the payload catches a damaged file all the same).
  *
@@ -328,6 +330,13 @@ export interface CheckpointPolicy {
 export const DEFAULT_CHECKPOINT_POLICY: CheckpointPolicy = { everyFrames: 200, everySeconds: 60 };
 
 /**
+ * A periodic checkpoint waits at least this many times the last write's duration after it (when
+ * that write took more than SLOW_SAVE_MS): checkpoints cost at most ~1/20 of the run's time.
+ */
+export const MAX_OVERHEAD_FACTOR = 20;
+const SLOW_SAVE_MS = 50;
+
+/**
  * The policy, with the environment's overrides: LIDTRACK_CHECKPOINT_EVERY_FRAMES and
  * LIDTRACK_CHECKPOINT_EVERY_S (tuning and tests; positive numbers).
  */
@@ -384,6 +393,8 @@ export class TrackCheckpoints {
   private savedIndex: number | null;
   private sinceSave = 0;
   private savedAt = performance.now();
+  /** Least wall time between periodic writes [ms], from the last write's duration. */
+  private minGapMs = 0;
 
   private constructor(
     out: string,
@@ -483,7 +494,8 @@ export class TrackCheckpoints {
     this.lastIndex = index;
     this.lastFrames = frames;
     this.sinceSave++;
-    if (this.sinceSave >= this.policy.everyFrames || (performance.now() - this.savedAt) / 1000 >= this.policy.everySeconds) {
+    const sinceMs = performance.now() - this.savedAt;
+    if ((this.sinceSave >= this.policy.everyFrames || sinceMs / 1000 >= this.policy.everySeconds) && sinceMs >= this.minGapMs) {
       await settle?.();
       await this.save(capture);
     }
@@ -501,6 +513,7 @@ export class TrackCheckpoints {
 
   private async save(capture: () => TrackRunState): Promise<void> {
     const inputHash = await this.inputHash;
+    const t0 = performance.now();
     writeCheckpointFile(
       this.file,
       {
@@ -512,6 +525,8 @@ export class TrackCheckpoints {
     this.savedIndex = this.lastIndex;
     this.sinceSave = 0;
     this.savedAt = performance.now();
+    const tookMs = this.savedAt - t0;
+    this.minGapMs = tookMs > SLOW_SAVE_MS ? MAX_OVERHEAD_FACTOR * tookMs : 0;
   }
 
   /** The run completed: its checkpoint is no longer needed. */

@@ -14,7 +14,7 @@ import type { Frame } from '../../src/core/types.js';
 import { openSource } from '../../src/ingest/index.js';
 import {
   CHECKPOINT_DIR, CHECKPOINT_FILE, checkpointPolicy, configDifferences, decodeState, encodeState, readCheckpointFile, restoreSegmenter, resumeConfig,
-  snapshotSegmenter, TrackCheckpoints, writeCheckpointFile, type TrackRunState,
+  snapshotSegmenter, TrackCheckpoints, writeCheckpointFile, MAX_OVERHEAD_FACTOR, type TrackRunState,
 } from '../../src/pipeline/checkpoint.js';
 import { trackConfigSchema } from '../../src/pipeline/trackConfig.js';
 import { DriftTracker } from '../../src/register/index.js';
@@ -262,6 +262,31 @@ describe('TrackCheckpoints', () => {
     await new Promise((r) => setTimeout(r, 80));
     await c.afterFrame(1, 2, true, () => fakeState(1));
     expect(lastFrame(out)).toBe(1);
+  });
+
+  it('after a slow write (a large state), the next periodic write waits MAX_OVERHEAD_FACTOR times its duration', async () => {
+    const out = join(tmp, 'policy-slow');
+    const c = await TrackCheckpoints.open(cfgFor(out), Promise.resolve('sha256:in'), { everyFrames: 1, everySeconds: 1e9 });
+    const slowState = (i: number) => {
+      const t0 = performance.now();
+      while (performance.now() - t0 < 80); // a write of ≥ 80 ms
+      return fakeState(i);
+    };
+    const t0 = performance.now();
+    await c.afterFrame(0, 1, true, () => slowState(0));
+    expect(lastFrame(out)).toBe(0);
+    const gapMs = MAX_OVERHEAD_FACTOR * (performance.now() - t0) * 0.9;
+    // frames keep coming: no write until the gap has passed, then the next frame is written
+    let i = 1;
+    while (performance.now() - t0 < gapMs) {
+      await c.afterFrame(i, i + 1, true, () => fakeState(i));
+      expect(lastFrame(out)).toBe(0);
+      i++;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await new Promise((r) => setTimeout(r, 0.2 * gapMs));
+    await c.afterFrame(i, i + 1, true, () => fakeState(i));
+    expect(lastFrame(out)).toBe(i);
   });
 
   it('--resume: restores the state and skips exactly the frames up to the checkpoint; checks config, input and the decoded frame count', async () => {
