@@ -11,7 +11,7 @@ import { VideoDecodeError } from '../core/errors.js';
 import { InputError } from '../core/errors.js';
 import { resolveFfmpeg } from '../ingest/binaries.js';
 import { tempPathFor } from './atomic.js';
-import { renderAnnotatedFrameRgb, type GrayImage, type KeyFrameAnnotations, type KeyFramePanelOptions } from './renderKeyFramePanel.js';
+import { annotatedFrameSize, renderAnnotatedFrameRgb, type GrayImage, type KeyFrameAnnotations, type KeyFramePanelOptions } from './renderKeyFramePanel.js';
 
 /** Options of {@link OverlayVideoWriter}. */
 export interface OverlayVideoOptions {
@@ -23,6 +23,9 @@ export interface OverlayVideoOptions {
   preset?: string;
 }
 
+/** Frames drawn at once (ahead of the one being written). */
+const RENDER_AHEAD = 3;
+
 /** Streams annotated frames into an H.264 MP4. */
 export class OverlayVideoWriter {
   private child: ChildProcessWithoutNullStreams | null = null;
@@ -31,6 +34,11 @@ export class OverlayVideoWriter {
   private size: { width: number; height: number } | null = null;
   private readonly tmpPath: string;
   private frames = 0;
+  /** The last frame's write (frames are written in order, each after the one before). */
+  private writing: Promise<void> = Promise.resolve();
+  private pending: Array<Promise<void>> = [];
+  /** Size of the first frame added. */
+  private frameSize: { width: number; height: number } | null = null;
 
   /**
    * @param path output .mp4 path
@@ -77,11 +85,30 @@ export class OverlayVideoWriter {
   }
 
   /**
-   * Annotate one frame (same drawing as {@link renderKeyFramePanel}) and encode it. Waits for
-   * the encoder when its pipe is full (back-pressure), so memory stays flat.
+   * Annotate one frame (same drawing as {@link renderKeyFramePanel}) and encode it. Up to
+   * RENDER_AHEAD frames are drawn at once (sharp's threads; a 1080p frame takes tens of ms) and
+   * written in order; it waits for the oldest when more are pending, and for the encoder when its
+   * pipe is full (back-pressure), so memory stays flat. `frame.data` must not be reused by the
+   * caller until close() (each decoded frame has its own buffer).
    */
   async add(frame: GrayImage, annotations: KeyFrameAnnotations, opts: KeyFramePanelOptions): Promise<void> {
-    const rgb = await renderAnnotatedFrameRgb(frame, annotations, opts);
+    // every frame the size of the first (checked before drawing: errors belong to this call)
+    const want = annotatedFrameSize(frame, annotations, opts);
+    this.frameSize ??= want;
+    if (want.width !== this.frameSize.width || want.height !== this.frameSize.height) {
+      throw new InputError(`overlay frame is ${want.width}x${want.height}, the video is ${this.frameSize.width}x${this.frameSize.height}`, 'keep the ROI and scale fixed for the whole run');
+    }
+    const rendering = renderAnnotatedFrameRgb(frame, annotations, opts);
+    rendering.catch(() => undefined); // surfaces through the write chain
+    const written = this.writing.then(async () => this.write(await rendering));
+    written.catch(() => undefined); // (awaited below or by close/abort; never unhandled)
+    this.writing = written;
+    this.pending.push(written);
+    while (this.pending.length > RENDER_AHEAD) await this.pending.shift();
+  }
+
+  /** Encode one rendered frame (in order: called through the write chain). */
+  private async write(rgb: { width: number; height: number; data: Buffer }): Promise<void> {
     if (!this.child) this.start(rgb.width, rgb.height);
     const size = this.size as { width: number; height: number };
     if (rgb.width !== size.width || rgb.height !== size.height) {
@@ -107,6 +134,8 @@ export class OverlayVideoWriter {
 
   /** Finish encoding and move the MP4 into place. @returns the output path */
   async close(): Promise<string> {
+    await this.writing;
+    this.pending = [];
     if (!this.child || !this.exited) throw new InputError('the overlay video has no frames', 'add at least one frame before close()');
     this.child.stdin.end();
     const code = await this.exited;
@@ -120,6 +149,8 @@ export class OverlayVideoWriter {
 
   /** Stop and remove the partial output. */
   async abort(): Promise<void> {
+    await this.writing.catch(() => undefined);
+    this.pending = [];
     if (this.child && this.exited) {
       this.child.kill('SIGKILL');
       await this.exited;

@@ -180,6 +180,13 @@ export async function renderKeyFramePanel(frame: GrayImage, annotations: KeyFram
   return (await annotated(frame, annotations, opts)).png().toBuffer();
 }
 
+/** Width and height [px] of the annotated frame {@link renderAnnotatedFrameRgb} draws (without drawing it). */
+export function annotatedFrameSize(frame: GrayImage, annotations: KeyFrameAnnotations, opts: KeyFramePanelOptions): { width: number; height: number } {
+  const roi = checkedRoi(frame, annotations.roi);
+  const layout = keyFramePanelLayout(roi.width, roi.height, opts);
+  return { width: layout.widthPx, height: layout.heightPx };
+}
+
 /**
  * The same annotated frame as raw RGB24 bytes (row-major, 3 bytes per pixel), to pipe into
  * ffmpeg (`-f rawvideo -pix_fmt rgb24 -s WxH -i -`) for the H.264 overlay video of a run.
