@@ -37,6 +37,12 @@ export interface VisualsOptions {
 
 /** Contours (image coordinates) of the dendrite regions of one canonical frame. */
 /**
+ * Width limit of the overlay video [px]: a 1080p recording gives a 1280×720 video (drawing and
+ * encoding every frame at full size took longer than the tracking itself).
+ */
+export const OVERLAY_MAX_WIDTH_PX = 1280;
+
+/**
  * Outlines of the dendrite regions of a frame. `everyFrame`: called on consecutive frames, so the
  * tracker's fast path applies (the same dendrite regions as a whole frame, ~5× less work at
  * 1080p); otherwise (key frames only, far apart) each frame is segmented whole.
@@ -170,6 +176,8 @@ export async function runVisuals(
   });
 
   const seg = new Segmenter(cv, ref);
+  // the overlay video is for watching the run: at most OVERLAY_MAX_WIDTH_PX wide (the key frames keep full resolution)
+  const overlayScale = Math.min(1, OVERLAY_MAX_WIDTH_PX / width);
   const overlay = opts.overlayVideo && (tipFrames.length || inclKymos.length) ? new OverlayVideoWriter(join(opts.outDir, 'overlay.mp4'), { fps: source.info.nominalFps ?? 10 }) : null;
   const canon = new Uint8Array(geom.cw * geom.ch);
   try {
@@ -190,7 +198,7 @@ export async function runVisuals(
         writeFileAtomic(p, png);
         files.push(p);
       }
-      if (overlay) await overlay.add(gray, ann, { umPerPx: opts.umPerPx, tS: frame.tS });
+      if (overlay) await overlay.add(gray, ann, { umPerPx: opts.umPerPx, tS: frame.tS, scale: overlayScale });
     }
     if (overlay) files.push(await overlay.close());
   } catch (e) {

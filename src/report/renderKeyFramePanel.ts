@@ -158,7 +158,8 @@ async function annotated(frame: GrayImage, annotations: KeyFrameAnnotations, opt
     raw: { width: frame.width, height: frame.height, channels: 1 },
   })
     .extract({ left: roi.x, top: roi.y, width: roi.width, height: roi.height })
-    .resize({ width: layout.widthPx, height: layout.heightPx, kernel: 'nearest', fit: 'fill' })
+    // enlarged: pixels stay visible squares; reduced (the overlay video of a large frame): smoothed
+    .resize({ width: layout.widthPx, height: layout.heightPx, kernel: (opts.scale ?? 1) >= 1 ? 'nearest' : 'lanczos3', fit: 'fill' })
     .toColourspace('srgb')
     .raw()
     .toBuffer({ resolveWithObject: true });

@@ -44,6 +44,7 @@ interface TrackFlags {
   force?: boolean;
   resume?: boolean;
   report?: boolean;
+  overlayVideo?: boolean;
   progress?: boolean;
 }
 
@@ -72,6 +73,7 @@ export function trackConfigFromFlags(video: string, f: TrackFlags): TrackConfig 
       force: f.force ?? false,
       resume: f.resume ?? false,
       report: f.report ?? true,
+      overlay_video: f.overlayVideo ?? true,
     },
     'command line',
     (p) => '--' + p.replace(/_/g, '-'),
@@ -97,6 +99,7 @@ export function registerTrack(program: Command): void {
     .option('--force', 'overwrite results already in --out')
     .option('--resume', 'continue an interrupted run in --out from its last checkpoint (same input and options)')
     .option('--no-report', 'skip figures and report.html')
+    .option('--no-overlay-video', 'skip the annotated overlay video (its pass over a long recording takes longer than the tracking)')
     .option('--no-progress', 'no progress bar')
     .action(async (video: string, flags: TrackFlags) => {
       const cfg = trackConfigFromFlags(video, flags);
