@@ -83,36 +83,28 @@ export class RoiScheduler {
    * elsewhere, grown by the margin), or null when they would cover more than maxCoverage.
    */
   planWith(found: readonly RectPx[]): RectPx[] | null {
-    const { tilePx: t, marginPx: m, maxCoverage } = this.opts;
-    const plan = this.plan;
-    plan.set(this.band);
-    for (const r of this.recent) for (let k = 0; k < plan.length; k++) plan[k] |= r[k];
-    for (const b of found) markBox(plan, { x: b.x - m, y: b.y - m, w: b.w + 2 * m, h: b.h + 2 * m }, this.nx, this.ny, t);
-    const rects = runsOfTiles(plan, this.nx, this.ny, t, this.cw, this.ch);
-    let area = 0;
-    for (const r of rects) area += r.w * r.h;
-    return area > maxCoverage * this.cw * this.ch ? null : rects;
+    return this.planRects(found);
   }
 
   /** The rectangles for the next frame, or null for the whole frame. */
   next(): RectPx[] | null {
-    const { fullEveryFrames, maxCoverage, tilePx } = this.opts;
-    if (fullEveryFrames <= 1 || this.sinceFull + 1 >= fullEveryFrames || this.recent.length === 0) {
-      this.sinceFull = 0;
-      return null;
-    }
+    const { fullEveryFrames } = this.opts;
+    const rects = fullEveryFrames <= 1 || this.sinceFull + 1 >= fullEveryFrames || this.recent.length === 0 ? null : this.planRects([]);
+    this.sinceFull = rects ? this.sinceFull + 1 : 0;
+    return rects;
+  }
+
+  /** Interface band + recent regions' tiles + `extra` boxes grown by the margin, as rectangles; null above maxCoverage. */
+  private planRects(extra: readonly RectPx[]): RectPx[] | null {
+    const { tilePx: t, marginPx: m, maxCoverage } = this.opts;
     const plan = this.plan;
     plan.set(this.band);
-    for (const m of this.recent) for (let k = 0; k < plan.length; k++) plan[k] |= m[k];
-    const rects = runsOfTiles(plan, this.nx, this.ny, tilePx, this.cw, this.ch);
+    for (const r of this.recent) for (let k = 0; k < plan.length; k++) plan[k] |= r[k];
+    for (const b of extra) markBox(plan, { x: b.x - m, y: b.y - m, w: b.w + 2 * m, h: b.h + 2 * m }, this.nx, this.ny, t);
+    const rects = runsOfTiles(plan, this.nx, this.ny, t, this.cw, this.ch);
     let area = 0;
     for (const r of rects) area += r.w * r.h;
-    if (area > maxCoverage * this.cw * this.ch) {
-      this.sinceFull = 0;
-      return null;
-    }
-    this.sinceFull++;
-    return rects;
+    return area > maxCoverage * this.cw * this.ch ? null : rects;
   }
 
   /**
