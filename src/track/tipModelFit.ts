@@ -199,27 +199,101 @@ function deepest(s: number, c: number, k2: number, m: number): number {
 }
 
 /**
+ * Derivatives of the deepest point Δ* = −k²s²/(2(c + √(c² − m s²))) w.r.t. φ, a and q (m = (q − a)/(2·D_OPEN))
+ * into out[0…2].
+ */
+function deepestGrad(s: number, c: number, k2: number, m: number, out: Float64Array): void {
+  const R = Math.sqrt(c * c - m * s * s);
+  const N = -k2 * s * s, Q = 2 * (c + R);
+  const iQ2 = 1 / (Q * Q);
+  // partials w.r.t. s, c, k², m
+  const dS = (-2 * k2 * s * Q - N * 2 * ((-m * s) / R)) * iQ2;
+  const dC = (-N * 2 * (1 + c / R)) * iQ2;
+  const dK = (-s * s) / Q;
+  const dM = (-N * 2 * ((-s * s) / (2 * R))) * iQ2;
+  const h = 1 / (2 * D_OPEN);
+  out[0] = c * dS - s * dC;
+  out[1] = dK - h * dM;
+  out[2] = h * dM;
+}
+
+/**
+ * Derivatives of the interval [uL, uR] of cut() (relative to u0) at the depth Δ = Δ* + x below
+ * the apex row w.r.t. φ, a and q, the depth moving with Δ* (dStarG = ∂(Δ*)/∂(φ, a, q)):
+ * out = [∂uR/∂φ, ∂uL/∂φ, ∂uR/∂a, ∂uL/∂a, ∂uR/∂q, ∂uL/∂q].
+ */
+function cutGrad(s: number, c: number, k2: number, m: number, dl: number, dStarG: Float64Array, out: Float64Array): void {
+  const A = c * c - m * s * s;
+  const B = s * (k2 * c + 2 * m * dl);
+  const Dl = s * s * k2 * k2 + 4 * c * k2 * dl + 4 * m * dl * dl;
+  const disc = c * c * Dl;
+  const sd = Math.sqrt(disc);
+  const rMid = -B / (2 * A), sq = sd / (2 * A);
+  const iA2 = 1 / (2 * A * A), ic = 1 / c;
+  const lo = rMid - sq, hi = rMid + sq;
+  // partials w.r.t. s, c, k², m and Δ of uR = uc + (rMid + sq)/c and uL = uc + (rMid − sq)/c, from
+  // those of uc = −Δ·s/c, A, B and disc = c²·Δl (rMid = −B/(2A), sq = √disc/(2A))
+  const c2 = c * c, isd = 1 / (2 * sd);
+  const rs = (-((k2 * c + 2 * m * dl) * A - B * (-2 * m * s))) * iA2, qs = ((c2 * 2 * s * k2 * k2) * isd * A - sd * (-2 * m * s)) * iA2;
+  const gRs = -dl * ic + (rs + qs) * ic, gLs = -dl * ic + (rs - qs) * ic;
+  const rc = (-((s * k2) * A - B * (2 * c))) * iA2, qc = ((2 * c * Dl + c2 * 4 * k2 * dl) * isd * A - sd * (2 * c)) * iA2;
+  const gRc = dl * s * ic * ic + (rc + qc) * ic - hi * ic * ic, gLc = dl * s * ic * ic + (rc - qc) * ic - lo * ic * ic;
+  const rk = (-(s * c) * A) * iA2, qk = ((c2 * (2 * s * s * k2 + 4 * c * dl)) * isd * A) * iA2;
+  const gRk = (rk + qk) * ic, gLk = (rk - qk) * ic;
+  const rm = (-((2 * s * dl) * A - B * (-s * s))) * iA2, qm = ((c2 * 4 * dl * dl) * isd * A - sd * (-s * s)) * iA2;
+  const gRm = (rm + qm) * ic, gLm = (rm - qm) * ic;
+  const rd = (-(2 * s * m) * A) * iA2, qd = ((c2 * (4 * c * k2 + 8 * m * dl)) * isd * A) * iA2;
+  const gRd = -s * ic + (rd + qd) * ic, gLd = -s * ic + (rd - qd) * ic;
+  const h = 1 / (2 * D_OPEN);
+  // chain: φ moves s, c (and Δ through Δ*); a moves k² and m; q moves m
+  out[0] = c * gRs - s * gRc + gRd * dStarG[0];
+  out[1] = c * gLs - s * gLc + gLd * dStarG[0];
+  out[2] = gRk - h * gRm + gRd * dStarG[1];
+  out[3] = gLk - h * gLm + gLd * dStarG[1];
+  out[4] = h * gRm + gRd * dStarG[2];
+  out[5] = h * gLm + gLd * dStarG[2];
+}
+
+/**
  * The model on a window: rows y = r0 … r0 + nr − 1, columns u = c0 … c0 + nc − 1; unit contrast
  * F(θ) and, on request, its derivatives ∂F/∂θ (NT planes of nr × nc).
  */
 export class TipModel {
-  private readonly lat: Float64Array;
-  private readonly dR: Float64Array;
-  private readonly dL: Float64Array;
-  private readonly dS: Float64Array;
   private readonly nb: Float64Array;
   private readonly na: Float64Array;
   private readonly ivl = new Float64Array(2);
-  private readonly ivp = new Float64Array(2);
+  private readonly dR: Float64Array;
+  private readonly dPhi: Float64Array;
+  private readonly dA: Float64Array;
+  private readonly dQ: Float64Array;
+  /** ∂(Δ*)/∂(φ, a, q) and the interval's derivatives (cutGrad). */
+  private readonly dStarG = new Float64Array(3);
+  private readonly pk = new Float64Array(6);
+  /**
+   * What evalF leaves for evalJac, per slice that reached the window: its column and row ranges,
+   * depth, and (in colBuf/rowBuf from its offsets) the lateral profile L, ∂L/∂uR, ∂L/∂uL, ∂L/∂σ
+   * per column and the axial weight w, ∂w/∂y, ∂w/∂σ per row.
+   */
+  private nSl = 0;
+  private valid = false;
+  private readonly slI: Int32Array;
+  private readonly slX: Float64Array;
+  private colBuf: Float64Array;
+  private rowBuf: Float64Array;
+  private readonly th = new Float64Array(NT);
   readonly n: number;
   constructor(readonly r0: number, readonly nr: number, readonly c0: number, readonly nc: number) {
-    this.lat = new Float64Array(nc);
     this.dR = new Float64Array(nc);
-    this.dL = new Float64Array(nc);
-    this.dS = new Float64Array(nc);
+    this.dPhi = new Float64Array(nc);
+    this.dA = new Float64Array(nc);
+    this.dQ = new Float64Array(nc);
     this.nb = new Float64Array(6 * (nc + 1));
     this.na = new Float64Array(3 * (nr + 1));
     this.n = nr * nc;
+    this.slI = new Int32Array(6 * SLICE_EDGES.length);
+    this.slX = new Float64Array(2 * SLICE_EDGES.length);
+    this.colBuf = new Float64Array(4 * 32 * nc);
+    this.rowBuf = new Float64Array(3 * 32 * nr);
   }
 
   /** Geometry valid for θ (the conic is cut by rows in bounded intervals). */
@@ -229,31 +303,27 @@ export class TipModel {
     return c * c - m * s * s > 1e-3 && th[5] > 0;
   }
 
-  /**
-   * F(θ) into F; with jac, ∂F/∂θ_p into jac[p·n …]. Shape quantities (the deepest point Δ*, the
-   * intervals) are differentiated by central differences of their closed forms, the rest
-   * analytically.
-   */
+  /** F(θ) into F; with jac, ∂F/∂θ_p into jac[NT·pixel + p] (analytic derivatives throughout). */
   eval(th: ArrayLike<number>, F: Float64Array, jac?: Float64Array): void {
+    this.evalF(th, F);
+    if (jac) this.evalJac(jac);
+  }
+
+  /** F(θ) into F, keeping what evalJac needs for the derivatives at this θ. */
+  evalF(th: ArrayLike<number>, F: Float64Array): void {
     const u0 = th[0], v0 = th[1], phi = th[2], k2 = th[3], q = th[4], sig = th[5];
     const m = mOf(k2, q);
     const s = Math.sin(phi), c = Math.cos(phi);
-    const { r0, nr, c0, nc, n, lat, dR, dL, dS, nb, na, ivl, ivp } = this;
+    const { r0, nr, c0, nc, nb, na, ivl, slI, slX } = this;
+    for (let p = 0; p < NT; p++) this.th[p] = th[p];
     F.fill(0);
-    if (jac) jac.fill(0);
-    if (!this.ok(th)) return;
+    this.nSl = 0;
+    this.valid = this.ok(th);
+    if (!this.valid) return;
     const dStar = deepest(s, c, k2, m);
-    // derivatives of the deepest point and of the cut w.r.t. φ, k, m (central differences)
-    const H = 1e-6;
-    const geo = [
-      [Math.sin(phi + H), Math.cos(phi + H), k2, m, Math.sin(phi - H), Math.cos(phi - H), k2, m],
-      [s, c, k2 + H, mOf(k2 + H, q), s, c, k2 - H, mOf(k2 - H, q)],
-      [s, c, k2, mOf(k2, q + H), s, c, k2, mOf(k2, q - H)],
-    ];
-    const dStarP = geo.map((g) => (deepest(g[0], g[1], g[2], g[3]) - deepest(g[4], g[5], g[6], g[7])) / (2 * H));
     const dEnd = v0 - (r0 - 0.5) + CUT * sig - dStar;
-    const yp = [0, 0, 0], uLp = [0, 0, 0], uRp = [0, 0, 0];
     const inv = 1 / sig;
+    let nSl = 0, cOff = 0, rOff = 0;
     let lo = 0;
     for (let q = 0; lo < dEnd && q + 1 < SLICE_EDGES.length; q++) {
       const hi = SLICE_EDGES[q + 1];
@@ -269,64 +339,106 @@ export class TipModel {
       // only the columns within CUT·σ of the interval see it
       const iLo = Math.max(0, Math.floor(uL - CUT * sig - c0)), iHi = Math.min(nc - 1, Math.ceil(uR + CUT * sig - c0));
       if (iLo > iHi) continue;
+      const ncol = iHi - iLo + 1, nrow = jHi - jLo + 1;
+      if (4 * (cOff + ncol) > this.colBuf.length) {
+        const g = new Float64Array(2 * this.colBuf.length + 4 * ncol);
+        g.set(this.colBuf);
+        this.colBuf = g;
+      }
+      if (3 * (rOff + nrow) > this.rowBuf.length) {
+        const g = new Float64Array(2 * this.rowBuf.length + 3 * nrow);
+        g.set(this.rowBuf);
+        this.rowBuf = g;
+      }
+      const cb = this.colBuf, rb = this.rowBuf;
       for (let i = iLo; i <= iHi + 1; i++) {
         const bnd = c0 + i - 0.5;
         normal3((uR - bnd) * inv, nb, 6 * i);
         normal3((uL - bnd) * inv, nb, 6 * i + 3);
       }
+      const cBase = cOff - iLo;
       for (let i = iLo; i <= iHi; i++) {
-        const a = 6 * i, b = a + 6;
-        lat[i] = sig * (nb[a + 2] - nb[b + 2] - nb[a + 5] + nb[b + 5]);
-        dR[i] = nb[a] - nb[b];
-        dL[i] = nb[b + 3] - nb[a + 3];
-        dS[i] = nb[a + 1] - nb[b + 1] - nb[a + 4] + nb[b + 4];
+        const a = 6 * i, b = a + 6, e = 4 * (cBase + i);
+        cb[e] = sig * (nb[a + 2] - nb[b + 2] - nb[a + 5] + nb[b + 5]);
+        cb[e + 1] = nb[a] - nb[b];
+        cb[e + 2] = nb[b + 3] - nb[a + 3];
+        cb[e + 3] = nb[a + 1] - nb[b + 1] - nb[a + 4] + nb[b + 4];
       }
-      // axial, pixel-integrated: thick·[Φ((y_j + ½ − y)/σ) − Φ((y_j − ½ − y)/σ)]
+      // axial, pixel-integrated: thick·[Φ((y_j + ½ − y)/σ) − Φ((y_j − ½ − y)/σ)], and its
+      // derivatives w.r.t. y and σ
       for (let j = jLo; j <= jHi + 1; j++) normal3((r0 + j - 0.5 - y) * inv, na, 3 * j);
-      if (jac) {
-        for (let p = 0; p < 3; p++) {
-          const g = geo[p];
-          yp[p] = -dStarP[p];
-          // the cut at this slice's depth for the perturbed shape (its Δ moves with Δ*)
-          const okP = cut(g[0], g[1], g[2], g[3], deepest(g[0], g[1], g[2], g[3]) + x, ivp);
-          const pL = ivp[0], pR = ivp[1];
-          const okM = cut(g[4], g[5], g[6], g[7], deepest(g[4], g[5], g[6], g[7]) + x, ivp);
-          if (okP && okM) {
-            uLp[p] = (pL - ivp[0]) / (2 * H);
-            uRp[p] = (pR - ivp[1]) / (2 * H);
-          } else {
-            uLp[p] = 0;
-            uRp[p] = 0;
-          }
-        }
+      const rBase = rOff - jLo;
+      for (let j = jLo; j <= jHi; j++) {
+        const a = 3 * j, b = a + 3, e = 3 * (rBase + j);
+        const w = thick * (na[b] - na[a]);
+        const pa = (r0 + j - 0.5 - y) * inv, pb = pa + inv;
+        rb[e] = w;
+        rb[e + 1] = thick * inv * (na[a + 1] - na[b + 1]);
+        rb[e + 2] = thick * inv * (pa * na[a + 1] - pb * na[b + 1]);
+        if (w === 0) continue;
+        const o = j * nc;
+        for (let i = iLo; i <= iHi; i++) F[o + i] += w * cb[4 * (cBase + i)];
+      }
+      const t = 6 * nSl;
+      slI[t] = iLo; slI[t + 1] = iHi; slI[t + 2] = jLo; slI[t + 3] = jHi; slI[t + 4] = cOff; slI[t + 5] = rOff;
+      slX[2 * nSl] = x;
+      slX[2 * nSl + 1] = dl;
+      nSl++;
+      cOff += ncol;
+      rOff += nrow;
+    }
+    this.nSl = nSl;
+  }
+
+  /** ∂F/∂θ_p into jac[NT·pixel + p] at the θ of the last evalF. */
+  evalJac(jac: Float64Array): void {
+    const { nc, n, dR, dPhi, dA, dQ, dStarG, pk, slI, slX, colBuf: cb, rowBuf: rb, th } = this;
+    jac.fill(0);
+    if (!this.valid) return;
+    const k2 = th[3], m = mOf(k2, th[4]);
+    const s = Math.sin(th[2]), c = Math.cos(th[2]);
+    // ∂y/∂θ_p = −∂(Δ*)/∂θ_p for every slice (φ, a, q): its share of ∂F/∂θ_p is that multiple of ∂F/∂v0
+    deepestGrad(s, c, k2, m, dStarG);
+    const yp0 = -dStarG[0], yp1 = -dStarG[1], yp2 = -dStarG[2];
+    for (let sl = 0; sl < this.nSl; sl++) {
+      const t = 6 * sl;
+      const iLo = slI[t], iHi = slI[t + 1], jLo = slI[t + 2], jHi = slI[t + 3];
+      const cBase = slI[t + 4] - iLo, rBase = slI[t + 5] - jLo;
+      // the interval's derivatives at this slice's depth (which moves with Δ*)
+      cutGrad(s, c, k2, m, slX[2 * sl + 1], dStarG, pk);
+      const rA = pk[0], lA = pk[1], rB = pk[2], lB = pk[3], rC = pk[4], lC = pk[5];
+      // per column: ∂L/∂uR·∂uR/∂θ + ∂L/∂uL·∂uL/∂θ for u0, φ, a, q
+      for (let i = iLo; i <= iHi; i++) {
+        const e = 4 * (cBase + i);
+        const R = cb[e + 1], Lf = cb[e + 2];
+        dR[i] = R + Lf;
+        dPhi[i] = rA * R + lA * Lf;
+        dA[i] = rB * R + lB * Lf;
+        dQ[i] = rC * R + lC * Lf;
       }
       for (let j = jLo; j <= jHi; j++) {
-        const a = 3 * j, b = a + 3;
-        const w = thick * (na[b] - na[a]);
+        const er = 3 * (rBase + j);
+        const w = rb[er], wy = rb[er + 1], ws = rb[er + 2];
         const o = j * nc;
-        if (!jac) {
-          if (w !== 0) for (let i = iLo; i <= iHi; i++) F[o + i] += w * lat[i];
-          continue;
-        }
-        // ∂w/∂y and ∂w/∂σ
-        const wy = thick * inv * (na[a + 1] - na[b + 1]);
-        const pa = (r0 + j - 0.5 - y) * inv, pb = pa + inv;
-        const ws = thick * inv * (pa * na[a + 1] - pb * na[b + 1]);
-        const c2a = wy * yp[0], c2b = w * uRp[0], c2c = w * uLp[0];
-        const c3a = wy * yp[1], c3b = w * uRp[1], c3c = w * uLp[1];
-        const c4a = wy * yp[2], c4b = w * uRp[2], c4c = w * uLp[2];
         for (let i = iLo; i <= iHi; i++) {
-          const L = lat[i], R = dR[i], Lf = dL[i];
-          const idx = o + i;
-          F[idx] += w * L;
-          jac[idx] += w * (R + Lf);
-          jac[n + idx] += wy * L;
-          jac[2 * n + idx] += c2a * L + c2b * R + c2c * Lf;
-          jac[3 * n + idx] += c3a * L + c3b * R + c3c * Lf;
-          jac[4 * n + idx] += c4a * L + c4b * R + c4c * Lf;
-          jac[5 * n + idx] += ws * L + w * dS[i];
+          const ec = 4 * (cBase + i);
+          const L = cb[ec];
+          const e = NT * (o + i);
+          jac[e] += w * dR[i];
+          jac[e + 1] += wy * L;
+          jac[e + 2] += w * dPhi[i];
+          jac[e + 3] += w * dA[i];
+          jac[e + 4] += w * dQ[i];
+          jac[e + 5] += ws * L + w * cb[ec + 3];
         }
       }
+    }
+    for (let e = 0; e < NT * n; e += NT) {
+      const jv = jac[e + 1];
+      if (jv === 0) continue;
+      jac[e + 2] += yp0 * jv;
+      jac[e + 3] += yp1 * jv;
+      jac[e + 4] += yp2 * jv;
     }
   }
 }
@@ -351,6 +463,100 @@ function project(F: Float64Array, idx: Int32Array, y: Float64Array, r: Float64Ar
   out.b = b;
   out.C = C;
   return ss;
+}
+
+/** Work matrix of gaussSolve. */
+const GS_WORK = new Float64Array(NT * NT);
+/**
+ * Solve M·x = b for the NT × NT matrix M (left unchanged), b given in x and replaced by the
+ * solution: Gaussian elimination with partial pivoting (as solveSym of edgeFit.ts), without
+ * allocating; false when M is singular or the solution not finite.
+ */
+function gaussSolve(M: Float64Array, x: Float64Array): boolean {
+  const a = GS_WORK, n = NT;
+  a.set(M);
+  for (let c = 0; c < n; c++) {
+    let piv = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(a[r * n + c]) > Math.abs(a[piv * n + c])) piv = r;
+    if (Math.abs(a[piv * n + c]) < 1e-300) return false;
+    if (piv !== c) {
+      for (let k = 0; k < n; k++) { const t = a[c * n + k]; a[c * n + k] = a[piv * n + k]; a[piv * n + k] = t; }
+      const t = x[c]; x[c] = x[piv]; x[piv] = t;
+    }
+    for (let r = c + 1; r < n; r++) {
+      const f = a[r * n + c] / a[c * n + c];
+      if (f === 0) continue;
+      for (let k = c; k < n; k++) a[r * n + k] -= f * a[c * n + k];
+      x[r] -= f * x[c];
+    }
+  }
+  for (let c = n - 1; c >= 0; c--) {
+    let s = x[c];
+    for (let k = c + 1; k < n; k++) s -= a[c * n + k] * x[k];
+    x[c] = s / a[c * n + c];
+    if (!Number.isFinite(x[c])) return false;
+  }
+  return true;
+}
+
+/**
+ * Normal equations of the variable-projection problem at θ (Kaufman's: the columns C·∂F/∂θ with
+ * their part in span{1, F} removed; the residual r is already orthogonal to it) into A (NT × NT)
+ * and g, from one pass of raw moments over the fitted pixels: with J̃_a = J_a − β1_a − βF_a·F the
+ * column's residual on {1, F}, J̃_aᵀJ̃_c = J_aᵀJ_c − β1_a·Σ J_c − βF_a·Fᵀ J_c.
+ */
+function normalEquations(F: Float64Array, jac: Float64Array, r: Float64Array, idx: Int32Array, n: number, C: number, A: Float64Array, g: Float64Array): void {
+  const nv = idx.length;
+  let sf = 0, sff = 0, sr = 0, sfr = 0;
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0;
+  let f0 = 0, f1 = 0, f2 = 0, f3 = 0, f4 = 0, f5 = 0;
+  let g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0, g5 = 0;
+  let a00 = 0, a01 = 0, a02 = 0, a03 = 0, a04 = 0, a05 = 0;
+  let a11 = 0, a12 = 0, a13 = 0, a14 = 0, a15 = 0;
+  let a22 = 0, a23 = 0, a24 = 0, a25 = 0;
+  let a33 = 0, a34 = 0, a35 = 0;
+  let a44 = 0, a45 = 0;
+  let a55 = 0;
+  for (let k = 0; k < nv; k++) {
+    const q = idx[k], f = F[q], rk = r[k];
+    const e = NT * q;
+    const j0 = jac[e], j1 = jac[e + 1], j2 = jac[e + 2], j3 = jac[e + 3], j4 = jac[e + 4], j5 = jac[e + 5];
+    sf += f; sff += f * f; sr += rk; sfr += f * rk;
+    s0 += j0; s1 += j1; s2 += j2; s3 += j3; s4 += j4; s5 += j5;
+    f0 += f * j0; f1 += f * j1; f2 += f * j2; f3 += f * j3; f4 += f * j4; f5 += f * j5;
+    g0 += rk * j0; g1 += rk * j1; g2 += rk * j2; g3 += rk * j3; g4 += rk * j4; g5 += rk * j5;
+    a00 += j0 * j0; a01 += j0 * j1; a02 += j0 * j2; a03 += j0 * j3; a04 += j0 * j4; a05 += j0 * j5;
+    a11 += j1 * j1; a12 += j1 * j2; a13 += j1 * j3; a14 += j1 * j4; a15 += j1 * j5;
+    a22 += j2 * j2; a23 += j2 * j3; a24 += j2 * j4; a25 += j2 * j5;
+    a33 += j3 * j3; a34 += j3 * j4; a35 += j3 * j5;
+    a44 += j4 * j4; a45 += j4 * j5;
+    a55 += j5 * j5;
+  }
+  const S1 = [s0, s1, s2, s3, s4, s5], SF = [f0, f1, f2, f3, f4, f5], SR = [g0, g1, g2, g3, g4, g5];
+  const raw = [
+    a00, a01, a02, a03, a04, a05,
+    a01, a11, a12, a13, a14, a15,
+    a02, a12, a22, a23, a24, a25,
+    a03, a13, a23, a33, a34, a35,
+    a04, a14, a24, a34, a44, a45,
+    a05, a15, a25, a35, a45, a55,
+  ];
+  // least-squares coefficients of each column on {1, F}
+  const det = nv * sff - sf * sf;
+  const bF = [0, 0, 0, 0, 0, 0], b1 = [0, 0, 0, 0, 0, 0];
+  for (let a = 0; a < NT; a++) {
+    bF[a] = det > 1e-12 ? (nv * SF[a] - sf * S1[a]) / det : 0;
+    b1[a] = (S1[a] - bF[a] * sf) / nv;
+  }
+  const C2 = C * C;
+  for (let a = 0; a < NT; a++) {
+    g[a] = C * (SR[a] - b1[a] * sr - bF[a] * sfr);
+    for (let c = a; c < NT; c++) {
+      const v = C2 * (raw[a * NT + c] - b1[a] * S1[c] - bF[a] * SF[c]);
+      A[a * NT + c] = v;
+      A[c * NT + a] = v;
+    }
+  }
 }
 
 /**
@@ -391,54 +597,30 @@ export function fitTipModel(inp: TipModelInput): TipModelResult | null {
   const upper = [inp.u + 4, inp.v + 4, inp.angleRad + 0.5, 144, 144 + 2 * D_OPEN * 1.5, 3];
   /** θ clamped to its box, as a new Float64Array (one array type for the model's hot loops). */
   const clamp = (q: ArrayLike<number>): Float64Array => Float64Array.from({ length: NT }, (_, i) => Math.min(upper[i], Math.max(lower[i], q[i])));
-  // model and derivatives at θ (F, jac) and at a trial θ (Fp, jacP); a trial is evaluated with
-  // its derivatives, so an accepted step needs no further evaluation
-  let F = new Float64Array(n), Fp = new Float64Array(n), jac = new Float64Array(NT * n), jacP = new Float64Array(NT * n);
+  // model and derivatives at θ (F, jac) and the model at a trial θ (Fp); a trial's derivatives
+  // are computed only once it is accepted (from what evalF kept), so a rejected one costs F alone
+  let F = new Float64Array(n), Fp = new Float64Array(n);
+  const jac = new Float64Array(NT * n);
   let r = new Float64Array(nv), r2 = new Float64Array(nv);
   const lin = { b: 0, C: 0 }, lin2 = { b: 0, C: 0 };
   let th: Float64Array = new Float64Array(NT);
   let ss = 0;
   const A = new Float64Array(NT * NT), g = new Float64Array(NT), M = new Float64Array(NT * NT);
-  const cj = new Float64Array(NT), b1 = new Float64Array(NT), bF = new Float64Array(NT);
   const fixed = new Uint8Array(NT);
+  const gn = new Float64Array(NT), dp = new Float64Array(NT);
   /**
    * Normal equations at θ (Kaufman's variable projection: the columns C·∂F/∂θ with their part
    * in span{1, F} removed; the residual is already orthogonal to it).
    */
-  const normal = (): void => {
-    const C = lin.C;
-    let sf = 0, sff = 0;
-    for (let k = 0; k < nv; k++) { const f = F[idx[k]]; sf += f; sff += f * f; }
-    const det = nv * sff - sf * sf;
-    // least-squares coefficients of each column on {1, F}
-    for (let a = 0; a < NT; a++) {
-      const o = a * n;
-      let s1 = 0, sF = 0;
-      for (let k = 0; k < nv; k++) { const q = idx[k], jv = jac[o + q]; s1 += jv; sF += jv * F[q]; }
-      bF[a] = det > 1e-12 ? (nv * sF - sf * s1) / det : 0;
-      b1[a] = (s1 - bF[a] * sf) / nv;
-    }
-    A.fill(0);
-    g.fill(0);
-    for (let k = 0; k < nv; k++) {
-      const q = idx[k], f = F[q], rk = r[k];
-      for (let a = 0; a < NT; a++) cj[a] = C * (jac[a * n + q] - b1[a] - bF[a] * f);
-      for (let a = 0; a < NT; a++) {
-        const ja = cj[a];
-        g[a] += ja * rk;
-        for (let c = a; c < NT; c++) A[a * NT + c] += ja * cj[c];
-      }
-    }
-    for (let a = 0; a < NT; a++) for (let c = 0; c < a; c++) A[a * NT + c] = A[c * NT + a];
-  };
-  /** Solve (A + λ·diag A) x = g over the parameters not held at a bound (x = 0 there). */
-  const solveDamped = (lambda: number): Float64Array | null => {
+  const normal = (): void => normalEquations(F, jac, r, idx, n, lin.C, A, g);
+  /** Solve (A + λ·diag A) x = g over the parameters not held at a bound (x = 0 there) into x; false when singular. */
+  const solveDamped = (lambda: number, x: Float64Array): boolean => {
     for (let a = 0; a < NT; a++) {
       for (let c = 0; c < NT; c++) M[a * NT + c] = fixed[a] || fixed[c] ? (a === c ? 1 : 0) : A[a * NT + c];
       if (!fixed[a]) M[a * NT + a] += lambda * A[a * NT + a] + 1e-12 * (A[a * NT + a] + 1e-12);
+      x[a] = fixed[a] ? 0 : g[a];
     }
-    const rhs = Float64Array.from(g, (x, a) => (fixed[a] ? 0 : x));
-    return solveSym(M, rhs, NT);
+    return gaussSolve(M, x);
   };
   /**
    * Variance per pixel: the larger of the stated noise and the residual scatter, plus the model
@@ -465,19 +647,16 @@ export function fitTipModel(inp: TipModelInput): TipModelResult | null {
       }
       // converged when the full Gauss–Newton step would lower χ² by less than CHI2_TOL (its
       // parameter change is then a small fraction of their standard errors)
-      const gn = solveDamped(0);
-      if (!gn) break;
+      if (!solveDamped(0, gn)) break;
       let dec = 0;
       for (let a = 0; a < NT; a++) dec += gn[a] * g[a];
       if (dec < CHI2_TOL * s2Of(ss, lin.C)) break;
       let improved = false;
       for (let tries = 0; tries < 6; tries++) {
-        const dp = solveDamped(lambda);
-        if (!dp) { lambda *= nu; nu *= 2; continue; }
-        const q = th.slice();
-        for (let a = 0; a < NT; a++) q[a] += dp[a];
-        const qc = clamp(q);
-        model.eval(qc, Fp, jacP);
+        if (!solveDamped(lambda, dp)) { lambda *= nu; nu *= 2; continue; }
+        const qc = new Float64Array(NT);
+        for (let a = 0; a < NT; a++) qc[a] = Math.min(upper[a], Math.max(lower[a], th[a] + dp[a]));
+        model.evalF(qc, Fp);
         const ss2 = project(Fp, idx, y, r2, lin2);
         // gain ratio: actual over predicted decrease (Nielsen's damping update)
         let pred = 0;
@@ -486,7 +665,7 @@ export function fitTipModel(inp: TipModelInput): TipModelResult | null {
         if (ss2 < ss) {
           th = qc; ss = ss2; lin.b = lin2.b; lin.C = lin2.C;
           [F, Fp] = [Fp, F];
-          [jac, jacP] = [jacP, jac];
+          model.evalJac(jac);
           [r, r2] = [r2, r];
           lambda *= Math.max(1 / 3, 1 - (2 * rho - 1) ** 3);
           lambda = Math.max(lambda, 1e-9);

@@ -10,7 +10,7 @@
  * reach the wedge, and a sub-resolution bluntness must not pull the apex back.
  */
 import { describe, expect, it } from 'vitest';
-import { fitTipModel, type TipModelInput } from '../../src/track/tipModelFit.js';
+import { fitTipModel, TipModel, type TipModelInput } from '../../src/track/tipModelFit.js';
 import { gaussian, mulberry32 } from '../helpers/rng.js';
 import { gaussianBlur } from '../helpers/synth.js';
 
@@ -189,5 +189,43 @@ describe('fitTipModel on straight wedges', () => {
     expect(nz).toBeGreaterThan(n / 2);
     expect(Math.sqrt(z2 / nz)).toBeGreaterThan(0.5);
     expect(Math.sqrt(z2 / nz)).toBeLessThan(1.6);
+  });
+});
+
+describe('TipModel derivatives', () => {
+  it('the analytic ∂F/∂θ equal central differences of F (blunt, sharp, ellipse and hyperbola tips, tilted)', () => {
+    const rnd = mulberry32(4242);
+    const nr = 13, nc = 25, model = new TipModel(0, nr, 0, nc), n = model.n;
+    let checked = 0;
+    for (let t = 0; t < 40; t++) {
+      const th = [10 + 4 * rnd(), 4 + 5 * rnd(), (rnd() - 0.5) * 1.2, t % 5 === 0 ? 0 : 3 * rnd(), 0.025 + 5 * rnd(), 0.5 + 1.5 * rnd()];
+      if (!model.ok(th)) continue;
+      const F = new Float64Array(n), J = new Float64Array(6 * n);
+      model.eval(th, F, J);
+      // the same F from evalF alone, and the same derivatives from evalJac after it
+      const F2 = new Float64Array(n), J2 = new Float64Array(6 * n);
+      model.evalF(th, F2);
+      model.evalJac(J2);
+      expect(Array.from(F2)).toEqual(Array.from(F));
+      expect(Array.from(J2)).toEqual(Array.from(J));
+      for (let p = 0; p < 6; p++) {
+        if (p === 3 && th[3] === 0) continue; // a = 0 is a bound: one-sided only
+        const h = 1e-6, tp = th.slice(), tm = th.slice();
+        tp[p] += h;
+        tm[p] -= h;
+        const Fp = new Float64Array(n), Fm = new Float64Array(n);
+        model.eval(tp, Fp);
+        model.eval(tm, Fm);
+        let scale = 0, err = 0;
+        for (let i = 0; i < n; i++) {
+          const fd = (Fp[i] - Fm[i]) / (2 * h);
+          scale = Math.max(scale, Math.abs(fd));
+          err = Math.max(err, Math.abs(J[6 * i + p] - fd));
+        }
+        expect(err).toBeLessThan(1e-3 * Math.max(scale, 1e-6));
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(150);
   });
 });
