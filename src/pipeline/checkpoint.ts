@@ -38,6 +38,7 @@ import type { Reference } from '../segment/reference.js';
 import type { Segmenter } from '../segment/segmenter.js';
 import type { RoiScheduleSnapshot } from '../segment/roiScheduler.js';
 import type { InclusionTrackerSnapshot } from '../track/inclusions/InclusionTracker.js';
+import type { BranchRow } from '../measure/branches.js';
 import type { LinkerSnapshot } from '../track/linker.js';
 import type { TrackConfig } from './trackConfig.js';
 
@@ -260,6 +261,9 @@ export interface TrackRunState {
   inclusions: InclusionTrackerSnapshot;
   drift: DriftTrackerSnapshot | null;
   rows: TrackRow[];
+  /** Branch ends (absent in checkpoints of runs without them). */
+  branchLinker?: LinkerSnapshot;
+  branchRows?: BranchRow[];
   /** Per-stage wall time so far [ms] (manifest.json timing). */
   timing: Record<string, number>;
 }

@@ -22,14 +22,14 @@ import { DriftTracker } from '../register/index.js';
 import { writeCsvAtomic } from '../report/atomic.js';
 import { writeInclusionsCsv } from '../report/inclusionsCsv.js';
 import { InclusionTracker } from '../track/inclusions/index.js';
-import { trackKinematics, type TrackKinematics } from '../measure/index.js';
+import { type BranchRow, type BranchTrack, consolidateBranches, trackKinematics, type TrackKinematics } from '../measure/index.js';
 import { clearRunOutputs, guardOutputDir, hashInput, writeManifest, type Manifest } from '../report/runFiles.js';
-import { trackSummaryJson, writeSummaryJson, writeTracksCsv, type TrackRow } from '../report/tables.js';
+import { branchSummaryJson, trackSummaryJson, writeBranchesCsv, writeSummaryJson, writeTracksCsv, type TrackRow } from '../report/tables.js';
 import {
   buildReference, canonicalGeometry, canonicalToImage, loadOpenCv, openCvVersion, Segmenter, toCanonical,
   DEFAULT_REFERENCE_OPTIONS, type Reference,
 } from '../segment/index.js';
-import { type DendriteAxis, DEFAULT_LINK_OPTIONS, DEFAULT_TIP_OPTIONS, dendriteAxis, findTips, interfaceAt, lengthAlongAxisPx, Linker, type TipCandidate } from '../track/index.js';
+import { type DendriteAxis, DEFAULT_BRANCH_OPTIONS, DEFAULT_LINK_OPTIONS, DEFAULT_TIP_OPTIONS, dendriteAxis, findTips, interfaceAt, lengthAlongAxisPx, Linker, type TipCandidate } from '../track/index.js';
 import type { TrackConfig } from './trackConfig.js';
 import { TipPool, useTipWorker } from './tipPool.js';
 import { hasCheckpoint, restoreSegmenter, snapshotSegmenter, TrackCheckpoints, type ResumeInfo, type TrackRunState } from './checkpoint.js';
@@ -51,12 +51,17 @@ export interface TrackResult {
   outDir: string;
   files: string[];
   tracks: Array<{ id: number; kinematics: TrackKinematics; rows: TrackRow[]; axis: DendriteAxis }>;
+  /** Side branches of those tracks (empty with tips.branches off). */
+  branches: BranchTrack[];
   framesProcessed: number;
   warnings: string[];
   status: 'complete' | 'partial';
   /** Set when the run continued from a checkpoint (--resume): frames skipped and analysed. */
   resumed: ResumeInfo | null;
 }
+
+/** A branch track must be seen in at least this fraction of the frames it spans (measure/branches.ts). */
+const BRANCH_MIN_DUTY = 0.5;
 
 function stage<T>(name: string, f: () => T): T {
   try {
@@ -130,8 +135,13 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     let ref: Reference | null = null;
     let segmenter: Segmenter | null = null;
     const linker = new Linker({ ...DEFAULT_LINK_OPTIONS, ...(cfg.link.gate_px ? { gatePx: cfg.link.gate_px } : {}), ...(cfg.link.max_gap_frames !== undefined ? { maxGapFrames: cfg.link.max_gap_frames } : {}) });
-    const tipOpts = { ...DEFAULT_TIP_OPTIONS, ...(cfg.tips.min_prominence_px ? { minProminencePx: cfg.tips.min_prominence_px } : {}), ...(cfg.tips.min_length_px !== undefined ? { minLengthPx: cfg.tips.min_length_px } : {}) };
+    const branchLinker = new Linker(linker.opts);
+    const tipOpts = {
+      ...DEFAULT_TIP_OPTIONS, ...(cfg.tips.min_prominence_px ? { minProminencePx: cfg.tips.min_prominence_px } : {}), ...(cfg.tips.min_length_px !== undefined ? { minLengthPx: cfg.tips.min_length_px } : {}),
+      branches: cfg.tips.branches ? { ...DEFAULT_BRANCH_OPTIONS, ...(cfg.tips.branch_min_length_px ? { minLengthPx: cfg.tips.branch_min_length_px } : {}) } : null,
+    };
     const rows: TrackRow[] = [];
+    const branchRows: BranchRow[] = [];
     const inclusions = new InclusionTracker({ offsetXPx: roiX, offsetYPx: roiY });
     // 1b. register: stage drift and flicker against frame 0 (raw estimates per frame, drift.csv)
     let drift: DriftTracker | null = null;
@@ -166,9 +176,24 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     const drain = async () => {
       while (inFlight.length) await landOldest();
     };
-    const linkTips = (index: number, tS: number, d: { dxPx: number; dyPx: number }, tips: TipCandidate[]) => {
+    const linkTips = (index: number, tS: number, d: { dxPx: number; dyPx: number }, all: TipCandidate[]) => {
       const t0 = performance.now();
+      // findTips gives the leading tips first, then the branch ends
+      const nLead = all.findIndex((t) => t.branch);
+      const tips = nLead < 0 ? all : all.slice(0, nLead);
       const ids = linker.step(index, tS, tips.map((t) => ({ u: t.u, v: t.v })));
+      if (nLead >= 0) {
+        const bs = all.slice(nLead);
+        const bids = branchLinker.step(index, tS, bs.map((t) => ({ u: t.u, v: t.v })));
+        bs.forEach((t, k) => {
+          const p = canonicalToImage(t.u, t.v, geom), j = canonicalToImage(t.branch!.junctionU, t.branch!.junctionV, geom);
+          branchRows.push({
+            branchId: bids[k], frame: index, tS, tipXPx: p.x + d.dxPx + roiX, tipYPx: p.y + d.dyPx + roiY,
+            junctionXPx: j.x + d.dxPx + roiX, junctionYPx: j.y + d.dyPx + roiY, branchLengthPx: t.branch!.branchLengthPx,
+            tipSigmaPx: t.sigmaPx, refined: t.refined, parentRawId: ids[t.branch!.leadIndex] ?? 0,
+          });
+        });
+      }
       timing.link += performance.now() - t0;
       // tracks.csv holds each tip where it appears in its own frame: add the stage drift back
       tips.forEach((t, k) => {
@@ -219,7 +244,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     // --resume: continue from the state after the checkpoint's last frame
     const captureState = (): TrackRunState => ({
       reference: ref!, segmenter: snapshotSegmenter(segmenter!), linker: linker.snapshot(), inclusions: inclusions.snapshot(),
-      drift: drift?.snapshot() ?? null, rows, timing,
+      drift: drift?.snapshot() ?? null, rows, timing, branchLinker: branchLinker.snapshot(), branchRows,
     });
     if (ckpt.resumed) {
       const s = ckpt.resumed.state;
@@ -229,6 +254,8 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       inclusions.restore(s.inclusions);
       if (s.drift) drift = DriftTracker.fromSnapshot(s.drift);
       for (const r of s.rows) rows.push(r);
+      if (s.branchLinker) branchLinker.restore(s.branchLinker);
+      for (const r of s.branchRows ?? []) branchRows.push(r);
       Object.assign(timing, s.timing);
       frames = ckpt.resumed.header.frames;
     }
@@ -319,7 +346,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       })
       .sort((a, b) => a[0].frame - b[0].frame || a[0].tipXPx - b[0].tipXPx || a[0].tipYPx - b[0].tipYPx);
     const tracks = kept.map((rs, k) => {
-      const id = k + 1;
+      const id = k + 1, rawId = rs[0].trackId;
       const axis = dendriteAxis(rs.map((r) => r.canonU), rs.map((r) => r.canonV), (u) => interfaceAt(ref!, u), 10, (80 * Math.PI) / 180);
       const rr = rs.map((r) => ({ ...r, trackId: id, lengthPx: lengthAlongAxisPx(axis, r.canonU, r.canonV) }));
       // Tips within min_rate_length_px of the interface are reported but not used for the rate:
@@ -327,7 +354,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       const usable = rr.filter((r) => r.lengthPx >= cfg.min_rate_length_px);
       const fitRows = usable.length >= 3 ? usable : rr;
       const kin = stage('measure', () => trackKinematics(fitRows.map((r) => r.tS), fitRows.map((r) => r.lengthPx * cfg.um_per_px), cfg.rate_window_points));
-      return { id, kinematics: kin, rows: rr, axis };
+      return { id, rawId, kinematics: kin, rows: rr, axis };
     }).filter((t) => {
       if (!cfg.require_growth) return true;
       // Significant (lower 95 % bound > 0) and substantial (fitted growth over the track's
@@ -338,6 +365,10 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       return k.velocityCi95UmPerS[0] > 0 && grownPx >= cfg.min_growth_px && tiltOk;
     })
       .map((t, k) => ({ ...t, id: k + 1, rows: t.rows.map((r) => ({ ...r, trackId: k + 1 })) }));
+    const branches = consolidateBranches(branchRows, new Map(tracks.map((t) => [t.rawId, t.id])), {
+      minPoints: cfg.min_track_points, minDuty: BRANCH_MIN_DUTY, umPerPx: cfg.um_per_px, rateWindowPoints: cfg.rate_window_points,
+      requireGrowth: cfg.require_growth, minGrowthPx: cfg.min_growth_px,
+    });
 
     // inclusions (isolated Li) and the current phases
     const inclRows = inclusions.finish();
@@ -366,6 +397,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       files.push(path);
     }
     files.push(writeTracksCsv(cfg.out, tracks.flatMap((t) => t.rows), cfg.um_per_px));
+    if (cfg.tips.branches) files.push(writeBranchesCsv(cfg.out, branches, cfg.um_per_px));
     const refInfo = ref as Reference | null;
     files.push(
       writeSummaryJson(cfg.out, {
@@ -374,6 +406,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
           const first = t.rows.find((r) => r.lengthPx * cfg.um_per_px >= cfg.initiation_length_um);
           return trackSummaryJson(t.id, t.kinematics, { initiationTS: first ? first.tS : null, initiationLengthUm: cfg.initiation_length_um });
         }),
+        ...(cfg.tips.branches ? { branches: branches.map((b) => branchSummaryJson(b, cfg.um_per_px)) } : {}),
         inclusions: inclusionPhases(inclRows, phases, cfg.um_per_px),
         registration: drift
           ? {
@@ -430,6 +463,6 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       const rep = await buildReport(cfg.out);
       files.push(...rep.files);
     }
-    return { outDir: cfg.out, files, tracks, framesProcessed: frames, warnings, status: stopped ? 'partial' : 'complete', resumed: ckpt.resumeInfo() };
+    return { outDir: cfg.out, files, tracks, branches, framesProcessed: frames, warnings, status: stopped ? 'partial' : 'complete', resumed: ckpt.resumeInfo() };
   }
 }

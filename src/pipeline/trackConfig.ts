@@ -55,8 +55,14 @@ export const trackConfigSchema = z.strictObject({
     })
     .prefault({}),
   tips: z
-    .strictObject({ min_prominence_px: z.number().positive().optional(), min_length_px: z.number().nonnegative().optional() })
-    .default({}),
+    .strictObject({
+      min_prominence_px: z.number().positive().optional(),
+      min_length_px: z.number().nonnegative().optional(),
+      /** Find branch ends too (branches.csv). */
+      branches: z.boolean().default(true),
+      branch_min_length_px: z.number().positive().optional(),
+    })
+    .prefault({}),
   link: z.strictObject({ gate_px: z.number().positive().optional(), max_gap_frames: z.number().int().nonnegative().optional() }).default({}),
   /** Tracks with fewer points are dropped. */
   min_track_points: z.number().int().min(2).default(3),

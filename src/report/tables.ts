@@ -3,6 +3,7 @@
  * Column names and field names are the stable contract; extra columns follow the contract ones.
  */
 import { join } from 'node:path';
+import type { BranchTrack } from '../measure/branches.js';
 import type { TrackKinematics } from '../measure/trackKinematics.js';
 import { writeCsvAtomic, writeJsonAtomic } from './atomic.js';
 
@@ -48,6 +49,37 @@ export function writeTracksCsv(dir: string, rows: TrackRow[], umPerPx: number): 
 }
 
 const ci = (c: [number, number]): [number, number] => [r6(c[0]), r6(c[1])];
+
+/** branches.csv columns (issue 3: branch tips in a table of their own). */
+export const BRANCHES_CSV_COLUMNS = [
+  'branch_id', 'dendrite_id', 'frame', 't_s', 'tip_x_px', 'tip_y_px', 'tip_x_um', 'tip_y_um', 'branch_length_um',
+  'junction_x_px', 'junction_y_px', 'tip_sigma_px', 'refined',
+] as const;
+
+/** Write DIR/branches.csv (rows sorted by branch, then frame); header only when there are none. */
+export function writeBranchesCsv(dir: string, branches: BranchTrack[], umPerPx: number): string {
+  const path = join(dir, 'branches.csv');
+  writeCsvAtomic(path, [...BRANCHES_CSV_COLUMNS], branches.flatMap((b) => b.rows.map((r) => [
+    b.id, b.dendriteId, r.frame, r6(r.tS), r4(r.tipXPx), r4(r.tipYPx), r4(r.tipXPx * umPerPx), r4(r.tipYPx * umPerPx),
+    r4(r.branchLengthPx * umPerPx), r4(r.junctionXPx), r4(r.junctionYPx), r4(r.tipSigmaPx), r.refined ? 1 : 0,
+  ])));
+  return path;
+}
+
+/** summary.json "branches" entry for one branch. */
+export function branchSummaryJson(b: BranchTrack, umPerPx: number): Record<string, unknown> {
+  const k = b.kinematics;
+  return {
+    id: b.id,
+    dendrite_id: b.dendriteId,
+    first_t_s: r6(b.rows[0].tS),
+    last_t_s: r6(b.rows[b.rows.length - 1].tS),
+    n_points: b.rows.length,
+    final_length_um: r6(b.rows[b.rows.length - 1].branchLengthPx * umPerPx),
+    velocity_um_per_s: k ? r6(k.velocityUmPerS) : null,
+    velocity_ci95_um_per_s: k ? ci(k.velocityCi95UmPerS) : null,
+  };
+}
 
 /** summary.json "tracks" entry for one dendrite. */
 export function trackSummaryJson(id: number, k: TrackKinematics, extra: { initiationTS?: number | null; initiationLengthUm?: number } = {}): Record<string, unknown> {

@@ -11,6 +11,7 @@
  */
 import type { Reference } from '../segment/reference.js';
 import type { CrackRegion, SegmentResult } from '../segment/segmenter.js';
+import { branchTipsOfRegion, type BranchOptions } from './branchTips.js';
 import { fitRampEdge } from './edgeFit.js';
 import { findPeaks, type ProfilePeak } from './peaks.js';
 import { fitTipModel, TIP_MODEL_BEHIND_PX } from './tipModelFit.js';
@@ -29,9 +30,11 @@ export interface TipOptions {
   tipModel: 'power' | 'ramp';
   /** Locate the apex with the 2-D tip model (tipModelFit.ts); the profile fit is its fallback. */
   apexModel: boolean;
+  /** Also find branch ends (branchTips.ts), returned after the leading tips; null: not. */
+  branches: BranchOptions | null;
 }
 
-export const DEFAULT_TIP_OPTIONS: TipOptions = { minProminencePx: 5, minLengthPx: 6, profileBehindPx: 16, profileAheadPx: 8, profileHalfWidthPx: 4, tipModel: (process.env.LIDTRACK_TIP_MODEL as 'ramp' | undefined) ?? 'power', apexModel: process.env.LIDTRACK_TIP_APEX_MODEL !== '0' };
+export const DEFAULT_TIP_OPTIONS: TipOptions = { minProminencePx: 5, minLengthPx: 6, profileBehindPx: 16, profileAheadPx: 8, profileHalfWidthPx: 4, tipModel: (process.env.LIDTRACK_TIP_MODEL as 'ramp' | undefined) ?? 'power', apexModel: process.env.LIDTRACK_TIP_APEX_MODEL !== '0', branches: null };
 
 /** A tip in canonical coordinates (u along the electrode, v into the crystal) [px]. */
 export interface TipCandidate {
@@ -46,6 +49,8 @@ export interface TipCandidate {
   prominencePx: number;
   /** True when the sub-pixel fit was used (false: pixel-level fallback). */
   refined: boolean;
+  /** Set for a branch end: its junction with the trunk, straight length from it, and the leading tip (index among the frame's leading tips) whose trunk it joins. */
+  branch?: { junctionU: number; junctionV: number; branchLengthPx: number; leadIndex: number };
 }
 
 /** Interface position at fractional column u (linear interpolation). */
@@ -251,9 +256,32 @@ function profileTip(pp: PeakProfile, seg: SegmentResult, noiseSigmaRel: number, 
   return { u: uOf(vFit), v: vFit, sigma, refined };
 }
 
-/** All dendrite tips of a segmented frame, ordered by u. */
+/**
+ * All dendrite tips of a segmented frame: the leading tips ordered by u, then (with
+ * `opts.branches`) the branch ends ordered by u, each naming its leading tip.
+ */
 export function findTips(seg: SegmentResult, ref: Reference, noiseSigmaRel: number, opts: TipOptions = DEFAULT_TIP_OPTIONS): TipCandidate[] {
-  const out: TipCandidate[] = [];
-  for (const r of seg.regions) if (r.touchesInterface) out.push(...tipsOfRegion(r, seg, ref, noiseSigmaRel, opts));
-  return out.sort((a, b) => a.u - b.u);
+  const leads: TipCandidate[] = [];
+  const branches: TipCandidate[] = [];
+  const leadOfBranch = new Map<TipCandidate, TipCandidate>();
+  for (const r of seg.regions) {
+    if (!r.touchesInterface) continue;
+    const ts = tipsOfRegion(r, seg, ref, noiseSigmaRel, opts);
+    leads.push(...ts);
+    if (!opts.branches || !ts.length) continue;
+    for (const b of branchTipsOfRegion(r, seg, ref, ts, noiseSigmaRel, opts.branches)) {
+      const c: TipCandidate = {
+        u: b.u, v: b.v, lengthPx: b.v - interfaceAt(ref, b.u), sigmaPx: b.sigmaPx, regionLabel: r.label, areaPx: r.areaPx,
+        prominencePx: b.branchLengthPx, refined: b.refined,
+        branch: { junctionU: b.junctionU, junctionV: b.junctionV, branchLengthPx: b.branchLengthPx, leadIndex: -1 },
+      };
+      leadOfBranch.set(c, ts[b.leadIndex]);
+      branches.push(c);
+    }
+  }
+  leads.sort((a, b) => a.u - b.u);
+  if (!branches.length) return leads;
+  branches.sort((a, b) => a.u - b.u || a.v - b.v);
+  for (const c of branches) c.branch!.leadIndex = leads.indexOf(leadOfBranch.get(c)!);
+  return [...leads, ...branches];
 }

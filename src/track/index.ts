@@ -4,3 +4,4 @@ export { Linker, DEFAULT_LINK_OPTIONS, type LinkOptions } from './linker.js';
 export { fitRampEdge, rampEdgeModel, type EdgeFitResult } from './edgeFit.js';
 export { findPeaks, type ProfilePeak } from './peaks.js';
 export { dendriteAxis, lengthAlongAxisPx, type DendriteAxis } from './dendriteAxis.js';
+export { branchTipsOfRegion, DEFAULT_BRANCH_OPTIONS, type BranchOptions, type BranchTip } from './branchTips.js';

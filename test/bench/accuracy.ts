@@ -19,7 +19,7 @@ import { runTrack, type TrackResult } from '../../src/pipeline/runTrack.js';
 import { trackConfigSchema } from '../../src/pipeline/trackConfig.js';
 import { renderScenario, validateScenario } from '../../src/render/index.js';
 import { ACCURACY_SCENARIOS } from './scenarios/accuracyScenarios.js';
-import { readTruth, score, TARGETS, type ScenarioScore } from './accuracyScore.js';
+import { type BranchScore, readTruth, score, scoreBranches, TARGETS, type ScenarioScore } from './accuracyScore.js';
 
 const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(2) : '—');
 const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '—');
@@ -44,6 +44,7 @@ async function main(): Promise<void> {
   console.log(`accuracy benchmark: ${list.length} scenario(s), targets clean RMSE ≤ ${TARGETS.clean.rmsePx} px, v/j ≤ ${TARGETS.clean.vRel * 100} %; hard RMSE ≤ ${TARGETS.hard.rmsePx} px, v ≤ ${TARGETS.hard.vRel * 100} %, no spurious`);
   console.log('RMSE: image coordinates of each frame (drift included, the tracks.csv contract); (reg px): against drift-registered truth, diagnostic only.');
   const rows: ScenarioScore[] = [];
+  const branchRows: Array<{ name: string } & BranchScore> = [];
   let renderS = 0;
   for (const sc of list) {
     const valid = validateScenario(sc.scenario, sc.name);
@@ -70,10 +71,17 @@ async function main(): Promise<void> {
       continue;
     }
     rows.push(score(sc, r, readTruth(dir), (performance.now() - t0) / 1000));
+    branchRows.push({ name: sc.name, ...scoreBranches(r, dir) });
     process.stderr.write(`  ${sc.name} done\n`);
   }
   printTable(rows);
   for (const sc of list) console.log(`  ${sc.name}: ${sc.what}`);
+  // branch ends (branches.csv; no target in issue 3: reported as measured)
+  console.log('branch tips (branches.csv), per scenario with branches or with any branch reported: truth found, RMSE px over found frames, growth-rate err %, spurious');
+  for (const b of branchRows) {
+    if (!b.nTruth && !b.spurious) continue;
+    console.log(`  ${b.name}: found ${b.found}/${b.nTruth}, RMSE ${f2(b.rmsePx)} px, v err ${pct(b.vRelMax)} %, spurious ${b.spurious}`);
+  }
   const agg = (k: 'clean' | 'hard') => {
     const rs = rows.filter((r) => r.kind === k);
     if (!rs.length) return `${k}: none`;

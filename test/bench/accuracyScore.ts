@@ -103,3 +103,47 @@ export function score(sc: AccuracyScenario, r: TrackResult, truth: Truth, trackS
   };
 }
 
+
+/** Branch tips (branches.csv) against truth.json's branches: matched by mean distance ≤ 5 px over common frames. */
+export interface BranchScore {
+  nTruth: number;
+  found: number;
+  /** Over the matched branches' frames [px]. */
+  rmsePx: number;
+  /** Largest relative growth-rate error of a matched branch. */
+  vRelMax: number;
+  spurious: number;
+}
+
+export function scoreBranches(r: TrackResult, dir: string): BranchScore {
+  const t = JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8')) as {
+    frames: Array<{ frame: number; dendrites: Array<{ id: number; branches?: Array<{ index: number; present: boolean; tip_in_frame: boolean; tip_x_px: number; tip_y_px: number; velocity_um_per_s: number }> }> }>;
+  };
+  const truth = new Map<string, { tips: Map<number, { x: number; y: number }>; v: number }>();
+  for (const f of t.frames) {
+    for (const d of f.dendrites) {
+      for (const b of d.branches ?? []) {
+        if (!b.present || !b.tip_in_frame) continue;
+        const k = `${d.id}.${b.index}`;
+        if (!truth.has(k)) truth.set(k, { tips: new Map(), v: b.velocity_um_per_s });
+        truth.get(k)!.tips.set(f.frame, { x: b.tip_x_px, y: b.tip_y_px });
+      }
+    }
+  }
+  const used = new Set<string>();
+  let s2 = 0, n = 0, vRelMax = 0, spurious = 0;
+  for (const b of r.branches) {
+    let best: string | null = null, bestMean = 5;
+    for (const [k, tt] of truth) {
+      const ds = b.rows.filter((q) => tt.tips.has(q.frame)).map((q) => Math.hypot(q.tipXPx - tt.tips.get(q.frame)!.x, q.tipYPx - tt.tips.get(q.frame)!.y));
+      const m = ds.length ? ds.reduce((a, x) => a + x, 0) / ds.length : Infinity;
+      if (m < bestMean && !used.has(k)) { bestMean = m; best = k; }
+    }
+    if (!best) { spurious++; continue; }
+    used.add(best);
+    const tt = truth.get(best)!;
+    for (const q of b.rows) if (tt.tips.has(q.frame)) { s2 += (q.tipXPx - tt.tips.get(q.frame)!.x) ** 2 + (q.tipYPx - tt.tips.get(q.frame)!.y) ** 2; n++; }
+    if (b.kinematics) vRelMax = Math.max(vRelMax, Math.abs(b.kinematics.velocityUmPerS / tt.v - 1));
+  }
+  return { nTruth: truth.size, found: used.size, rmsePx: n ? Math.sqrt(s2 / n) : NaN, vRelMax, spurious };
+}

@@ -38,6 +38,10 @@ describe('track on the Fig. 2 fixture (two dendrites joined at the base, 8.6 and
   it('tip RMSE ≤ 1 px per dendrite', () => {
     for (const m of matches) expect(m.rmsePx).toBeLessThanOrEqual(1);
   });
+  it('two dendrites joined at the base are not branches of each other: branches.csv has no rows', () => {
+    expect(readFileSync(join(out, 'branches.csv'), 'utf8').trim().split('\n')).toHaveLength(1);
+    expect(r.branches).toEqual([]);
+  });
   it('velocity and j_tip within 2 % (6.31 and 3.30 A/cm²)', () => {
     for (const m of matches) {
       const v = velocityOf(r, m.mine);
@@ -112,6 +116,33 @@ describe('branching dendrites on the right edge (MKV), with a speed change', asy
       expect(m.rmsePx).toBeLessThanOrEqual(1);
       expect(m.n / m.nTruth).toBeGreaterThanOrEqual(0.95);
     }
+  });
+  it('branch tips in branches.csv: the 35° branch of dendrite 1 (3 µm/s) within RMSE 1 px of the truth, its growth rate within 10 %, no other branch', () => {
+    // truth: truth.json frames[].dendrites[].branches[] (tip in image coordinates)
+    const tj = JSON.parse(readFileSync('fixtures/branch/truth.json', 'utf8')) as {
+      frames: Array<{ frame: number; dendrites: Array<{ id: number; branches: Array<{ index: number; present: boolean; tip_x_px: number; tip_y_px: number }> }> }>;
+    };
+    const lines = readFileSync(join(out, 'branches.csv'), 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('branch_id,dendrite_id,frame,t_s,tip_x_px,tip_y_px,tip_x_um,tip_y_um,branch_length_um,junction_x_px,junction_y_px,tip_sigma_px,refined');
+    const rows = lines.slice(1).map((l) => l.split(',').map(Number));
+    const d1 = matches.find((x) => x.truth === 1)!.mine;
+    // branch 1 (at 20 µm, 35°) protrudes ≥ 4 px beyond the trunk from about frame 58 on (measured: 58–79)
+    const b1 = rows.filter((q) => q[0] === 1);
+    expect(b1.length).toBeGreaterThanOrEqual(15);
+    expect(b1.every((q) => q[1] === d1)).toBe(true);
+    let s2 = 0;
+    for (const q of b1) {
+      const t = tj.frames[q[2]].dendrites.find((d) => d.id === 1)!.branches.find((b) => b.index === 1)!;
+      expect(t.present).toBe(true);
+      s2 += (q[4] - t.tip_x_px) ** 2 + (q[5] - t.tip_y_px) ** 2;
+    }
+    expect(Math.sqrt(s2 / b1.length)).toBeLessThanOrEqual(1); // measured 0.72 px
+    const sb = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).branches;
+    expect(sb[0].dendrite_id).toBe(d1);
+    expect(Math.abs(sb[0].velocity_um_per_s / 3 - 1)).toBeLessThan(0.1); // measured 2.86 µm/s
+    // the second branch (34 µm, −30°) only in the last frames; nothing else
+    expect(new Set(rows.map((q) => q[0])).size).toBeLessThanOrEqual(2);
+    for (const q of rows.filter((x) => x[0] === 2)) expect(q[2]).toBeGreaterThanOrEqual(70);
   });
   it('leading tip velocity of the branching dendrite within 2 % (7 µm/s)', () => {
     const m = matches.find((x) => x.truth === 1)!;

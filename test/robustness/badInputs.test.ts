@@ -225,7 +225,7 @@ describe('damaged recordings that still hold frames: analysed, and the damage is
     expect(summary.video.decode.endedEarly).toBe(true);
     expect(summary.warnings.join(' ')).toMatch(/ended early/);
     expect(manifest.notes.join(' ')).toMatch(new RegExp(`ended early after ${n} frames`));
-    expect(listFiles(o)).toEqual(['manifest.json', 'summary.json', 'tracks.csv']);
+    expect(listFiles(o)).toEqual(['branches.csv', 'manifest.json', 'summary.json', 'tracks.csv']);
   });
 
   it('corrupt bytes mid-stream: decoding goes on past the damage, lost frames keep the true times of the rest, decoder errors counted', async () => {

@@ -45,6 +45,7 @@ interface TrackFlags {
   resume?: boolean;
   report?: boolean;
   overlayVideo?: boolean;
+  branches?: boolean;
   progress?: boolean;
 }
 
@@ -74,6 +75,7 @@ export function trackConfigFromFlags(video: string, f: TrackFlags): TrackConfig 
       resume: f.resume ?? false,
       report: f.report ?? true,
       overlay_video: f.overlayVideo ?? true,
+      ...(f.branches === false ? { tips: { branches: false } } : {}),
     },
     'command line',
     (p) => '--' + p.replace(/_/g, '-'),
@@ -100,6 +102,7 @@ export function registerTrack(program: Command): void {
     .option('--resume', 'continue an interrupted run in --out from its last checkpoint (same input and options)')
     .option('--no-report', 'skip figures and report.html')
     .option('--no-overlay-video', 'skip the annotated overlay video (its pass over a long recording takes longer than the tracking)')
+    .option('--no-branches', 'do not look for side branches (no branches.csv)')
     .option('--no-progress', 'no progress bar')
     .action(async (video: string, flags: TrackFlags) => {
       const cfg = trackConfigFromFlags(video, flags);
@@ -115,7 +118,11 @@ export function registerTrack(program: Command): void {
           const k = t.kinematics;
           process.stdout.write(
             `  dendrite ${t.id}: v = ${k.velocityUmPerS.toFixed(3)} µm/s [${k.velocityCi95UmPerS.map((x) => x.toFixed(3)).join(', ')}], ` +
-              `j_tip = ${k.jTipAPerCm2.toFixed(3)} A/cm² [${k.jTipCi95APerCm2.map((x) => x.toFixed(3)).join(', ')}], ${k.nPoints} points\n`,
+              `j_tip = ${k.jTipAPerCm2.toFixed(3)} A/cm² [${k.jTipCi95APerCm2.map((x) => x.toFixed(3)).join(', ')}], ${k.nPoints} points` +
+              (() => {
+                const nb = r.branches.filter((b) => b.dendriteId === t.id).length;
+                return nb ? `, ${nb} side branch(es) in branches.csv\n` : '\n';
+              })(),
           );
         }
       } finally {

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_REFERENCE_OPTIONS, DEFAULT_SEGMENT_OPTIONS } from '../../segment/index.js';
-import { DEFAULT_LINK_OPTIONS, DEFAULT_TIP_OPTIONS } from '../../track/index.js';
+import { DEFAULT_BRANCH_OPTIONS, DEFAULT_LINK_OPTIONS, DEFAULT_TIP_OPTIONS } from '../../track/index.js';
 import { pipelineSchema } from '../runPipelineFile.js';
 import { PIPELINE_KEY_DESCRIPTIONS } from './pipelineKeyDescriptions.js';
 
@@ -29,6 +29,7 @@ export const STAGE_DEFAULTS: Readonly<Record<string, number>> = {
   'track.segment.closing_size_px': DEFAULT_REFERENCE_OPTIONS.closingSizePx,
   'track.tips.min_prominence_px': DEFAULT_TIP_OPTIONS.minProminencePx,
   'track.tips.min_length_px': DEFAULT_TIP_OPTIONS.minLengthPx,
+  'track.tips.branch_min_length_px': DEFAULT_BRANCH_OPTIONS.minLengthPx,
   'track.link.gate_px': DEFAULT_LINK_OPTIONS.gatePx,
   'track.link.max_gap_frames': DEFAULT_LINK_OPTIONS.maxGapFrames,
 };

@@ -40,6 +40,8 @@ export const PIPELINE_KEY_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'track.tips': 'Tip-finding settings; leave out a key for its default.',
   'track.tips.min_prominence_px': 'A depth maximum is a separate tip when it stands this far above its saddle [px].',
   'track.tips.min_length_px': 'Regions shallower than this, measured from the interface, are not dendrites [px].',
+  'track.tips.branches': 'Also find the ends of side branches of each dendrite and track them (branches.csv, summary.json branches).',
+  'track.tips.branch_min_length_px': 'A side branch counts when it reaches this far beyond the trunk\'s half-width [px].',
   'track.link': 'Linking of tips into tracks; leave out a key for its default.',
   'track.link.gate_px': 'Minimum gate radius for linking a tip to a track [px].',
   'track.link.max_gap_frames': 'Frames a track may miss before it is closed.',

@@ -1,0 +1,113 @@
+/**
+ * Branch tracks (issue 3, part 3): the linked branch ends of a run turned into branches of the
+ * final dendrite tracks. Pure: rows in, branches out.
+ *
+ * A branch is kept when it is seen in at least `minPoints` frames and in at least `minDuty` of
+ * the frames between its first and last sighting (ragged-edge bumps of a noisy mask come and go
+ * from frame to frame and do not link into persistent tracks), and when the dendrite it belongs
+ * to (the majority of its frames' leading tips) is one of the final tracks. With `requireGrowth`
+ * (as for dendrites), it must also grow significantly (lower 95 % bound of its rate > 0) and by
+ * at least `minGrowthPx` over its span: a static dark feature joined to a dendrite (dust, or the
+ * electrode's edge left over by uncorrected stage drift) is not a branch.
+ *
+ * Length and rate: the branch's axis is the principal direction of its tip positions (from its
+ * mean junction toward its tips; the junction → mean tip direction while the tips spread less
+ * than 2 px), its length the tip's projection on that axis from the mean junction, and its rate
+ * the regression of that length on true time. The per-frame junction (where the branch's path
+ * meets the trunk's medial line) moves by a pixel or two as the trunk widens; the mean does not.
+ */
+import { trackKinematics, type TrackKinematics } from './trackKinematics.js';
+
+export interface BranchRow {
+  /** Linker id (renumbered in the output). */
+  branchId: number;
+  frame: number;
+  tS: number;
+  /** Tip and junction in image coordinates of the frame (drift included) [px]. */
+  tipXPx: number;
+  tipYPx: number;
+  junctionXPx: number;
+  junctionYPx: number;
+  /** Straight length junction → tip [px]. */
+  branchLengthPx: number;
+  tipSigmaPx: number;
+  refined: boolean;
+  /** Raw (linker) id of the leading tip whose trunk this branch joined in this frame; 0 = none. */
+  parentRawId: number;
+}
+
+export interface BranchTrack {
+  id: number;
+  dendriteId: number;
+  rows: BranchRow[];
+  /** Null when too few points for a rate. */
+  kinematics: TrackKinematics | null;
+}
+
+export interface BranchConsolidation {
+  minPoints: number;
+  minDuty: number;
+  umPerPx: number;
+  rateWindowPoints: number;
+  requireGrowth: boolean;
+  minGrowthPx: number;
+}
+
+export function consolidateBranches(rows: BranchRow[], dendriteOfRawId: ReadonlyMap<number, number>, o: BranchConsolidation): BranchTrack[] {
+  const byId = new Map<number, BranchRow[]>();
+  for (const r of rows) {
+    if (!byId.has(r.branchId)) byId.set(r.branchId, []);
+    byId.get(r.branchId)!.push({ ...r });
+  }
+  const kept: Array<{ dendriteId: number; rows: BranchRow[] }> = [];
+  for (const rs of byId.values()) {
+    rs.sort((a, b) => a.frame - b.frame);
+    const span = rs[rs.length - 1].frame - rs[0].frame + 1;
+    if (rs.length < o.minPoints || rs.length / span < o.minDuty) continue;
+    const votes = new Map<number, number>();
+    for (const r of rs) {
+      const d = dendriteOfRawId.get(r.parentRawId);
+      if (d !== undefined) votes.set(d, (votes.get(d) ?? 0) + 1);
+    }
+    if (!votes.size) continue;
+    const dendriteId = [...votes.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0][0];
+    kept.push({ dendriteId, rows: rs });
+  }
+  for (const k of kept) projectLengths(k.rows);
+  kept.sort((a, b) => a.rows[0].frame - b.rows[0].frame || a.rows[0].tipXPx - b.rows[0].tipXPx || a.rows[0].tipYPx - b.rows[0].tipYPx);
+  const withRates = kept.map((k) => ({
+    ...k,
+    kinematics: k.rows.length >= 3
+      ? trackKinematics(k.rows.map((r) => r.tS), k.rows.map((r) => r.branchLengthPx * o.umPerPx), o.rateWindowPoints)
+      : null,
+  })).filter((k) => {
+    if (!o.requireGrowth) return true;
+    const kin = k.kinematics;
+    return !!kin && kin.velocityCi95UmPerS[0] > 0 && (kin.velocityUmPerS * (kin.tEndS - kin.tStartS)) / o.umPerPx >= o.minGrowthPx;
+  });
+  return withRates.map((k, i) => ({ id: i + 1, dendriteId: k.dendriteId, rows: k.rows.map((r) => ({ ...r, branchId: i + 1 })), kinematics: k.kinematics }));
+}
+
+/** Replace each row's branchLengthPx by the tip's projection on the branch's axis (see above). */
+function projectLengths(rows: BranchRow[]): void {
+  const n = rows.length;
+  let jx = 0, jy = 0, mx = 0, my = 0;
+  for (const r of rows) { jx += r.junctionXPx; jy += r.junctionYPx; mx += r.tipXPx; my += r.tipYPx; }
+  jx /= n; jy /= n; mx /= n; my /= n;
+  let sxx = 0, sxy = 0, syy = 0;
+  for (const r of rows) {
+    const dx = r.tipXPx - mx, dy = r.tipYPx - my;
+    sxx += dx * dx; sxy += dx * dy; syy += dy * dy;
+  }
+  let ex = mx - jx, ey = my - jy;
+  if (Math.sqrt((sxx + syy) / n) >= 2) {
+    // principal eigenvector of the 2×2 scatter matrix
+    const th = 0.5 * Math.atan2(2 * sxy, sxx - syy);
+    const px = Math.cos(th), py = Math.sin(th);
+    const sgn = px * ex + py * ey >= 0 ? 1 : -1;
+    ex = sgn * px; ey = sgn * py;
+  }
+  const norm = Math.hypot(ex, ey) || 1;
+  ex /= norm; ey /= norm;
+  for (const r of rows) r.branchLengthPx = (r.tipXPx - jx) * ex + (r.tipYPx - jy) * ey;
+}

@@ -1,0 +1,342 @@
+/**
+ * Branch tips of a dendrite (issue 3, part 3): the ends of side branches, apart from the leading
+ * tips that findTips finds as maxima of the depth profile.
+ *
+ * Why not the depth profile: a branch leaving the trunk at 30–40° ends below the trunk's own
+ * depth in the same columns, so it is a shoulder of the profile, not a maximum. Its end is an
+ * extremity of the crack's shape, which geodesic distances inside the region find:
+ *
+ * 1. the trunk is the geodesic path (inside the region) from each leading tip back to the
+ *    interface;
+ * 2. the geodesic distance from the trunk is propagated through the region; the farthest pixel
+ *    is a branch end when it reaches beyond the trunk's local half-width by at least
+ *    `minLengthPx` (a bump on a wide leaf's ragged edge does not: its distance from the trunk is
+ *    about the leaf's half-width);
+ * 3. its path back to the trunk joins the trunk, and step 2 repeats.
+ *
+ * Distances are chamfer 3-4 (integer, ÷3 = px within 8 % of Euclidean), propagated by a bucket
+ * queue, so each pass is linear in the region's area. Each branch end is then placed to
+ * sub-pixel by the same 2-D tip model as the leading tips (tipModelFit.ts), along the branch's
+ * own direction; where that fit is not usable, the extremal pixel is kept (±1 px, unrefined).
+ */
+import type { Reference } from '../segment/reference.js';
+import type { CrackRegion, SegmentResult } from '../segment/segmenter.js';
+import { fitTipModel, TIP_MODEL_BEHIND_PX } from './tipModelFit.js';
+
+export interface BranchOptions {
+  /** A branch must reach this far beyond the trunk's half-width [px]. */
+  minLengthPx: number;
+  /** At most this many branches per region. */
+  maxPerRegion: number;
+}
+
+export const DEFAULT_BRANCH_OPTIONS: BranchOptions = { minLengthPx: 4, maxPerRegion: 8 };
+
+/** One branch end in canonical coordinates [px]. */
+export interface BranchTip {
+  u: number;
+  v: number;
+  /** Where the branch leaves the trunk (the trunk pixel its path joins). */
+  junctionU: number;
+  junctionV: number;
+  /** Straight distance junction → tip [px]. */
+  branchLengthPx: number;
+  /** 1-σ of the tip along the branch [px]. */
+  sigmaPx: number;
+  refined: boolean;
+  /** Index (into `leads`) of the leading tip whose trunk the branch joins. */
+  leadIndex: number;
+}
+
+/** Chamfer weights (3 ≈ 1 px, 4 ≈ √2 px). */
+const W_AXIAL = 3, W_DIAG = 4, CHAMFER_UNIT = 3;
+const INF = 0x3fffffff;
+/** Largest apex σ along the branch for which the 2-D fit is used [px] (as for leading tips). */
+const MAX_SIGMA_PX = 2;
+/** Branch ends are not looked for this close to the interface [px]. */
+const NEAR_INTERFACE_PX = 4;
+
+/** Region pixels of the box [uMin−1, uMax+1] × [vMin−1, vMax+1] (one pixel of margin = background). */
+interface Box {
+  u0: number;
+  v0: number;
+  w: number;
+  h: number;
+  inR: Uint8Array;
+}
+
+function regionBox(r: CrackRegion, labels: Int32Array, cw: number): Box {
+  const u0 = r.uMin - 1, v0 = r.vMin - 1, w = r.uMax - r.uMin + 3, h = r.vMax - r.vMin + 3;
+  const inR = new Uint8Array(w * h);
+  for (let y = 1; y < h - 1; y++) {
+    const row = (v0 + y) * cw + u0;
+    for (let x = 1; x < w - 1; x++) if (labels[row + x] === r.label) inR[y * w + x] = 1;
+  }
+  return { u0, v0, w, h, inR };
+}
+
+/**
+ * Geodesic chamfer distance inside the region from `seeds` (distance 0), lowering `dist` where a
+ * shorter path exists (so it also extends an earlier propagation by new seeds); `src` gets each
+ * pixel's nearest seed. Dial's bucket queue: edge weights 3 and 4 < 5 buckets.
+ */
+function propagate(b: Box, seeds: number[], dist: Int32Array, src: Int32Array): void {
+  const { w, inR } = b;
+  const buckets: number[][] = [[], [], [], [], []];
+  let pending = 0;
+  for (const s of seeds) {
+    dist[s] = 0;
+    src[s] = s;
+    buckets[0].push(s);
+    pending++;
+  }
+  const offs = [-1, 1, -w, w, -w - 1, -w + 1, w - 1, w + 1];
+  const wts = [W_AXIAL, W_AXIAL, W_AXIAL, W_AXIAL, W_DIAG, W_DIAG, W_DIAG, W_DIAG];
+  for (let d = 0; pending > 0; d++) {
+    const bk = buckets[d % 5];
+    while (bk.length) {
+      const p = bk.pop()!;
+      pending--;
+      if (dist[p] !== d) continue;
+      for (let k = 0; k < 8; k++) {
+        const q = p + offs[k];
+        if (!inR[q]) continue; // the box's margin is background, so q stays inside the box
+        const nd = d + wts[k];
+        if (nd < dist[q]) {
+          dist[q] = nd;
+          src[q] = src[p];
+          buckets[nd % 5].push(q);
+          pending++;
+        }
+      }
+    }
+  }
+}
+
+/** Two raster passes of the chamfer 3-4 distance over a w×h grid, in place (0 = seed, INF = to compute; the border row/column is not updated). */
+function chamferPasses(d: Int32Array, w: number, h: number): void {
+  for (let y = 1; y < h - 1; y++) {
+    for (let x = 1; x < w - 1; x++) {
+      const i = y * w + x;
+      if (!d[i]) continue;
+      d[i] = Math.min(d[i], d[i - 1] + W_AXIAL, d[i - w] + W_AXIAL, d[i - w - 1] + W_DIAG, d[i - w + 1] + W_DIAG);
+    }
+  }
+  for (let y = h - 2; y >= 1; y--) {
+    for (let x = w - 2; x >= 1; x--) {
+      const i = y * w + x;
+      if (!d[i]) continue;
+      d[i] = Math.min(d[i], d[i + 1] + W_AXIAL, d[i + w] + W_AXIAL, d[i + w + 1] + W_DIAG, d[i + w - 1] + W_DIAG);
+    }
+  }
+}
+
+/** Chamfer distance of each region pixel to the nearest background pixel. */
+function distanceToEdge(b: Box): Int32Array {
+  const dt = new Int32Array(b.w * b.h);
+  for (let i = 0; i < dt.length; i++) dt[i] = b.inR[i] ? INF : 0;
+  chamferPasses(dt, b.w, b.h);
+  return dt;
+}
+
+/**
+ * A path down `dist` from p to a pixel of distance 0 (p first) along the crack's medial ridge:
+ * of the neighbours nearer the seeds, the one farthest from the region's edge (`dt`), so the
+ * trunk runs along the middle of a wide leaf rather than hugging one side (chamfer distances
+ * have many equally short paths).
+ */
+function descend(b: Box, dist: Int32Array, dt: Int32Array, p: number): number[] {
+  const w = b.w;
+  const offs = [-1, 1, -w, w, -w - 1, -w + 1, w - 1, w + 1];
+  const path = [p];
+  while (dist[p] > 0) {
+    let best = -1;
+    for (const o of offs) {
+      const q = p + o;
+      if (!b.inR[q] || dist[q] >= dist[p]) continue;
+      if (best < 0 || dt[q] > dt[best] || (dt[q] === dt[best] && dist[q] < dist[best])) best = q;
+    }
+    if (best < 0) break; // cannot happen for a propagated distance; guard anyway
+    p = best;
+    path.push(p);
+  }
+  return path;
+}
+
+/**
+ * The branch ends of one dendrite region, given its leading tips (canonical, from tipsOfRegion).
+ * Deterministic: ties are broken by pixel order.
+ */
+export function branchTipsOfRegion(
+  r: CrackRegion, seg: SegmentResult, ref: Reference, leads: ReadonlyArray<{ u: number; v: number }>, noiseSigmaRel: number,
+  opts: BranchOptions = DEFAULT_BRANCH_OPTIONS,
+): BranchTip[] {
+  if (!leads.length || opts.maxPerRegion <= 0) return [];
+  const { cw, ch } = ref.geom;
+  const iv = ref.iface.vPx;
+  const b = regionBox(r, seg.labels, cw);
+  const { u0, v0, w, h, inR } = b;
+  const n = w * h;
+
+  // 1. distance from the interface (seeds: the region's pixels within 2 px of its shallowest depth)
+  let minDepth = Infinity;
+  for (let y = 1; y < h - 1; y++) for (let x = 1; x < w - 1; x++) if (inR[y * w + x]) minDepth = Math.min(minDepth, v0 + y - iv[u0 + x]);
+  const base: number[] = [];
+  for (let i = 0; i < n; i++) if (inR[i] && v0 + Math.floor(i / w) - iv[u0 + (i % w)] <= minDepth + 2) base.push(i);
+  const dBase = new Int32Array(n).fill(INF), scratch = new Int32Array(n);
+  propagate(b, base, dBase, scratch);
+
+  // the trunk: each leading tip's path back to the interface
+  const dt = distanceToEdge(b);
+  /** Per trunk pixel: the trunk's half-width there (chamfer units; max over a stretch of its path). */
+  const hwAt = new Int32Array(n);
+  const leadOf = new Int32Array(n).fill(-1);
+  const trunk: number[] = [];
+  const addPath = (path: number[], lead: number) => {
+    for (let k = 0; k < path.length; k++) {
+      const p = path[k];
+      // the half-width of a stretch of ± (local half-width + 2 px) along the path: a branch is
+      // measured from the trunk's edge, not from a narrow spot of it
+      const reach = Math.ceil(dt[p] / CHAMFER_UNIT) + 2;
+      let hw = 0;
+      for (let j = Math.max(0, k - reach); j <= Math.min(path.length - 1, k + reach); j++) hw = Math.max(hw, dt[path[j]]);
+      if (leadOf[p] < 0) {
+        hwAt[p] = hw;
+        leadOf[p] = lead;
+        trunk.push(p);
+      }
+    }
+  };
+  leads.forEach((t, li) => {
+    // the region pixel nearest the tip (within 4 px), farthest from the interface on ties
+    const cu = Math.round(t.u) - u0, cv = Math.round(t.v) - v0;
+    let best = -1, bestD2 = Infinity;
+    for (let y = Math.max(1, cv - 4); y <= Math.min(h - 2, cv + 4); y++) {
+      for (let x = Math.max(1, cu - 4); x <= Math.min(w - 2, cu + 4); x++) {
+        const i = y * w + x;
+        if (!inR[i] || dBase[i] >= INF) continue;
+        const d2 = (x - cu) ** 2 + (y - cv) ** 2;
+        if (d2 < bestD2 || (d2 === bestD2 && dBase[i] > dBase[best])) { best = i; bestD2 = d2; }
+      }
+    }
+    if (best >= 0) addPath(descend(b, dBase, dt, best), li);
+  });
+  if (!trunk.length) return [];
+
+  // 2–3. the farthest pixel from the trunk, beyond its half-width, repeatedly; not along the
+  // interface (the electrode's roughness is not a branch)
+  const nearInterface = new Uint8Array(n);
+  for (let i = 0; i < n; i++) if (inR[i] && v0 + Math.floor(i / w) - iv[u0 + (i % w)] < NEAR_INTERFACE_PX) nearInterface[i] = 1;
+  const dTrunk = new Int32Array(n).fill(INF), src = new Int32Array(n).fill(-1);
+  propagate(b, trunk, dTrunk, src);
+  // the trunk's body (within its half-width of the trunk, + TRUNK_MARGIN_PX): not fitted as a branch's tip
+  const trunkNear = new Uint8Array(n);
+  {
+    const dBody = new Int32Array(n);
+    for (let i = 0; i < n; i++) dBody[i] = inR[i] && dTrunk[i] <= hwAt[src[i]] + CHAMFER_UNIT ? 0 : INF;
+    chamferPasses(dBody, w, h);
+    for (let i = 0; i < n; i++) trunkNear[i] = dBody[i] <= TRUNK_MARGIN_PX * CHAMFER_UNIT ? 1 : 0;
+  }
+  const out: BranchTip[] = [];
+  const minLen = opts.minLengthPx * CHAMFER_UNIT;
+  while (out.length < opts.maxPerRegion) {
+    let best = -1, bestScore = minLen - 1;
+    for (let i = 0; i < n; i++) {
+      if (!inR[i] || dTrunk[i] >= INF || nearInterface[i]) continue;
+      const s = dTrunk[i] - hwAt[src[i]];
+      if (s > bestScore) { bestScore = s; best = i; }
+    }
+    if (best < 0) break;
+    const path = descend(b, dTrunk, dt, best);
+    const j = path[path.length - 1];
+    const lead = leadOf[j];
+    addPath(path.slice(0, -1), lead);
+    propagate(b, path.slice(0, -1), dTrunk, src);
+    out.push(placeBranchTip(b, dt, path, trunkNear, r, seg, noiseSigmaRel, lead, iv, cw, ch));
+  }
+  return out;
+}
+
+/** Half-size of the patch a branch end is fitted in [px] (the tip model's window is at most 14 px wide, 13 rows). */
+const PATCH_HALF = 20;
+/**
+ * The trunk's body and this margin around it are left out of a branch tip's fit [px]. (On the
+ * branch fixtures 0 gives branch-tip RMSE 0.64–1.0 px, 1 px 1.4, 2 px 1.8–2.3: a wider margin
+ * leaves too few pixels for the fit, which then falls back to the extremal pixel.)
+ */
+const TRUNK_MARGIN_PX = 0;
+
+/**
+ * Sub-pixel position of a branch end (path: tip pixel first, junction last) by the tip model,
+ * fitted in a patch turned by a multiple of 90° so that the branch points within 45° of +v (the
+ * model's window is laid out in rows across a near-vertical tip).
+ */
+function placeBranchTip(
+  b: Box, dt: Int32Array, path: number[], trunkNear: Uint8Array, r: CrackRegion, seg: SegmentResult, noiseSigmaRel: number,
+  lead: number, iv: ArrayLike<number>, cw: number, ch: number,
+): BranchTip {
+  const at = (p: number) => ({ u: b.u0 + (p % b.w), v: b.v0 + Math.floor(p / b.w) });
+  const junction = at(path[path.length - 1]);
+  // The branch's own blob (its pixels outside the trunk's body, connected to the farthest pixel):
+  // its apex is the blob's pixel farthest from the junction — the farthest pixel from the trunk
+  // may be a corner of a short, wide branch leaving at an angle. The axis is junction → apex.
+  const blob = [path[0]];
+  const seen = new Set(blob);
+  const offs = [-1, 1, -b.w, b.w, -b.w - 1, -b.w + 1, b.w - 1, b.w + 1];
+  for (let k = 0; k < blob.length; k++) {
+    for (const o of offs) {
+      const q = blob[k] + o;
+      if (b.inR[q] && !trunkNear[q] && !seen.has(q)) { seen.add(q); blob.push(q); }
+    }
+  }
+  let apexP = path[0], apexD2 = -1, hwBranch = 0;
+  for (const p of blob) {
+    const c = at(p), d2 = (c.u - junction.u) ** 2 + (c.v - junction.v) ** 2;
+    if (d2 > apexD2 || (d2 === apexD2 && p < apexP)) { apexD2 = d2; apexP = p; }
+    hwBranch = Math.max(hwBranch, dt[p]);
+  }
+  const tipPx = at(apexP);
+  let du = tipPx.u - junction.u, dv = tipPx.v - junction.v;
+  const norm = Math.hypot(du, dv) || 1;
+  du /= norm;
+  dv /= norm;
+  const halfWidth = hwBranch / CHAMFER_UNIT;
+  const coarse = { u: tipPx.u + 0.5 * du, v: tipPx.v + 0.5 * dv };
+  // patch frame: (X, Y) offsets from the tip pixel; original = tip + rot(X, Y), with the branch along +Y
+  const k = Math.abs(dv) >= Math.abs(du) ? (dv >= 0 ? 0 : 2) : du >= 0 ? 1 : 3;
+  const toU = (X: number, Y: number) => (k === 0 ? X : k === 1 ? Y : k === 2 ? -X : -Y);
+  const toV = (X: number, Y: number) => (k === 0 ? Y : k === 1 ? -X : k === 2 ? -Y : X);
+  const toX = (a: number, c: number) => (k === 0 ? a : k === 1 ? -c : k === 2 ? -a : c);
+  const toY = (a: number, c: number) => (k === 0 ? c : k === 1 ? a : k === 2 ? -c : -a);
+  const P = 2 * PATCH_HALF + 1;
+  const Dp = new Float32Array(P * P), Lp = new Int32Array(P * P), Xp = new Uint8Array(P * P);
+  for (let y = 0; y < P; y++) {
+    for (let x = 0; x < P; x++) {
+      const u = tipPx.u + toU(x - PATCH_HALF, y - PATCH_HALF), v = tipPx.v + toV(x - PATCH_HALF, y - PATCH_HALF);
+      const q = y * P + x;
+      if (u < 0 || v < 0 || u >= cw || v >= ch) { Xp[q] = 1; continue; }
+      const i = v * cw + u;
+      Dp[q] = seg.darkening[i];
+      Lp[q] = seg.labels[i];
+      // the electrode, and the trunk's body (its darkening is not this tip's)
+      const bx = u - b.u0, by = v - b.v0;
+      if (v <= iv[u] + 2 || (bx >= 0 && by >= 0 && bx < b.w && by < b.h && trunkNear[by * b.w + bx])) Xp[q] = 1;
+    }
+  }
+  const cx = toX(coarse.u - tipPx.u, coarse.v - tipPx.v) + PATCH_HALF, cy = toY(coarse.u - tipPx.u, coarse.v - tipPx.v) + PATCH_HALF;
+  const dX = toX(du, dv), dY = toY(du, dv);
+  const fit = fitTipModel({
+    D: Dp, cw: P, ch: P, u: cx, v: cy, angleRad: Math.atan2(dX, dY), halfWidthPx: Math.max(1, halfWidth),
+    labels: Lp, label: r.label, noiseSigma: noiseSigmaRel, excluded: (x, y) => Xp[y * P + x] === 1,
+  });
+  const ok = !!fit && fit.contrast > seg.thresholdRel * 0.5 && fit.sigmaAlongPx <= MAX_SIGMA_PX && Math.hypot(fit.u - cx, fit.v - cy) < 6;
+  const tip = ok
+    ? { u: tipPx.u + toU(fit!.u - PATCH_HALF, fit!.v - PATCH_HALF), v: tipPx.v + toV(fit!.u - PATCH_HALF, fit!.v - PATCH_HALF), sigma: fit!.sigmaAlongPx }
+    // the extremal pixel of the mask: the thin end fades below the threshold before the apex,
+    // so its error is up to about the branch's half-width
+    : { u: coarse.u, v: coarse.v, sigma: Math.max(1, halfWidth) };
+  return {
+    u: tip.u, v: tip.v, junctionU: junction.u, junctionV: junction.v,
+    branchLengthPx: Math.hypot(tip.u - junction.u, tip.v - junction.v), sigmaPx: tip.sigma, refined: ok, leadIndex: lead,
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * consolidateBranches (src/measure/branches.ts): linked branch ends → branches of the final
+ * dendrites, against rows built from a known branch geometry.
+ */
+import { describe, expect, it } from 'vitest';
+import { type BranchRow, consolidateBranches } from '../../src/measure/branches.js';
+
+const O = { minPoints: 3, minDuty: 0.5, umPerPx: 0.5, rateWindowPoints: 15, requireGrowth: true, minGrowthPx: 5 };
+
+/** A branch leaving (100, 80) at 35° from +x, its tip at 2 + 6·t px from there; junction jitter ±1 px. */
+function growing(id: number, parent: number, frames: number[]): BranchRow[] {
+  const a = (35 * Math.PI) / 180;
+  return frames.map((f, k) => {
+    const t = f / 10, L = 2 + 6 * t;
+    return {
+      branchId: id, frame: f, tS: t, tipXPx: 100 + L * Math.cos(a), tipYPx: 80 + L * Math.sin(a),
+      junctionXPx: 100 + (k % 2 ? 1 : -1), junctionYPx: 80 + (k % 3) - 1, branchLengthPx: 0, tipSigmaPx: 0.3, refined: true, parentRawId: parent,
+    };
+  });
+}
+
+describe('consolidateBranches', () => {
+  it('recovers the growth rate along the branch axis (6 px/s × 0.5 µm/px = 3 µm/s) and the final length, despite junction jitter', () => {
+    const frames = Array.from({ length: 30 }, (_, k) => k);
+    const [b] = consolidateBranches(growing(7, 3, frames), new Map([[3, 1]]), O);
+    expect(b.id).toBe(1);
+    expect(b.dendriteId).toBe(1);
+    expect(b.kinematics!.velocityUmPerS).toBeCloseTo(3, 9);
+    // length from the mean junction (−0.03, 0.0 px from (100, 80)) along the axis: 2 + 6·2.9 = 19.4 px ± 0.05
+    expect(Math.abs(b.rows[29].branchLengthPx - 19.4)).toBeLessThan(0.05);
+  });
+  it('drops a static feature, a flickering detection, and a branch of a dendrite that is not a final track', () => {
+    const frames = Array.from({ length: 30 }, (_, k) => k);
+    const staticRows = growing(1, 3, frames).map((r) => ({ ...r, tipXPx: 120, tipYPx: 90 }));
+    const flicker = growing(2, 3, [0, 5, 10, 15, 20, 25]); // seen in 6 of 26 frames
+    const orphan = growing(4, 99, frames);
+    expect(consolidateBranches([...staticRows, ...flicker, ...orphan], new Map([[3, 1]]), O)).toEqual([]);
+    // without the growth requirement the static one stays, rate ≈ 0
+    const kept = consolidateBranches(staticRows, new Map([[3, 1]]), { ...O, requireGrowth: false });
+    expect(kept).toHaveLength(1);
+    expect(Math.abs(kept[0].kinematics!.velocityUmPerS)).toBeLessThan(1e-9);
+  });
+  it('the dendrite is the majority of the frames\' parents; ids follow first appearance; the input rows are not changed', () => {
+    const a = growing(5, 3, Array.from({ length: 12 }, (_, k) => 10 + k));
+    a[0].parentRawId = 8;
+    const b = growing(9, 8, Array.from({ length: 12 }, (_, k) => 2 + k));
+    const before = JSON.stringify([...a, ...b]);
+    const out = consolidateBranches([...a, ...b], new Map([[3, 1], [8, 2]]), O);
+    expect(out.map((x) => [x.id, x.dendriteId, x.rows[0].frame])).toEqual([[1, 2, 2], [2, 1, 10]]);
+    expect(JSON.stringify([...a, ...b])).toBe(before);
+  });
+});
