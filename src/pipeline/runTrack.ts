@@ -29,7 +29,7 @@ import {
   buildReference, canonicalGeometry, canonicalToImage, loadOpenCv, openCvVersion, Segmenter, toCanonical,
   DEFAULT_REFERENCE_OPTIONS, type Reference,
 } from '../segment/index.js';
-import { type DendriteAxis, DEFAULT_BRANCH_OPTIONS, DEFAULT_LINK_OPTIONS, DEFAULT_TIP_OPTIONS, dendriteAxis, findTips, interfaceAt, lengthAlongAxisPx, Linker, type TipCandidate } from '../track/index.js';
+import { type DendriteAxis, DEFAULT_BRANCH_OPTIONS, DEFAULT_LINK_OPTIONS, DEFAULT_MERGE_OPTIONS, DEFAULT_TIP_OPTIONS, mergeFragments, dendriteAxis, findTips, interfaceAt, lengthAlongAxisPx, Linker, type TipCandidate } from '../track/index.js';
 import type { TrackConfig } from './trackConfig.js';
 import { TipPool, useTipWorker } from './tipPool.js';
 import { hasCheckpoint, restoreSegmenter, snapshotSegmenter, TrackCheckpoints, type ResumeInfo, type TrackRunState } from './checkpoint.js';
@@ -337,8 +337,17 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     }
     const refDone = ref as Reference | null;
     if (!refDone) throw new InputError(`${cfg.input}: no reference could be built`, 'the recording needs at least one frame');
-    const kept = [...byId.values()]
+    // pieces of one dendrite that frame-by-frame linking left apart are joined (mergeFragments.ts)
+    const pieces = [...byId.values()];
+    const joined = cfg.link.merge_fragments
+      ? stage('measure', () => mergeFragments(pieces, { ...DEFAULT_MERGE_OPTIONS, gatePx: linker.opts.gatePx, gateFactor: linker.opts.gateFactor, maxGapFrames: linker.opts.maxGapFrames }))
+      : pieces.map((rs, k) => ({ rows: rs, members: [k] }));
+    /** Raw (linker) ids of each joined track, by the id of its first row. */
+    const rawIdsOf = new Map(joined.map((j) => [j.rows[0]?.trackId, j.members.map((m) => pieces[m][0].trackId)]));
+    const kept = joined.map((j) => j.rows)
       .filter((rs) => rs.length >= cfg.min_track_points)
+      // found in too few of the frames it spans: a noise peak that comes back now and then
+      .filter((rs) => rs.length >= cfg.min_duty * (rs[rs.length - 1].frame - rs[0].frame + 1))
       .filter((rs) => {
         const ls = rs.map((r) => r.heightPx);
         // a dendrite reaches into the crystal, not only along the interface
@@ -365,7 +374,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       return k.velocityCi95UmPerS[0] > 0 && grownPx >= cfg.min_growth_px && tiltOk;
     })
       .map((t, k) => ({ ...t, id: k + 1, rows: t.rows.map((r) => ({ ...r, trackId: k + 1 })) }));
-    const branches = consolidateBranches(branchRows, new Map(tracks.map((t) => [t.rawId, t.id])), {
+    const branches = consolidateBranches(branchRows, new Map(tracks.flatMap((t) => (rawIdsOf.get(t.rawId) ?? [t.rawId]).map((raw) => [raw, t.id] as [number, number]))), {
       minPoints: cfg.min_track_points, minDuty: BRANCH_MIN_DUTY, umPerPx: cfg.um_per_px, rateWindowPoints: cfg.rate_window_points,
       requireGrowth: cfg.require_growth, minGrowthPx: cfg.min_growth_px,
     });

@@ -63,9 +63,18 @@ export const trackConfigSchema = z.strictObject({
       branch_min_length_px: z.number().positive().optional(),
     })
     .prefault({}),
-  link: z.strictObject({ gate_px: z.number().positive().optional(), max_gap_frames: z.number().int().nonnegative().optional() }).default({}),
+  link: z
+    .strictObject({
+      gate_px: z.number().positive().optional(),
+      max_gap_frames: z.number().int().nonnegative().optional(),
+      /** Join pieces of one dendrite the frame-by-frame linking left apart (side by side or one after the other). */
+      merge_fragments: z.boolean().default(true),
+    })
+    .prefault({}),
   /** Tracks with fewer points are dropped. */
   min_track_points: z.number().int().min(2).default(3),
+  /** Tracks found in less than this fraction of the frames they span are dropped. */
+  min_duty: z.number().min(0).max(1).default(0.3),
   /** Tracks that grow less than this over the run are static features, not dendrites [px]. */
   min_growth_px: z.number().nonnegative().default(5),
   /** Tips nearer the interface than this are not used for the velocity fit [px]. */

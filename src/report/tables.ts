@@ -94,6 +94,7 @@ export function trackSummaryJson(id: number, k: TrackKinematics, extra: { initia
     t_start_s: r6(k.tStartS),
     t_end_s: r6(k.tEndS),
     n_points: k.nPoints,
+    n_outliers: k.nOutliers,
     intercept_um: r6(k.interceptUm),
     residual_sd_um: r6(k.residualSdUm),
     rates: k.rates.map((r) => ({

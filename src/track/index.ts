@@ -5,3 +5,4 @@ export { fitRampEdge, rampEdgeModel, type EdgeFitResult } from './edgeFit.js';
 export { findPeaks, type ProfilePeak } from './peaks.js';
 export { dendriteAxis, lengthAlongAxisPx, type DendriteAxis } from './dendriteAxis.js';
 export { branchTipsOfRegion, DEFAULT_BRANCH_OPTIONS, type BranchOptions, type BranchTip } from './branchTips.js';
+export { mergeFragments, DEFAULT_MERGE_OPTIONS, type FragmentRow, type MergedPiece, type MergeOptions } from './mergeFragments.js';
