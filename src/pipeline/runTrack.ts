@@ -22,7 +22,7 @@ import { DriftTracker } from '../register/index.js';
 import { writeCsvAtomic } from '../report/atomic.js';
 import { writeInclusionsCsv } from '../report/inclusionsCsv.js';
 import { InclusionTracker } from '../track/inclusions/index.js';
-import { type BranchRow, type BranchTrack, consolidateBranches, trackKinematics, type TrackKinematics } from '../measure/index.js';
+import { type BranchRow, type BranchTrack, consolidateBranches, smoothTrack, trackKinematics, type TrackKinematics } from '../measure/index.js';
 import { clearRunOutputs, guardOutputDir, hashInput, writeManifest, type Manifest } from '../report/runFiles.js';
 import { branchSummaryJson, trackSummaryJson, writeBranchesCsv, writeSummaryJson, writeTracksCsv, type TrackRow } from '../report/tables.js';
 import {
@@ -357,7 +357,16 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     const tracks = kept.map((rs, k) => {
       const id = k + 1, rawId = rs[0].trackId;
       const axis = dendriteAxis(rs.map((r) => r.canonU), rs.map((r) => r.canonV), (u) => interfaceAt(ref!, u), 10, (80 * Math.PI) / 180);
-      const rr = rs.map((r) => ({ ...r, trackId: id, lengthPx: lengthAlongAxisPx(axis, r.canonU, r.canonV) }));
+      // smoothed positions (extra columns; measure/smoothTrack.ts), back in each frame's image
+      // coordinates by that frame's own offset (stage drift, ROI)
+      const sm = smoothTrack(rs.map((r) => r.tS), rs.map((r) => r.canonU), rs.map((r) => r.canonV));
+      const rr = rs.map((r, k) => {
+        const p = canonicalToImage(r.canonU, r.canonV, geom), q = canonicalToImage(sm.u[k], sm.v[k], geom);
+        return {
+          ...r, trackId: id, lengthPx: lengthAlongAxisPx(axis, r.canonU, r.canonV),
+          smoothXPx: q.x + r.tipXPx - p.x, smoothYPx: q.y + r.tipYPx - p.y, smoothLengthPx: lengthAlongAxisPx(axis, sm.u[k], sm.v[k]),
+        };
+      });
       // Tips within min_rate_length_px of the interface are reported but not used for the rate:
       // there the profile behind the tip is too short to place it to sub-pixel accuracy.
       const usable = rr.filter((r) => r.lengthPx >= cfg.min_rate_length_px);

@@ -8,7 +8,7 @@ import type { TrackKinematics } from '../measure/trackKinematics.js';
 import { writeCsvAtomic, writeJsonAtomic } from './atomic.js';
 
 export const TRACKS_CSV_COLUMNS = ['track_id', 'frame', 't_s', 'tip_x_px', 'tip_y_px', 'tip_x_um', 'tip_y_um', 'length_um'] as const;
-export const TRACKS_CSV_EXTRA_COLUMNS = ['tip_sigma_px', 'length_px', 'area_um2', 'refined', 'height_um', 'mean_width_um'] as const;
+export const TRACKS_CSV_EXTRA_COLUMNS = ['tip_sigma_px', 'length_px', 'area_um2', 'refined', 'height_um', 'mean_width_um', 'tip_x_smooth_px', 'tip_y_smooth_px', 'length_smooth_um'] as const;
 
 export interface TrackRow {
   trackId: number;
@@ -25,6 +25,10 @@ export interface TrackRow {
   /** Canonical coordinates (electrode on top), for the axis computation; not written. */
   canonU: number;
   canonV: number;
+  /** Smoothed tip (image coordinates) and length (measure/smoothTrack.ts); set on the final tracks only. */
+  smoothXPx?: number;
+  smoothYPx?: number;
+  smoothLengthPx?: number;
 }
 
 const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
@@ -43,6 +47,8 @@ export function writeTracksCsv(dir: string, rows: TrackRow[], umPerPx: number): 
       // height: distance from the interface along the electrode normal; mean leaf width =
       // region area / length (for dendrites joined at the base the region, hence area, is shared)
       r4(r.heightPx * umPerPx), r.lengthPx > 0 ? r4((r.areaPx / r.lengthPx) * umPerPx) : '',
+      r.smoothXPx === undefined ? '' : r4(r.smoothXPx), r.smoothYPx === undefined ? '' : r4(r.smoothYPx),
+      r.smoothLengthPx === undefined ? '' : r4(r.smoothLengthPx * umPerPx),
     ]),
   );
   return path;

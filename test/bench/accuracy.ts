@@ -25,8 +25,8 @@ const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(2) : '—');
 const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '—');
 
 function printTable(rows: ScenarioScore[]): void {
-  const head = ['scenario', 'kind', 'found', 'cover %', 'RMSE px', '(reg px)', 'v err %', 'j err %', 'spur', 'track s', 'target'];
-  const body = rows.map((r) => [r.name, r.kind, `${r.found}/${r.nTruth}`, pct(r.coverage), f2(r.rmsePx), f2(r.rmseRegPx), pct(r.vRelMax), pct(r.jRelMax), String(r.spurious), r.trackS.toFixed(1), r.pass ? 'PASS' : 'FAIL']);
+  const head = ['scenario', 'kind', 'found', 'cover %', 'RMSE px', '(reg px)', '(smooth px)', 'v err %', 'j err %', 'spur', 'track s', 'target'];
+  const body = rows.map((r) => [r.name, r.kind, `${r.found}/${r.nTruth}`, pct(r.coverage), f2(r.rmsePx), f2(r.rmseRegPx), f2(r.rmseSmoothPx), pct(r.vRelMax), pct(r.jRelMax), String(r.spurious), r.trackS.toFixed(1), r.pass ? 'PASS' : 'FAIL']);
   const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (c: string[]) => '| ' + c.map((x, i) => (i === 0 ? x.padEnd(w[i]) : x.padStart(w[i]))).join(' | ') + ' |';
   console.log(line(head));
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   mkdirSync(base, { recursive: true });
   const list = ACCURACY_SCENARIOS.filter((s) => !only || only.includes(s.name));
   console.log(`accuracy benchmark: ${list.length} scenario(s), targets clean RMSE ≤ ${TARGETS.clean.rmsePx} px, v/j ≤ ${TARGETS.clean.vRel * 100} %; hard RMSE ≤ ${TARGETS.hard.rmsePx} px, v ≤ ${TARGETS.hard.vRel * 100} %, no spurious`);
-  console.log('RMSE: image coordinates of each frame (drift included, the tracks.csv contract); (reg px): against drift-registered truth, diagnostic only.');
+  console.log('RMSE: image coordinates of each frame (drift included, the tracks.csv contract); (reg px): against drift-registered truth, diagnostic only; (smooth px): the smoothed extra columns tip_x/y_smooth_px, beside the target.');
   const rows: ScenarioScore[] = [];
   const branchRows: Array<{ name: string } & BranchScore> = [];
   let renderS = 0;
@@ -67,7 +67,7 @@ async function main(): Promise<void> {
       }));
     } catch (e) {
       console.log(`${sc.name}: track failed: ${e instanceof Error ? e.message : String(e)}`);
-      rows.push({ name: sc.name, kind: sc.kind, nTruth: 2, found: 0, coverage: 0, rmsePx: NaN, rmseRegPx: NaN, vRelMax: Infinity, jRelMax: Infinity, spurious: 0, pass: false, trackS: 0 });
+      rows.push({ name: sc.name, kind: sc.kind, nTruth: 2, found: 0, coverage: 0, rmsePx: NaN, rmseRegPx: NaN, rmseSmoothPx: NaN, vRelMax: Infinity, jRelMax: Infinity, spurious: 0, pass: false, trackS: 0 });
       continue;
     }
     rows.push(score(sc, r, readTruth(dir), (performance.now() - t0) / 1000));
