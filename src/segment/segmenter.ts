@@ -105,10 +105,15 @@ export class Segmenter {
   private readonly matStats: CvMat;
   private readonly matCentroids: CvMat;
   private readonly kClose: CvMat;
+  /** The closing's kernel is the 3 × 3 cross (the 3 × 3 ellipse): done in JS (crossMorph), exactly as cv.dilate/erode. */
+  private readonly crossClose: boolean;
   private readonly gainIdx: Int32Array;
   private readonly gainBuf: Float64Array;
   private readonly noiseIdx: Int32Array;
   private readonly noiseBuf: Float64Array;
+  /** Scratch of noiseAtSamples: a 5 × 5 block of darkening (float32) and its 5 row sums. */
+  private readonly noiseBlk = new Float32Array(25);
+  private readonly noiseRows = new Float64Array(5);
   private readonly labelBuf: Int32Array;
   private lastRects: RectPx[] = [];
   /** The rectangles the last frame was segmented on (the whole frame as one). */
@@ -142,6 +147,8 @@ export class Segmenter {
     this.matStats = new cv.Mat();
     this.matCentroids = new cv.Mat();
     this.kClose = cv.getStructuringElement(cv.MORPH_ELLIPSE, new cv.Size(this.opts.closeSizePx, this.opts.closeSizePx));
+    const kd = this.kClose.data as Uint8Array;
+    this.crossClose = this.kClose.rows === 3 && this.kClose.cols === 3 && [0, 1, 0, 1, 1, 1, 0, 1, 0].every((x, i) => (kd[i] !== 0) === (x === 1));
     // A fixed sparse sample of crystal pixels for the gain estimate.
     const idx: number[] = [];
     const step = Math.max(1, Math.floor(Math.sqrt((cw * ch) / 4000)));
@@ -201,20 +208,26 @@ export class Segmenter {
     const { cw, ch, darkMask: mask } = this;
     const B = this.ref.background, si = this.noiseIdx, sb = this.noiseBuf;
     const f = Math.fround;
-    const d = (u: number, v: number) => {
-      const i = v * cw + u;
-      if (!mask[i]) return 0;
-      const b = gain * B[i];
-      return f((b - img[i]) / b);
-    };
-    const row = (u: number, v: number) => {
-      const um2 = u - 2 < 0 ? 0 : u - 2, um1 = u - 1 < 0 ? 0 : u - 1, up1 = u + 1 >= cw ? cw - 1 : u + 1, up2 = u + 2 >= cw ? cw - 1 : u + 2;
-      return f(f(f(d(u, v) * 0.375) + f(f(d(um1, v) + d(up1, v)) * 0.25)) + f(f(d(um2, v) + d(up2, v)) * 0.0625));
-    };
+    // the 5 × 5 darkening around a sample (float32, as the darkening image holds it) and the
+    // horizontal pass of each of its rows
+    const blk = this.noiseBlk, rows = this.noiseRows;
     for (let k = 0; k < si.length; k++) {
       const u = si[k] % cw, v = (si[k] - u) / cw;
-      const vm2 = v - 2 < 0 ? 0 : v - 2, vm1 = v - 1 < 0 ? 0 : v - 1, vp1 = v + 1 >= ch ? ch - 1 : v + 1, vp2 = v + 2 >= ch ? ch - 1 : v + 2;
-      sb[k] = f(f(f(0.375 * row(u, v)) + f(0.25 * f(row(u, vp1) + row(u, vm1)))) + f(0.0625 * f(row(u, vp2) + row(u, vm2))));
+      for (let dv = -2; dv <= 2; dv++) {
+        const vv = v + dv < 0 ? 0 : v + dv >= ch ? ch - 1 : v + dv, row = vv * cw;
+        for (let du = -2; du <= 2; du++) {
+          const uu = u + du < 0 ? 0 : u + du >= cw ? cw - 1 : u + du, i = row + uu;
+          let d = 0;
+          if (mask[i]) {
+            const b = gain * B[i];
+            d = (b - img[i]) / b;
+          }
+          blk[5 * (dv + 2) + du + 2] = d;
+        }
+        const o = 5 * (dv + 2);
+        rows[dv + 2] = f(f(f(blk[o + 2] * 0.375) + f(f(blk[o + 1] + blk[o + 3]) * 0.25)) + f(f(blk[o] + blk[o + 4]) * 0.0625));
+      }
+      sb[k] = f(f(f(0.375 * rows[2]) + f(0.25 * f(rows[3] + rows[1]))) + f(0.0625 * f(rows[4] + rows[0])));
     }
     return si.length > 10 ? robustSigmaInPlace(sb) : 0;
   }
@@ -317,24 +330,33 @@ export class Segmenter {
     // foreground F: the dilation is 0 beyond F + hk and the closing beyond F + hk too, so the
     // dilation runs on (rectangle + hk) ∩ (F + 2·hk), all the erosion there reads, and the
     // erosion (hence the components) on the rectangle ∩ (F + hk).
-    const border = cv.BORDER_CONSTANT, bval = cv.morphologyDefaultBorderValue(), anchor = new cv.Point(-1, -1);
     const work: Array<RectPx | null> = list.map((r0, k) => (fg[k] ? meet(r0, grow(fg[k]!, hk)) : null));
-    list.forEach((r0, k) => {
-      const d = work[k] && meet(grow(r0, hk), grow(fg[k]!, 2 * hk));
-      if (!d) return;
-      const rc = cvRect(d);
-      const src = this.mat8.roi(rc), dst = this.matDil.roi(rc);
-      cv.dilate(src, dst, this.kClose, anchor, 1, border, bval);
-      src.delete();
-      dst.delete();
-    });
-    for (const w of work) {
-      if (!w) continue;
-      const rc = cvRect(w);
-      const src = this.matDil.roi(rc), dst = this.matClosed.roi(rc);
-      cv.erode(src, dst, this.kClose, anchor, 1, border, bval);
-      src.delete();
-      dst.delete();
+    const dil = list.map((r0, k) => (work[k] ? meet(grow(r0, hk), grow(fg[k]!, 2 * hk)) : null));
+    if (this.crossClose) {
+      // the 3 × 3 cross on a 0/255 mask: max and min of the 5 pixels are their OR and AND (pixels
+      // outside the image do not count, as with OpenCV's default border value); like OpenCV on a
+      // sub-matrix, pixels around the rectangle are read from the whole image
+      const m8d = this.matDil.data as Uint8Array, m8c = this.matClosed.data as Uint8Array;
+      for (const d of dil) if (d) crossMorph(m8, m8d, cw, ch, d, true);
+      for (const w of work) if (w) crossMorph(m8d, m8c, cw, ch, w, false);
+    } else {
+      const border = cv.BORDER_CONSTANT, bval = cv.morphologyDefaultBorderValue(), anchor = new cv.Point(-1, -1);
+      for (const d of dil) {
+        if (!d) continue;
+        const rc = cvRect(d);
+        const src = this.mat8.roi(rc), dst = this.matDil.roi(rc);
+        cv.dilate(src, dst, this.kClose, anchor, 1, border, bval);
+        src.delete();
+        dst.delete();
+      }
+      for (const w of work) {
+        if (!w) continue;
+        const rc = cvRect(w);
+        const src = this.matDil.roi(rc), dst = this.matClosed.roi(rc);
+        cv.erode(src, dst, this.kClose, anchor, 1, border, bval);
+        src.delete();
+        dst.delete();
+      }
     }
     // labels outside this frame's rectangles are stale: clear last frame's
     const labels = this.labelBuf;
@@ -475,5 +497,61 @@ function joinAcrossSeams(list: readonly RectPx[], labels: Int32Array, cw: number
     hasHigh[root] = hasHigh[root] || hasHigh[g] ? 1 : 0;
     first[root] = Math.min(first[root], first[g]);
     all[g] = null;
+  }
+}
+
+/**
+ * Dilation (`dilate`) or erosion of the 0/255 mask `src` by the 3 × 3 cross, on the rectangle r of
+ * the cw × ch image into `dst` (elsewhere untouched): the OR or the AND of each pixel and its 4
+ * neighbours, neighbours outside the image left out (cv.dilate/cv.erode with BORDER_CONSTANT and
+ * the default border value, on a sub-matrix of the whole image). Four pixels at a time (32-bit
+ * words, little-endian: byte b of word k is pixel 4k + b; cw a multiple of 4 and the buffers
+ * 4-byte aligned), the words at the rectangle's ends merged into dst under a byte mask; one at a
+ * time otherwise.
+ */
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+export function crossMorph(src: Uint8Array, dst: Uint8Array, cw: number, ch: number, r: RectPx, dilate: boolean): void {
+  const x0 = r.x, x1 = r.x + r.w; // [x0, x1)
+  if (r.w <= 0 || r.h <= 0) return;
+  if (!LITTLE_ENDIAN || cw % 4 !== 0 || src.byteOffset % 4 !== 0 || dst.byteOffset % 4 !== 0) {
+    for (let v = r.y; v < r.y + r.h; v++) {
+      const row = v * cw, up = v > 0 ? row - cw : row, dn = v < ch - 1 ? row + cw : row;
+      for (let u = x0; u < x1; u++) {
+        const i = row + u;
+        let o = src[i] | src[up + u] | src[dn + u], a = src[i] & src[up + u] & src[dn + u];
+        if (u > 0) { o |= src[i - 1]; a &= src[i - 1]; }
+        if (u < cw - 1) { o |= src[i + 1]; a &= src[i + 1]; }
+        dst[i] = dilate ? o : a;
+      }
+    }
+    return;
+  }
+  // (Int32 views: the words stay int32 in the JIT's bitwise arithmetic)
+  const S32 = new Int32Array(src.buffer, src.byteOffset, (cw * ch) >> 2);
+  const D32 = new Int32Array(dst.buffer, dst.byteOffset, (cw * ch) >> 2);
+  const cw4 = cw >> 2;
+  const k0 = x0 >> 2, k1 = (x1 + 3) >> 2; // words [k0, k1) hold the rectangle's columns
+  // bytes of the first and last word inside [x0, x1)
+  const mFirst = (-1 << (8 * (x0 & 3))) | 0;
+  const mLast = ((x1 & 3) === 0 ? -1 : -1 >>> (8 * (4 - (x1 & 3)))) | 0;
+  const mOne = (mFirst & mLast) | 0;
+  const full = -1;
+  // neighbours beyond the image's left and right edges: the identity of the operation
+  const id = dilate ? 0 : full;
+  for (let v = r.y; v < r.y + r.h; v++) {
+    const wr = v * cw4, wu = v > 0 ? -cw4 : 0, wd = v < ch - 1 ? cw4 : 0;
+    let prev = k0 > 0 ? S32[wr + k0 - 1] : id;
+    let cur = S32[wr + k0];
+    for (let k = k0; k < k1; k++) {
+      const next = k + 1 < cw4 ? S32[wr + k + 1] : id;
+      const q = wr + k;
+      const res = dilate
+        ? cur | (cur << 8) | (prev >>> 24) | (cur >>> 8) | (next << 24) | S32[q + wu] | S32[q + wd]
+        : cur & ((cur << 8) | (prev >>> 24)) & ((cur >>> 8) | (next << 24)) & S32[q + wu] & S32[q + wd];
+      const m = k === k0 ? (k === k1 - 1 ? mOne : mFirst) : k === k1 - 1 ? mLast : full;
+      D32[q] = m === full ? res : (res & m) | (D32[q] & ~m);
+      prev = cur;
+      cur = next;
+    }
   }
 }
