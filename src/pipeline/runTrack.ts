@@ -472,7 +472,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       files.push(
         ...(await runVisuals(cv, source, refDone, geom, tracks, {
           outDir: cfg.out, umPerPx: cfg.um_per_px, edge: geom.edge, overlayVideo: cfg.overlay_video, roiX, roiY,
-        }, inclRows)),
+        }, inclRows, branches)),
       );
     }
     if (cfg.report) {

@@ -128,6 +128,7 @@ function inclusionAxis(rows: InclusionRow[]): { p0: [number, number]; p1: [numbe
 export async function runVisuals(
   cv: Cv, source: IngestFrameSource, ref: Reference, geom: CanonicalGeometry, tracks: VisualTrack[], opts: VisualsOptions,
   inclusionRows: InclusionRow[] = [],
+  branches: Array<{ id: number; dendriteId: number; rows: Array<{ frame: number; tipXPx: number; tipYPx: number }> }> = [],
 ): Promise<string[]> {
   const files: string[] = [];
   const { width, height } = source.info;
@@ -136,6 +137,11 @@ export async function runVisuals(
   for (const t of tracks) for (const r of t.rows) {
     if (!rowsByFrame.has(r.frame)) rowsByFrame.set(r.frame, []);
     rowsByFrame.get(r.frame)!.push({ id: t.id, x: r.tipXPx, y: r.tipYPx });
+  }
+  const branchesByFrame = new Map<number, Array<{ dendriteId: number; branchId: number; x: number; y: number }>>();
+  for (const b of branches) for (const r of b.rows) {
+    if (!branchesByFrame.has(r.frame)) branchesByFrame.set(r.frame, []);
+    branchesByFrame.get(r.frame)!.push({ dendriteId: b.dendriteId, branchId: b.id, x: r.tipXPx, y: r.tipYPx });
   }
   const tipFrames = [...rowsByFrame.keys()].sort((a, b) => a - b);
   const keyFrames = new Set<number>();
@@ -190,6 +196,7 @@ export async function runVisuals(
       const ann: KeyFrameAnnotations = {
         contours: dendriteContours(cv, seg, canon, geom, 0, 0, overlay !== null),
         tips: rowsByFrame.get(frame.index) ?? [],
+        branchTips: branchesByFrame.get(frame.index) ?? [],
       };
       const gray = { width: frame.width, height: frame.height, data: frame.data };
       if (isKey) {

@@ -115,6 +115,16 @@ const rateSchema = z.looseObject({
   j_tip_ci95_A_per_cm2: ci,
 });
 
+const branchSchema = z.looseObject({
+  id: z.number().int(),
+  dendrite_id: z.number().int(),
+  first_t_s: z.number(),
+  last_t_s: z.number(),
+  final_length_um: num,
+  velocity_um_per_s: num,
+  velocity_ci95_um_per_s: ci,
+});
+
 const phaseSchema = z.looseObject({
   t_start_s: z.number(),
   t_end_s: z.number(),
@@ -153,6 +163,7 @@ const summarySchema = z.looseObject({
     }),
   ),
   inclusions: z.array(z.looseObject({ id: z.number().int(), phases: z.unknown().optional() })).optional(),
+  branches: z.unknown().optional(),
   video: z.record(z.string(), z.unknown()).nullable().optional(),
   calibration: z.record(z.string(), z.unknown()).nullable().optional(),
   lidtrack_version: z.string().nullable().optional(),
@@ -233,6 +244,15 @@ export function parseSummaryJson(text: string, file = 'summary.json'): RunSummar
         backVelocityUmPerS: nn(p.back_velocity_um_per_s),
         areaChangeRel: nn(p.area_change_rel),
       })),
+    })),
+    branches: (optionalPart(s.branches, z.array(branchSchema), `${file}: branches`, warnings) ?? []).map((b) => ({
+      id: b.id,
+      dendriteId: b.dendrite_id,
+      firstTS: b.first_t_s,
+      lastTS: b.last_t_s,
+      finalLengthUm: nn(b.final_length_um),
+      velocityUmPerS: nn(b.velocity_um_per_s),
+      velocityCi95UmPerS: pair(b.velocity_ci95_um_per_s),
     })),
     video: s.video ?? null,
     calibration: s.calibration ?? null,

@@ -22,6 +22,8 @@ export interface KeyFrameAnnotations {
   contours?: Array<Array<[number, number]>>;
   /** Tracked tips with their track ids [px]. */
   tips?: Array<{ id: number; x: number; y: number }>;
+  /** Side-branch ends (branches.csv) with their dendrite's and their own id [px]. */
+  branchTips?: Array<{ dendriteId: number; branchId: number; x: number; y: number }>;
   /** Crop rectangle [px]; default the whole frame. */
   roi?: RoiPx;
 }
@@ -129,6 +131,20 @@ export function keyFrameOverlaySvg(roi: RoiPx, annotations: KeyFrameAnnotations,
     const ly = above ? py(t.y) - r - 1 : py(t.y) + r + fontPx;
     parts.push(
       `<text x="${f(lx)}" y="${f(ly)}" text-anchor="${right ? 'start' : 'end'}" font-family="${FIGURE_FONT}" font-size="${fontPx}" font-weight="bold" fill="#ffffff" ${halo}>${t.id}</text>`,
+    );
+  }
+  for (const t of [...(annotations.branchTips ?? [])].sort((a, b2) => a.branchId - b2.branchId)) {
+    // a small diamond in the dendrite's colour on white, labelled b<branch id>
+    const col = trackColor(t.dendriteId) === '#000000' ? '#ffffff' : trackColor(t.dendriteId);
+    const r = Math.max(2.5, fontPx * 0.28);
+    const d = `M${f(px(t.x))},${f(py(t.y) - r)} L${f(px(t.x) + r)},${f(py(t.y))} L${f(px(t.x))},${f(py(t.y) + r)} L${f(px(t.x) - r)},${f(py(t.y))} Z`;
+    parts.push(`<path d="${d}" fill="none" stroke="#ffffff" stroke-width="${f(stroke * 2.4)}"/>`);
+    parts.push(`<path d="${d}" fill="none" stroke="${col}" stroke-width="${f(stroke * 1.2)}"/>`);
+    const small = Math.round(fontPx * 0.75);
+    const label = `b${t.branchId}`;
+    const right = px(t.x) + r + 2 + 0.65 * small * label.length <= layout.widthPx;
+    parts.push(
+      `<text x="${f(right ? px(t.x) + r + 2 : px(t.x) - r - 2)}" y="${f(py(t.y) + small * 0.35)}" text-anchor="${right ? 'start' : 'end'}" font-family="${FIGURE_FONT}" font-size="${small}" fill="#ffffff" ${halo}>${label}</text>`,
     );
   }
   parts.push(

@@ -3,7 +3,7 @@
  * no script, no network) with the results table, figures, key frames, kymographs, fitted
  * parameters and provenance. Pure: the same input gives the same bytes.
  */
-import type { FitSummary, InclusionSummary, RunSummary } from './runFolderTypes.js';
+import type { BranchSummary, FitSummary, InclusionSummary, RunSummary } from './runFolderTypes.js';
 import { prefixSvgIds } from './renderFigure.js';
 import { formatWithCi, summaryTextRow } from './summaryTable.js';
 
@@ -126,6 +126,18 @@ function resultsSection(s: RunSummary, umPerPx: number | null, platingEdge: stri
   if (platingEdge) cal.push(`plating electrode at the ${escapeHtml(platingEdge)} edge`);
   if (cal.length) L.push(`<p class="meta">Calibration: ${cal.join('; ')}.</p>`);
   L.push('</section>');
+  return L.join('\n');
+}
+
+function branchSection(br: BranchSummary[]): string {
+  if (br.length === 0) return '';
+  const f = (x: number | null, d = 2): string => (x === null ? '—' : x.toFixed(d));
+  const L = ['<section id="branches"><h2>Side branches</h2><table><thead><tr><th>Branch</th><th>Dendrite</th><th>Seen (s)</th><th>Final length (µm)</th><th>Growth rate (µm/s) [95 % CI]</th></tr></thead><tbody>'];
+  for (const b of [...br].sort((a, c) => a.id - c.id)) {
+    const ci = b.velocityCi95UmPerS ? ` [${f(b.velocityCi95UmPerS[0])}, ${f(b.velocityCi95UmPerS[1])}]` : '';
+    L.push(`<tr><td>b${b.id}</td><td>${b.dendriteId}</td><td>${f(b.firstTS)}–${f(b.lastTS)}</td><td class="num">${f(b.finalLengthUm, 1)}</td><td class="num">${f(b.velocityUmPerS)}${ci}</td></tr>`);
+  }
+  L.push('</tbody></table><p class="note">Branch tips are in branches.csv; the key frames mark them with diamonds labelled b&lt;id&gt;. Length is measured along the branch\'s own axis from where it leaves the dendrite\'s medial line.</p></section>');
   return L.join('\n');
 }
 
@@ -259,6 +271,7 @@ export function renderReportHtml(input: ReportHtmlInput): string {
       ? `<p class="warn"><strong>Left out of this report:</strong> ${(input.warnings ?? []).map(escapeHtml).join('; ')}</p>`
       : '',
     resultsSection(input.summary, input.umPerPx, input.platingEdge),
+    branchSection(input.summary.branches),
     inclusionSection(input.summary.inclusions),
     figuresSection(input.figures),
     imagesSection('keyframes', 'Key frames', input.keyframes, input.keyframesOmitted, false),

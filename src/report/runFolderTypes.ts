@@ -60,10 +60,23 @@ export interface InclusionSummary {
   phases: InclusionPhase[];
 }
 
+/** summary.json "branches" entry: a side branch of a dendrite (branches.csv). */
+export interface BranchSummary {
+  id: number;
+  dendriteId: number;
+  firstTS: number;
+  lastTS: number;
+  finalLengthUm: number | null;
+  velocityUmPerS: number | null;
+  velocityCi95UmPerS: [number, number] | null;
+}
+
 /** summary.json, with the parts report uses typed and the rest kept verbatim. */
 export interface RunSummary {
   tracks: TrackSummary[];
   inclusions: InclusionSummary[];
+  /** Side branches (absent in runs without them: empty). */
+  branches: BranchSummary[];
   video: Record<string, unknown> | null;
   calibration: Record<string, unknown> | null;
   lidtrackVersion: string | null;

@@ -83,6 +83,19 @@ describe('renderKeyFramePanel', () => {
     expect(g).toBeLessThan(r);
   });
 
+  it('marks a branch end with a diamond centred on it and its label b<id> beside it', () => {
+    const o = { umPerPx: 0.5, tS: 1 };
+    const L = keyFramePanelLayout(150, 100, o);
+    const svg = keyFrameOverlaySvg({ x: 0, y: 0, width: 150, height: 100 }, { branchTips: [{ dendriteId: 2, branchId: 1, x: 40, y: 60 }] }, o, L);
+    const d = svg.match(/<path d="M([\d.]+),([\d.]+) L([\d.]+),([\d.]+) L([\d.]+),([\d.]+) L([\d.]+),([\d.]+) Z"/)!;
+    expect(d).not.toBeNull();
+    const xs = [d[1], d[3], d[5], d[7]].map(Number), ys = [d[2], d[4], d[6], d[8]].map(Number);
+    // centre of pixel (40, 60) in the panel: (40.5, 60.5)
+    expect((Math.min(...xs) + Math.max(...xs)) / 2).toBeCloseTo(40.5, 1);
+    expect((Math.min(...ys) + Math.max(...ys)) / 2).toBeCloseTo(60.5, 1);
+    expect(svg).toMatch(/>b1<\/text>/);
+  });
+
   it('keeps track ids inside the panel near its borders', () => {
     const o = { umPerPx: 0.5, tS: 1 };
     const L = keyFramePanelLayout(150, 100, o);
