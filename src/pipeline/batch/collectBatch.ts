@@ -3,6 +3,7 @@
  *   all_tracks.csv      recording + the columns of every tracks.csv (union, in order of appearance)
  *   all_summary.csv     recording, track_id, velocity and j_tip with their 95 % CIs, t range, points
  *   all_inclusions.csv  recording + inclusions.csv columns (only if a recording has inclusions)
+ *   all_branches.csv    recording + branches.csv columns (only if a recording has side branches)
  *   batch_status.csv    one row per manifest row: recording, path, status, tracks, out
  * Recordings whose results are not complete are listed in batch_status.csv, not merged.
  */
@@ -57,6 +58,7 @@ export const SUMMARY_COLUMNS = [
 export function collectBatch(m: BatchManifest): CollectResult {
   const tracks: Array<{ recording: string; table: Table }> = [];
   const incl: Array<{ recording: string; table: Table }> = [];
+  const branches: Array<{ recording: string; table: Table }> = [];
   const summary: Array<Array<string | number>> = [];
   const status: Array<Array<string | number>> = [];
   const merged: string[] = [];
@@ -68,6 +70,7 @@ export function collectBatch(m: BatchManifest): CollectResult {
       merged.push(e.recording);
       if (existsSync(join(e.out, 'tracks.csv'))) tracks.push({ recording: e.recording, table: readCsv(join(e.out, 'tracks.csv')) });
       if (existsSync(join(e.out, 'inclusions.csv'))) incl.push({ recording: e.recording, table: readCsv(join(e.out, 'inclusions.csv')) });
+      if (existsSync(join(e.out, 'branches.csv'))) branches.push({ recording: e.recording, table: readCsv(join(e.out, 'branches.csv')) });
       const s = JSON.parse(readFileSync(join(e.out, 'summary.json'), 'utf8')) as { tracks?: SummaryTrack[] };
       for (const t of s.tracks ?? []) {
         n++;
@@ -88,6 +91,11 @@ export function collectBatch(m: BatchManifest): CollectResult {
     const i = concatTables(incl);
     writeCsvAtomic(join(m.outDir, 'all_inclusions.csv'), i.header, i.rows);
     files.push(join(m.outDir, 'all_inclusions.csv'));
+  }
+  if (branches.some((p) => p.table.rows.length)) {
+    const b = concatTables(branches);
+    writeCsvAtomic(join(m.outDir, 'all_branches.csv'), b.header, b.rows);
+    files.push(join(m.outDir, 'all_branches.csv'));
   }
   writeCsvAtomic(join(m.outDir, 'batch_status.csv'), ['index', 'recording', 'path', 'status', 'n_tracks', 'out'], status);
   files.push(join(m.outDir, 'batch_status.csv'));
