@@ -3,8 +3,9 @@
  * the same targets and the same scoring (test/bench/accuracyScore.ts), so a regression fails:
  * clean — tip RMSE ≤ 0.5 px, velocity and j_tip error ≤ 1 %; hard — RMSE ≤ 1.5 px, v and j_tip
  * ≤ 3 %; every dendrite found, no spurious track. Rendered by `lidtrack simulate`'s renderer into
- * a temporary folder (320×240, 64 frames). (The two all-factors-at-once scenarios do not meet the
- * hard targets yet and stay in the benchmark only.)
+ * a temporary folder (320×240, 64 frames). The all-factors-at-once scenarios do not meet the hard
+ * targets (per-frame tip RMSE 2.8–3.9 px); hard-all-bottom is held at today's figures below, as are
+ * the branch tips of the branching scenario (branches.csv has no target in the issue).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,8 +14,20 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runTrack } from '../../src/pipeline/runTrack.js';
 import { trackConfigSchema } from '../../src/pipeline/trackConfig.js';
 import { renderScenario, validateScenario } from '../../src/render/index.js';
-import { readTruth, score, TARGETS } from '../bench/accuracyScore.js';
+import { readTruth, score, scoreBranches, TARGETS } from '../bench/accuracyScore.js';
 import { ACCURACY_SCENARIOS } from '../bench/scenarios/accuracyScenarios.js';
+
+async function track(name: string) {
+  const sc = ACCURACY_SCENARIOS.find((s) => s.name === name)!;
+  const valid = validateScenario(sc.scenario, sc.name);
+  const dir = join(tmp, name);
+  await renderScenario(valid, dir, { force: true });
+  const r = await runTrack(trackConfigSchema.parse({
+    input: join(dir, 'video.mp4'), um_per_px: valid.calibration.um_per_px, plating_edge: valid.calibration.plating_edge,
+    out: join(dir, 'out'), report: false, force: true,
+  }));
+  return { sc, dir, r };
+}
 
 const KEPT = ['clean-bottom', 'clean-left', 'branching', 'contrast-8', 'noise-8', 'drift-6', 'flicker-3', 'crf-30', 'dust'];
 const tmp = mkdtempSync(join(tmpdir(), 'lidtrack-accuracy-'));
@@ -23,15 +36,8 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe('accuracy benchmark scenarios kept in CI (clean: RMSE ≤ 0.5 px, v and j_tip ≤ 1 %; hard: RMSE ≤ 1.5 px, v and j_tip ≤ 3 %; no spurious)', () => {
   for (const name of KEPT) {
     it(name, async () => {
-      const sc = ACCURACY_SCENARIOS.find((s) => s.name === name)!;
+      const { sc, dir, r } = await track(name);
       const t = TARGETS[sc.kind];
-      const valid = validateScenario(sc.scenario, sc.name);
-      const dir = join(tmp, name);
-      await renderScenario(valid, dir, { force: true });
-      const r = await runTrack(trackConfigSchema.parse({
-        input: join(dir, 'video.mp4'), um_per_px: valid.calibration.um_per_px, plating_edge: valid.calibration.plating_edge,
-        out: join(dir, 'out'), report: false, force: true,
-      }));
       const s = score(sc, r, readTruth(dir), 0);
       expect(s.found).toBe(s.nTruth);
       expect(s.spurious).toBe(0);
@@ -40,4 +46,23 @@ describe('accuracy benchmark scenarios kept in CI (clean: RMSE ≤ 0.5 px, v and
       expect(s.jRelMax).toBeLessThanOrEqual(t.jRel);
     });
   }
+});
+
+describe('beyond the targets: regression guards at today\'s measured figures', () => {
+  it('hard-all-bottom (every hard factor at once): both dendrites, no spurious track (pieces joined), smoothed RMSE ≤ 1.6 px (1.44), per-frame RMSE ≤ 3.2 px (2.84), v ≤ 6 % (4.4)', async () => {
+    const { sc, dir, r } = await track('hard-all-bottom');
+    const s = score(sc, r, readTruth(dir), 0);
+    expect(s.found).toBe(2);
+    expect(s.spurious).toBe(0);
+    expect(s.rmseSmoothPx).toBeLessThanOrEqual(1.6);
+    expect(s.rmsePx).toBeLessThanOrEqual(3.2);
+    expect(s.vRelMax).toBeLessThanOrEqual(0.06);
+  });
+  it('branching: both side branches in branches.csv, tip RMSE ≤ 1.2 px (0.88), none spurious', async () => {
+    const { dir, r } = await track('branching');
+    const b = scoreBranches(r, dir);
+    expect(b.found).toBe(2);
+    expect(b.spurious).toBe(0);
+    expect(b.rmsePx).toBeLessThanOrEqual(1.2);
+  });
 });
