@@ -43,10 +43,21 @@ export interface VideoInfo {
   grayConversion: string;
 }
 
+/** Options of {@link FrameSource.frames}. */
+export interface FramesOptions {
+  /**
+   * A frame's `data` is the consumer's only until it asks for the next frame: then its buffer
+   * may go back to the decoder to be filled again (no 2 MB allocation per 1080p frame, no
+   * garbage-collector work for it). A consumer that keeps data across frames copies it.
+   * Sources that do not recycle ignore it.
+   */
+  reuseBuffers?: boolean;
+}
+
 /** A source of frames, streamed in presentation order with back-pressure. */
 export interface FrameSource {
   info: VideoInfo;
-  frames(): AsyncIterable<Frame>;
+  frames(opts?: FramesOptions): AsyncIterable<Frame>;
 }
 
 /** Physical calibration of a recording. */

@@ -24,7 +24,7 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { PACKAGE_ROOT } from '../core/packageRoot.js';
-import type { Frame, RoiPx } from '../core/types.js';
+import type { Frame, FramesOptions, RoiPx } from '../core/types.js';
 import { InputError, VideoDecodeError } from '../core/errors.js';
 import { resolveFfmpeg } from './binaries.js';
 import { checkRoi } from './checkRoi.js';
@@ -131,7 +131,7 @@ export async function openVideo(path: string, opts: OpenVideoOptions = {}): Prom
     warnings,
     ffmpegArgs: args,
     lastReport: () => report,
-    frames(): AsyncIterable<Frame> {
+    frames(fo: FramesOptions = {}): AsyncIterable<Frame> {
       return {
         [Symbol.asyncIterator]: () => {
           report = {
@@ -158,6 +158,7 @@ export async function openVideo(path: string, opts: OpenVideoOptions = {}): Prom
             maxFrames: opts.maxFrames,
             durationS: probe.durationS,
             frameIntervalS: probe.timestampCheck?.medianIntervalS ?? (probe.nominalFps ? 1 / probe.nominalFps : 0.04),
+            reuseBuffers: fo.reuseBuffers ?? false,
           });
         },
       };
@@ -179,6 +180,8 @@ interface PassConfig {
   durationS: number | null;
   /** Typical frame interval [s]. */
   frameIntervalS: number;
+  /** Hand each frame's buffer back to the decode thread when the next frame is asked for (FramesOptions). */
+  reuseBuffers: boolean;
 }
 
 /** One decode pass: an async generator over frames that owns (and always reaps) its ffmpeg. */
@@ -278,6 +281,8 @@ async function* decodePass(ffmpegPath: string, args: string[], cfg: PassConfig):
         report.framesDecoded = index + 1;
         report.lastTS = tS;
         yield { index, tS, width: cfg.width, height: cfg.height, data };
+        // the consumer asked for the next frame: with reuseBuffers it is done with this one
+        if (cfg.reuseBuffers && data.byteLength === frameBytes && !exited) worker.postMessage({ type: 'recycle', buf: data.buffer }, [data.buffer as ArrayBuffer]);
         index++;
         continue;
       }

@@ -116,7 +116,8 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
   const cvLoading = loadOpenCv();
   cvLoading.catch(() => undefined); // awaited below; a failure surfaces there
   const source = await opening;
-  const frameStream = startEarly(source.frames() as AsyncIterable<Frame>);
+  // (runTrack copies what it keeps of a frame: its buffers can go back to the decoder)
+  const frameStream = startEarly(source.frames({ reuseBuffers: true }) as AsyncIterable<Frame>);
   /** Threads to stop however the analysis ends (an error must not leave a worker holding the process). */
   const threads: Array<{ close(): Promise<void> }> = [];
   try {

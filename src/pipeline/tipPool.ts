@@ -152,7 +152,9 @@ export class TipPool {
     b.written = copied;
     const id = this.nextId++;
     const reply = new Promise<TipReply>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
-    this.worker.postMessage({ id, slot: k, regions: seg.regions, gain: seg.gain, thresholdRel: seg.thresholdRel });
+    // findTips reads only the regions that touch the interface (dendrites): the rest (inclusions,
+    // specks) would only be cloned across
+    this.worker.postMessage({ id, slot: k, regions: seg.regions.filter((r) => r.touchesInterface), gain: seg.gain, thresholdRel: seg.thresholdRel });
     return reply.then((m) => m.tips!);
   }
 
