@@ -40,6 +40,8 @@ export class CoarseDetector {
   /** Sparse sample of crystal pixels (binned) for the noise. */
   private readonly sampleIdx: Int32Array;
   private readonly sampleBuf: Float64Array;
+  /** Indices of the seed pixels (blurred darkening ≥ the high threshold) of the last call; grows. */
+  private seedIdx = new Int32Array(4096);
   /** Noise σ of the binned, blurred darkening of the last call. */
   sigmaRel = NaN;
 
@@ -92,13 +94,25 @@ export class CoarseDetector {
     const low = Math.max(t.lowSigma * this.sigmaRel, t.minDarkeningRel);
     const high = Math.max(t.highSigma * this.sigmaRel, 1.5 * low);
     const m8 = this.m8.data as Uint8Array;
-    for (let i = 0; i < hw * hh; i++) m8[i] = Db[i] > low ? 255 : 0;
+    // the seeds (≥ high > low: foreground, so labelled) noted in the same pass
+    let nSeed = 0;
+    for (let i = 0; i < hw * hh; i++) {
+      const d = Db[i];
+      m8[i] = d > low ? 255 : 0;
+      if (d >= high) {
+        if (nSeed === this.seedIdx.length) {
+          const g = new Int32Array(2 * this.seedIdx.length);
+          g.set(this.seedIdx);
+          this.seedIdx = g;
+        }
+        this.seedIdx[nSeed++] = i;
+      }
+    }
     const n: number = cv.connectedComponentsWithStats(this.m8, this.labels, this.stats, this.centroids, 8, cv.CV_32S);
     if (n <= 1) return [];
     const lab = this.labels.data32S as Int32Array, stats = this.stats.data32S as Int32Array;
-    const Db2 = this.Db.data32F as Float32Array; // (re-read: the wasm heap may have grown)
     const seed = new Uint8Array(n);
-    for (let i = 0; i < hw * hh; i++) if (lab[i] && Db2[i] >= high) seed[lab[i]] = 1;
+    for (let k = 0; k < nSeed; k++) seed[lab[this.seedIdx[k]]] = 1;
     const minArea = Math.max(2, Math.floor(t.minAreaPx / 4));
     const out: RectPx[] = [];
     for (let l = 1; l < n; l++) {

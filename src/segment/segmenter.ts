@@ -116,6 +116,8 @@ export class Segmenter {
   private readonly noiseRows = new Float64Array(5);
   private readonly labelBuf: Int32Array;
   private lastRects: RectPx[] = [];
+  /** Where the last frame ran the components (the only place it wrote labels). */
+  private lastWork: RectPx[] = [];
   /** The rectangles the last frame was segmented on (the whole frame as one). */
   get lastPlan(): readonly RectPx[] {
     return this.lastRects;
@@ -358,10 +360,12 @@ export class Segmenter {
         dst.delete();
       }
     }
-    // labels outside this frame's rectangles are stale: clear last frame's
+    // labels outside this frame's rectangles are stale: clear last frame's (it wrote labels only
+    // in its components' rectangles)
     const labels = this.labelBuf;
-    for (const r of this.lastRects) for (let v = r.y; v < r.y + r.h; v++) labels.fill(0, v * cw + r.x, v * cw + r.x + r.w);
+    for (const r of this.lastWork) for (let v = r.y; v < r.y + r.h; v++) labels.fill(0, v * cw + r.x, v * cw + r.x + r.w);
     this.lastRects = list.map((r) => ({ ...r }));
+    this.lastWork = work.filter((w): w is RectPx => w !== null);
     // 5. components per rectangle (labels numbered across rectangles), then joined across seams
     const all: Array<CrackRegion | null> = [null];
     const hasHigh: number[] = [0];
