@@ -45,7 +45,8 @@ export class CoarseDetector {
   /** Noise σ of the binned, blurred darkening of the last call. */
   sigmaRel = NaN;
 
-  constructor(private readonly cv: Cv, ref: Reference, darkMask: Uint8Array) {
+  /** bgCrystal: the background where the darkening is defined, 0 elsewhere (Segmenter's). */
+  constructor(private readonly cv: Cv, ref: Reference, bgCrystal: Float32Array) {
     const { cw, ch } = ref.geom;
     const hw = (this.hw = cw >> 1), hh = (this.hh = ch >> 1);
     this.bSum = new Float32Array(hw * hh);
@@ -53,7 +54,7 @@ export class CoarseDetector {
     for (let y = 0; y < hh; y++) {
       for (let x = 0; x < hw; x++) {
         const i = 2 * y * cw + 2 * x;
-        const ok = darkMask[i] && darkMask[i + 1] && darkMask[i + cw] && darkMask[i + cw + 1];
+        const ok = bgCrystal[i] !== 0 && bgCrystal[i + 1] !== 0 && bgCrystal[i + cw] !== 0 && bgCrystal[i + cw + 1] !== 0;
         this.bSum[y * hw + x] = ok ? B[i] + B[i + 1] + B[i + cw] + B[i + cw + 1] : 0;
       }
     }

@@ -94,8 +94,11 @@ export class Segmenter {
   readonly opts: SegmentOptions;
   private readonly cw: number;
   private readonly ch: number;
-  /** 1 on the crystal side of the interface where the background is positive (elsewhere the darkening is 0). */
-  private readonly darkMask: Uint8Array;
+  /**
+   * The background on the crystal side of the interface where it is positive, 0 elsewhere (where
+   * the darkening is 0): the mask and the background in one array, one read per pixel.
+   */
+  private readonly bgCrystal: Float32Array;
   private readonly matD: CvMat;
   private readonly matBlur: CvMat;
   private readonly mat8: CvMat;
@@ -137,8 +140,11 @@ export class Segmenter {
     this.schedule = new RoiScheduler(cw, ch, ref.iface.vPx, schedule);
     this.cw = cw;
     this.ch = ch;
-    this.darkMask = new Uint8Array(cw * ch);
-    for (let v = 0; v < ch; v++) for (let u = 0; u < cw; u++) this.darkMask[v * cw + u] = v > ref.iface.vPx[u] + 0.5 && ref.background[v * cw + u] > 0 ? 1 : 0;
+    this.bgCrystal = new Float32Array(cw * ch);
+    for (let v = 0; v < ch; v++) for (let u = 0; u < cw; u++) {
+      const i = v * cw + u;
+      if (v > ref.iface.vPx[u] + 0.5 && ref.background[i] > 0) this.bgCrystal[i] = ref.background[i];
+    }
     this.labelBuf = new Int32Array(cw * ch);
     this.matD = new cv.Mat(ch, cw, cv.CV_32FC1);
     this.matBlur = new cv.Mat(ch, cw, cv.CV_32FC1);
@@ -179,7 +185,7 @@ export class Segmenter {
     // a periodic whole frame (not the first: it measures the noise σ and starts the plan)
     if (rects === null && this.opts.coarseWholeFrames && Number.isFinite(this.sigmaBlurRel) && this.schedule.hasHistory) {
       const gain = this.gainOf(img);
-      this.coarse ??= new CoarseDetector(this.cv, this.ref, this.darkMask);
+      this.coarse ??= new CoarseDetector(this.cv, this.ref, this.bgCrystal);
       const found = this.coarse.detect(img, gain, this.cw, this.opts);
       rects = this.schedule.planWith(found);
       if (rects) {
@@ -207,8 +213,8 @@ export class Segmenter {
    * bit for bit what a whole frame measures (test/track/segmentRects.test.ts).
    */
   private noiseAtSamples(img: Uint8Array, gain: number): number {
-    const { cw, ch, darkMask: mask } = this;
-    const B = this.ref.background, si = this.noiseIdx, sb = this.noiseBuf;
+    const { cw, ch, bgCrystal: Bc } = this;
+    const si = this.noiseIdx, sb = this.noiseBuf;
     const f = Math.fround;
     // the 5 × 5 darkening around a sample (float32, as the darkening image holds it) and the
     // horizontal pass of each of its rows
@@ -220,8 +226,8 @@ export class Segmenter {
         for (let du = -2; du <= 2; du++) {
           const uu = u + du < 0 ? 0 : u + du >= cw ? cw - 1 : u + du, i = row + uu;
           let d = 0;
-          if (mask[i]) {
-            const b = gain * B[i];
+          if (Bc[i] !== 0) {
+            const b = gain * Bc[i];
             d = (b - img[i]) / b;
           }
           blk[5 * (dv + 2) + du + 2] = d;
@@ -263,14 +269,14 @@ export class Segmenter {
     // relative darkening D = (g·B − I)/(g·B) = 1 − I·(1/B)/g, on each rectangle + the pad the
     // blur (hb) and the closing (2·hk: dilation then erosion) read around it
     // (this arithmetic exactly: the tip fit is sensitive to the last bit of the darkening)
-    const mask = this.darkMask, B = ref.background, D = this.matD.data32F as Float32Array;
+    const Bc = this.bgCrystal, D = this.matD.data32F as Float32Array;
     for (const r0 of list) {
       const r = grow(r0, hb + 2 * hk);
       for (let v = r.y; v < r.y + r.h; v++) {
         const row = v * cw;
         for (let i = row + r.x, e = row + r.x + r.w; i < e; i++) {
-          const b = gain * B[i];
-          D[i] = mask[i] ? (b - img[i]) / b : 0;
+          const bc = Bc[i], b = gain * bc;
+          D[i] = bc !== 0 ? (b - img[i]) / b : 0;
         }
       }
     }
