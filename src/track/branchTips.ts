@@ -63,16 +63,27 @@ interface Box {
   w: number;
   h: number;
   inR: Uint8Array;
+  /** The region's pixels (box indices, ascending). */
+  pix: Int32Array;
 }
 
 function regionBox(r: CrackRegion, labels: Int32Array, cw: number): Box {
   const u0 = r.uMin - 1, v0 = r.vMin - 1, w = r.uMax - r.uMin + 3, h = r.vMax - r.vMin + 3;
   const inR = new Uint8Array(w * h);
+  const pix = new Int32Array(r.areaPx);
+  let np = 0;
   for (let y = 1; y < h - 1; y++) {
     const row = (v0 + y) * cw + u0;
-    for (let x = 1; x < w - 1; x++) if (labels[row + x] === r.label) inR[y * w + x] = 1;
+    for (let x = 1; x < w - 1; x++) {
+      if (labels[row + x] === r.label) {
+        inR[y * w + x] = 1;
+        if (np < pix.length) pix[np] = y * w + x;
+        np++;
+      }
+    }
   }
-  return { u0, v0, w, h, inR };
+  // (areaPx counts the region's pixels, so np equals it; a shorter list is a safe fallback)
+  return { u0, v0, w, h, inR, pix: np === pix.length ? pix : Int32Array.from({ length: w * h }, (_, i) => i).filter((i) => inR[i] === 1) };
 }
 
 /**
@@ -113,29 +124,23 @@ function propagate(b: Box, seeds: number[], dist: Int32Array, src: Int32Array): 
   }
 }
 
-/** Two raster passes of the chamfer 3-4 distance over a w×h grid, in place (0 = seed, INF = to compute; the border row/column is not updated). */
-function chamferPasses(d: Int32Array, w: number, h: number): void {
-  for (let y = 1; y < h - 1; y++) {
-    for (let x = 1; x < w - 1; x++) {
-      const i = y * w + x;
-      if (!d[i]) continue;
-      d[i] = Math.min(d[i], d[i - 1] + W_AXIAL, d[i - w] + W_AXIAL, d[i - w - 1] + W_DIAG, d[i - w + 1] + W_DIAG);
-    }
-  }
-  for (let y = h - 2; y >= 1; y--) {
-    for (let x = w - 2; x >= 1; x--) {
-      const i = y * w + x;
-      if (!d[i]) continue;
-      d[i] = Math.min(d[i], d[i + 1] + W_AXIAL, d[i + w] + W_AXIAL, d[i + w + 1] + W_DIAG, d[i + w - 1] + W_DIAG);
-    }
-  }
-}
-
-/** Chamfer distance of each region pixel to the nearest background pixel. */
+/**
+ * Chamfer distance of each region pixel to the nearest background pixel: the two raster passes
+ * (forward, then backward) visiting only the region's pixels, in raster order — background cells
+ * are 0 and never change, so it is the full-box transform.
+ */
 function distanceToEdge(b: Box): Int32Array {
+  const { w, pix } = b;
   const dt = new Int32Array(b.w * b.h);
-  for (let i = 0; i < dt.length; i++) dt[i] = b.inR[i] ? INF : 0;
-  chamferPasses(dt, b.w, b.h);
+  for (const i of pix) dt[i] = INF;
+  for (let k = 0; k < pix.length; k++) {
+    const i = pix[k];
+    dt[i] = Math.min(dt[i], dt[i - 1] + W_AXIAL, dt[i - w] + W_AXIAL, dt[i - w - 1] + W_DIAG, dt[i - w + 1] + W_DIAG);
+  }
+  for (let k = pix.length - 1; k >= 0; k--) {
+    const i = pix[k];
+    dt[i] = Math.min(dt[i], dt[i + 1] + W_AXIAL, dt[i + w] + W_AXIAL, dt[i + w + 1] + W_DIAG, dt[i + w - 1] + W_DIAG);
+  }
   return dt;
 }
 
@@ -175,14 +180,15 @@ export function branchTipsOfRegion(
   const { cw, ch } = ref.geom;
   const iv = ref.iface.vPx;
   const b = regionBox(r, seg.labels, cw);
-  const { u0, v0, w, h, inR } = b;
+  const { u0, v0, w, h, inR, pix } = b;
   const n = w * h;
 
   // 1. distance from the interface (seeds: the region's pixels within 2 px of its shallowest depth)
+  const depthOf = (i: number) => v0 + Math.floor(i / w) - iv[u0 + (i % w)];
   let minDepth = Infinity;
-  for (let y = 1; y < h - 1; y++) for (let x = 1; x < w - 1; x++) if (inR[y * w + x]) minDepth = Math.min(minDepth, v0 + y - iv[u0 + x]);
+  for (const i of pix) minDepth = Math.min(minDepth, depthOf(i));
   const base: number[] = [];
-  for (let i = 0; i < n; i++) if (inR[i] && v0 + Math.floor(i / w) - iv[u0 + (i % w)] <= minDepth + 2) base.push(i);
+  for (const i of pix) if (depthOf(i) <= minDepth + 2) base.push(i);
   const dBase = new Int32Array(n).fill(INF), scratch = new Int32Array(n);
   propagate(b, base, dBase, scratch);
 
@@ -226,45 +232,41 @@ export function branchTipsOfRegion(
   // 2–3. the farthest pixel from the trunk, beyond its half-width, repeatedly; not along the
   // interface (the electrode's roughness is not a branch)
   const nearInterface = new Uint8Array(n);
-  for (let i = 0; i < n; i++) if (inR[i] && v0 + Math.floor(i / w) - iv[u0 + (i % w)] < NEAR_INTERFACE_PX) nearInterface[i] = 1;
+  for (const i of pix) if (depthOf(i) < NEAR_INTERFACE_PX) nearInterface[i] = 1;
   const dTrunk = new Int32Array(n).fill(INF), src = new Int32Array(n).fill(-1);
   propagate(b, trunk, dTrunk, src);
-  // the trunk's body (within its half-width of the trunk, + TRUNK_MARGIN_PX): not fitted as a branch's tip
-  const trunkNear = new Uint8Array(n);
-  {
-    const dBody = new Int32Array(n);
-    for (let i = 0; i < n; i++) dBody[i] = inR[i] && dTrunk[i] <= hwAt[src[i]] + CHAMFER_UNIT ? 0 : INF;
-    chamferPasses(dBody, w, h);
-    for (let i = 0; i < n; i++) trunkNear[i] = dBody[i] <= TRUNK_MARGIN_PX * CHAMFER_UNIT ? 1 : 0;
-  }
-  const out: BranchTip[] = [];
   const minLen = opts.minLengthPx * CHAMFER_UNIT;
-  while (out.length < opts.maxPerRegion) {
+  const farthest = (): number => {
     let best = -1, bestScore = minLen - 1;
-    for (let i = 0; i < n; i++) {
-      if (!inR[i] || dTrunk[i] >= INF || nearInterface[i]) continue;
+    for (const i of pix) {
+      if (dTrunk[i] >= INF || nearInterface[i]) continue;
       const s = dTrunk[i] - hwAt[src[i]];
       if (s > bestScore) { bestScore = s; best = i; }
     }
-    if (best < 0) break;
+    return best;
+  };
+  let best = farthest();
+  if (best < 0) return []; // most regions in most frames: no branch, nothing more to compute
+  // the trunk's body (within its half-width of the trunk): not fitted as a branch's tip (leaving
+  // out 1–2 px more around it made the branch fixtures' RMSE 1.4–2.3 px instead of 0.64–1.0: too few
+  // pixels were left for the fit, which then fell back to the extremal pixel)
+  const trunkNear = new Uint8Array(n);
+  for (const i of pix) if (dTrunk[i] <= hwAt[src[i]] + CHAMFER_UNIT) trunkNear[i] = 1;
+  const out: BranchTip[] = [];
+  while (best >= 0 && out.length < opts.maxPerRegion) {
     const path = descend(b, dTrunk, dt, best);
     const j = path[path.length - 1];
     const lead = leadOf[j];
     addPath(path.slice(0, -1), lead);
     propagate(b, path.slice(0, -1), dTrunk, src);
     out.push(placeBranchTip(b, dt, path, trunkNear, r, seg, noiseSigmaRel, lead, iv, cw, ch));
+    best = farthest();
   }
   return out;
 }
 
 /** Half-size of the patch a branch end is fitted in [px] (the tip model's window is at most 14 px wide, 13 rows). */
 const PATCH_HALF = 20;
-/**
- * The trunk's body and this margin around it are left out of a branch tip's fit [px]. (On the
- * branch fixtures 0 gives branch-tip RMSE 0.64–1.0 px, 1 px 1.4, 2 px 1.8–2.3: a wider margin
- * leaves too few pixels for the fit, which then falls back to the extremal pixel.)
- */
-const TRUNK_MARGIN_PX = 0;
 
 /**
  * Sub-pixel position of a branch end (path: tip pixel first, junction last) by the tip model,
