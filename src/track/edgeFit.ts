@@ -233,8 +233,11 @@ function jacobian(shape: 'ramp' | 'power', vs: ArrayLike<number>, n: number, nP:
   }
 }
 
-/** A·x = b solved in place (x enters as b) for small symmetric positive (semi)definite A, destroyed. */
-function solveInPlace(a: Float64Array, x: Float64Array, n: number): boolean {
+/**
+ * A·x = b solved in place (x enters as b; A destroyed) by Gaussian elimination with partial
+ * pivoting, for small A, without allocating; false when A is singular or x not finite.
+ */
+export function solveInPlace(a: Float64Array, x: Float64Array, n: number): boolean {
   for (let c = 0; c < n; c++) {
     let piv = c;
     for (let r = c + 1; r < n; r++) if (Math.abs(a[r * n + c]) > Math.abs(a[piv * n + c])) piv = r;

@@ -43,7 +43,7 @@
  * the optimum, scaled by the larger of the stated noise and the residual scatter plus a model
  * error of MODEL_ERR of the contrast.
  */
-import { solveSym } from './edgeFit.js';
+import { solveInPlace, solveSym } from './edgeFit.js';
 
 export interface TipModelInput {
   /** Relative darkening image (canonical, optical blur only) and its size. */
@@ -467,36 +467,11 @@ function project(F: Float64Array, idx: Int32Array, y: Float64Array, r: Float64Ar
 
 /** Work matrix of gaussSolve. */
 const GS_WORK = new Float64Array(NT * NT);
-/**
- * Solve M·x = b for the NT × NT matrix M (left unchanged), b given in x and replaced by the
- * solution: Gaussian elimination with partial pivoting (as solveSym of edgeFit.ts), without
- * allocating; false when M is singular or the solution not finite.
- */
+
+/** Solve M·x = b for the NT × NT matrix M (left unchanged), b given in x and replaced by the solution; false when singular. */
 function gaussSolve(M: Float64Array, x: Float64Array): boolean {
-  const a = GS_WORK, n = NT;
-  a.set(M);
-  for (let c = 0; c < n; c++) {
-    let piv = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(a[r * n + c]) > Math.abs(a[piv * n + c])) piv = r;
-    if (Math.abs(a[piv * n + c]) < 1e-300) return false;
-    if (piv !== c) {
-      for (let k = 0; k < n; k++) { const t = a[c * n + k]; a[c * n + k] = a[piv * n + k]; a[piv * n + k] = t; }
-      const t = x[c]; x[c] = x[piv]; x[piv] = t;
-    }
-    for (let r = c + 1; r < n; r++) {
-      const f = a[r * n + c] / a[c * n + c];
-      if (f === 0) continue;
-      for (let k = c; k < n; k++) a[r * n + k] -= f * a[c * n + k];
-      x[r] -= f * x[c];
-    }
-  }
-  for (let c = n - 1; c >= 0; c--) {
-    let s = x[c];
-    for (let k = c + 1; k < n; k++) s -= a[c * n + k] * x[k];
-    x[c] = s / a[c * n + c];
-    if (!Number.isFinite(x[c])) return false;
-  }
-  return true;
+  GS_WORK.set(M);
+  return solveInPlace(GS_WORK, x, NT);
 }
 
 /**
