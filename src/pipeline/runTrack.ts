@@ -343,20 +343,20 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     const joined = cfg.link.merge_fragments
       ? stage('measure', () => mergeFragments(pieces, { ...DEFAULT_MERGE_OPTIONS, gatePx: linker.opts.gatePx, gateFactor: linker.opts.gateFactor, maxGapFrames: linker.opts.maxGapFrames }))
       : pieces.map((rs, k) => ({ rows: rs, members: [k] }));
-    /** Raw (linker) ids of each joined track, by the id of its first row. */
-    const rawIdsOf = new Map(joined.map((j) => [j.rows[0]?.trackId, j.members.map((m) => pieces[m][0].trackId)]));
-    const kept = joined.map((j) => j.rows)
-      .filter((rs) => rs.length >= cfg.min_track_points)
+    const kept = joined
+      // each with the linker's ids of its pieces (a branch names the piece its trunk was in)
+      .map((j) => ({ rs: j.rows, rawIds: j.members.map((m) => pieces[m][0].trackId) }))
+      .filter(({ rs }) => rs.length >= cfg.min_track_points)
       // found in too few of the frames it spans: a noise peak that comes back now and then
-      .filter((rs) => rs.length >= cfg.min_duty * (rs[rs.length - 1].frame - rs[0].frame + 1))
-      .filter((rs) => {
+      .filter(({ rs }) => rs.length >= cfg.min_duty * (rs[rs.length - 1].frame - rs[0].frame + 1))
+      .filter(({ rs }) => {
         const ls = rs.map((r) => r.heightPx);
         // a dendrite reaches into the crystal, not only along the interface
         return Math.max(...ls) - Math.min(...ls) >= cfg.min_growth_px && Math.max(...ls) >= cfg.min_height_px;
       })
-      .sort((a, b) => a[0].frame - b[0].frame || a[0].tipXPx - b[0].tipXPx || a[0].tipYPx - b[0].tipYPx);
-    const tracks = kept.map((rs, k) => {
-      const id = k + 1, rawId = rs[0].trackId;
+      .sort(({ rs: a }, { rs: b }) => a[0].frame - b[0].frame || a[0].tipXPx - b[0].tipXPx || a[0].tipYPx - b[0].tipYPx);
+    const tracks = kept.map(({ rs, rawIds }, k) => {
+      const id = k + 1;
       const axis = dendriteAxis(rs.map((r) => r.canonU), rs.map((r) => r.canonV), (u) => interfaceAt(ref!, u), 10, (80 * Math.PI) / 180);
       // smoothed positions (extra columns; measure/smoothTrack.ts), back in each frame's image
       // coordinates by that frame's own offset (stage drift, ROI)
@@ -373,7 +373,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       const usable = rr.filter((r) => r.lengthPx >= cfg.min_rate_length_px);
       const fitRows = usable.length >= 3 ? usable : rr;
       const kin = stage('measure', () => trackKinematics(fitRows.map((r) => r.tS), fitRows.map((r) => r.lengthPx * cfg.um_per_px), cfg.rate_window_points));
-      return { id, rawId, kinematics: kin, rows: rr, axis };
+      return { id, rawIds, kinematics: kin, rows: rr, axis };
     }).filter((t) => {
       if (!cfg.require_growth) return true;
       // Significant (lower 95 % bound > 0) and substantial (fitted growth over the track's
@@ -384,7 +384,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       return k.velocityCi95UmPerS[0] > 0 && grownPx >= cfg.min_growth_px && tiltOk;
     })
       .map((t, k) => ({ ...t, id: k + 1, rows: t.rows.map((r) => ({ ...r, trackId: k + 1 })) }));
-    const branches = consolidateBranches(branchRows, new Map(tracks.flatMap((t) => (rawIdsOf.get(t.rawId) ?? [t.rawId]).map((raw) => [raw, t.id] as [number, number]))), {
+    const branches = consolidateBranches(branchRows, new Map(tracks.flatMap((t) => t.rawIds.map((raw) => [raw, t.id] as [number, number]))), {
       minPoints: cfg.min_track_points, minDuty: BRANCH_MIN_DUTY, umPerPx: cfg.um_per_px, rateWindowPoints: cfg.rate_window_points,
       requireGrowth: cfg.require_growth, minGrowthPx: cfg.min_growth_px,
     });
