@@ -38,6 +38,8 @@ export interface BranchRow {
 
 export interface BranchTrack {
   id: number;
+  /** The linker's id of its rows (before renumbering). */
+  rawId: number;
   dendriteId: number;
   rows: BranchRow[];
   /** Null when too few points for a rate. */
@@ -85,7 +87,7 @@ export function consolidateBranches(rows: BranchRow[], dendriteOfRawId: Readonly
     const kin = k.kinematics;
     return !!kin && kin.velocityCi95UmPerS[0] > 0 && (kin.velocityUmPerS * (kin.tEndS - kin.tStartS)) / o.umPerPx >= o.minGrowthPx;
   });
-  return withRates.map((k, i) => ({ id: i + 1, dendriteId: k.dendriteId, rows: k.rows.map((r) => ({ ...r, branchId: i + 1 })), kinematics: k.kinematics }));
+  return withRates.map((k, i) => ({ id: i + 1, rawId: k.rows[0].branchId, dendriteId: k.dendriteId, rows: k.rows.map((r) => ({ ...r, branchId: i + 1 })), kinematics: k.kinematics }));
 }
 
 /** Replace each row's branchLengthPx by the tip's projection on the branch's axis (see above). */
@@ -110,4 +112,68 @@ function projectLengths(rows: BranchRow[]): void {
   const norm = Math.hypot(ex, ey) || 1;
   ex /= norm; ey /= norm;
   for (const r of rows) r.branchLengthPx = (r.tipXPx - jx) * ex + (r.tipYPx - jy) * ey;
+}
+
+/** What a continuation test needs of a dendrite track's row (image coordinates, as in tracks.csv). */
+export interface LeadRowLike {
+  frame: number;
+  tS: number;
+  tipXPx: number;
+  tipYPx: number;
+  heightPx: number;
+}
+
+export interface ContinuationOptions {
+  maxGapFrames: number;
+  maxOverlapFrames: number;
+  gatePx: number;
+  gateFactor: number;
+  /** A track starting nearer the interface than this is a dendrite of its own [px]. */
+  minStartHeightPx: number;
+}
+
+/**
+ * Dendrite tracks that are a kept branch grown on: a branch that outgrows the trunk beside it
+ * becomes a maximum of the depth profile, so from then on it is found as a leading tip and the
+ * linker starts a dendrite track for it. Such a track starts away from the interface, within the
+ * linker's gap and gate of where a branch (a kept one: persistent and growing) was heading, and
+ * after that branch's last frame (at most `maxOverlapFrames` in common). Two dendrites joined at
+ * the base are not a branch of each other before one of them is tracked (Fig. 2 fixture), so
+ * they are not taken.
+ * @returns dendrite track id → the branch's linker id, for each such track
+ */
+export function branchContinuations(
+  tracks: ReadonlyArray<{ id: number; rows: readonly LeadRowLike[] }>, branches: readonly BranchTrack[], o: ContinuationOptions,
+): Map<number, number> {
+  const out = new Map<number, number>();
+  const taken = new Set<number>();
+  for (const t of tracks) {
+    const first = t.rows[0];
+    if (!first || first.heightPx < o.minStartHeightPx) continue;
+    let best: BranchTrack | null = null, bestD = Infinity;
+    for (const b of branches) {
+      if (taken.has(b.rawId) || b.dendriteId === t.id) continue;
+      const tail = b.rows.filter((r) => r.frame < first.frame);
+      if (!tail.length) continue;
+      const last = tail[tail.length - 1];
+      if (first.frame - last.frame > o.maxGapFrames + 1) continue;
+      if (b.rows.length - tail.length > o.maxOverlapFrames) continue;
+      // straight-line extrapolation of the branch's last points (least squares in t)
+      const fit = tail.slice(-6);
+      const n = fit.length;
+      let mt = 0, mx = 0, my = 0;
+      for (const r of fit) { mt += r.tS / n; mx += r.tipXPx / n; my += r.tipYPx / n; }
+      let stt = 0, stx = 0, sty = 0;
+      for (const r of fit) { stt += (r.tS - mt) ** 2; stx += (r.tS - mt) * (r.tipXPx - mx); sty += (r.tS - mt) * (r.tipYPx - my); }
+      const vx = stt > 0 ? stx / stt : 0, vy = stt > 0 ? sty / stt : 0;
+      const d = Math.hypot(first.tipXPx - (mx + vx * (first.tS - mt)), first.tipYPx - (my + vy * (first.tS - mt)));
+      const gate = o.gatePx + o.gateFactor * Math.hypot(vx, vy) * (first.tS - last.tS);
+      if (d <= gate && d < bestD) { bestD = d; best = b; }
+    }
+    if (best) {
+      out.set(t.id, best.rawId);
+      taken.add(best.rawId);
+    }
+  }
+  return out;
 }

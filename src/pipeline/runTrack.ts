@@ -22,7 +22,7 @@ import { DriftTracker } from '../register/index.js';
 import { writeCsvAtomic } from '../report/atomic.js';
 import { writeInclusionsCsv } from '../report/inclusionsCsv.js';
 import { InclusionTracker } from '../track/inclusions/index.js';
-import { type BranchRow, type BranchTrack, consolidateBranches, smoothTrack, trackKinematics, type TrackKinematics } from '../measure/index.js';
+import { branchContinuations, type BranchRow, type BranchTrack, consolidateBranches, smoothTrack, trackKinematics, type TrackKinematics } from '../measure/index.js';
 import { clearRunOutputs, guardOutputDir, hashInput, writeManifest, type Manifest } from '../report/runFiles.js';
 import { branchSummaryJson, trackSummaryJson, writeBranchesCsv, writeSummaryJson, writeTracksCsv, type TrackRow } from '../report/tables.js';
 import {
@@ -355,7 +355,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
         return Math.max(...ls) - Math.min(...ls) >= cfg.min_growth_px && Math.max(...ls) >= cfg.min_height_px;
       })
       .sort(({ rs: a }, { rs: b }) => a[0].frame - b[0].frame || a[0].tipXPx - b[0].tipXPx || a[0].tipYPx - b[0].tipYPx);
-    const tracks = kept.map(({ rs, rawIds }, k) => {
+    const grown = kept.map(({ rs, rawIds }, k) => {
       const id = k + 1;
       const axis = dendriteAxis(rs.map((r) => r.canonU), rs.map((r) => r.canonV), (u) => interfaceAt(ref!, u), 10, (80 * Math.PI) / 180);
       // smoothed positions (extra columns; measure/smoothTrack.ts), back in each frame's image
@@ -384,10 +384,37 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       return k.velocityCi95UmPerS[0] > 0 && grownPx >= cfg.min_growth_px && tiltOk;
     })
       .map((t, k) => ({ ...t, id: k + 1, rows: t.rows.map((r) => ({ ...r, trackId: k + 1 })) }));
-    const branches = consolidateBranches(branchRows, new Map(tracks.flatMap((t) => t.rawIds.map((raw) => [raw, t.id] as [number, number]))), {
+    const branchesOf = (ts: typeof grown, rows: BranchRow[]) => consolidateBranches(rows, new Map(ts.flatMap((t) => t.rawIds.map((raw) => [raw, t.id] as [number, number]))), {
       minPoints: cfg.min_track_points, minDuty: BRANCH_MIN_DUTY, umPerPx: cfg.um_per_px, rateWindowPoints: cfg.rate_window_points,
       requireGrowth: cfg.require_growth, minGrowthPx: cfg.min_growth_px,
     });
+    let tracks = grown;
+    let branches = branchesOf(grown, branchRows);
+    // a branch grown deeper than the trunk beside it is found as a leading tip from then on: the
+    // dendrite track that starts where it was heading goes back to the branch (branchContinuations)
+    const continued = branches.length
+      ? branchContinuations(grown, branches, {
+          maxGapFrames: linker.opts.maxGapFrames, maxOverlapFrames: DEFAULT_MERGE_OPTIONS.maxOverlapFrames,
+          gatePx: linker.opts.gatePx, gateFactor: linker.opts.gateFactor, minStartHeightPx: 2 * cfg.min_height_px,
+        })
+      : new Map<number, number>();
+    if (continued.size) {
+      const moved: BranchRow[] = [];
+      for (const t of grown) {
+        const raw = continued.get(t.id);
+        if (raw === undefined) continue;
+        const b = branches.find((x) => x.rawId === raw)!, last = b.rows[b.rows.length - 1];
+        for (const r of t.rows) {
+          moved.push({
+            branchId: raw, frame: r.frame, tS: r.tS, tipXPx: r.tipXPx, tipYPx: r.tipYPx, junctionXPx: last.junctionXPx, junctionYPx: last.junctionYPx,
+            branchLengthPx: Math.hypot(r.tipXPx - last.junctionXPx, r.tipYPx - last.junctionYPx), tipSigmaPx: r.tipSigmaPx, refined: r.refined,
+            parentRawId: last.parentRawId,
+          });
+        }
+      }
+      tracks = grown.filter((t) => !continued.has(t.id)).map((t, k) => ({ ...t, id: k + 1, rows: t.rows.map((r) => ({ ...r, trackId: k + 1 })) }));
+      branches = branchesOf(tracks, [...branchRows, ...moved]);
+    }
 
     // inclusions (isolated Li) and the current phases
     const inclRows = inclusions.finish();

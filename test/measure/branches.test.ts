@@ -74,3 +74,26 @@ describe('fitLineRejecting (mean velocity of a track)', async () => {
     }
   });
 });
+
+describe('branchContinuations (a branch that outgrew its trunk and was then found as a leading tip)', async () => {
+  const { branchContinuations } = await import('../../src/measure/branches.js');
+  const O2 = { maxGapFrames: 25, maxOverlapFrames: 2, gatePx: 8, gateFactor: 1.5, minStartHeightPx: 16 };
+  const [branch] = consolidateBranches(growing(7, 3, Array.from({ length: 30 }, (_, k) => k)), new Map([[3, 1]]), O);
+  /** A dendrite track continuing the branch's line (6 px/s along 35° from (100, 80)) from frame f0, at height h. */
+  const lead = (id: number, f0: number, h: number, dx = 0) => ({
+    id,
+    rows: Array.from({ length: 20 }, (_, k) => {
+      const t = (f0 + k) / 10, L = 2 + 6 * t, a = (35 * Math.PI) / 180;
+      return { frame: f0 + k, tS: t, tipXPx: 100 + L * Math.cos(a) + dx, tipYPx: 80 + L * Math.sin(a), heightPx: h };
+    }),
+  });
+  it('a track starting 2 frames after the branch\'s last, where it was heading, deep in the crystal: the branch\'s', () => {
+    expect([...branchContinuations([lead(2, 31, 60)], [branch], O2)]).toEqual([[2, 7]]);
+  });
+  it('not: a track starting at the interface, one 20 px off the branch\'s course, one beside the branch for 5 frames, the branch\'s own dendrite', () => {
+    expect(branchContinuations([lead(2, 31, 8)], [branch], O2).size).toBe(0);
+    expect(branchContinuations([lead(2, 31, 60, 20)], [branch], O2).size).toBe(0);
+    expect(branchContinuations([lead(2, 25, 60)], [branch], O2).size).toBe(0);
+    expect(branchContinuations([lead(1, 31, 60)], [branch], O2).size).toBe(0);
+  });
+});
