@@ -177,3 +177,46 @@ export function branchContinuations(
   }
   return out;
 }
+
+/** What the sibling test needs of a dendrite track: its rows (with their region) and its axis' base. */
+export interface SiblingTrack {
+  id: number;
+  rows: ReadonlyArray<{ frame: number; heightPx: number; regionLabel?: number }>;
+  /** Where the track's growth axis meets the interface (canonical u) [px]. */
+  baseU: number;
+}
+
+/**
+ * Dendrite tracks that are side branches found as leading tips from their first frame (a branch
+ * growing nearly along its trunk is a maximum of the depth profile at once). Such a track starts
+ * away from the interface, inside the region of an older track's tip, and its own axis meets the
+ * interface away from that track's base: it grows out of the other dendrite's side. Two dendrites
+ * from one base (the Fig. 2 fixture: first found apart 17 µm from the interface, in one region)
+ * have bases within `baseSeparationPx` and stay two dendrites.
+ * @returns track id → id of the dendrite it branches from
+ */
+export function branchesFoundAsLeads(tracks: readonly SiblingTrack[], o: { minStartHeightPx: number; baseSeparationPx: number }): Map<number, number> {
+  const out = new Map<number, number>();
+  const byFrame = new Map<number, Array<{ id: number; label: number }>>();
+  for (const t of tracks) {
+    for (const r of t.rows) {
+      if (r.regionLabel === undefined) continue;
+      if (!byFrame.has(r.frame)) byFrame.set(r.frame, []);
+      byFrame.get(r.frame)!.push({ id: t.id, label: r.regionLabel });
+    }
+  }
+  const first = new Map(tracks.map((t) => [t.id, t.rows[0]?.frame ?? Infinity]));
+  for (const t of tracks) {
+    const f = t.rows[0];
+    if (!f || f.regionLabel === undefined || f.heightPx < o.minStartHeightPx) continue;
+    const mates = (byFrame.get(f.frame) ?? []).filter((m) => m.id !== t.id && m.label === f.regionLabel && first.get(m.id)! < f.frame);
+    let parent: SiblingTrack | null = null;
+    for (const m of mates) {
+      const d = tracks.find((x) => x.id === m.id)!;
+      if (Math.abs(d.baseU - t.baseU) <= o.baseSeparationPx) { parent = null; break; } // a sibling from one base
+      if (!parent || first.get(d.id)! < first.get(parent.id)!) parent = d;
+    }
+    if (parent && !out.has(parent.id)) out.set(t.id, parent.id);
+  }
+  return out;
+}

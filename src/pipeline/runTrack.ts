@@ -22,7 +22,7 @@ import { DriftTracker } from '../register/index.js';
 import { writeCsvAtomic } from '../report/atomic.js';
 import { writeInclusionsCsv } from '../report/inclusionsCsv.js';
 import { InclusionTracker } from '../track/inclusions/index.js';
-import { branchContinuations, type BranchRow, type BranchTrack, consolidateBranches, smoothTrack, trackKinematics, type TrackKinematics } from '../measure/index.js';
+import { branchContinuations, branchesFoundAsLeads, type BranchRow, type BranchTrack, consolidateBranches, smoothTrack, trackKinematics, type TrackKinematics } from '../measure/index.js';
 import { clearRunOutputs, guardOutputDir, hashInput, writeManifest, type Manifest } from '../report/runFiles.js';
 import { branchSummaryJson, trackSummaryJson, writeBranchesCsv, writeSummaryJson, writeTracksCsv, type TrackRow } from '../report/tables.js';
 import {
@@ -62,6 +62,21 @@ export interface TrackResult {
 
 /** A branch track must be seen in at least this fraction of the frames it spans (measure/branches.ts). */
 const BRANCH_MIN_DUTY = 0.5;
+
+/** Two dendrite tracks whose axes meet the interface this close are siblings from one base, not trunk and branch [px]. */
+const BRANCH_BASE_SEPARATION_PX = 10;
+
+/** Where two growth axes cross (canonical); for parallel axes, the point of b nearest a's base. */
+function axesMeet(a: DendriteAxis, b: DendriteAxis): { u: number; v: number } {
+  const cross = a.du * b.dv - a.dv * b.du;
+  const wu = b.baseU - a.baseU, wv = b.baseV - a.baseV;
+  if (Math.abs(cross) < 1e-6) {
+    const s = -(wu * b.du + wv * b.dv);
+    return { u: b.baseU + s * b.du, v: b.baseV + s * b.dv };
+  }
+  const s = (wu * b.dv - wv * b.du) / cross;
+  return { u: a.baseU + s * a.du, v: a.baseV + s * a.dv };
+}
 
 function stage<T>(name: string, f: () => T): T {
   try {
@@ -201,7 +216,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
         const p = canonicalToImage(t.u, t.v, geom);
         rows.push({
           trackId: ids[k], frame: index, tS, tipXPx: p.x + d.dxPx + roiX, tipYPx: p.y + d.dyPx + roiY, lengthPx: t.lengthPx, heightPx: t.lengthPx,
-          tipSigmaPx: t.sigmaPx, areaPx: t.areaPx, refined: t.refined, canonU: t.u, canonV: t.v,
+          tipSigmaPx: t.sigmaPx, areaPx: t.areaPx, refined: t.refined, canonU: t.u, canonV: t.v, regionLabel: t.regionLabel,
         });
       });
     };
@@ -388,19 +403,53 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       minPoints: cfg.min_track_points, minDuty: BRANCH_MIN_DUTY, umPerPx: cfg.um_per_px, rateWindowPoints: cfg.rate_window_points,
       requireGrowth: cfg.require_growth, minGrowthPx: cfg.min_growth_px,
     });
-    let tracks = grown;
-    let branches = branchesOf(grown, branchRows);
-    // a branch grown deeper than the trunk beside it is found as a leading tip from then on: the
-    // dendrite track that starts where it was heading goes back to the branch (branchContinuations)
+    const renumbered = (ts: typeof grown) => ts.map((t, k) => ({ ...t, id: k + 1, rows: t.rows.map((r) => ({ ...r, trackId: k + 1 })) }));
+    // (1) side branches found as leading tips from their first frame (branchesFoundAsLeads): their
+    // rows become a branch of the dendrite they grow out of, the junction where the two axes meet
+    const asLeads = cfg.tips.branches
+      ? branchesFoundAsLeads(grown.map((t) => ({ id: t.id, rows: t.rows, baseU: t.axis.baseU })), { minStartHeightPx: 2 * cfg.min_height_px, baseSeparationPx: BRANCH_BASE_SEPARATION_PX })
+      : new Map<number, number>();
+    // ... only where the two axes meet inside the crystal, behind the branch's first tip: two
+    // dendrites whose regions are joined along a rough interface do not grow out of each other
+    for (const [tid, pid] of [...asLeads]) {
+      const t = grown.find((x) => x.id === tid)!, j = axesMeet(t.axis, grown.find((x) => x.id === pid)!.axis);
+      const f = t.rows[0];
+      const behind = (f.canonU - j.u) * t.axis.du + (f.canonV - j.v) * t.axis.dv;
+      if (j.v - interfaceAt(ref!, j.u) < 2 * cfg.min_height_px || behind <= 0 || behind > t.rows[0].lengthPx) asLeads.delete(tid);
+    }
+    const fromLeads: BranchRow[] = [];
+    let nextRaw = 1;
+    for (const r of branchRows) nextRaw = Math.max(nextRaw, r.branchId + 1);
+    for (const t of grown) {
+      const pid = asLeads.get(t.id);
+      if (pid === undefined) continue;
+      const p = grown.find((x) => x.id === pid)!;
+      const j = axesMeet(t.axis, p.axis);
+      const raw = nextRaw++;
+      for (const r of t.rows) {
+        // the row's own offset from canonical to image coordinates (stage drift, ROI)
+        const c = canonicalToImage(r.canonU, r.canonV, geom), jc = canonicalToImage(j.u, j.v, geom);
+        const jx = jc.x + r.tipXPx - c.x, jy = jc.y + r.tipYPx - c.y;
+        fromLeads.push({
+          branchId: raw, frame: r.frame, tS: r.tS, tipXPx: r.tipXPx, tipYPx: r.tipYPx, junctionXPx: jx, junctionYPx: jy,
+          branchLengthPx: Math.hypot(r.tipXPx - jx, r.tipYPx - jy), tipSigmaPx: r.tipSigmaPx, refined: r.refined, parentRawId: p.rawIds[0],
+        });
+      }
+    }
+    let tracks = asLeads.size ? renumbered(grown.filter((t) => !asLeads.has(t.id))) : grown;
+    const allBranchRows = fromLeads.length ? [...branchRows, ...fromLeads] : branchRows;
+    let branches = branchesOf(tracks, allBranchRows);
+    // (2) a branch grown deeper than the trunk beside it is found as a leading tip from then on:
+    // the dendrite track that starts where it was heading goes back to the branch (branchContinuations)
     const continued = branches.length
-      ? branchContinuations(grown, branches, {
+      ? branchContinuations(tracks, branches, {
           maxGapFrames: linker.opts.maxGapFrames, maxOverlapFrames: DEFAULT_MERGE_OPTIONS.maxOverlapFrames,
           gatePx: linker.opts.gatePx, gateFactor: linker.opts.gateFactor, minStartHeightPx: 2 * cfg.min_height_px,
         })
       : new Map<number, number>();
     if (continued.size) {
       const moved: BranchRow[] = [];
-      for (const t of grown) {
+      for (const t of tracks) {
         const raw = continued.get(t.id);
         if (raw === undefined) continue;
         const b = branches.find((x) => x.rawId === raw)!, last = b.rows[b.rows.length - 1];
@@ -412,8 +461,8 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
           });
         }
       }
-      tracks = grown.filter((t) => !continued.has(t.id)).map((t, k) => ({ ...t, id: k + 1, rows: t.rows.map((r) => ({ ...r, trackId: k + 1 })) }));
-      branches = branchesOf(tracks, [...branchRows, ...moved]);
+      tracks = renumbered(tracks.filter((t) => !continued.has(t.id)));
+      branches = branchesOf(tracks, [...allBranchRows, ...moved]);
     }
 
     // inclusions (isolated Li) and the current phases

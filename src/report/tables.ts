@@ -25,6 +25,8 @@ export interface TrackRow {
   /** Canonical coordinates (electrode on top), for the axis computation; not written. */
   canonU: number;
   canonV: number;
+  /** The segmented region the tip was in (a per-frame label: same frame, same label = same region); not written. */
+  regionLabel?: number;
   /** Smoothed tip (image coordinates) and length (measure/smoothTrack.ts); set on the final tracks only. */
   smoothXPx?: number;
   smoothYPx?: number;

@@ -97,3 +97,19 @@ describe('branchContinuations (a branch that outgrew its trunk and was then foun
     expect(branchContinuations([lead(1, 31, 60)], [branch], O2).size).toBe(0);
   });
 });
+
+describe('branchesFoundAsLeads (a side branch that is a depth maximum from its first frame)', async () => {
+  const { branchesFoundAsLeads } = await import('../../src/measure/branches.js');
+  const O3 = { minStartHeightPx: 16, baseSeparationPx: 10 };
+  const track = (id: number, f0: number, h0: number, label: number, baseU: number) => ({
+    id, baseU, rows: Array.from({ length: 30 }, (_, k) => ({ frame: f0 + k, heightPx: h0 + k, regionLabel: label })),
+  });
+  it('a track first found 60 px deep, in the region of an older track whose base is 40 px away: a branch of it', () => {
+    expect([...branchesFoundAsLeads([track(1, 0, 10, 4, 100), track(2, 12, 60, 4, 140)], O3)]).toEqual([[2, 1]]);
+  });
+  it('not: siblings from one base (3 px apart, as in Fig. 2), a track starting near the interface, one in another region', () => {
+    expect(branchesFoundAsLeads([track(1, 0, 10, 4, 100), track(2, 12, 60, 4, 103)], O3).size).toBe(0);
+    expect(branchesFoundAsLeads([track(1, 0, 10, 4, 100), track(2, 12, 8, 4, 140)], O3).size).toBe(0);
+    expect(branchesFoundAsLeads([track(1, 0, 10, 4, 100), track(2, 12, 60, 5, 140)], O3).size).toBe(0);
+  });
+});
