@@ -6,8 +6,8 @@
  * depth in the same columns, so it is a shoulder of the profile, not a maximum. Its end is an
  * extremity of the crack's shape, which geodesic distances inside the region find:
  *
- * 1. the trunk is the geodesic path (inside the region) from each leading tip back to the
- *    interface;
+ * 1. the trunk is a shortest path (inside the region) from each leading tip back to the
+ *    interface, along the medial ridge (the middle of a wide leaf);
  * 2. the geodesic distance from the trunk is propagated through the region; the farthest pixel
  *    is a branch end when it reaches beyond the trunk's local half-width by at least
  *    `minLengthPx` (a bump on a wide leaf's ragged edge does not: its distance from the trunk is
@@ -15,13 +15,15 @@
  * 3. its path back to the trunk joins the trunk, and step 2 repeats.
  *
  * Distances are chamfer 3-4 (integer, ÷3 = px within 8 % of Euclidean), propagated by a bucket
- * queue, so each pass is linear in the region's area. Each branch end is then placed to
- * sub-pixel by the same 2-D tip model as the leading tips (tipModelFit.ts), along the branch's
- * own direction; where that fit is not usable, the extremal pixel is kept (±1 px, unrefined).
+ * queue, so each pass is linear in the region's area. Each branch's apex is the pixel of its
+ * own part (outside the trunk's body) farthest from the junction; it is placed to sub-pixel by
+ * the same 2-D tip model as the leading tips (tipModelFit.ts), along the branch's own direction.
+ * Where that fit is not usable, the apex pixel is kept (unrefined, σ = the branch's half-width:
+ * the thin end fades below the threshold before the true apex).
  */
 import type { Reference } from '../segment/reference.js';
 import type { CrackRegion, SegmentResult } from '../segment/segmenter.js';
-import { fitTipModel, TIP_MODEL_BEHIND_PX } from './tipModelFit.js';
+import { fitTipModel } from './tipModelFit.js';
 
 export interface BranchOptions {
   /** A branch must reach this far beyond the trunk's half-width [px]. */
@@ -189,8 +191,8 @@ export function branchTipsOfRegion(
   for (const i of pix) minDepth = Math.min(minDepth, depthOf(i));
   const base: number[] = [];
   for (const i of pix) if (depthOf(i) <= minDepth + 2) base.push(i);
-  const dBase = new Int32Array(n).fill(INF), scratch = new Int32Array(n);
-  propagate(b, base, dBase, scratch);
+  const dBase = new Int32Array(n).fill(INF), baseSrc = new Int32Array(n); // (which base pixel is nearest: not needed)
+  propagate(b, base, dBase, baseSrc);
 
   // the trunk: each leading tip's path back to the interface
   const dt = distanceToEdge(b);
