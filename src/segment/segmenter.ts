@@ -349,22 +349,19 @@ export class Segmenter {
       for (const w of work) if (w) crossMorph(m8d, m8c, cw, ch, w, false);
     } else {
       const border = cv.BORDER_CONSTANT, bval = cv.morphologyDefaultBorderValue(), anchor = new cv.Point(-1, -1);
-      for (const d of dil) {
-        if (!d) continue;
-        const rc = cvRect(d);
-        const src = this.mat8.roi(rc), dst = this.matDil.roi(rc);
-        cv.dilate(src, dst, this.kClose, anchor, 1, border, bval);
-        src.delete();
-        dst.delete();
-      }
-      for (const w of work) {
-        if (!w) continue;
-        const rc = cvRect(w);
-        const src = this.matDil.roi(rc), dst = this.matClosed.roi(rc);
-        cv.erode(src, dst, this.kClose, anchor, 1, border, bval);
-        src.delete();
-        dst.delete();
-      }
+      // one morphology step on each rectangle (sub-matrices of `from` into the same ones of `to`)
+      const onRects = (op: typeof cv.dilate, from: CvMat, to: CvMat, rects: typeof dil) => {
+        for (const q of rects) {
+          if (!q) continue;
+          const rc = cvRect(q);
+          const src = from.roi(rc), dst = to.roi(rc);
+          op(src, dst, this.kClose, anchor, 1, border, bval);
+          src.delete();
+          dst.delete();
+        }
+      };
+      onRects(cv.dilate, this.mat8, this.matDil, dil);
+      onRects(cv.erode, this.matDil, this.matClosed, work);
     }
     // labels outside this frame's rectangles are stale: clear last frame's (it wrote labels only
     // in its components' rectangles)
