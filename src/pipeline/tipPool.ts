@@ -28,8 +28,8 @@ interface Slot {
   D: Float32Array;
   Db: Float32Array;
   labels: Int32Array;
-  /** Rectangles written last time (labels there are cleared before the next copy). */
-  written: RectPx[];
+  /** Row spans written last time (labels there are cleared before the next copy). */
+  written: RowSpans;
 }
 
 /** What the worker answers per frame. */
@@ -63,7 +63,7 @@ export const TIP_READ_MARGIN_PX = 48;
 /**
  * The part of a segmented frame findTips reads: the plan's rectangles (outside them nothing is
  * current) within TIP_READ_MARGIN_PX of a region touching the interface (only those have tips):
- * each plan rectangle ∩ each such region's grown box. They may overlap (copied twice, the same data).
+ * each plan rectangle ∩ each such region's grown box. They may overlap (submit copies their union once, rowSpans).
  */
 export function readArea(seg: SegmentResult, plan: readonly RectPx[], cw: number, ch: number): RectPx[] {
   const m = TIP_READ_MARGIN_PX;
@@ -77,6 +77,32 @@ export function readArea(seg: SegmentResult, plan: readonly RectPx[], cw: number
     }
   }
   return out;
+}
+
+/** Disjoint horizontal runs of pixels, as (row, x0, x1) triples [x0, x1), by row then x0. */
+export type RowSpans = Int32Array;
+
+/** The pixels covered by any of `rects`, as disjoint row spans (overlaps merged, each pixel once). */
+export function rowSpans(rects: readonly RectPx[]): RowSpans {
+  if (!rects.length) return new Int32Array(0);
+  let y0 = Infinity, y1 = -Infinity;
+  for (const r of rects) if (r.w > 0 && r.h > 0) { y0 = Math.min(y0, r.y); y1 = Math.max(y1, r.y + r.h); }
+  if (!(y1 > y0)) return new Int32Array(0);
+  const out: number[] = [];
+  const iv: Array<[number, number]> = [];
+  for (let v = y0; v < y1; v++) {
+    iv.length = 0;
+    for (const r of rects) if (r.w > 0 && v >= r.y && v < r.y + r.h) iv.push([r.x, r.x + r.w]);
+    if (!iv.length) continue;
+    iv.sort((a, b) => a[0] - b[0]);
+    let [a, z] = iv[0];
+    for (let k = 1; k < iv.length; k++) {
+      if (iv[k][0] <= z) z = Math.max(z, iv[k][1]);
+      else { out.push(v, a, z); [a, z] = iv[k]; }
+    }
+    out.push(v, a, z);
+  }
+  return Int32Array.from(out);
 }
 
 export class TipPool {
@@ -100,7 +126,7 @@ export class TipPool {
       D: new Float32Array(new SharedArrayBuffer(4 * n)),
       Db: new Float32Array(new SharedArrayBuffer(4 * n)),
       labels: new Int32Array(new SharedArrayBuffer(4 * n)),
-      written: [],
+      written: new Int32Array(0),
     }));
     // the bundle (dist/lidtrack.mjs) has its tip module beside it; from the sources, tsx loads the TypeScript
     const fromBundle = fileURLToPath(import.meta.url).includes(`${join(PACKAGE_ROOT, 'dist')}`);
@@ -139,15 +165,15 @@ export class TipPool {
     this.nextSlot = (k + 1) % this.slots;
     const b = this.bufs[k];
     const w = this.cw;
-    for (const r of b.written) for (let v = r.y; v < r.y + r.h; v++) b.labels.fill(0, v * w + r.x, v * w + r.x + r.w);
-    const copied = readArea(seg, plan, w, Math.round(b.labels.length / w));
-    for (const r of copied) {
-      for (let v = r.y; v < r.y + r.h; v++) {
-        const i0 = v * w + r.x, i1 = i0 + r.w;
-        b.D.set(seg.darkening.subarray(i0, i1), i0);
-        b.Db.set(seg.darkeningBlurred.subarray(i0, i1), i0);
-        b.labels.set(seg.labels.subarray(i0, i1), i0);
-      }
+    const ws = b.written;
+    for (let k = 0; k < ws.length; k += 3) b.labels.fill(0, ws[k] * w + ws[k + 1], ws[k] * w + ws[k + 2]);
+    // the read area's rectangles overlap where dendrites' boxes do: each pixel is copied once
+    const copied = rowSpans(readArea(seg, plan, w, Math.round(b.labels.length / w)));
+    for (let k = 0; k < copied.length; k += 3) {
+      const i0 = copied[k] * w + copied[k + 1], i1 = copied[k] * w + copied[k + 2];
+      b.D.set(seg.darkening.subarray(i0, i1), i0);
+      b.Db.set(seg.darkeningBlurred.subarray(i0, i1), i0);
+      b.labels.set(seg.labels.subarray(i0, i1), i0);
     }
     b.written = copied;
     const id = this.nextId++;

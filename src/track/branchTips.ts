@@ -64,14 +64,61 @@ interface Box {
   v0: number;
   w: number;
   h: number;
+  /** 1 at the region's pixels, 0 elsewhere in the box (a Scratch array: longer than w·h). */
   inR: Uint8Array;
   /** The region's pixels (box indices, ascending). */
   pix: Int32Array;
 }
 
+/**
+ * Per-pixel arrays of the box, kept between calls (a long tilted crack's box is mostly
+ * background: allocating and clearing box-sized arrays per region and frame cost more than the
+ * analysis). Invariant between calls: `inR`, `dt` and `trunkNear` are 0 everywhere (they are read
+ * at background pixels); the others are written at the region's pixels before they are read there.
+ */
+class Scratch {
+  size = 0;
+  inR = new Uint8Array(0);
+  dt = new Int32Array(0);
+  trunkNear = new Uint8Array(0);
+  nearInterface = new Uint8Array(0);
+  dBase = new Int32Array(0);
+  hwAt = new Int32Array(0);
+  leadOf = new Int32Array(0);
+  dTrunk = new Int32Array(0);
+  src = new Int32Array(0);
+  /** Per region pixel (in `pix` order, not box order): its depth below the interface [px]. */
+  private depthK = new Float64Array(0);
+  depthFor(nPix: number): Float64Array {
+    if (nPix > this.depthK.length) this.depthK = new Float64Array(Math.max(nPix, Math.ceil(this.depthK.length * 1.5)));
+    return this.depthK;
+  }
+  ensure(n: number): this {
+    if (n <= this.size) return this;
+    const m = Math.max(n, Math.ceil(this.size * 1.5));
+    this.size = m;
+    this.inR = new Uint8Array(m);
+    this.dt = new Int32Array(m);
+    this.trunkNear = new Uint8Array(m);
+    this.nearInterface = new Uint8Array(m);
+    this.dBase = new Int32Array(m);
+    this.hwAt = new Int32Array(m);
+    this.leadOf = new Int32Array(m);
+    this.dTrunk = new Int32Array(m);
+    this.src = new Int32Array(m);
+    return this;
+  }
+  /** Restore the invariant after a region (its pixels are the only ones written). */
+  clear(pix: Int32Array): void {
+    const { inR, dt, trunkNear } = this;
+    for (let k = 0; k < pix.length; k++) { const i = pix[k]; inR[i] = 0; dt[i] = 0; trunkNear[i] = 0; }
+  }
+}
+const scratch = new Scratch();
+
 function regionBox(r: CrackRegion, labels: Int32Array, cw: number): Box {
   const u0 = r.uMin - 1, v0 = r.vMin - 1, w = r.uMax - r.uMin + 3, h = r.vMax - r.vMin + 3;
-  const inR = new Uint8Array(w * h);
+  const inR = scratch.ensure(w * h).inR;
   const pix = new Int32Array(r.areaPx);
   let np = 0;
   for (let y = 1; y < h - 1; y++) {
@@ -95,36 +142,61 @@ function regionBox(r: CrackRegion, labels: Int32Array, cw: number): Box {
  */
 function propagate(b: Box, seeds: number[], dist: Int32Array, src: Int32Array): void {
   const { w, inR } = b;
-  const buckets: number[][] = [[], [], [], [], []];
+  const bq = bucketQueue;
   let pending = 0;
   for (const s of seeds) {
     dist[s] = 0;
     src[s] = s;
-    buckets[0].push(s);
+    bq.push(0, s);
     pending++;
   }
-  const offs = [-1, 1, -w, w, -w - 1, -w + 1, w - 1, w + 1];
-  const wts = [W_AXIAL, W_AXIAL, W_AXIAL, W_AXIAL, W_DIAG, W_DIAG, W_DIAG, W_DIAG];
+  // the 8 neighbours, in a fixed order (ties of `src` are decided by the order of the pushes)
+  const oW = w, oNW = -w - 1, oNE = -w + 1, oSW = w - 1, oSE = w + 1;
   for (let d = 0; pending > 0; d++) {
-    const bk = buckets[d % 5];
-    while (bk.length) {
-      const p = bk.pop()!;
+    const k = d % 5;
+    while (bq.len[k] > 0) {
+      const p = bq.stacks[k][--bq.len[k]];
       pending--;
       if (dist[p] !== d) continue;
-      for (let k = 0; k < 8; k++) {
-        const q = p + offs[k];
-        if (!inR[q]) continue; // the box's margin is background, so q stays inside the box
-        const nd = d + wts[k];
-        if (nd < dist[q]) {
-          dist[q] = nd;
-          src[q] = src[p];
-          buckets[nd % 5].push(q);
-          pending++;
-        }
-      }
+      const sp = src[p];
+      // (the box's margin is background, so q stays inside the box)
+      let q = p - 1, nd = d + W_AXIAL;
+      if (inR[q] && nd < dist[q]) { dist[q] = nd; src[q] = sp; bq.push(nd, q); pending++; }
+      q = p + 1;
+      if (inR[q] && nd < dist[q]) { dist[q] = nd; src[q] = sp; bq.push(nd, q); pending++; }
+      q = p - oW;
+      if (inR[q] && nd < dist[q]) { dist[q] = nd; src[q] = sp; bq.push(nd, q); pending++; }
+      q = p + oW;
+      if (inR[q] && nd < dist[q]) { dist[q] = nd; src[q] = sp; bq.push(nd, q); pending++; }
+      nd = d + W_DIAG;
+      q = p + oNW;
+      if (inR[q] && nd < dist[q]) { dist[q] = nd; src[q] = sp; bq.push(nd, q); pending++; }
+      q = p + oNE;
+      if (inR[q] && nd < dist[q]) { dist[q] = nd; src[q] = sp; bq.push(nd, q); pending++; }
+      q = p + oSW;
+      if (inR[q] && nd < dist[q]) { dist[q] = nd; src[q] = sp; bq.push(nd, q); pending++; }
+      q = p + oSE;
+      if (inR[q] && nd < dist[q]) { dist[q] = nd; src[q] = sp; bq.push(nd, q); pending++; }
     }
   }
 }
+
+/** Dial's 5 buckets (distance mod 5) as typed stacks, kept between calls; empty between calls. */
+class BucketQueue {
+  readonly stacks: Int32Array[] = Array.from({ length: 5 }, () => new Int32Array(1024));
+  readonly len = new Int32Array(5);
+  push(d: number, p: number): void {
+    const k = d % 5;
+    let s = this.stacks[k];
+    if (this.len[k] === s.length) {
+      const t = new Int32Array(2 * s.length);
+      t.set(s);
+      this.stacks[k] = s = t;
+    }
+    s[this.len[k]++] = p;
+  }
+}
+const bucketQueue = new BucketQueue();
 
 /**
  * Chamfer distance of each region pixel to the nearest background pixel: the two raster passes
@@ -133,11 +205,12 @@ function propagate(b: Box, seeds: number[], dist: Int32Array, src: Int32Array): 
  */
 function distanceToEdge(b: Box): Int32Array {
   const { w, pix } = b;
-  const dt = new Int32Array(b.w * b.h);
-  for (const i of pix) dt[i] = INF;
+  const dt = scratch.dt; // (0 at the background: Scratch's invariant)
+  // forward: the neighbours read are earlier in raster order (done) or background (0), so no
+  // infinite start value is needed
   for (let k = 0; k < pix.length; k++) {
     const i = pix[k];
-    dt[i] = Math.min(dt[i], dt[i - 1] + W_AXIAL, dt[i - w] + W_AXIAL, dt[i - w - 1] + W_DIAG, dt[i - w + 1] + W_DIAG);
+    dt[i] = Math.min(dt[i - 1] + W_AXIAL, dt[i - w] + W_AXIAL, dt[i - w - 1] + W_DIAG, dt[i - w + 1] + W_DIAG);
   }
   for (let k = pix.length - 1; k >= 0; k--) {
     const i = pix[k];
@@ -179,26 +252,43 @@ export function branchTipsOfRegion(
   opts: BranchOptions = DEFAULT_BRANCH_OPTIONS,
 ): BranchTip[] {
   if (!leads.length || opts.maxPerRegion <= 0) return [];
+  const b = regionBox(r, seg.labels, ref.geom.cw);
+  try {
+    return branchTipsInBox(b, r, seg, ref, leads, noiseSigmaRel, opts);
+  } finally {
+    scratch.clear(b.pix);
+  }
+}
+
+function branchTipsInBox(
+  b: Box, r: CrackRegion, seg: SegmentResult, ref: Reference, leads: ReadonlyArray<{ u: number; v: number }>, noiseSigmaRel: number,
+  opts: BranchOptions,
+): BranchTip[] {
   const { cw, ch } = ref.geom;
   const iv = ref.iface.vPx;
-  const b = regionBox(r, seg.labels, cw);
   const { u0, v0, w, h, inR, pix } = b;
-  const n = w * h;
 
   // 1. distance from the interface (seeds: the region's pixels within 2 px of its shallowest depth)
-  const depthOf = (i: number) => v0 + Math.floor(i / w) - iv[u0 + (i % w)];
+  // each pixel's depth below the interface, in pixel order
+  const depth = scratch.depthFor(pix.length);
+  for (let k = 0, y = 0, rowEnd = -1; k < pix.length; k++) {
+    const i = pix[k];
+    if (i >= rowEnd) { y = Math.floor(i / w); rowEnd = (y + 1) * w; }
+    depth[k] = v0 + y - iv[u0 + i - y * w];
+  }
   let minDepth = Infinity;
-  for (const i of pix) minDepth = Math.min(minDepth, depthOf(i));
+  for (let k = 0; k < pix.length; k++) minDepth = Math.min(minDepth, depth[k]);
   const base: number[] = [];
-  for (const i of pix) if (depthOf(i) <= minDepth + 2) base.push(i);
-  const dBase = new Int32Array(n).fill(INF), baseSrc = new Int32Array(n); // (which base pixel is nearest: not needed)
+  for (let k = 0; k < pix.length; k++) if (depth[k] <= minDepth + 2) base.push(pix[k]);
+  const dBase = scratch.dBase, baseSrc = scratch.src; // (which base pixel is nearest: not needed)
+  for (let k = 0; k < pix.length; k++) dBase[pix[k]] = INF;
   propagate(b, base, dBase, baseSrc);
 
   // the trunk: each leading tip's path back to the interface
   const dt = distanceToEdge(b);
   /** Per trunk pixel: the trunk's half-width there (chamfer units; max over a stretch of its path). */
-  const hwAt = new Int32Array(n);
-  const leadOf = new Int32Array(n).fill(-1);
+  const hwAt = scratch.hwAt, leadOf = scratch.leadOf;
+  for (let k = 0; k < pix.length; k++) { hwAt[pix[k]] = 0; leadOf[pix[k]] = -1; }
   const trunk: number[] = [];
   const addPath = (path: number[], lead: number) => {
     for (let k = 0; k < path.length; k++) {
@@ -233,14 +323,16 @@ export function branchTipsOfRegion(
 
   // 2–3. the farthest pixel from the trunk, beyond its half-width, repeatedly; not along the
   // interface (the electrode's roughness is not a branch)
-  const nearInterface = new Uint8Array(n);
-  for (const i of pix) if (depthOf(i) < NEAR_INTERFACE_PX) nearInterface[i] = 1;
-  const dTrunk = new Int32Array(n).fill(INF), src = new Int32Array(n).fill(-1);
+  const nearInterface = scratch.nearInterface;
+  for (let k = 0; k < pix.length; k++) nearInterface[pix[k]] = depth[k] < NEAR_INTERFACE_PX ? 1 : 0;
+  const dTrunk = scratch.dTrunk, src = scratch.src;
+  for (let k = 0; k < pix.length; k++) { dTrunk[pix[k]] = INF; src[pix[k]] = -1; }
   propagate(b, trunk, dTrunk, src);
   const minLen = opts.minLengthPx * CHAMFER_UNIT;
   const farthest = (): number => {
     let best = -1, bestScore = minLen - 1;
-    for (const i of pix) {
+    for (let k = 0; k < pix.length; k++) {
+      const i = pix[k];
       if (dTrunk[i] >= INF || nearInterface[i]) continue;
       const s = dTrunk[i] - hwAt[src[i]];
       if (s > bestScore) { bestScore = s; best = i; }
@@ -252,8 +344,8 @@ export function branchTipsOfRegion(
   // the trunk's body (within its half-width of the trunk): not fitted as a branch's tip (leaving
   // out 1–2 px more around it made the branch fixtures' RMSE 1.4–2.3 px instead of 0.64–1.0: too few
   // pixels were left for the fit, which then fell back to the extremal pixel)
-  const trunkNear = new Uint8Array(n);
-  for (const i of pix) if (dTrunk[i] <= hwAt[src[i]] + CHAMFER_UNIT) trunkNear[i] = 1;
+  const trunkNear = scratch.trunkNear; // (0 at the background: Scratch's invariant)
+  for (let k = 0; k < pix.length; k++) { const i = pix[k]; if (dTrunk[i] <= hwAt[src[i]] + CHAMFER_UNIT) trunkNear[i] = 1; }
   const out: BranchTip[] = [];
   while (best >= 0 && out.length < opts.maxPerRegion) {
     const path = descend(b, dTrunk, dt, best);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { runTrack } from '../../src/pipeline/runTrack.js';
 import { trackConfigSchema } from '../../src/pipeline/trackConfig.js';
-import { readArea } from '../../src/pipeline/tipPool.js';
+import { readArea, rowSpans } from '../../src/pipeline/tipPool.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'lidtrack-tippool-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -57,5 +57,20 @@ describe('tips on a worker thread equal tips in the main thread', () => {
     expect(covered[109 * 640 + 100]).toBe(0);
     expect(covered[215 * 640 + 410]).toBe(0);
     expect(covered.reduce((a, c) => a + c, 0)).toBe(107 * 109 + (174 - 159) * 89);
+  });
+
+  it('rowSpans: the union of overlapping rectangles, each pixel once', () => {
+    const rects = [{ x: 10, y: 5, w: 20, h: 10 }, { x: 25, y: 8, w: 10, h: 10 }, { x: 40, y: 0, w: 5, h: 3 }, { x: 0, y: 30, w: 0, h: 4 }];
+    const spans = rowSpans(rects);
+    const W = 64;
+    const count = new Uint8Array(W * 40), expected = new Uint8Array(W * 40);
+    for (let k = 0; k < spans.length; k += 3) for (let x = spans[k + 1]; x < spans[k + 2]; x++) count[spans[k] * W + x]++;
+    for (const r of rects) for (let v = r.y; v < r.y + r.h; v++) for (let x = r.x; x < r.x + r.w; x++) expected[v * W + x] = 1;
+    expect(Array.from(count)).toEqual(Array.from(expected)); // no pixel twice, none missed
+    // rows 8–14 hold one merged span [10, 35)
+    const row8: number[][] = [];
+    for (let k = 0; k < spans.length; k += 3) if (spans[k] === 8) row8.push([spans[k + 1], spans[k + 2]]);
+    expect(row8).toEqual([[10, 35]]);
+    expect(rowSpans([]).length).toBe(0);
   });
 });
