@@ -40,6 +40,7 @@ import type { RoiScheduleSnapshot } from '../segment/roiScheduler.js';
 import type { InclusionTrackerSnapshot } from '../track/inclusions/InclusionTracker.js';
 import type { BranchRow } from '../measure/branches.js';
 import type { LinkerSnapshot } from '../track/linker.js';
+import type { TipPrior } from '../track/findTips.js';
 import type { TrackConfig } from './trackConfig.js';
 
 export const CHECKPOINT_DIR = '.checkpoint';
@@ -266,6 +267,11 @@ export interface TrackRunState {
   branchRows?: BranchRow[];
   /** Per-stage wall time so far [ms] (manifest.json timing). */
   timing: Record<string, number>;
+  /**
+   * Frames processed so far and the tip shapes of the last two (the next frames' fits start from
+   * them: runTrack); absent in older checkpoints.
+   */
+  tipPriors?: { processed: number; frames: Array<{ ordinal: number; tips: TipPrior[] }> };
 }
 
 /**

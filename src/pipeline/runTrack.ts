@@ -29,7 +29,7 @@ import {
   buildReference, canonicalGeometry, canonicalToImage, loadOpenCv, openCvVersion, Segmenter, toCanonical,
   DEFAULT_REFERENCE_OPTIONS, type Reference,
 } from '../segment/index.js';
-import { type DendriteAxis, DEFAULT_BRANCH_OPTIONS, DEFAULT_LINK_OPTIONS, DEFAULT_MERGE_OPTIONS, DEFAULT_TIP_OPTIONS, mergeFragments, dendriteAxis, findTips, interfaceAt, lengthAlongAxisPx, Linker, type TipCandidate } from '../track/index.js';
+import { type DendriteAxis, DEFAULT_BRANCH_OPTIONS, DEFAULT_LINK_OPTIONS, DEFAULT_MERGE_OPTIONS, DEFAULT_TIP_OPTIONS, mergeFragments, dendriteAxis, findTips, interfaceAt, lengthAlongAxisPx, Linker, type TipCandidate, tipPriors, type TipPrior } from '../track/index.js';
 import type { TrackConfig } from './trackConfig.js';
 import { TipPool, useTipWorker } from './tipPool.js';
 import { hasCheckpoint, restoreSegmenter, snapshotSegmenter, TrackCheckpoints, type ResumeInfo, type TrackRunState } from './checkpoint.js';
@@ -175,7 +175,11 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     // n+1 is segmented; they are linked in frame order as they come back (at most pool.slots
     // frames in flight). Small frames: in this thread, at once.
     let pool: TipPool | null = null;
-    const inFlight: Array<{ index: number; tS: number; d: { dxPx: number; dyPx: number }; tips: Promise<TipCandidate[]> }> = [];
+    const inFlight: Array<{ index: number; ordinal: number; tS: number; d: { dxPx: number; dyPx: number }; tips: Promise<TipCandidate[]> }> = [];
+    /** Keep a processed frame's tip shapes for the frame two later. */
+    const landed = (ordinal: number, tips: readonly TipCandidate[]) => {
+      priors = [...priors.filter((p) => p.ordinal >= ordinal - 1), { ordinal, tips: tipPriors(tips) }];
+    };
     /** Link the oldest frame in flight. */
     const landOldest = async () => {
       const f = inFlight.shift()!;
@@ -187,11 +191,19 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
         throw new Error(`track: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
       }
       timing.tips_wait = (timing.tips_wait ?? 0) + performance.now() - t0;
+      landed(f.ordinal, tips);
       linkTips(f.index, f.tS, f.d, tips);
     };
     const drain = async () => {
       while (inFlight.length) await landOldest();
     };
+    // The 2-D tip fits of a frame start from the shapes fitted two frames earlier (findTips'
+    // prior): two, not one, because that frame's tips are always back when a frame is submitted
+    // (at most two frames in flight), so the result is the same with or without the worker and
+    // however the frames were drained (checkpoints). Priors of the last two frames processed.
+    let processed = 0;
+    let priors: Array<{ ordinal: number; tips: TipPrior[] }> = [];
+    const priorFor = (ordinal: number): TipPrior[] => priors.find((p) => p.ordinal === ordinal - 2)?.tips ?? [];
     const linkTips = (index: number, tS: number, d: { dxPx: number; dyPx: number }, all: TipCandidate[]) => {
       const t0 = performance.now();
       // findTips gives the leading tips first, then the branch ends
@@ -228,8 +240,12 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       timing.segment += t1 - t0;
       const d = driftOf.get(index) ?? { dxPx: 0, dyPx: 0 };
       driftOf.delete(index);
-      if (pool) inFlight.push({ index, tS, d, tips: pool.submit(seg, segmenter!.lastPlan) });
-      const tips = pool ? null : stage('track', () => findTips(seg, ref!, ref!.noiseSigmaRel, tipOpts));
+      const ordinal = processed++;
+      while (inFlight.length && inFlight[0].ordinal <= ordinal - 2) await landOldest(); // (none with two slots)
+      const prior = priorFor(ordinal);
+      if (pool) inFlight.push({ index, ordinal, tS, d, tips: pool.submit(seg, segmenter!.lastPlan, prior) });
+      const tips = pool ? null : stage('track', () => findTips(seg, ref!, ref!.noiseSigmaRel, tipOpts, prior));
+      if (tips) landed(ordinal, tips);
       t0 = performance.now();
       timing.tips += t0 - t1;
       stage('inclusions', () => inclusions.step(index, tS, seg, geom, cfg.um_per_px));
@@ -261,6 +277,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     const captureState = (): TrackRunState => ({
       reference: ref!, segmenter: snapshotSegmenter(segmenter!), linker: linker.snapshot(), inclusions: inclusions.snapshot(),
       drift: drift?.snapshot() ?? null, rows, timing, branchLinker: branchLinker.snapshot(), branchRows,
+      tipPriors: { processed, frames: priors },
     });
     if (ckpt.resumed) {
       const s = ckpt.resumed.state;
@@ -272,6 +289,10 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       for (const r of s.rows) rows.push(r);
       if (s.branchLinker) branchLinker.restore(s.branchLinker);
       for (const r of s.branchRows ?? []) branchRows.push(r);
+      if (s.tipPriors) {
+        processed = s.tipPriors.processed;
+        priors = s.tipPriors.frames;
+      }
       Object.assign(timing, s.timing);
       frames = ckpt.resumed.header.frames;
     }

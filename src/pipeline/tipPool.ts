@@ -21,7 +21,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PACKAGE_ROOT } from '../core/packageRoot.js';
 import type { Reference } from '../segment/reference.js';
 import type { RectPx, SegmentResult } from '../segment/segmenter.js';
-import type { TipCandidate, TipOptions } from '../track/index.js';
+import type { TipCandidate, TipOptions, TipPrior } from '../track/index.js';
 
 /** One shared copy of what findTips reads of a segmented frame. */
 interface Slot {
@@ -155,10 +155,11 @@ export class TipPool {
   }
 
   /**
-   * Copy frame `seg` (segmented on `plan`) into the next slot and have its tips found. The
+   * Copy frame `seg` (segmented on `plan`) into the next slot and have its tips found (the fits
+   * starting from `prior`'s shapes: findTips). The
    * caller must have at most `slots − 1` earlier frames still in flight.
    */
-  submit(seg: SegmentResult, plan: readonly RectPx[]): Promise<TipCandidate[]> {
+  submit(seg: SegmentResult, plan: readonly RectPx[], prior: readonly TipPrior[] = []): Promise<TipCandidate[]> {
     if (this.failed) return Promise.reject(this.failed);
     if (this.waiting.size >= this.slots) throw new Error(`TipPool: more than ${this.slots} frames in flight`);
     const k = this.nextSlot;
@@ -180,7 +181,7 @@ export class TipPool {
     const reply = new Promise<TipReply>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
     // findTips reads only the regions that touch the interface (dendrites): the rest (inclusions,
     // specks) would only be cloned across
-    this.worker.postMessage({ id, slot: k, regions: seg.regions.filter((r) => r.touchesInterface), gain: seg.gain, thresholdRel: seg.thresholdRel });
+    this.worker.postMessage({ id, slot: k, regions: seg.regions.filter((r) => r.touchesInterface), gain: seg.gain, thresholdRel: seg.thresholdRel, prior });
     return reply.then((m) => m.tips!);
   }
 

@@ -14,7 +14,7 @@ import type { CrackRegion, SegmentResult } from '../segment/segmenter.js';
 import { branchTipsOfRegion, type BranchOptions } from './branchTips.js';
 import { fitRampEdge } from './edgeFit.js';
 import { findPeaks, type ProfilePeak } from './peaks.js';
-import { fitTipModel, TIP_MODEL_BEHIND_PX } from './tipModelFit.js';
+import { fitTipModel, TIP_MODEL_BEHIND_PX, type TipShapeStart } from './tipModelFit.js';
 
 export interface TipOptions {
   /** A depth maximum is a separate tip when it stands this far above its saddle [px]. */
@@ -49,6 +49,8 @@ export interface TipCandidate {
   prominencePx: number;
   /** True when the sub-pixel fit was used (false: pixel-level fallback). */
   refined: boolean;
+  /** The 2-D tip model's fitted shape (leading tips placed by it): a later frame's fit of this tip starts from it. */
+  shape?: TipShapeStart;
   /** Set for a branch end: its junction with the trunk, straight length from it, and the leading tip (index among the frame's leading tips) whose trunk it joins. */
   branch?: { junctionU: number; junctionV: number; branchLengthPx: number; leadIndex: number };
 }
@@ -191,38 +193,72 @@ export function tipFitInputs(seg: SegmentResult, ref: Reference, noiseSigmaRel: 
   return out;
 }
 
-export function tipsOfRegion(r: CrackRegion, seg: SegmentResult, ref: Reference, noiseSigmaRel: number, opts: TipOptions): TipCandidate[] {
+export function tipsOfRegion(
+  r: CrackRegion, seg: SegmentResult, ref: Reference, noiseSigmaRel: number, opts: TipOptions, prior: readonly TipPrior[] = [],
+): TipCandidate[] {
   const out: TipCandidate[] = [];
   for (const pp of peakProfiles(r, seg, ref, opts)) {
     const { pk } = pp;
-    const tip = (opts.apexModel ? apexOf(pp, r, seg, ref, noiseSigmaRel) : null) ?? profileTip(pp, seg, noiseSigmaRel, opts);
+    const tip = (opts.apexModel ? apexOf(pp, r, seg, ref, noiseSigmaRel, prior) : null) ?? profileTip(pp, seg, noiseSigmaRel, opts);
     out.push({
       u: tip.u, v: tip.v, lengthPx: tip.v - interfaceAt(ref, tip.u), sigmaPx: tip.sigma,
       regionLabel: r.label, areaPx: r.areaPx, prominencePx: pk.prominence, refined: tip.refined,
+      ...(tip.shape ? { shape: tip.shape } : {}),
     });
   }
   return out;
 }
 
-interface TipEstimate { u: number; v: number; sigma: number; refined: boolean }
+interface TipEstimate { u: number; v: number; sigma: number; refined: boolean; shape?: TipShapeStart }
+
+/**
+ * A prior tip within this distance of a coarse tip is the same dendrite's tip a frame or two
+ * earlier [px] (tips advance a few px per frame; two leading tips of one dendrite closer than
+ * this have about the same shape anyway).
+ */
+const PRIOR_MATCH_PX = 8;
+
+/** A tip fitted in an earlier frame: where it was (canonical) [px] and its fitted shape. */
+export interface TipPrior extends TipShapeStart {
+  u: number;
+  v: number;
+}
+
+/** The priors of a frame's tips (those the 2-D model placed). */
+export function tipPriors(tips: readonly TipCandidate[]): TipPrior[] {
+  const out: TipPrior[] = [];
+  for (const t of tips) if (t.shape) out.push({ u: t.u, v: t.v, angleRad: t.shape.angleRad, a: t.shape.a, q: t.shape.q, psfSigmaPx: t.shape.psfSigmaPx });
+  return out;
+}
+
+/** The shape of the prior tip nearest (u, v) within PRIOR_MATCH_PX, if any (the first on ties). */
+function priorShape(prior: readonly TipPrior[], u: number, v: number): TipShapeStart | undefined {
+  let best: TipPrior | undefined, bestD2 = PRIOR_MATCH_PX * PRIOR_MATCH_PX;
+  for (const t of prior) {
+    const d2 = (t.u - u) ** 2 + (t.v - v) ** 2;
+    if (d2 < bestD2) { bestD2 = d2; best = t; }
+  }
+  return best && { angleRad: best.angleRad, a: best.a, q: best.q, psfSigmaPx: best.psfSigmaPx };
+}
 
 /** Largest apex σ along the axis [px] for which the 2-D fit is used. */
 const APEX_MAX_SIGMA_PX = 2;
 
 /** The apex from the 2-D tip model (tipModelFit.ts), or null when that fit is not usable. */
-function apexOf(pp: PeakProfile, r: CrackRegion, seg: SegmentResult, ref: Reference, noiseSigmaRel: number): TipEstimate | null {
+function apexOf(pp: PeakProfile, r: CrackRegion, seg: SegmentResult, ref: Reference, noiseSigmaRel: number, prior: readonly TipPrior[]): TipEstimate | null {
   const { cw, ch } = ref.geom;
   const iv = ref.iface.vPx;
   const v0 = pp.vTip + 0.5;
+  const start = priorShape(prior, pp.uOf(v0), v0);
   const fit = fitTipModel({
-    D: seg.darkening, cw, ch, u: pp.uOf(v0), v: v0, angleRad: Math.atan(pp.uSlope), halfWidthPx: pp.halfWidthBehind,
+    D: seg.darkening, cw, ch, u: pp.uOf(v0), v: v0, angleRad: Math.atan(pp.uSlope), halfWidthPx: pp.halfWidthBehind, ...(start ? { start } : {}),
     labels: seg.labels, label: r.label, noiseSigma: noiseSigmaRel,
     // the electrode and the first rows of crystal below it (interface roughness) are not the tip
     excluded: (u, v) => v <= iv[u] + 2,
   });
   // an apex the window does not determine (σ beyond the pixel scale) is left to the profile fit
   if (!fit || !(fit.contrast > seg.thresholdRel * 0.5) || !(fit.sigmaAlongPx <= APEX_MAX_SIGMA_PX)) return null;
-  return { u: fit.u, v: fit.v, sigma: fit.sigmaAlongPx, refined: true };
+  return { u: fit.u, v: fit.v, sigma: fit.sigmaAlongPx, refined: true, shape: fit.shape };
 }
 
 /** The tip from the darkening profile along the axis (edgeFit.ts), with its pixel-level fallback. */
@@ -258,15 +294,20 @@ function profileTip(pp: PeakProfile, seg: SegmentResult, noiseSigmaRel: number, 
 
 /**
  * All dendrite tips of a segmented frame: the leading tips ordered by u, then (with
- * `opts.branches`) the branch ends ordered by u, each naming its leading tip.
+ * `opts.branches`) the branch ends ordered by u, each naming its leading tip. `prior`: the tips
+ * of an earlier frame (runTrack: two frames back), whose fitted shapes start the 2-D fits of the
+ * tips near them — a tracked tip's shape changes little from frame to frame, so its fit
+ * converges in fewer steps than from the generic start.
  */
-export function findTips(seg: SegmentResult, ref: Reference, noiseSigmaRel: number, opts: TipOptions = DEFAULT_TIP_OPTIONS): TipCandidate[] {
+export function findTips(
+  seg: SegmentResult, ref: Reference, noiseSigmaRel: number, opts: TipOptions = DEFAULT_TIP_OPTIONS, prior: readonly TipPrior[] = [],
+): TipCandidate[] {
   const leads: TipCandidate[] = [];
   const branches: TipCandidate[] = [];
   const leadOfBranch = new Map<TipCandidate, TipCandidate>();
   for (const r of seg.regions) {
     if (!r.touchesInterface) continue;
-    const ts = tipsOfRegion(r, seg, ref, noiseSigmaRel, opts);
+    const ts = tipsOfRegion(r, seg, ref, noiseSigmaRel, opts, prior);
     leads.push(...ts);
     if (!opts.branches || !ts.length) continue;
     for (const b of branchTipsOfRegion(r, seg, ref, ts, noiseSigmaRel, opts.branches)) {

@@ -63,6 +63,20 @@ export interface TipModelInput {
   excluded?: (u: number, v: number) => boolean;
   /** 1-σ noise of one darkening pixel (for the uncertainty). */
   noiseSigma: number;
+  /**
+   * Where the search for the shape starts (e.g. this tip's fit two frames earlier: a tracked tip
+   * keeps its shape and the PSF from frame to frame); by default a generic start from
+   * `halfWidthPx`. The apex always starts at (u, v) and the axis is bounded around `angleRad`.
+   */
+  start?: TipShapeStart;
+}
+
+/** The shape part of a fit, to start another one from: axis angle [rad], a = k², q, PSF σ [px]. */
+export interface TipShapeStart {
+  angleRad: number;
+  a: number;
+  q: number;
+  psfSigmaPx: number;
 }
 
 export interface TipModelResult {
@@ -81,6 +95,8 @@ export interface TipModelResult {
   baseline: number;
   rmsResidual: number;
   iterations: number;
+  /** The fitted shape, to start the next frame's fit of this tip from (TipModelInput.start). */
+  shape: TipShapeStart;
 }
 
 /** Window rows behind / ahead of the coarse tip [px]. */
@@ -674,7 +690,8 @@ export function fitTipModel(inp: TipModelInput): TipModelResult | null {
   interface Fit { th: Float64Array; ss: number; b: number; C: number; cv: { uu: number; uv: number; vv: number; aa: number } | null }
   const k0 = Math.max(0.8, inp.halfWidthPx / Math.sqrt(BEHIND));
   // the conic tip, bluntness a free
-  let it = solve([inp.u, inp.v, inp.angleRad, k0 * k0, k0 * k0, 1.0], false);
+  const st = inp.start;
+  let it = solve(st ? [inp.u, inp.v, st.angleRad, st.a, st.q, st.psfSigmaPx] : [inp.u, inp.v, inp.angleRad, k0 * k0, k0 * k0, 1.0], false);
   const blunt: Fit = { th, ss, b: lin.b, C: lin.C, cv: cov(false) };
   // The sharp alternative (a = 0: a straight wedge). A bluntness a puts the conic's apex a/(2m)
   // behind the apex of its asymptotic wedge while changing the image only in second order, so a
@@ -727,5 +744,6 @@ export function fitTipModel(inp: TipModelInput): TipModelResult | null {
     u: uA, v: vA, angleRad: th[2], sigmaAlongPx: sAlong, sigmaAcrossPx: sAcross,
     k: Math.sqrt(th[3]), m: mOf(th[3], th[4]), psfSigmaPx: th[5], contrast: main.C, baseline: main.b,
     rmsResidual: Math.sqrt(ss / nv), iterations: it,
+    shape: { angleRad: th[2], a: th[3], q: th[4], psfSigmaPx: th[5] },
   };
 }

@@ -120,7 +120,10 @@ async function main(): Promise<void> {
     const g = spawnSync(py!, [join(SHARED, 'gen_video.py'), '--out', vids, '--frames', String(FRAMES)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     if (g.status !== 0) throw new Error(`gen_video.py failed: ${g.stderr}`);
   }
-  console.log(`ffmpeg (lidtrack's): ${bundled.ffmpeg.path}${sysFfmpeg ? `; system: ${sysFfmpeg}` : ''}; node ${process.version}; 2-core figures depend on the load from other work: compare within this run only.`);
+  // what `npm ci` installs: the bundle (bin/lidtrack.js runs the TypeScript sources through tsx,
+  // with a slower start, when a source is newer than it — as after an edit in a work tree)
+  const build = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { encoding: 'utf8' });
+  console.log(`ffmpeg (lidtrack's): ${bundled.ffmpeg.path}${sysFfmpeg ? `; system: ${sysFfmpeg}` : ''}; node ${process.version}; lidtrack ${build.status === 0 ? 'from its bundle (rebuilt)' : 'from the sources (the bundle did not build)'}; 2-core figures depend on the load from other work: compare within this run only.`);
 
   const rows: string[][] = [];
   const summary: string[] = [];
