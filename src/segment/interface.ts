@@ -15,21 +15,30 @@ export interface ElectrodeInterface {
   crystalLevel: number;
 }
 
-function median(a: number[]): number {
-  const s = [...a].sort((x, y) => x - y);
-  return s.length ? s[s.length >> 1] : NaN;
+/** Median of n gray levels given as a histogram: the value at index n >> 1 of the sorted values (NaN when n = 0). */
+function grayMedian(hist: Uint32Array, n: number): number {
+  const rank = n >> 1;
+  let acc = 0;
+  for (let g = 0; g < 256; g++) {
+    acc += hist[g];
+    if (acc > rank) return g;
+  }
+  return NaN;
 }
 
 export function detectInterface(img: Uint8Array, cw: number, ch: number): ElectrodeInterface {
   const edgeRows = Math.max(1, Math.min(3, Math.floor(ch / 20)));
-  const eSamples: number[] = [];
-  for (let v = 0; v < edgeRows; v++) for (let u = 0; u < cw; u += 1) eSamples.push(img[v * cw + u]);
-  const cSamples: number[] = [];
+  // electrode and crystal levels: medians of gray samples, by histogram (no sort of ~10⁵ numbers)
+  const eHist = new Uint32Array(256);
+  let nE = 0;
+  for (let v = 0; v < edgeRows; v++) for (let u = 0; u < cw; u += 1) { eHist[img[v * cw + u]]++; nE++; }
+  const cHist = new Uint32Array(256);
+  let nC = 0;
   const v0 = Math.floor(ch * 0.3), v1 = Math.max(v0 + 1, Math.floor(ch * 0.7));
   const stepU = Math.max(1, Math.floor(cw / 400));
-  for (let v = v0; v < v1; v += 2) for (let u = 0; u < cw; u += stepU) cSamples.push(img[v * cw + u]);
-  const E = median(eSamples);
-  const C = median(cSamples);
+  for (let v = v0; v < v1; v += 2) for (let u = 0; u < cw; u += stepU) { cHist[img[v * cw + u]]++; nC++; }
+  const E = grayMedian(eHist, nE);
+  const C = grayMedian(cHist, nC);
   const vPx = new Float32Array(cw);
   if (!(Math.abs(E - C) > 0.12 * Math.max(C, E, 1))) {
     vPx.fill(-0.5);
@@ -48,26 +57,20 @@ export function detectInterface(img: Uint8Array, cw: number, ch: number): Electr
     return h;
   };
   const hE = colHists(0, edgeRows), hC = colHists(v0, v1);
-  const win = new Uint32Array(256);
-  const colLevel = (h: Uint32Array, u: number): number => {
-    win.fill(0);
-    let n = 0;
-    for (let k = Math.max(0, u - 2); k <= Math.min(cw - 1, u + 2); k++) {
-      const o = k * 256;
-      for (let g = 0; g < 256; g++) win[g] += h[o + g];
-    }
-    for (let g = 0; g < 256; g++) n += win[g];
-    const rank = n >> 1; // as median(): the element at index n >> 1 of the sorted values
-    let acc = 0;
-    for (let g = 0; g < 256; g++) {
-      acc += win[g];
-      if (acc > rank) return g;
-    }
-    return NaN;
+  // running sums of the histograms of columns u−2..u+2 (add the entering column, remove the
+  // leaving one: the same counts as summing five columns per u)
+  const winE = new Uint32Array(256), winC = new Uint32Array(256);
+  const addCol = (win: Uint32Array, h: Uint32Array, k: number, sgn: number) => {
+    const o = k * 256;
+    for (let g = 0; g < 256; g++) win[g] += sgn * h[o + g];
   };
+  for (let k = 0; k <= Math.min(cw - 1, 1); k++) { addCol(winE, hE, k, 1); addCol(winC, hC, k, 1); }
   for (let u = 0; u < cw; u++) {
-    const eU = colLevel(hE, u);
-    const cU = colLevel(hC, u);
+    if (u + 2 <= cw - 1) { addCol(winE, hE, u + 2, 1); addCol(winC, hC, u + 2, 1); }
+    if (u - 3 >= 0) { addCol(winE, hE, u - 3, -1); addCol(winC, hC, u - 3, -1); }
+    const nCols = Math.min(cw - 1, u + 2) - Math.max(0, u - 2) + 1;
+    const eU = grayMedian(winE, nCols * edgeRows);
+    const cU = grayMedian(winC, nCols * (v1 - v0));
     const mid = Math.abs(cU - eU) > 0.5 * Math.abs(C - E) ? (eU + cU) / 2 : (E + C) / 2;
     let found = -0.5;
     let prev = smoothAt(img, cw, ch, u, 0);
@@ -84,14 +87,17 @@ export function detectInterface(img: Uint8Array, cw: number, ch: number): Electr
   // Outlier replacement by a running median (window ≈ 41 px).
   const half = Math.min(20, Math.max(2, Math.floor(cw / 8)));
   const med = new Float32Array(cw);
+  // (the element at index len >> 1 of the sorted window, by a numeric Float64Array#sort: these
+  // values are finite, so it orders them as a (x, y) => x − y comparator sort would)
+  const win = new Float64Array(2 * half + 1);
   for (let u = 0; u < cw; u++) {
-    const win: number[] = [];
-    for (let k = Math.max(0, u - half); k <= Math.min(cw - 1, u + half); k++) win.push(raw[k]);
-    med[u] = median(win);
+    const a = Math.max(0, u - half), b = Math.min(cw - 1, u + half), len = b - a + 1;
+    for (let k = a; k <= b; k++) win[k - a] = raw[k];
+    med[u] = win.subarray(0, len).sort()[len >> 1];
   }
-  const dev: number[] = [];
-  for (let u = 0; u < cw; u++) dev.push(Math.abs(raw[u] - med[u]));
-  const mad = 1.4826 * median(dev);
+  const dev = new Float64Array(cw);
+  for (let u = 0; u < cw; u++) dev[u] = Math.abs(raw[u] - med[u]);
+  const mad = 1.4826 * (cw ? dev.sort()[cw >> 1] : NaN);
   const tol = 3 + 3 * mad;
   for (let u = 0; u < cw; u++) vPx[u] = Math.abs(raw[u] - med[u]) > tol ? med[u] : raw[u];
   return { vPx, visible: true, electrodeLevel: E, crystalLevel: C };
