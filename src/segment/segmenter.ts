@@ -269,17 +269,8 @@ export class Segmenter {
     // relative darkening D = (g·B − I)/(g·B) = 1 − I·(1/B)/g, on each rectangle + the pad the
     // blur (hb) and the closing (2·hk: dilation then erosion) read around it
     // (this arithmetic exactly: the tip fit is sensitive to the last bit of the darkening)
-    const Bc = this.bgCrystal, D = this.matD.data32F as Float32Array;
-    for (const r0 of list) {
-      const r = grow(r0, hb + 2 * hk);
-      for (let v = r.y; v < r.y + r.h; v++) {
-        const row = v * cw;
-        for (let i = row + r.x, e = row + r.x + r.w; i < e; i++) {
-          const bc = Bc[i], b = gain * bc;
-          D[i] = bc !== 0 ? (b - img[i]) / b : 0;
-        }
-      }
-    }
+    const D = this.matD.data32F as Float32Array;
+    for (const r0 of list) darkenRect(img, this.bgCrystal, D, gain, cw, grow(r0, hb + 2 * hk));
     // 2. blur each rectangle + 2·hk (the pixels around it are in the parent: not isolated)
     const ks = opts.blurSizePx | 1;
     for (const r0 of list) {
@@ -305,29 +296,7 @@ export class Segmenter {
     const m8 = this.mat8.data as Uint8Array;
     /** Per rectangle, the box of its foreground (null: none). */
     const fg: Array<RectPx | null> = [];
-    for (const r0 of list) {
-      const r = grow(r0, 2 * hk);
-      let u0 = cw, u1 = -1, v0 = ch, v1 = -1;
-      for (let v = r.y; v < r.y + r.h; v++) {
-        const row = v * cw;
-        let a = -1, z = -1;
-        for (let u = r.x, e = r.x + r.w; u < e; u++) {
-          const on = blurred[row + u] > low; // (as cv.THRESH_BINARY: strictly above)
-          m8[row + u] = on ? 255 : 0;
-          if (on) {
-            if (a < 0) a = u;
-            z = u;
-          }
-        }
-        if (z >= 0) {
-          if (a < u0) u0 = a;
-          if (z > u1) u1 = z;
-          if (v < v0) v0 = v;
-          v1 = v;
-        }
-      }
-      fg.push(u1 >= 0 ? { x: u0, y: v0, w: u1 - u0 + 1, h: v1 - v0 + 1 } : null);
-    }
+    for (const r0 of list) fg.push(thresholdRect(blurred, m8, low, cw, ch, grow(r0, 2 * hk)));
     /** a ∩ b, or null when empty. */
     const meet = (a: RectPx, b: RectPx): RectPx | null => {
       const x0 = Math.max(a.x, b.x), y0 = Math.max(a.y, b.y), x1 = Math.min(a.x + a.w, b.x + b.w), y1 = Math.min(a.y + a.h, b.y + b.h);
@@ -366,7 +335,7 @@ export class Segmenter {
     // labels outside this frame's rectangles are stale: clear last frame's (it wrote labels only
     // in its components' rectangles)
     const labels = this.labelBuf;
-    for (const r of this.lastWork) for (let v = r.y; v < r.y + r.h; v++) labels.fill(0, v * cw + r.x, v * cw + r.x + r.w);
+    for (const r of this.lastWork) clearRect(labels, cw, r);
     this.lastRects = list.map((r) => ({ ...r }));
     this.lastWork = work.filter((w): w is RectPx => w !== null);
     // 5. components per rectangle (labels numbered across rectangles), then joined across seams
@@ -395,24 +364,7 @@ export class Segmenter {
         hasHigh.push(0);
         first.push(-1);
       }
-      for (let y = 0; y < r.h; y++) {
-        const v = r.y + y, row = v * cw, lrow = y * r.w;
-        for (let x = 0; x < r.w; x++) {
-          const l = lab[lrow + x];
-          if (l === 0) continue;
-          const g = base + l;
-          const reg = all[g]!;
-          const u = r.x + x;
-          labels[row + u] = g;
-          if (first[g] < 0) first[g] = row + u;
-          if (blurred[row + u] >= high) hasHigh[g] = 1;
-          const k = u - reg.uMin;
-          if (v > reg.extentV[k]) reg.extentV[k] = v;
-          reg.sumU += u;
-          reg.sumV += v;
-          if (!reg.touchesInterface && v <= iv[u] + band) reg.touchesInterface = true;
-        }
-      }
+      scanComponents(lab, r, base, all, labels, first, hasHigh, blurred, high, iv, band, cw);
     }
     if (list.length > 1) joinAcrossSeams(list, labels, cw, all, hasHigh, first);
     // keep regions large enough and holding a seed above the high threshold; clear the others' labels
@@ -421,15 +373,88 @@ export class Segmenter {
       const reg = all[g];
       if (!reg) continue;
       if (reg.areaPx >= opts.minAreaPx && hasHigh[g]) regions.push(reg);
-      else {
-        for (let v = reg.vMin; v <= reg.vMax; v++) {
-          const row = v * cw;
-          for (let u = reg.uMin; u <= reg.uMax; u++) if (labels[row + u] === g) labels[row + u] = 0;
-        }
-      }
+      else clearLabel(labels, cw, reg, g);
     }
     if (list.length > 1) regions.sort((a, b) => first[a.label] - first[b.label]);
     return { regions, darkening: this.matD.data32F as Float32Array, darkeningBlurred: blurred, labels, gain, thresholdRel: low };
+  }
+}
+
+// The per-pixel loops of Segmenter.segment, each its own small function: the JIT compiles (and,
+// when a frame takes a path the first ones did not, recompiles) these, not the whole of segment.
+
+/** Relative darkening D = (g·B − I)/(g·B) on the rectangle r (0 where B is 0: off the crystal). */
+function darkenRect(img: Uint8Array, Bc: Float32Array, D: Float32Array, gain: number, cw: number, r: RectPx): void {
+  for (let v = r.y; v < r.y + r.h; v++) {
+    const row = v * cw;
+    for (let i = row + r.x, e = row + r.x + r.w; i < e; i++) {
+      const bc = Bc[i], b = gain * bc;
+      D[i] = bc !== 0 ? (b - img[i]) / b : 0;
+    }
+  }
+}
+
+/** The 0/255 mask of blurred > low on r (as cv.THRESH_BINARY: strictly above) and the box of its foreground (null: none). */
+function thresholdRect(blurred: Float32Array, m8: Uint8Array, low: number, cw: number, ch: number, r: RectPx): RectPx | null {
+  let u0 = cw, u1 = -1, v0 = ch, v1 = -1;
+  for (let v = r.y; v < r.y + r.h; v++) {
+    const row = v * cw;
+    let a = -1, z = -1;
+    for (let u = r.x, e = r.x + r.w; u < e; u++) {
+      const on = blurred[row + u] > low;
+      m8[row + u] = on ? 255 : 0;
+      if (on) {
+        if (a < 0) a = u;
+        z = u;
+      }
+    }
+    if (z >= 0) {
+      if (a < u0) u0 = a;
+      if (z > u1) u1 = z;
+      if (v < v0) v0 = v;
+      v1 = v;
+    }
+  }
+  return u1 >= 0 ? { x: u0, y: v0, w: u1 - u0 + 1, h: v1 - v0 + 1 } : null;
+}
+
+function clearRect(labels: Int32Array, cw: number, r: RectPx): void {
+  for (let v = r.y; v < r.y + r.h; v++) labels.fill(0, v * cw + r.x, v * cw + r.x + r.w);
+}
+
+/** Clear label g within the region's box. */
+function clearLabel(labels: Int32Array, cw: number, reg: CrackRegion, g: number): void {
+  for (let v = reg.vMin; v <= reg.vMax; v++) {
+    const row = v * cw;
+    for (let u = reg.uMin; u <= reg.uMax; u++) if (labels[row + u] === g) labels[row + u] = 0;
+  }
+}
+
+/**
+ * The components of one work rectangle r (OpenCV's labels `lab`, r.w per row) into the frame's
+ * label image (numbered from base + 1) and their regions' statistics.
+ */
+function scanComponents(
+  lab: Int32Array, r: RectPx, base: number, all: Array<CrackRegion | null>, labels: Int32Array, first: number[], hasHigh: number[],
+  blurred: Float32Array, high: number, iv: Float32Array, band: number, cw: number,
+): void {
+  for (let y = 0; y < r.h; y++) {
+    const v = r.y + y, row = v * cw, lrow = y * r.w;
+    for (let x = 0; x < r.w; x++) {
+      const l = lab[lrow + x];
+      if (l === 0) continue;
+      const g = base + l;
+      const reg = all[g]!;
+      const u = r.x + x;
+      labels[row + u] = g;
+      if (first[g] < 0) first[g] = row + u;
+      if (blurred[row + u] >= high) hasHigh[g] = 1;
+      const k = u - reg.uMin;
+      if (v > reg.extentV[k]) reg.extentV[k] = v;
+      reg.sumU += u;
+      reg.sumV += v;
+      if (!reg.touchesInterface && v <= iv[u] + band) reg.touchesInterface = true;
+    }
   }
 }
 
