@@ -23,7 +23,7 @@
  */
 import type { Reference } from '../segment/reference.js';
 import type { CrackRegion, SegmentResult } from '../segment/segmenter.js';
-import { fitTipModel } from './tipModelFit.js';
+import { fitTipModel, priorShape, type TipPrior, type TipShapeStart } from './tipModelFit.js';
 
 export interface BranchOptions {
   /** A branch must reach this far beyond the trunk's half-width [px]. */
@@ -48,6 +48,8 @@ export interface BranchTip {
   refined: boolean;
   /** Index (into `leads`) of the leading tip whose trunk the branch joins. */
   leadIndex: number;
+  /** The 2-D model's fitted shape (angle in canonical coordinates), when it placed the tip. */
+  shape?: TipShapeStart;
 }
 
 /** Chamfer weights (3 ≈ 1 px, 4 ≈ √2 px). */
@@ -249,12 +251,12 @@ function descend(b: Box, dist: Int32Array, dt: Int32Array, p: number): number[] 
  */
 export function branchTipsOfRegion(
   r: CrackRegion, seg: SegmentResult, ref: Reference, leads: ReadonlyArray<{ u: number; v: number }>, noiseSigmaRel: number,
-  opts: BranchOptions = DEFAULT_BRANCH_OPTIONS,
+  opts: BranchOptions = DEFAULT_BRANCH_OPTIONS, prior: readonly TipPrior[] = [],
 ): BranchTip[] {
   if (!leads.length || opts.maxPerRegion <= 0) return [];
   const b = regionBox(r, seg.labels, ref.geom.cw);
   try {
-    return branchTipsInBox(b, r, seg, ref, leads, noiseSigmaRel, opts);
+    return branchTipsInBox(b, r, seg, ref, leads, noiseSigmaRel, opts, prior);
   } finally {
     scratch.clear(b.pix);
   }
@@ -262,7 +264,7 @@ export function branchTipsOfRegion(
 
 function branchTipsInBox(
   b: Box, r: CrackRegion, seg: SegmentResult, ref: Reference, leads: ReadonlyArray<{ u: number; v: number }>, noiseSigmaRel: number,
-  opts: BranchOptions,
+  opts: BranchOptions, prior: readonly TipPrior[],
 ): BranchTip[] {
   const { cw, ch } = ref.geom;
   const iv = ref.iface.vPx;
@@ -353,7 +355,7 @@ function branchTipsInBox(
     const lead = leadOf[j];
     addPath(path.slice(0, -1), lead);
     propagate(b, path.slice(0, -1), dTrunk, src);
-    out.push(placeBranchTip(b, dt, path, trunkNear, r, seg, noiseSigmaRel, lead, iv, cw, ch));
+    out.push(placeBranchTip(b, dt, path, trunkNear, r, seg, noiseSigmaRel, lead, iv, cw, ch, prior));
     best = farthest();
   }
   return out;
@@ -369,7 +371,7 @@ const PATCH_HALF = 20;
  */
 function placeBranchTip(
   b: Box, dt: Int32Array, path: number[], trunkNear: Uint8Array, r: CrackRegion, seg: SegmentResult, noiseSigmaRel: number,
-  lead: number, iv: ArrayLike<number>, cw: number, ch: number,
+  lead: number, iv: ArrayLike<number>, cw: number, ch: number, prior: readonly TipPrior[],
 ): BranchTip {
   const at = (p: number) => ({ u: b.u0 + (p % b.w), v: b.v0 + Math.floor(p / b.w) });
   const junction = at(path[path.length - 1]);
@@ -421,9 +423,13 @@ function placeBranchTip(
   }
   const cx = toX(coarse.u - tipPx.u, coarse.v - tipPx.v) + PATCH_HALF, cy = toY(coarse.u - tipPx.u, coarse.v - tipPx.v) + PATCH_HALF;
   const dX = toX(du, dv), dY = toY(du, dv);
+  // the fit starts from the shape of this branch's tip two frames earlier (findTips' prior), its
+  // axis turned into the patch's frame
+  const ps = priorShape(prior, coarse.u, coarse.v);
+  const start = ps && { ...ps, angleRad: Math.atan2(toX(Math.sin(ps.angleRad), Math.cos(ps.angleRad)), toY(Math.sin(ps.angleRad), Math.cos(ps.angleRad))) };
   const fit = fitTipModel({
     D: Dp, cw: P, ch: P, u: cx, v: cy, angleRad: Math.atan2(dX, dY), halfWidthPx: Math.max(1, halfWidth),
-    labels: Lp, label: r.label, noiseSigma: noiseSigmaRel, excluded: (x, y) => Xp[y * P + x] === 1,
+    labels: Lp, label: r.label, noiseSigma: noiseSigmaRel, excluded: (x, y) => Xp[y * P + x] === 1, ...(start ? { start } : {}),
   });
   const ok = !!fit && fit.contrast > seg.thresholdRel * 0.5 && fit.sigmaAlongPx <= MAX_SIGMA_PX && Math.hypot(fit.u - cx, fit.v - cy) < 6;
   const tip = ok
@@ -431,8 +437,11 @@ function placeBranchTip(
     // the extremal pixel of the mask: the thin end fades below the threshold before the apex,
     // so its error is up to about the branch's half-width
     : { u: coarse.u, v: coarse.v, sigma: Math.max(1, halfWidth) };
+  // the fitted axis back in canonical coordinates, for the next frames' fits
+  const shape = ok ? { ...fit!.shape, angleRad: Math.atan2(toU(Math.sin(fit!.shape.angleRad), Math.cos(fit!.shape.angleRad)), toV(Math.sin(fit!.shape.angleRad), Math.cos(fit!.shape.angleRad))) } : undefined;
   return {
     u: tip.u, v: tip.v, junctionU: junction.u, junctionV: junction.v,
     branchLengthPx: Math.hypot(tip.u - junction.u, tip.v - junction.v), sigmaPx: tip.sigma, refined: ok, leadIndex: lead,
+    ...(shape ? { shape } : {}),
   };
 }

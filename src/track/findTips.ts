@@ -14,7 +14,9 @@ import type { CrackRegion, SegmentResult } from '../segment/segmenter.js';
 import { branchTipsOfRegion, type BranchOptions } from './branchTips.js';
 import { fitRampEdge } from './edgeFit.js';
 import { findPeaks, type ProfilePeak } from './peaks.js';
-import { fitTipModel, TIP_MODEL_BEHIND_PX, type TipShapeStart } from './tipModelFit.js';
+import { fitTipModel, priorShape, TIP_MODEL_BEHIND_PX, type TipPrior, type TipShapeStart } from './tipModelFit.js';
+
+export type { TipPrior } from './tipModelFit.js';
 
 export interface TipOptions {
   /** A depth maximum is a separate tip when it stands this far above its saddle [px]. */
@@ -211,34 +213,11 @@ export function tipsOfRegion(
 
 interface TipEstimate { u: number; v: number; sigma: number; refined: boolean; shape?: TipShapeStart }
 
-/**
- * A prior tip within this distance of a coarse tip is the same dendrite's tip a frame or two
- * earlier [px] (tips advance a few px per frame; two leading tips of one dendrite closer than
- * this have about the same shape anyway).
- */
-const PRIOR_MATCH_PX = 8;
-
-/** A tip fitted in an earlier frame: where it was (canonical) [px] and its fitted shape. */
-export interface TipPrior extends TipShapeStart {
-  u: number;
-  v: number;
-}
-
-/** The priors of a frame's tips (those the 2-D model placed). */
+/** The priors of a frame's tips (those the 2-D model placed, leading tips and branch ends). */
 export function tipPriors(tips: readonly TipCandidate[]): TipPrior[] {
   const out: TipPrior[] = [];
   for (const t of tips) if (t.shape) out.push({ u: t.u, v: t.v, angleRad: t.shape.angleRad, a: t.shape.a, q: t.shape.q, psfSigmaPx: t.shape.psfSigmaPx });
   return out;
-}
-
-/** The shape of the prior tip nearest (u, v) within PRIOR_MATCH_PX, if any (the first on ties). */
-function priorShape(prior: readonly TipPrior[], u: number, v: number): TipShapeStart | undefined {
-  let best: TipPrior | undefined, bestD2 = PRIOR_MATCH_PX * PRIOR_MATCH_PX;
-  for (const t of prior) {
-    const d2 = (t.u - u) ** 2 + (t.v - v) ** 2;
-    if (d2 < bestD2) { bestD2 = d2; best = t; }
-  }
-  return best && { angleRad: best.angleRad, a: best.a, q: best.q, psfSigmaPx: best.psfSigmaPx };
 }
 
 /** Largest apex σ along the axis [px] for which the 2-D fit is used. */
@@ -310,10 +289,10 @@ export function findTips(
     const ts = tipsOfRegion(r, seg, ref, noiseSigmaRel, opts, prior);
     leads.push(...ts);
     if (!opts.branches || !ts.length) continue;
-    for (const b of branchTipsOfRegion(r, seg, ref, ts, noiseSigmaRel, opts.branches)) {
+    for (const b of branchTipsOfRegion(r, seg, ref, ts, noiseSigmaRel, opts.branches, prior)) {
       const c: TipCandidate = {
         u: b.u, v: b.v, lengthPx: b.v - interfaceAt(ref, b.u), sigmaPx: b.sigmaPx, regionLabel: r.label, areaPx: r.areaPx,
-        prominencePx: b.branchLengthPx, refined: b.refined,
+        prominencePx: b.branchLengthPx, refined: b.refined, ...(b.shape ? { shape: b.shape } : {}),
         branch: { junctionU: b.junctionU, junctionV: b.junctionV, branchLengthPx: b.branchLengthPx, leadIndex: -1 },
       };
       leadOfBranch.set(c, ts[b.leadIndex]);

@@ -79,6 +79,28 @@ export interface TipShapeStart {
   psfSigmaPx: number;
 }
 
+/** A tip fitted in an earlier frame: where it was (canonical) [px] and its fitted shape (angle canonical). */
+export interface TipPrior extends TipShapeStart {
+  u: number;
+  v: number;
+}
+
+/**
+ * A prior tip within this distance of a coarse tip is the same tip a frame or two earlier [px]
+ * (tips advance a few px per frame; two tips closer than this have about the same shape anyway).
+ */
+const PRIOR_MATCH_PX = 8;
+
+/** The shape of the prior tip nearest (u, v) within PRIOR_MATCH_PX, if any (the first on ties). */
+export function priorShape(prior: readonly TipPrior[], u: number, v: number): TipShapeStart | undefined {
+  let best: TipPrior | undefined, bestD2 = PRIOR_MATCH_PX * PRIOR_MATCH_PX;
+  for (const t of prior) {
+    const d2 = (t.u - u) ** 2 + (t.v - v) ** 2;
+    if (d2 < bestD2) { bestD2 = d2; best = t; }
+  }
+  return best && { angleRad: best.angleRad, a: best.a, q: best.q, psfSigmaPx: best.psfSigmaPx };
+}
+
 export interface TipModelResult {
   /** Apex (canonical) [px]. */
   u: number;
