@@ -328,9 +328,10 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
         pending.push({ index: frame.index, tS: frame.tS, img: toCanonical(frame.data, geom, new Uint8Array(geom.cw * geom.ch)) });
         if (pending.length >= nRef) await initReference();
       } else {
-        toCanonical(frame.data, geom, canon);
+        // (electrode on top: the frame is already canonical, and nothing keeps it past processFrame)
+        const img = geom.edge === 'top' ? frame.data.subarray(0, geom.cw * geom.ch) : toCanonical(frame.data, geom, canon);
         timing.orient += performance.now() - to;
-        await processFrame(frame.index, frame.tS, canon);
+        await processFrame(frame.index, frame.tS, img);
       }
       const tc = performance.now();
       await ckpt.afterFrame(frame.index, frames, (ref as Reference | null) !== null && pending.length === 0, captureState, drain);
