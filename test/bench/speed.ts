@@ -62,7 +62,16 @@ function timed(cmd: string, args: string[], budgetS = Infinity): Promise<Timed &
         if (m) hwmKb = Math.max(hwmKb, Number(m[1]));
       } catch { /* exited */ }
     }, 100);
-    const timer = Number.isFinite(budgetS) ? setTimeout(() => { interrupted = true; p.kill('SIGINT'); }, budgetS * 1000) : null;
+    const timer = Number.isFinite(budgetS)
+      ? setTimeout(() => {
+        interrupted = true;
+        p.kill('SIGINT');
+        // (a wrapper such as GNU time ignores SIGINT: its children get it too)
+        try {
+          for (const c of readFileSync(`/proc/${p.pid}/task/${p.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)) process.kill(Number(c), 'SIGINT');
+        } catch { /* gone */ }
+      }, budgetS * 1000)
+      : null;
     p.on('close', (code) => {
       clearInterval(poll);
       if (timer) clearTimeout(timer);
@@ -76,8 +85,21 @@ function frameCount(ffprobe: string, file: string): number {
   return Number(r.stdout.trim());
 }
 
+/** GNU time, when installed: CPU seconds (user + system, children included — ffmpeg) and peak RSS of a run. */
+const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+const CPU_TAG = 'LIDTRACK_BENCH_RUSAGE';
+
 async function lidtrackRun(file: string, out: string, budgetS: number) {
-  const r = await timed(process.execPath, [BIN, 'track', file, '--um-per-px', '1', '--plating-edge', 'top', '--out', out, '--no-report', '--force', '--no-progress'], budgetS);
+  const args = [BIN, 'track', file, '--um-per-px', '1', '--plating-edge', 'top', '--out', out, '--no-report', '--force', '--no-progress'];
+  const r = GNU_TIME
+    ? await timed(GNU_TIME, ['-f', `${CPU_TAG} %U %S %M`, process.execPath, ...args], budgetS)
+    : await timed(process.execPath, args, budgetS);
+  let cpuS: number | null = null;
+  const ru = new RegExp(`^${CPU_TAG} ([\\d.]+) ([\\d.]+) (\\d+)$`, 'm').exec(r.stderr);
+  if (ru) {
+    cpuS = Number(ru[1]) + Number(ru[2]);
+    r.peakRssMb = Number(ru[3]) / 1024; // (the polled VmHWM was GNU time's own)
+  }
   const m = /^(\d+) frames, (\d+) dendrite/m.exec(r.stdout);
   if (!m) throw new Error(`lidtrack track failed on ${file} (exit ${r.code}): ${r.stderr.trim().split('\n').pop()}`);
   const frames = Number(m[1]);
@@ -90,7 +112,7 @@ async function lidtrackRun(file: string, out: string, budgetS: number) {
       if (t && typeof t === 'object') { stages = t; break; }
     } catch { /* not written */ }
   }
-  return { ...r, frames, fps: frames / r.wallS, tracks: Number(m[2]), stages };
+  return { ...r, frames, fps: frames / r.wallS, tracks: Number(m[2]), stages, cpuS };
 }
 
 const fmt = (x: number | null | undefined, d = 1) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(d));
@@ -139,6 +161,8 @@ async function main(): Promise<void> {
     // to exit (the native script's interpreter and cv2 import included, as lidtrack's Node and
     // OpenCV.js load are), from the same clock.
     let decFps = 0, sysFps: number | null = null, refFps: number | null = null, refRss: number | null = null;
+    /** Least CPU seconds (user + system, ffmpeg included) of any run of each. */
+    let refCpuS: number | null = null, ltCpuS: number | null = null;
     let lt: Awaited<ReturnType<typeof lidtrackRun>> | null = null;
     const ltFps: number[] = [], refAll: number[] = [];
     const out = join(DIR, `speed-out-${s}`);
@@ -151,26 +175,33 @@ async function main(): Promise<void> {
       }
       const ref = await timed(py!, [join(SHARED, 'ref_cv2.py'), file]);
       try {
-        const j = JSON.parse(ref.stderr.trim().split('\n').pop()!) as { frames: number; peak_rss_mb: number };
+        const j = JSON.parse(ref.stderr.trim().split('\n').pop()!) as { frames: number; peak_rss_mb: number; cpu_self_s: number; cpu_ffmpeg_s: number };
         const f = j.frames / ref.wallS;
+        const c = j.cpu_self_s + j.cpu_ffmpeg_s;
+        if (Number.isFinite(c)) refCpuS = Math.min(refCpuS ?? Infinity, c);
         refAll.push(f);
         if (f > (refFps ?? 0)) { refFps = f; refRss = j.peak_rss_mb; }
       } catch { /* failed */ }
       rmSync(out, { recursive: true, force: true });
       const run = await lidtrackRun(file, out, BUDGET_S);
       ltFps.push(run.fps);
+      if (run.cpuS !== null) ltCpuS = Math.min(ltCpuS ?? Infinity, run.cpuS);
       if (!lt || run.fps > lt.fps) lt = run;
     }
     if (!lt) throw new Error('no lidtrack run');
     const spread = (a: number[]) => (a.length > 1 ? ` (${fmt(Math.min(...a), 2)}–${fmt(Math.max(...a), 2)})` : '');
     spreads.push(`${s}p: lidtrack ${ltFps.map((f) => fmt(f, 1)).join(', ')} fr/s; native ${refAll.map((f) => fmt(f, 1)).join(', ')} fr/s${spread(ltFps.map((f, i) => f / (refAll[i] ?? NaN)))} ratio range`);
     const r1 = lt.fps / decFps, r2 = refFps ? lt.fps / refFps : NaN;
-    rows.push([`${s}p (${n} fr)`, fmt(decFps), fmt(sysFps), fmt(refFps), fmt(refRss, 0), fmt(lt.fps, 2) + (lt.interrupted ? ` (budget: ${lt.frames} fr)` : ''), fmt(lt.peakRssMb, 0), fmt(r1, 3), fmt(r2, 3)]);
+    const msPerFrame = (cpu: number | null, frames: number) => (cpu === null ? null : (1000 * cpu) / frames);
+    const refCpuMs = msPerFrame(refCpuS, n), ltCpuMs = msPerFrame(ltCpuS, lt.frames);
+    rows.push([`${s}p (${n} fr)`, fmt(decFps), fmt(sysFps), fmt(refFps), fmt(refRss, 0), fmt(lt.fps, 2) + (lt.interrupted ? ` (budget: ${lt.frames} fr)` : ''), fmt(lt.peakRssMb, 0), fmt(r1, 3), fmt(r2, 3),
+      fmt(refCpuMs, 1), fmt(ltCpuMs, 1), fmt(refCpuMs !== null && ltCpuMs !== null ? refCpuMs / ltCpuMs : null, 3)]);
     summary.push(`${s}p lidtrack ${fmt(lt.fps, 2)} fr/s = ${fmt(r1, 3)}× ffmpeg decode (${fmt(decFps, 0)}) = ${fmt(r2, 3)}× native cv2 (${fmt(refFps, 1)})`);
     stageRows.push({ size: `${s}p`, stages: lt.stages });
   }
-  table(['file', 'ffmpeg dec fr/s', 'system ffmpeg fr/s', 'native cv2 fr/s', 'cv2 RSS MB', 'lidtrack fr/s', 'lidtrack RSS MB', 'lt ÷ decode', 'lt ÷ native'], rows);
+  table(['file', 'ffmpeg dec fr/s', 'system ffmpeg fr/s', 'native cv2 fr/s', 'cv2 RSS MB', 'lidtrack fr/s', 'lidtrack RSS MB', 'lt ÷ decode', 'lt ÷ native', 'native CPU ms/fr', 'lidtrack CPU ms/fr', 'CPU native ÷ lt'], rows);
   console.log(`fr/s: frames ÷ wall time from process start to exit (Node, the bundle and OpenCV.js load for lidtrack, the interpreter and the cv2 import for the native script), the fastest of ${REPEAT} interleaved runs each; lidtrack with --no-report. Targets: ≥ 0.5× decode at 1080p; > 1× native.`);
+  console.log('CPU ms/fr: user + system time of every thread and of the ffmpeg child, per frame, the least of the runs (GNU time for lidtrack, getrusage in the script): less sensitive than wall time to a neighbour\'s load; with 2 cores busy, wall ≈ CPU ÷ 2.');
   if (REPEAT > 1) for (const l of spreads) console.log(`  runs — ${l}`);
   const names = [...new Set(stageRows.flatMap((r) => Object.keys(r.stages ?? {})))];
   if (names.length) {
