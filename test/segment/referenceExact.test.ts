@@ -10,6 +10,7 @@ import { loadOpenCv, type Cv } from '../../src/segment/opencv.js';
 import { dilateBinary, keepCrackLike, medianImage, robustSigma } from '../../src/segment/reference.js';
 import { closeRect } from '../../src/segment/rectMorphology.js';
 import { gaussianAtPoints, gaussianKernel } from '../../src/segment/sparseGaussian.js';
+import { cvCloseRect } from '../helpers/cvReference.js';
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
@@ -163,12 +164,7 @@ describe('reference fast paths are exact', () => {
     for (const [w, h, k, offset] of [[64, 48, 31, 0], [120, 33, 7, 0], [96, 70, 31, 1], [44, 10, 3, 3]]) {
       const buf = Uint8Array.from({ length: w * h + offset }, () => (rnd() < 0.5 ? 180 + Math.floor(rnd() * 76) : Math.floor(rnd() * 100)));
       const img = buf.subarray(offset, offset + w * h);
-      const src = cv.matFromArray(h, w, cv.CV_8UC1, img);
-      const dst = new cv.Mat();
-      const kern = cv.getStructuringElement(cv.MORPH_RECT, new cv.Size(k, k));
-      cv.morphologyEx(src, dst, cv.MORPH_CLOSE, kern);
-      const want = Uint8Array.from(dst.data as Uint8Array);
-      for (const m of [src, dst, kern]) m.delete();
+      const want = cvCloseRect(cv, img, w, h, k);
       expect(closeRect(img, w, h, k), `${w}×${h} k=${k} offset=${offset}`).toStrictEqual(want);
     }
   });

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { loadOpenCv } from '../../src/segment/opencv.js';
 import { closeRect, rectFilter } from '../../src/segment/rectMorphology.js';
 import { gaussianAtPoints, gaussianKernel } from '../../src/segment/sparseGaussian.js';
+import { cvCloseRect } from '../helpers/cvReference.js';
 
 function randomImage(w: number, h: number, seed: number): Uint8Array {
   const a = new Uint8Array(w * h);
@@ -24,12 +25,7 @@ describe('reference filters', () => {
     const cv = await loadOpenCv();
     for (const [w, h, k] of [[37, 23, 3], [64, 50, 7], [101, 77, 31], [20, 15, 31]]) {
       const img = randomImage(w, h, w * h + k);
-      const src = cv.matFromArray(h, w, cv.CV_8UC1, img);
-      const dst = new cv.Mat();
-      const kern = cv.getStructuringElement(cv.MORPH_RECT, new cv.Size(k, k));
-      cv.morphologyEx(src, dst, cv.MORPH_CLOSE, kern);
-      const ref = Uint8Array.from(dst.data as Uint8Array);
-      for (const m of [src, dst, kern]) m.delete();
+      const ref = cvCloseRect(cv, img, w, h, k);
       const mine = closeRect(img, w, h, k);
       let diff = 0;
       for (let i = 0; i < ref.length; i++) if (ref[i] !== mine[i]) diff++;
