@@ -25,6 +25,7 @@ export const SECTIONS: Section[] = [
   { name: 'accuracy', file: 'accuracy.ts', budgetS: 900, args: [], what: 'tracker vs ground truth on rendered clean/hard scenarios (issue 3)' },
   { name: 'tips', file: 'tips.ts', budgetS: 300, args: [], what: 'tip sub-pixel fit: µs per fitRampEdge call vs the former implementation, on synthetic and fixture profiles' },
   { name: 'speed', file: 'speed.ts', budgetS: 1500, args: [], what: 'lidtrack track vs ffmpeg decode vs native OpenCV script; RSS 1 vs 10 min (issue 7)' },
+  { name: 'tip-worker', file: 'tip-worker.ts', budgetS: 600, args: [], what: 'findTips ms/frame late in the 1500-frame bench video, one thread: leading tips, branches, cold vs warm start (issue 7)' },
   { name: 'fit-recovery', file: 'fit-recovery.ts', budgetS: 400, args: [], what: 'Model A fit parameter recovery' },
   { name: 'model-speed', file: 'model-speed.ts', budgetS: 180, args: [], what: 'Model A evaluation speed' },
   { name: 'fv2d', file: 'fv2d.ts', budgetS: 400, args: [], what: 'Model B 2-D finite-volume solver' },
