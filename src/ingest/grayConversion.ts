@@ -10,6 +10,8 @@
  *   comes back as 0–255 (±1 from rounding and compression). For 8-bit planar YUV this is done
  *   with `extractplanes=y` + a `lut` (a plane copy and a table, ~40 % less CPU than swscale
  *   at 1080p, same values); other layouts go through swscale (`scale=out_range=full,format=gray`).
+ *   `lidtrack track` applies the same table itself, to the pixels it reads (deferGrayMap,
+ *   videoGrayPlan): it segments rectangles of each frame, not all of it.
  * - RGB sources (PNG/QTRLE/FFV1-RGB in a container): BT.601 luma,
  *   gray = 0.299 R + 0.587 G + 0.114 B (swscale fixed point, full range; pure red → 76,
  *   pure green → 150).
@@ -49,9 +51,29 @@ const PLANAR_YUV8 = /^yuvj?(420|422|444|440|411|410)p$/;
  * gray8 by the rule of videoGrayConversion().
  */
 export function videoGrayFilters(pixFmt: string, colorRange: string | null): string[] {
+  return videoGrayPlan(pixFmt, colorRange, false).filters;
+}
+
+/**
+ * The same rule with the limited-range table optionally left to the consumer (`deferMap`):
+ * then the filters deliver Y' as decoded and `map` is the table (limitedRangeGrayMap), which
+ * gives, pixel for pixel, what ffmpeg's `lut` filter would have (test/ingest/grayMap.test.ts).
+ */
+export function videoGrayPlan(pixFmt: string, colorRange: string | null, deferMap: boolean): { filters: string[]; map: Uint8Array | null } {
   if (PLANAR_YUV8.test(pixFmt)) {
     const full = pixFmt.startsWith('yuvj') || colorRange === 'pc' || colorRange === 'jpeg';
-    return full ? ['extractplanes=y'] : ['extractplanes=y', 'lut=c0=floor((val-16)*255/219+0.5)'];
+    if (full) return { filters: ['extractplanes=y'], map: null };
+    return deferMap ? { filters: ['extractplanes=y'], map: limitedRangeGrayMap() } : { filters: ['extractplanes=y', `lut=c0=${LIMITED_RANGE_EXPR}`], map: null };
   }
-  return ['scale=out_range=full', 'format=gray'];
+  return { filters: ['scale=out_range=full', 'format=gray'], map: null };
+}
+
+/** ffmpeg expression of the limited → full range expansion of Y' (the lut filter clips to 0–255). */
+const LIMITED_RANGE_EXPR = 'floor((val-16)*255/219+0.5)';
+
+/** The limited → full range table: gray = floor((Y' − 16)·255/219 + 0.5) clipped to 0–255, as ffmpeg's lut computes it. */
+export function limitedRangeGrayMap(): Uint8Array {
+  const m = new Uint8Array(256);
+  for (let v = 0; v < 256; v++) m[v] = Math.min(255, Math.max(0, Math.floor(((v - 16) * 255) / 219 + 0.5)));
+  return m;
 }

@@ -188,6 +188,7 @@ export async function openRasterPages(spec: RasterSourceSpec): Promise<IngestFra
   return {
     info,
     kind: spec.kind,
+    grayMap: null,
     timestampSource: spec.timestampSource,
     warnings: spec.warnings,
     depthMap,

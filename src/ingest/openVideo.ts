@@ -28,7 +28,7 @@ import type { Frame, FramesOptions, RoiPx } from '../core/types.js';
 import { InputError, VideoDecodeError } from '../core/errors.js';
 import { resolveFfmpeg } from './binaries.js';
 import { checkRoi } from './checkRoi.js';
-import { videoGrayFilters } from './grayConversion.js';
+import { videoGrayPlan } from './grayConversion.js';
 import { ffmpegCapabilities } from './ffmpegCapabilities.js';
 import { parseDecoderProblem, parseShowinfoFrame, parseShowinfoTimeBase } from './ffmpegLog.js';
 import { probeVideo, type ProbeResult } from './probeVideo.js';
@@ -49,6 +49,8 @@ export interface OpenVideoOptions {
   fps?: number;
   /** Per-frame times [s] from the user's timestamps CSV; override the container's. */
   timestampsS?: readonly number[];
+  /** Leave the limited-range table to the consumer (OpenSourceOptions.deferGrayMap). */
+  deferGrayMap?: boolean;
 }
 
 /** A video source: IngestFrameSource whose info is the full probe result. */
@@ -108,7 +110,8 @@ export async function openVideo(path: string, opts: OpenVideoOptions = {}): Prom
     }
   }
 
-  const vf = videoGrayFilters(probe.pixFmt, probe.colorRange);
+  const gray = videoGrayPlan(probe.pixFmt, probe.colorRange, opts.deferGrayMap === true);
+  const vf = [...gray.filters];
   if (roi) vf.push(`crop=${roi.width}:${roi.height}:${roi.x}:${roi.y}:exact=1`);
   vf.push(caps.showinfoFilter);
   const args = [
@@ -127,6 +130,7 @@ export async function openVideo(path: string, opts: OpenVideoOptions = {}): Prom
   return {
     info,
     kind: 'video',
+    grayMap: gray.map,
     timestampSource,
     warnings,
     ffmpegArgs: args,

@@ -24,6 +24,13 @@ export interface OpenSourceOptions {
   maxFrames?: number;
   /** Frames decoded ahead of the consumer (bounded queue); default 4. */
   readAheadFrames?: number;
+  /**
+   * Limited-range video: deliver the luma as decoded (16–235) and give the map to full range as
+   * `grayMap`, for a consumer that reads only part of each frame and applies the map there
+   * (lidtrack track segments rectangles: ffmpeg's table pass over every pixel cost ≈ 2 ms of CPU
+   * per 1080p frame). Other sources ignore it (grayMap null).
+   */
+  deferGrayMap?: boolean;
 }
 
 /** What happened during the most recent pass over a source (frames() iteration). */
@@ -59,4 +66,9 @@ export interface IngestFrameSource extends FrameSource {
   warnings: string[];
   /** Report of the latest (or current) frames() pass; null before the first. */
   lastReport(): DecodeReport | null;
+  /**
+   * With deferGrayMap: the 256-entry table from each delivered pixel to its full-range gray
+   * (apply it to every pixel read); null when the frames are the final gray already.
+   */
+  grayMap: Uint8Array | null;
 }

@@ -92,6 +92,13 @@ function stage<T>(name: string, f: () => T): T {
  * Start an async iteration now (its first next() is called at once, e.g. to spawn a decoder)
  * and hand its items on when iterated. close() ends it when it is never iterated to the end.
  */
+/** A copy of a frame with every pixel through the gray map (IngestFrameSource.grayMap). */
+function mapGray(img: Uint8Array, map: Uint8Array): Uint8Array {
+  const out = new Uint8Array(img.length);
+  for (let i = 0; i < img.length; i++) out[i] = map[img[i]];
+  return out;
+}
+
 function startEarly<T>(src: AsyncIterable<T>): AsyncIterable<T> & { close(): Promise<void> } {
   const it = src[Symbol.asyncIterator]();
   let first: Promise<IteratorResult<T>> | null = it.next();
@@ -127,7 +134,9 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
   // 1. ingest
   // (OpenCV.js compiles while ffprobe runs; the decoder starts before the analysis is set up,
   // so the first frames are ready when it is)
-  const opening = openSource(cfg.input, { roi: cfg.roi, timestampsCsv: cfg.timestamps, fps: cfg.fps, maxFrames: cfg.max_frames });
+  // (limited-range video: the segmenter maps only the pixels it reads to full range, instead of
+  // ffmpeg mapping every pixel; not with --register, whose drift estimate reads whole frames)
+  const opening = openSource(cfg.input, { roi: cfg.roi, timestampsCsv: cfg.timestamps, fps: cfg.fps, maxFrames: cfg.max_frames, deferGrayMap: !cfg.register });
   const cvLoading = loadOpenCv();
   cvLoading.catch(() => undefined); // awaited below; a failure surfaces there
   const source = await opening;
@@ -256,7 +265,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     const initReference = async (restored?: Reference) => {
       const tr = performance.now();
       ref = restored ?? stage('reference', () =>
-        buildReference(cv, pending.map((p) => p.img), geom, {
+        buildReference(cv, pending.map((p) => (source.grayMap ? mapGray(p.img, source.grayMap) : p.img)), geom, {
           ...DEFAULT_REFERENCE_OPTIONS,
           ...(cfg.segment.closing_size_px ? { closingSizePx: cfg.segment.closing_size_px } : {}),
         }),
@@ -267,6 +276,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
         ...(cfg.segment.min_area_px ? { minAreaPx: cfg.segment.min_area_px } : {}),
         ...(cfg.segment.blur_size_px ? { blurSizePx: cfg.segment.blur_size_px } : {}),
       }, { fullEveryFrames: cfg.segment.full_frame_every });
+      if (source.grayMap) segmenter.grayMap = source.grayMap;
       if (useTipWorker(geom.cw * geom.ch)) threads.push((pool = new TipPool(ref!, tipOpts)));
       timing.reference += performance.now() - tr;
       for (const p of pending) await processFrame(p.index, p.tS, p.img);

@@ -76,15 +76,18 @@ export class CoarseDetector {
     this.sampleBuf = new Float64Array(idx.length);
   }
 
-  /** Boxes (full-resolution canonical pixels) of the significant dark regions of frame `img` with flicker gain `gain`. */
-  detect(img: Uint8Array, gain: number, cwFull: number, t: CoarseThresholds): RectPx[] {
+  /**
+   * Boxes (full-resolution canonical pixels) of the significant dark regions of frame `img`
+   * (gray map[img]: Segmenter.grayMap) with flicker gain `gain`.
+   */
+  detect(img: Uint8Array, map: Uint8Array, gain: number, cwFull: number, t: CoarseThresholds): RectPx[] {
     const { cv, hw, hh, bSum } = this;
     const D = this.D.data32F as Float32Array;
     for (let y = 0; y < hh; y++) {
       const r0 = 2 * y * cwFull, r1 = r0 + cwFull, o = y * hw;
       for (let x = 0; x < hw; x++) {
         const bs = bSum[o + x] * gain, u = 2 * x;
-        D[o + x] = bs > 0 ? 1 - (img[r0 + u] + img[r0 + u + 1] + img[r1 + u] + img[r1 + u + 1]) / bs : 0;
+        D[o + x] = bs > 0 ? 1 - (map[img[r0 + u]] + map[img[r0 + u + 1]] + map[img[r1 + u]] + map[img[r1 + u + 1]]) / bs : 0;
       }
     }
     cv.GaussianBlur(this.D, this.Db, new cv.Size(3, 3), 0, 0, cv.BORDER_REPLICATE);

@@ -127,6 +127,11 @@ export class Segmenter {
   }
   /** Noise σ of the blurred relative darkening in the last whole frame segmented. */
   sigmaBlurRel = NaN;
+  /**
+   * The frames' gray is grayMap[pixel] (a source that leaves the limited → full range table to
+   * its consumer: IngestFrameSource.grayMap), applied to each pixel read; the identity by default.
+   */
+  grayMap: Uint8Array = IDENTITY_MAP;
 
   /** Where segmentNext works (whole frame or rectangles). */
   readonly schedule: RoiScheduler;
@@ -192,7 +197,7 @@ export class Segmenter {
     if (rects === null && this.opts.coarseWholeFrames && Number.isFinite(this.sigmaBlurRel) && this.schedule.hasHistory) {
       const gain = this.gainOf(img);
       this.coarse ??= new CoarseDetector(this.cv, this.ref, this.bgCrystal);
-      const found = this.coarse.detect(img, gain, this.cw, this.opts);
+      const found = this.coarse.detect(img, this.grayMap, gain, this.cw, this.opts);
       rects = this.schedule.planWith(found);
       if (rects) {
         // the noise σ as a full-resolution whole frame measures it (exact: same samples, same arithmetic)
@@ -207,8 +212,8 @@ export class Segmenter {
 
   /** Flicker gain of a frame: median of I/median over a fixed sparse sample of the crystal. */
   private gainOf(img: Uint8Array): number {
-    const gi = this.gainIdx, gb = this.gainBuf, med = this.ref.median;
-    for (let k = 0; k < gi.length; k++) gb[k] = img[gi[k]] / med[gi[k]];
+    const gi = this.gainIdx, gb = this.gainBuf, med = this.ref.median, map = this.grayMap;
+    for (let k = 0; k < gi.length; k++) gb[k] = map[img[gi[k]]] / med[gi[k]];
     return gi.length > 10 ? medianInPlace(gb) : 1;
   }
 
@@ -219,7 +224,7 @@ export class Segmenter {
    * bit for bit what a whole frame measures (test/track/segmentRects.test.ts).
    */
   private noiseAtSamples(img: Uint8Array, gain: number): number {
-    const { cw, ch, bgCrystal: Bc } = this;
+    const { cw, ch, bgCrystal: Bc, grayMap: map } = this;
     const si = this.noiseIdx, sb = this.noiseBuf;
     const f = Math.fround;
     // the 5 × 5 darkening around a sample (float32, as the darkening image holds it) and the
@@ -234,7 +239,7 @@ export class Segmenter {
           let d = 0;
           if (Bc[i] !== 0) {
             const b = gain * Bc[i];
-            d = (b - img[i]) / b;
+            d = (b - map[img[i]]) / b;
           }
           blk[5 * (dv + 2) + du + 2] = d;
         }
@@ -276,7 +281,7 @@ export class Segmenter {
     // blur (hb) and the closing (2·hk: dilation then erosion) read around it
     // (this arithmetic exactly: the tip fit is sensitive to the last bit of the darkening)
     const D = this.matD.data32F as Float32Array;
-    for (const r0 of list) darkenRect(img, this.bgCrystal, D, gain, cw, grow(r0, hb + 2 * hk));
+    for (const r0 of list) darkenRect(img, this.grayMap, this.bgCrystal, D, gain, cw, grow(r0, hb + 2 * hk));
     // 2. blur each rectangle + 2·hk (the pixels around it are in the parent: not isolated)
     const ks = opts.blurSizePx | 1;
     for (const r0 of list) {
@@ -389,16 +394,19 @@ export class Segmenter {
 // The per-pixel loops of Segmenter.segment, each its own small function: the JIT compiles (and,
 // when a frame takes a path the first ones did not, recompiles) these, not the whole of segment.
 
-/** Relative darkening D = (g·B − I)/(g·B) on the rectangle r (0 where B is 0: off the crystal). */
-function darkenRect(img: Uint8Array, Bc: Float32Array, D: Float32Array, gain: number, cw: number, r: RectPx): void {
+/** Relative darkening D = (g·B − I)/(g·B), I = map[img], on the rectangle r (0 where B is 0: off the crystal). */
+function darkenRect(img: Uint8Array, map: Uint8Array, Bc: Float32Array, D: Float32Array, gain: number, cw: number, r: RectPx): void {
   for (let v = r.y; v < r.y + r.h; v++) {
     const row = v * cw;
     for (let i = row + r.x, e = row + r.x + r.w; i < e; i++) {
       const bc = Bc[i], b = gain * bc;
-      D[i] = bc !== 0 ? (b - img[i]) / b : 0;
+      D[i] = bc !== 0 ? (b - map[img[i]]) / b : 0;
     }
   }
 }
+
+/** The gray map of frames that are final gray already. */
+const IDENTITY_MAP = Uint8Array.from({ length: 256 }, (_, i) => i);
 
 /** The 0/255 mask of blurred > low on r (as cv.THRESH_BINARY: strictly above) and the box of its foreground (null: none). */
 function thresholdRect(blurred: Float32Array, m8: Uint8Array, low: number, cw: number, ch: number, r: RectPx): RectPx | null {
