@@ -3,7 +3,8 @@
  * TIFF, or the files of an image sequence. Only the page being handed out and the one being
  * read ahead are in memory, whatever the number of pages.
  */
-import sharp, { type Metadata, type OutputInfo } from 'sharp';
+import type { Metadata, OutputInfo } from 'sharp';
+import { loadSharp } from '../core/lazySharp.js';
 import type { Frame, RoiPx, VideoInfo } from '../core/types.js';
 import { InputError, VideoDecodeError } from '../core/errors.js';
 import { checkRoi } from './checkRoi.js';
@@ -40,6 +41,7 @@ function describe(ref: PageRef, multiPage: boolean): string {
 export async function rasterLayout(ref: PageRef): Promise<RasterLayout & { pages: number }> {
   let m: Metadata;
   try {
+    const sharp = await loadSharp();
     m = await sharp(ref.file, { page: ref.page, failOn: 'error' }).metadata();
   } catch (e) {
     throw new VideoDecodeError(`${ref.file} is not a readable image (${(e as Error).message.split('\n')[0]})`, 'give a TIFF stack, or a folder of PNG/TIFF/JPEG images', { cause: e });
@@ -58,6 +60,7 @@ export async function rasterLayout(ref: PageRef): Promise<RasterLayout & { pages
 
 /** Read one page as gray samples at the source depth (BT.601 luma for colour), cropped to `roi`. */
 async function readGrayPage(ref: PageRef, layout: RasterLayout, roi: RoiPx | null, multiPage: boolean): Promise<GrayPage> {
+  const sharp = await loadSharp();
   let img = sharp(ref.file, { page: ref.page, pages: 1, failOn: 'error', limitInputPixels: false }).removeAlpha();
   // Colour: get the RGB samples and apply the BT.601 rule ourselves (libvips' own b-w
   // conversion works in linear light with BT.709 weights, which would differ from video).

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import { loadSharp } from '../core/lazySharp.js';
 import { VideoDecodeError } from '../core/errors.js';
 import { resolveFfmpeg } from '../ingest/binaries.js';
 import { tempPathFor } from '../report/atomic.js';
@@ -158,6 +158,7 @@ function pngSink({ outDir, scenario: sc }: SinkOptions): FrameSink {
       const file = join(tmpDir, `frame_${String(i).padStart(6, '0')}.png`);
       i += 1;
       // sharp would otherwise write sRGB: keep one gray channel at the rendered depth.
+      const sharp = await loadSharp();
       const img = sharp(data, { raw: { width, height, channels: 1 } }).toColourspace(data instanceof Uint16Array ? 'grey16' : 'b-w');
       await img.png({ compressionLevel: 9 }).toFile(file);
     },

@@ -4,7 +4,7 @@
  * Memory is one byte per (frame × axis sample). `toPng` draws axes in µm and s and the tracked
  * tip/end positions on top.
  */
-import sharp from 'sharp';
+import { loadSharp } from '../core/lazySharp.js';
 import { InputError } from '../core/errors.js';
 import { FIGURE_FONT } from './figureStyle.js';
 import { niceTicks } from './niceTicks.js';
@@ -264,6 +264,7 @@ export class KymographBuilder {
       }
     }
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${totalW}" height="${totalH}">${parts.join('')}</svg>`;
+    const sharp = await loadSharp();
     const kymo = await sharp(Buffer.from(img), { raw: { width: this.samples, height: rows, channels: 1 } })
       .resize({ width: W, height: H, kernel: 'nearest', fit: 'fill' })
       .toColourspace('srgb')

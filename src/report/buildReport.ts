@@ -10,7 +10,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import sharp from 'sharp';
+import { loadSharp } from '../core/lazySharp.js';
 import { LIDTRACK_VERSION } from '../core/version.js';
 import { writeFileAtomic, writeJsonAtomic } from './atomic.js';
 import { writeCsvWithUnitsAtomic, unitForColumn } from './csvUnits.js';
@@ -48,6 +48,7 @@ export interface BuildReportOptions {
  */
 async function pagePng(path: string, maxWidthPx: number): Promise<Buffer> {
   const buf = readFileSync(path);
+  const sharp = await loadSharp();
   const meta = await sharp(buf).metadata();
   if (!meta.width || meta.width <= maxWidthPx) return buf;
   return sharp(buf).resize({ width: maxWidthPx }).png({ compressionLevel: 9 }).toBuffer();

@@ -3,6 +3,7 @@
  * (renderer "none", no canvas, no DOM) to SVG, and rasterise the SVG with sharp (librsvg) to a
  * PNG of an exact physical width at 300 dpi.
  */
+import { loadSharp } from '../core/lazySharp.js';
 import type { TopLevelSpec } from 'vega-lite';
 import type { VlSpec } from './vlSpec.js';
 
@@ -57,7 +58,7 @@ export async function svgToPng(svg: string, widthMm: number, dpi = 300): Promise
   const targetPx = Math.round((widthMm / 25.4) * dpi);
   // librsvg renders 1 user unit at density/72 px; choose the density that hits the exact width.
   const density = (targetPx * 72) / width;
-  const sharp = (await import('sharp')).default;
+  const sharp = await loadSharp();
   return sharp(Buffer.from(svg), { density })
     .resize({ width: targetPx })
     .flatten({ background: '#ffffff' })

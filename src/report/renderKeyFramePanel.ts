@@ -3,7 +3,8 @@
  * crack contours and tips drawn, track ids, a scale bar in µm with its label and the time
  * burned in. Pure (no files): the tracker calls it while streaming and writes the PNG.
  */
-import sharp, { type Sharp } from 'sharp';
+import type { Sharp } from 'sharp';
+import { loadSharp } from '../core/lazySharp.js';
 import { InputError } from '../core/errors.js';
 import type { RoiPx } from '../core/types.js';
 import { FIGURE_FONT, trackColor } from './figureStyle.js';
@@ -170,6 +171,7 @@ async function annotated(frame: GrayImage, annotations: KeyFrameAnnotations, opt
   }
   const roi = checkedRoi(frame, annotations.roi);
   const layout = keyFramePanelLayout(roi.width, roi.height, opts);
+  const sharp = await loadSharp();
   const base = await sharp(Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength), {
     raw: { width: frame.width, height: frame.height, channels: 1 },
   })
