@@ -84,23 +84,25 @@ export type RowSpans = Int32Array;
 
 /** The pixels covered by any of `rects`, as disjoint row spans (overlaps merged, each pixel once). */
 export function rowSpans(rects: readonly RectPx[]): RowSpans {
-  if (!rects.length) return new Int32Array(0);
+  // sorted by left edge once: each row's covering rectangles then come in x order, and their
+  // overlaps merge in one pass (no per-row sort or allocation)
+  const rs = rects.filter((r) => r.w > 0 && r.h > 0).sort((a, b) => a.x - b.x);
+  if (!rs.length) return new Int32Array(0);
   let y0 = Infinity, y1 = -Infinity;
-  for (const r of rects) if (r.w > 0 && r.h > 0) { y0 = Math.min(y0, r.y); y1 = Math.max(y1, r.y + r.h); }
-  if (!(y1 > y0)) return new Int32Array(0);
+  for (const r of rs) { y0 = Math.min(y0, r.y); y1 = Math.max(y1, r.y + r.h); }
   const out: number[] = [];
-  const iv: Array<[number, number]> = [];
   for (let v = y0; v < y1; v++) {
-    iv.length = 0;
-    for (const r of rects) if (r.w > 0 && v >= r.y && v < r.y + r.h) iv.push([r.x, r.x + r.w]);
-    if (!iv.length) continue;
-    iv.sort((a, b) => a[0] - b[0]);
-    let [a, z] = iv[0];
-    for (let k = 1; k < iv.length; k++) {
-      if (iv[k][0] <= z) z = Math.max(z, iv[k][1]);
-      else { out.push(v, a, z); [a, z] = iv[k]; }
+    let a = 0, z = -1; // current span [a, z); none while z < 0
+    for (const r of rs) {
+      if (v < r.y || v >= r.y + r.h) continue;
+      if (z >= 0 && r.x <= z) z = Math.max(z, r.x + r.w);
+      else {
+        if (z >= 0) out.push(v, a, z);
+        a = r.x;
+        z = r.x + r.w;
+      }
     }
-    out.push(v, a, z);
+    if (z >= 0) out.push(v, a, z);
   }
   return Int32Array.from(out);
 }
