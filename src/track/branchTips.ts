@@ -23,7 +23,7 @@
  */
 import type { Reference } from '../segment/reference.js';
 import type { CrackRegion, SegmentResult } from '../segment/segmenter.js';
-import { fitTipModel, priorShape, type TipPrior, type TipShapeStart } from './tipModelFit.js';
+import { fitTipModel, nearestPrior, type TipPrior, type TipShapeStart } from './tipModelFit.js';
 
 export interface BranchOptions {
   /** A branch must reach this far beyond the trunk's half-width [px]. */
@@ -425,11 +425,12 @@ function placeBranchTip(
   const dX = toX(du, dv), dY = toY(du, dv);
   // the fit starts from the shape of this branch's tip two frames earlier (findTips' prior), its
   // axis turned into the patch's frame
-  const ps = priorShape(prior, coarse.u, coarse.v);
-  const start = ps && { ...ps, angleRad: Math.atan2(toX(Math.sin(ps.angleRad), Math.cos(ps.angleRad)), toY(Math.sin(ps.angleRad), Math.cos(ps.angleRad))) };
+  const ps = nearestPrior(prior, coarse.u, coarse.v);
+  const start = ps && { angleRad: Math.atan2(toX(Math.sin(ps.angleRad), Math.cos(ps.angleRad)), toY(Math.sin(ps.angleRad), Math.cos(ps.angleRad))), a: ps.a, q: ps.q, psfSigmaPx: ps.psfSigmaPx };
+  const startApex = ps && { u: toX(ps.u - tipPx.u, ps.v - tipPx.v) + PATCH_HALF, v: toY(ps.u - tipPx.u, ps.v - tipPx.v) + PATCH_HALF };
   const fit = fitTipModel({
     D: Dp, cw: P, ch: P, u: cx, v: cy, angleRad: Math.atan2(dX, dY), halfWidthPx: Math.max(1, halfWidth),
-    labels: Lp, label: r.label, noiseSigma: noiseSigmaRel, excluded: (x, y) => Xp[y * P + x] === 1, ...(start ? { start } : {}),
+    labels: Lp, label: r.label, noiseSigma: noiseSigmaRel, excluded: (x, y) => Xp[y * P + x] === 1, ...(start ? { start, startApex } : {}),
   });
   const ok = !!fit && fit.contrast > seg.thresholdRel * 0.5 && fit.sigmaAlongPx <= MAX_SIGMA_PX && Math.hypot(fit.u - cx, fit.v - cy) < 6;
   const tip = ok

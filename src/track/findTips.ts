@@ -14,7 +14,7 @@ import type { CrackRegion, SegmentResult } from '../segment/segmenter.js';
 import { branchTipsOfRegion, type BranchOptions } from './branchTips.js';
 import { fitRampEdge } from './edgeFit.js';
 import { findPeaks, type ProfilePeak } from './peaks.js';
-import { fitTipModel, priorShape, TIP_MODEL_BEHIND_PX, type TipPrior, type TipShapeStart } from './tipModelFit.js';
+import { fitTipModel, nearestPrior, TIP_MODEL_BEHIND_PX, type TipPrior, type TipShapeStart } from './tipModelFit.js';
 
 export type { TipPrior } from './tipModelFit.js';
 
@@ -228,9 +228,13 @@ function apexOf(pp: PeakProfile, r: CrackRegion, seg: SegmentResult, ref: Refere
   const { cw, ch } = ref.geom;
   const iv = ref.iface.vPx;
   const v0 = pp.vTip + 0.5;
-  const start = priorShape(prior, pp.uOf(v0), v0);
+  // the fit starts from this tip's shape two frames earlier, and from its apex then if the model
+  // fits better there than at the coarse tip (a tip advances a fraction of a pixel per frame; the
+  // coarse tip, where the darkening crosses the threshold, lags the apex by a pixel or two)
+  const pr = nearestPrior(prior, pp.uOf(v0), v0);
+  const start: TipShapeStart | undefined = pr && { angleRad: pr.angleRad, a: pr.a, q: pr.q, psfSigmaPx: pr.psfSigmaPx };
   const fit = fitTipModel({
-    D: seg.darkening, cw, ch, u: pp.uOf(v0), v: v0, angleRad: Math.atan(pp.uSlope), halfWidthPx: pp.halfWidthBehind, ...(start ? { start } : {}),
+    D: seg.darkening, cw, ch, u: pp.uOf(v0), v: v0, angleRad: Math.atan(pp.uSlope), halfWidthPx: pp.halfWidthBehind, ...(start ? { start, startApex: { u: pr!.u, v: pr!.v } } : {}),
     labels: seg.labels, label: r.label, noiseSigma: noiseSigmaRel,
     // the electrode and the first rows of crystal below it (interface roughness) are not the tip
     excluded: (u, v) => v <= iv[u] + 2,

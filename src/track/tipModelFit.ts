@@ -44,6 +44,7 @@
  * error of MODEL_ERR of the contrast.
  */
 import { solveInPlace, solveSym } from './edgeFit.js';
+import { exactCdf } from './normalTable.js';
 
 export interface TipModelInput {
   /** Relative darkening image (canonical, optical blur only) and its size. */
@@ -66,9 +67,15 @@ export interface TipModelInput {
   /**
    * Where the search for the shape starts (e.g. this tip's fit two frames earlier: a tracked tip
    * keeps its shape and the PSF from frame to frame); by default a generic start from
-   * `halfWidthPx`. The apex always starts at (u, v) and the axis is bounded around `angleRad`.
+   * `halfWidthPx`. The apex starts at (u, v) (or startApex) and the axis is bounded around `angleRad`.
    */
   start?: TipShapeStart;
+  /**
+   * Another apex to start from (e.g. this tip's fitted apex two frames earlier, a better guess
+   * than the coarse tip for a tip that moved little): the fit starts from whichever of (u, v) and
+   * this the model (with the start's shape) fits better.
+   */
+  startApex?: { u: number; v: number };
 }
 
 /** The shape part of a fit, to start another one from: axis angle [rad], a = k², q, PSF σ [px]. */
@@ -91,14 +98,14 @@ export interface TipPrior extends TipShapeStart {
  */
 const PRIOR_MATCH_PX = 8;
 
-/** The shape of the prior tip nearest (u, v) within PRIOR_MATCH_PX, if any (the first on ties). */
-export function priorShape(prior: readonly TipPrior[], u: number, v: number): TipShapeStart | undefined {
+/** The prior tip nearest (u, v) within PRIOR_MATCH_PX, if any (the first on ties). */
+export function nearestPrior(prior: readonly TipPrior[], u: number, v: number): TipPrior | undefined {
   let best: TipPrior | undefined, bestD2 = PRIOR_MATCH_PX * PRIOR_MATCH_PX;
   for (const t of prior) {
     const d2 = (t.u - u) ** 2 + (t.v - v) ** 2;
     if (d2 < bestD2) { bestD2 = d2; best = t; }
   }
-  return best && { angleRad: best.angleRad, a: best.a, q: best.q, psfSigmaPx: best.psfSigmaPx };
+  return best;
 }
 
 export interface TipModelResult {
@@ -152,32 +159,6 @@ for (let k = 0; k < TN; k++) {
   T_DPDF[k] = -x * T_PDF[k];
 }
 
-/** Φ(x) to double precision (erfc continued fraction / series), for the table. */
-function exactCdf(x: number): number {
-  // Φ(x) = ½·erfc(−x/√2); erfc by its series for |z| < 3 and its continued fraction beyond
-  const z = -x * Math.SQRT1_2;
-  const az = Math.abs(z);
-  let erfcAz: number;
-  if (az < 3) {
-    // erf(z) = 2/√π · Σ (−1)ⁿ z^(2n+1) / (n!(2n+1))
-    let sum = 0, term = az;
-    for (let n = 0; n < 200; n++) {
-      const add = term / (2 * n + 1);
-      sum += add;
-      if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
-      term *= (-az * az) / (n + 1);
-    }
-    erfcAz = 1 - (2 / Math.sqrt(Math.PI)) * sum;
-  } else {
-    // continued fraction (Lentz): erfc(z) = exp(−z²)/√π · 1/(z + ½/(z + 1/(z + 3/2/(z + …))))
-    let f = az;
-    for (let n = 60; n >= 1; n--) f = az + n / 2 / f;
-    erfcAz = Math.exp(-az * az) / Math.sqrt(Math.PI) / f;
-  }
-  const erfc = z >= 0 ? erfcAz : 2 - erfcAz;
-  return 0.5 * erfc;
-}
-
 /** Φ(x), φ(x) and G(x) = x·Φ(x) + φ(x) into out[o…o+2] (table, cubic Hermite). */
 function normal3(x: number, out: Float64Array, o: number): void {
   if (x >= CUT) { out[o] = 1; out[o + 1] = 0; out[o + 2] = x; return; }
@@ -209,6 +190,17 @@ const mOf = (a: number, q: number): number => (q - a) / (2 * D_OPEN);
 const MAX_IT = 30;
 /** Converged when the full Gauss–Newton step would lower χ² (in units of the pixel variance) by less than this. */
 const CHI2_TOL = 0.01;
+/**
+ * Stalled: STALL_STEPS accepted steps in a row, each damped by λ ≥ STALL_LAMBDA (the step is mostly
+ * along the gradient, far shorter than Gauss–Newton's) and lowering χ² by less than STALL_CHI2
+ * pixel variances, i.e. descending where the linearisation does not hold (a tip the conic does
+ * not describe: a junction, a crossing, a wide blob). Such a fit crawled on to MAX_IT, gaining
+ * less than a pixel variance in all (0.03–0.05 per step), and cost a fifth of the tip worker's
+ * iterations on a long recording; it stops there instead.
+ */
+const STALL_LAMBDA = 1;
+const STALL_CHI2 = 0.1;
+const STALL_STEPS = 3;
 /** Model error per pixel, as a fraction of the contrast (see s2Of in fitTipModel). */
 const MODEL_ERR = 0.005;
 
@@ -651,7 +643,7 @@ export function fitTipModel(inp: TipModelInput): TipModelResult | null {
     if (sharp) th[3] = 0;
     model.eval(th, F, jac);
     ss = project(F, idx, y, r, lin);
-    let lambda = 1e-3, nu = 2, it = 0;
+    let lambda = 1e-3, nu = 2, it = 0, stalls = 0;
     for (; it < MAX_IT; it++) {
       normal();
       // parameters at a bound that the gradient pushes outward are held there for this step
@@ -676,6 +668,8 @@ export function fitTipModel(inp: TipModelInput): TipModelResult | null {
         for (let a = 0; a < NT; a++) pred += dp[a] * (lambda * A[a * NT + a] * dp[a] + g[a]);
         const rho = (ss - ss2) / Math.max(pred, 1e-300);
         if (ss2 < ss) {
+          // a heavily damped step that gained next to nothing: the quadratic model does not hold here
+          stalls = lambda >= STALL_LAMBDA && ss - ss2 < STALL_CHI2 * s2Of(ss2, lin2.C) ? stalls + 1 : 0;
           th = qc; ss = ss2; lin.b = lin2.b; lin.C = lin2.C;
           [F, Fp] = [Fp, F];
           model.evalJac(jac);
@@ -691,8 +685,9 @@ export function fitTipModel(inp: TipModelInput): TipModelResult | null {
       }
       // no step lowers χ²: at the minimum (to rounding), and the last linearisation stands
       if (!improved) break;
+      if (stalls >= STALL_STEPS) { it++; break; }
     }
-    if (it === MAX_IT) normal();
+    if (it === MAX_IT || stalls >= STALL_STEPS) normal();
     return it;
   };
   /**
@@ -713,7 +708,16 @@ export function fitTipModel(inp: TipModelInput): TipModelResult | null {
   const k0 = Math.max(0.8, inp.halfWidthPx / Math.sqrt(BEHIND));
   // the conic tip, bluntness a free
   const st = inp.start;
-  let it = solve(st ? [inp.u, inp.v, st.angleRad, st.a, st.q, st.psfSigmaPx] : [inp.u, inp.v, inp.angleRad, k0 * k0, k0 * k0, 1.0], false);
+  const th0 = st ? [inp.u, inp.v, st.angleRad, st.a, st.q, st.psfSigmaPx] : [inp.u, inp.v, inp.angleRad, k0 * k0, k0 * k0, 1.0];
+  if (inp.startApex) {
+    // start from the apex the model fits better, with the same shape
+    const alt = clamp([inp.startApex.u, inp.startApex.v, th0[2], th0[3], th0[4], th0[5]]);
+    model.evalF(alt, Fp);
+    const ssAlt = project(Fp, idx, y, r2, lin2);
+    model.evalF(clamp(th0), Fp);
+    if (ssAlt < project(Fp, idx, y, r2, lin2)) { th0[0] = alt[0]; th0[1] = alt[1]; }
+  }
+  let it = solve(th0, false);
   const blunt: Fit = { th, ss, b: lin.b, C: lin.C, cv: cov(false) };
   // The sharp alternative (a = 0: a straight wedge). A bluntness a puts the conic's apex a/(2m)
   // behind the apex of its asymptotic wedge while changing the image only in second order, so a

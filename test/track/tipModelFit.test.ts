@@ -9,6 +9,8 @@
  * width at the apex, no √ opening) rendered as test/helpers/synth.ts does: the conic family must
  * reach the wedge, and a sub-resolution bluntness must not pull the apex back.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fitTipModel, TipModel, type TipModelInput } from '../../src/track/tipModelFit.js';
 import { gaussian, mulberry32 } from '../helpers/rng.js';
@@ -130,6 +132,47 @@ describe('fitTipModel', () => {
     expect(rzA).toBeLessThan(1.6);
     expect(rzC).toBeGreaterThan(0.6);
     expect(rzC).toBeLessThan(1.6);
+  });
+
+  it('warm start (the shape and apex fitted two frames earlier): the same apex as a cold fit to 0.05 px, in fewer iterations', () => {
+    const noise = 0.03;
+    let dMax = 0, itCold = 0, itWarm = 0, s2 = 0;
+    for (let seed = 1; seed <= 20; seed++) {
+      const g = normalNoise(seed * 104729);
+      const D = CLEAN.map((x) => x + noise * g());
+      const cold = fitTipModel(input(D, noise))!;
+      // the earlier frame's fit: a noise-free fit of this tip 0.5 px behind along its axis
+      const prev = fitTipModel(input(CLEAN, 1e-3))!;
+      const back = 0.5;
+      const warm = fitTipModel({
+        ...input(D, noise), start: prev.shape,
+        startApex: { u: prev.u - back * Math.sin(LEAF.angleRad), v: prev.v - back * Math.cos(LEAF.angleRad) },
+      })!;
+      expect(cold).not.toBeNull();
+      expect(warm).not.toBeNull();
+      dMax = Math.max(dMax, Math.hypot(warm.u - cold.u, warm.v - cold.v));
+      itCold += cold.iterations;
+      itWarm += warm.iterations;
+      const e = errors(warm.u, warm.v);
+      s2 += e.along ** 2 + e.across ** 2;
+    }
+    expect(dMax).toBeLessThan(0.05);
+    expect(itWarm).toBeLessThan(0.8 * itCold); // (52 against 73 when written)
+    expect(Math.sqrt(s2 / 20)).toBeLessThan(0.3);
+  });
+
+  it('a window the conic does not describe (a junction in the 1500-frame bench video): stops after a few stalled steps, not at 30 iterations', () => {
+    // 40 × 40 px of darkening and labels around the coarse tip (1552, 336) of frame 1300 (gen_video.py,
+    // 1080p): the cold fit crawled to MAX_IT = 30 with λ in the hundreds and χ² falling by 0.01–0.05
+    // pixel variances per step
+    const w = JSON.parse(readFileSync(join(__dirname, '../../fixtures/tip-windows/junction-f1300.json'), 'utf8'));
+    const inp: TipModelInput = {
+      D: Float32Array.from(w.D), cw: w.W, ch: w.W, u: w.u, v: w.v, angleRad: w.angleRad, halfWidthPx: w.halfWidthPx,
+      labels: Int32Array.from(w.L), label: w.label, noiseSigma: w.noiseSigma,
+    };
+    const f = fitTipModel(inp);
+    expect(f).not.toBeNull();
+    expect(f!.iterations).toBeLessThan(15);
   });
 });
 
