@@ -26,7 +26,8 @@
  * across the axis; two starts (a tip just ahead of the end, and none in view) and the better
  * one is kept.
  */
-import { normalCdf, solveSym } from '../edgeFit.js';
+import { solveSym } from '../edgeFit.js';
+import { normalCdfTable } from '../normalTable.js';
 
 export interface EndFitInput {
   /** Relative darkening image (optical blur only) and its size. */
@@ -81,10 +82,20 @@ class EndModel {
   constructor(readonly xs: Float64Array, readonly R: number, readonly rOff: number) {
     this.nx = xs.length;
     this.nr = 2 * R + 1;
+    this.latFull = new Float64Array(this.nr);
+    this.latTaper = new Float64Array(this.nr);
+    this.axLi = new Float64Array(this.nx);
+    this.axCrack = new Float64Array(this.nx);
   }
 
+  /** Lateral profiles (full width, and a taper cell's) and the axial sums of the full-width cells (Li, crack) per x. */
+  private readonly latFull: Float64Array;
+  private readonly latTaper: Float64Array;
+  private readonly axLi: Float64Array;
+  private readonly axCrack: Float64Array;
+
   basis(th: ArrayLike<number>, mLi: Float64Array, mCrack: Float64Array): void {
-    const [e, gap, ell, H, sig] = [th[0], th[1], th[2], th[3], th[4]];
+    const e = th[0], gap = th[1], ell = th[2], H = th[3], sig = th[4];
     const t = e + gap;
     const xs = this.xs, nx = this.nx, R = this.R, nr = this.nr;
     const sLo = xs[0] - 4 * sig, sHi = Math.min(xs[nx - 1] + 4 * sig, t);
@@ -93,14 +104,17 @@ class EndModel {
     if (!(sHi > sLo)) return;
     const nS = Math.ceil((sHi - sLo) / DS);
     const rOff = this.rOff;
+    const { latFull, latTaper, axLi, axCrack } = this;
+    const isig = 1 / sig;
     const fillLat = (h: number, lat: Float64Array) => {
       for (let j = 0; j < nr; j++) {
         const r = j - R + rOff;
-        lat[j] = normalCdf((h - r) / sig) + normalCdf((h + r) / sig) - 1;
+        lat[j] = normalCdfTable((h - r) * isig) + normalCdfTable((h + r) * isig) - 1;
       }
     };
-    const latFull = new Float64Array(nr), latTaper = new Float64Array(nr);
     fillLat(H, latFull);
+    axLi.fill(0);
+    axCrack.fill(0);
     const norm = DS / (sig * Math.sqrt(2 * Math.PI));
     for (let k = 0; k < nS; k++) {
       const a = sLo + k * DS, z = Math.min(a + DS, sHi);
@@ -111,21 +125,29 @@ class EndModel {
       const fLi = Math.min(1, Math.max(0, (e - a) / w));
       const h = H * Math.min(1, Math.max(0, (t - s) / ell));
       if (h <= 0) continue;
-      // lateral profile of a blurred bar: Φ((h − r)/σ) + Φ((h + r)/σ) − 1 (the full-width one once)
-      let lat = latFull;
-      if (h < H) {
-        lat = latTaper;
-        fillLat(h, lat);
-      }
       const wL = fLi * (w / DS), wC = (1 - fLi) * (w / DS);
+      // a full-width cell's lateral profile is latFull: its axial weights are summed per x and
+      // multiplied out once (separable); a taper cell's profile Φ((h − r)/σ) + Φ((h + r)/σ) − 1 is its own
+      const full = h >= H;
+      if (!full) fillLat(h, latTaper);
       for (let ix = 0; ix < nx; ix++) {
         const d = (xs[ix] - s) / sig;
         if (d > 4.5 || d < -4.5) continue;
         const gk = norm * Math.exp(-0.5 * d * d);
+        if (full) {
+          axLi[ix] += gk * wL;
+          axCrack[ix] += gk * wC;
+          continue;
+        }
         const row = ix * nr;
-        if (wL > 0) for (let j = 0; j < nr; j++) mLi[row + j] += gk * wL * lat[j];
-        if (wC > 0) for (let j = 0; j < nr; j++) mCrack[row + j] += gk * wC * lat[j];
+        if (wL > 0) for (let j = 0; j < nr; j++) mLi[row + j] += gk * wL * latTaper[j];
+        if (wC > 0) for (let j = 0; j < nr; j++) mCrack[row + j] += gk * wC * latTaper[j];
       }
+    }
+    for (let ix = 0; ix < nx; ix++) {
+      const row = ix * nr, aL = axLi[ix], aC = axCrack[ix];
+      if (aL !== 0) for (let j = 0; j < nr; j++) mLi[row + j] += aL * latFull[j];
+      if (aC !== 0) for (let j = 0; j < nr; j++) mCrack[row + j] += aC * latFull[j];
     }
   }
 }
@@ -149,19 +171,17 @@ function project(model: EndModel, th: ArrayLike<number>, data: Float64Array, val
   const n = data.length;
   const free = cCrack === undefined;
   const K = free ? 3 : 2;
-  const A = new Float64Array(K * K), g = new Float64Array(K);
-  const col = new Float64Array(K);
+  // normal equations of [1, mLi (, mCrack)] (the crack contrast known: its part taken off the data)
+  let s11 = 0, s1L = 0, s1C = 0, sLL = 0, sLC = 0, sCC = 0, g1 = 0, gL = 0, gC = 0;
   for (let i = 0; i < n; i++) {
     if (!valid[i]) continue;
-    const y = free ? data[i] : data[i] - cCrack! * mC[i];
-    col[0] = 1;
-    col[1] = mL[i];
-    if (free) col[2] = mC[i];
-    for (let a = 0; a < K; a++) {
-      g[a] += col[a] * y;
-      for (let c = 0; c < K; c++) A[a * K + c] += col[a] * col[c];
-    }
+    const l = mL[i], c = mC[i];
+    const y = free ? data[i] : data[i] - cCrack! * c;
+    s11 += 1; s1L += l; sLL += l * l; g1 += y; gL += l * y;
+    if (free) { s1C += c; sLC += l * c; sCC += c * c; gC += c * y; }
   }
+  const A = Float64Array.of(...(free ? [s11, s1L, s1C, s1L, sLL, sLC, s1C, sLC, sCC] : [s11, s1L, s1L, sLL]));
+  const g = free ? [g1, gL, gC] : [g1, gL];
   for (let a = 0; a < K; a++) A[a * K + a] += 1e-12;
   const x = solveSym(A, g, K);
   const beta: [number, number, number] = x ? [x[0], x[1], free ? x[2] : cCrack!] : [0, 0, cCrack ?? 0];
