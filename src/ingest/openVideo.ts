@@ -73,8 +73,11 @@ export const READ_AHEAD_MAX_BYTES = 64 * 1024 * 1024;
  * @throws InputError for a bad ROI; VideoDecodeError (from probeVideo) for unreadable files
  */
 export async function openVideo(path: string, opts: OpenVideoOptions = {}): Promise<VideoFrameSource> {
+  // (what the installed ffmpeg can do is asked while the file is probed; a probe error comes first)
+  const capsAsked = ffmpegCapabilities();
+  capsAsked.catch(() => undefined);
   const probe = await probeVideo(path);
-  const caps = await ffmpegCapabilities();
+  const caps = await capsAsked;
   const roi = opts.roi ? checkRoi(opts.roi, probe.width, probe.height, path) : null;
   const width = roi ? roi.width : probe.width;
   const height = roi ? roi.height : probe.height;

@@ -145,6 +145,16 @@ function ffprobeFailure(path: string, stderr: string): VideoDecodeError {
 export async function probeVideo(path: string): Promise<ProbeResult> {
   assertReadableFile(path);
   const { ffprobe } = resolveFfmpeg();
+  // Packet timestamps: demux only (fast, no decode). Compact output "pts=123|flags=K_". They are
+  // read at the same time as the header, from the first video stream (the one used unless it is
+  // an attached picture: then read again below), instead of one ffprobe after the other.
+  const packetsOf = (sel: string) => runProcess(
+    ffprobe.path,
+    ['-v', 'error', '-select_streams', sel, '-show_entries', 'packet=pts', '-read_intervals', `%+#${PROBE_MAX_PACKETS}`, '-of', 'csv=p=0', path],
+    { timeoutMs: 120_000 },
+  );
+  const firstPackets = packetsOf('v:0');
+  firstPackets.catch(() => undefined); // awaited below, once the header says the file is a video
   const head = await runProcess(ffprobe.path, ['-v', 'error', '-show_format', '-show_streams', '-of', 'json', path], {
     timeoutMs: 60_000,
   });
@@ -173,12 +183,8 @@ export async function probeVideo(path: string): Promise<ProbeResult> {
     throw new VideoDecodeError(`${path}: video stream ${video.index} has no frame size`, 'the stream is damaged or uses an unsupported codec; re-export it as MP4 (H.264) or AVI (MJPEG)');
   }
 
-  // Packet timestamps: demux only (fast, no decode). Compact output "pts=123|flags=K_".
-  const pk = await runProcess(
-    ffprobe.path,
-    ['-v', 'error', '-select_streams', String(video.index), '-show_entries', 'packet=pts', '-read_intervals', `%+#${PROBE_MAX_PACKETS}`, '-of', 'csv=p=0', path],
-    { timeoutMs: 120_000 },
-  );
+  const firstVideo = streams.find((s) => s.codec_type === 'video');
+  const pk = firstVideo === video ? await firstPackets : await packetsOf(String(video.index));
   const ptsList: Array<number | null> = [];
   for (const line of pk.stdout.split('\n')) {
     const t = line.trim().replace(/,$/, '');

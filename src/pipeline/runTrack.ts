@@ -132,16 +132,16 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
   const ckpt = await TrackCheckpoints.open(cfg, inputHash);
 
   // 1. ingest
-  // (OpenCV.js compiles while ffprobe runs; the decoder starts before the analysis is set up,
-  // so the first frames are ready when it is)
+  // (the decoder starts first and OpenCV.js loads while it decodes the first frames: loading it
+  // blocks this thread for ≈ 0.3 s, and before, the probe's ffprobe/ffmpeg runs waited on it, one
+  // after the other, so the decoder started only after it)
   // (limited-range video: the segmenter maps only the pixels it reads to full range, instead of
   // ffmpeg mapping every pixel; not with --register, whose drift estimate reads whole frames)
-  const opening = openSource(cfg.input, { roi: cfg.roi, timestampsCsv: cfg.timestamps, fps: cfg.fps, maxFrames: cfg.max_frames, deferGrayMap: !cfg.register });
-  const cvLoading = loadOpenCv();
-  cvLoading.catch(() => undefined); // awaited below; a failure surfaces there
-  const source = await opening;
+  const source = await openSource(cfg.input, { roi: cfg.roi, timestampsCsv: cfg.timestamps, fps: cfg.fps, maxFrames: cfg.max_frames, deferGrayMap: !cfg.register });
   // (runTrack copies what it keeps of a frame: its buffers can go back to the decoder)
   const frameStream = startEarly(source.frames({ reuseBuffers: true }) as AsyncIterable<Frame>);
+  const cvLoading = loadOpenCv();
+  cvLoading.catch(() => undefined); // awaited below; a failure surfaces there
   /** Threads to stop however the analysis ends (an error must not leave a worker holding the process). */
   const threads: Array<{ close(): Promise<void> }> = [];
   try {
