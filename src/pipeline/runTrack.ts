@@ -275,7 +275,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
         ...(cfg.segment.low_sigma ? { lowSigma: cfg.segment.low_sigma } : {}),
         ...(cfg.segment.min_area_px ? { minAreaPx: cfg.segment.min_area_px } : {}),
         ...(cfg.segment.blur_size_px ? { blurSizePx: cfg.segment.blur_size_px } : {}),
-      }, { fullEveryFrames: cfg.segment.full_frame_every });
+      }, { fullEveryFrames: cfg.segment.full_frame_every, bandEveryFrames: cfg.segment.interface_band_every });
       if (source.grayMap) segmenter.grayMap = source.grayMap;
       if (useTipWorker(geom.cw * geom.ch)) threads.push((pool = new TipPool(ref!, tipOpts)));
       timing.reference += performance.now() - tr;

@@ -52,6 +52,11 @@ export const trackConfigSchema = z.strictObject({
        * the surroundings of known cracks (src/segment/roiScheduler.ts). 1 = every frame whole.
        */
       full_frame_every: z.number().int().min(1).default(12),
+      /**
+       * Between whole frames, the band along the electrode interface (where new dendrites start)
+       * is segmented every this many frames; the surroundings of known cracks every frame. 1 = every frame.
+       */
+      interface_band_every: z.number().int().min(1).default(3),
     })
     .prefault({}),
   tips: z

@@ -4,7 +4,11 @@
  * A tracker's frame mostly does not change: cracks grow a few pixels per frame from known tips,
  * and new dendrites nucleate on the electrode. So the whole frame is segmented only every
  * `fullEveryFrames` frames (and on the first); in between only
- *   - the interface band (every new dendrite starts there), and
+ *   - the interface band (every new dendrite starts there), every `bandEveryFrames` frames: early
+ *     in a 1080p recording the band (3 tile rows: 0.14 Mpx) is most of what is segmented between
+ *     whole frames, and a nascent dendrite found a frame or two later loses only its first points;
+ *     the band stays in every whole frame's plan, and a dendrite once found is followed every
+ *     frame through its own tiles; and
  *   - each region seen in the last `stickyFrames` frames: the tiles of a fixed grid (`tilePx`)
  *     that hold a pixel of it, grown by whole tiles to at least `marginPx` (covers a tip's
  *     advance, the tip profile read ahead of it, and an inclusion missed for a frame or two).
@@ -25,6 +29,8 @@ export interface RoiScheduleOptions {
   marginPx: number;
   /** Depth of the interface band into the crystal, beyond the interface's deepest point [px]. */
   bandPx: number;
+  /** Between whole frames, the interface band is segmented every this many frames (1: every frame). */
+  bandEveryFrames: number;
   /** Side of the tile grid [px]. */
   tilePx: number;
   /** Regions are kept in the plan for this many frames after they were last seen. */
@@ -37,7 +43,7 @@ export interface RoiScheduleOptions {
   minFollowElongation: number;
 }
 
-export const DEFAULT_ROI_SCHEDULE: RoiScheduleOptions = { fullEveryFrames: 12, marginPx: 24, bandPx: 24, tilePx: 24, stickyFrames: 4, maxCoverage: 0.5, minFollowAreaPx: 20, minFollowElongation: 2 };
+export const DEFAULT_ROI_SCHEDULE: RoiScheduleOptions = { fullEveryFrames: 12, marginPx: 24, bandPx: 24, bandEveryFrames: 3, tilePx: 24, stickyFrames: 4, maxCoverage: 0.5, minFollowAreaPx: 20, minFollowElongation: 2 };
 
 export interface RoiScheduleSnapshot {
   sinceFull: number;
@@ -89,16 +95,18 @@ export class RoiScheduler {
   /** The rectangles for the next frame, or null for the whole frame. */
   next(): RectPx[] | null {
     const { fullEveryFrames } = this.opts;
-    const rects = fullEveryFrames <= 1 || this.sinceFull + 1 >= fullEveryFrames || this.recent.length === 0 ? null : this.planRects([]);
+    const k = this.sinceFull + 1;
+    const rects = fullEveryFrames <= 1 || k >= fullEveryFrames || this.recent.length === 0 ? null : this.planRects([], k % Math.max(1, this.opts.bandEveryFrames) === 0);
     this.sinceFull = rects ? this.sinceFull + 1 : 0;
     return rects;
   }
 
   /** Interface band + recent regions' tiles + `extra` boxes grown by the margin, as rectangles; null above maxCoverage. */
-  private planRects(extra: readonly RectPx[]): RectPx[] | null {
+  private planRects(extra: readonly RectPx[], withBand = true): RectPx[] | null {
     const { tilePx: t, marginPx: m, maxCoverage } = this.opts;
     const plan = this.plan;
-    plan.set(this.band);
+    if (withBand) plan.set(this.band);
+    else plan.fill(0);
     for (const r of this.recent) for (let k = 0; k < plan.length; k++) plan[k] |= r[k];
     for (const b of extra) markBox(plan, { x: b.x - m, y: b.y - m, w: b.w + 2 * m, h: b.h + 2 * m }, this.nx, this.ny, t);
     const rects = runsOfTiles(plan, this.nx, this.ny, t, this.cw, this.ch);

@@ -80,7 +80,7 @@ describe('segmenting rectangles gives the whole frame\'s result inside them', ()
       s.observe(seg.segment(synthFrame(scene, dendrites, 50 + k), rects).regions);
     }
     expect(plans.map((p) => (p === null ? 'W' : 'R')).join('')).toBe('WRRRWRRR');
-    // the rectangles cover the interface band and the dendrites, not the empty crystal below
+    // the rectangles cover the dendrites (and, every bandEveryFrames-th frame, the interface band), not the empty crystal below
     const covered = plans[1]!.reduce((acc, r) => acc + r.w * r.h, 0) / (g.cw * g.ch);
     expect(covered).toBeGreaterThan(0.2);
     expect(covered).toBeLessThan(0.7);
@@ -88,6 +88,26 @@ describe('segmenting rectangles gives the whole frame\'s result inside them', ()
     for (const d of dendrites) expect(inside(d.tipU, d.tipV)).toBe(true);
     expect(inside(300, 240)).toBe(false);
     seg.dispose();
+  });
+
+  it('between whole frames the interface band is in every bandEveryFrames-th plan; known cracks in every plan', () => {
+    const cw = 640, ch = 480, tile = 16;
+    const iface = new Float32Array(cw).fill(10);
+    const s = new RoiScheduler(cw, ch, iface, { fullEveryFrames: 8, marginPx: 16, tilePx: tile, bandPx: 8, bandEveryFrames: 3, maxCoverage: 0.9 });
+    // one short dendrite from the interface at u = 300
+    const labels = new Int32Array(cw * ch);
+    for (let v = 10; v <= 60; v++) for (let u = 298; u <= 302; u++) labels[v * cw + u] = 1;
+    const region: CrackRegion = { label: 1, areaPx: 51 * 5, touchesInterface: true, uMin: 298, uMax: 302, vMin: 10, vMax: 60, extentV: new Int32Array(5), sumU: 0, sumV: 0 };
+    const bandAt = (rects: RectPx[] | null, u: number) => rects === null || rects.some((r) => u >= r.x && u < r.x + r.w && 12 >= r.y && 12 < r.y + r.h);
+    const seen: string[] = [];
+    for (let k = 0; k < 16; k++) {
+      const rects = s.next();
+      // the dendrite's tip is always covered; the band far from it (u = 50) only in whole frames and every 3rd
+      expect(bandAt(rects, 300) && (rects === null || rects.some((r) => 300 >= r.x && 300 < r.x + r.w && 60 >= r.y && 60 < r.y + r.h))).toBe(true);
+      seen.push(rects === null ? 'W' : bandAt(rects, 50) ? 'B' : '-');
+      s.observe([region], labels);
+    }
+    expect(seen.join('')).toBe('W--B--B-W--B--B-');
   });
 
   it('a long tilted crack is followed by its own tiles (every pixel within the margin covered), not by its bounding box', () => {
