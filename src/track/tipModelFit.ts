@@ -159,8 +159,13 @@ for (let k = 0; k < TN; k++) {
   T_DPDF[k] = -x * T_PDF[k];
 }
 
-/** Φ(x), φ(x) and G(x) = x·Φ(x) + φ(x) into out[o…o+2] (table, cubic Hermite). */
-function normal3(x: number, out: Float64Array, o: number): void {
+/**
+ * Φ(x), φ(x) and G(x) = x·Φ(x) + φ(x) into out[o…o+2] (table, cubic Hermite), x = xs[0]. (x comes
+ * in an array: where TurboFan's inlining budget runs out in evalF a call is left, and a double
+ * argument of a call is boxed — a heap allocation per pixel edge, ≈ 0.4 MB/frame in the tip worker.)
+ */
+function normal3(xs: Float64Array, out: Float64Array, o: number): void {
+  const x = xs[0];
   if (x >= CUT) { out[o] = 1; out[o + 1] = 0; out[o + 2] = x; return; }
   if (x <= -CUT) { out[o] = 0; out[o + 1] = 0; out[o + 2] = 0; return; }
   const f = (x + CUT) / TH;
@@ -205,11 +210,12 @@ const STALL_STEPS = 3;
 const MODEL_ERR = 0.005;
 
 /**
- * Where the line at depth Δ behind the apex (v = v0 − Δ) cuts the conic of (φ, k, m): its
- * interval [u0 + out[0], u0 + out[1]], or false when it misses it. With d = (Δ − r·sin φ)/cos φ
+ * Where the line at depth Δ behind the apex (v = v0 − Δ) cuts the conic of (φ, k, m), with
+ * g = [sin φ, cos φ, k², m, Δ]: its interval [u0 + out[0], u0 + out[1]], or false when it misses it. With d = (Δ − r·sin φ)/cos φ
  * on the line and u = u0 − Δ·tan φ + r/cos φ, |r| ≤ h(d) is A·r² + B·r + C ≤ 0.
  */
-function cut(s: number, c: number, k2: number, m: number, dl: number, out: Float64Array): boolean {
+function cut(g: Float64Array, out: Float64Array): boolean {
+  const s = g[0], c = g[1], k2 = g[2], m = g[3], dl = g[4];
   const A = c * c - m * s * s;
   const B = s * (k2 * c + 2 * m * dl);
   const disc = c * c * (s * s * k2 * k2 + 4 * c * k2 * dl + 4 * m * dl * dl);
@@ -230,9 +236,10 @@ function deepest(s: number, c: number, k2: number, m: number): number {
 
 /**
  * Derivatives of the deepest point Δ* = −k²s²/(2(c + √(c² − m s²))) w.r.t. φ, a and q (m = (q − a)/(2·D_OPEN))
- * into out[0…2].
+ * into out[0…2]; g = [s, c, k², m] (cut's).
  */
-function deepestGrad(s: number, c: number, k2: number, m: number, out: Float64Array): void {
+function deepestGrad(g: Float64Array, out: Float64Array): void {
+  const s = g[0], c = g[1], k2 = g[2], m = g[3];
   const R = Math.sqrt(c * c - m * s * s);
   const N = -k2 * s * s, Q = 2 * (c + R);
   const iQ2 = 1 / (Q * Q);
@@ -252,7 +259,8 @@ function deepestGrad(s: number, c: number, k2: number, m: number, out: Float64Ar
  * the apex row w.r.t. φ, a and q, the depth moving with Δ* (dStarG = ∂(Δ*)/∂(φ, a, q)):
  * out = [∂uR/∂φ, ∂uL/∂φ, ∂uR/∂a, ∂uL/∂a, ∂uR/∂q, ∂uL/∂q].
  */
-function cutGrad(s: number, c: number, k2: number, m: number, dl: number, dStarG: Float64Array, out: Float64Array): void {
+function cutGrad(g: Float64Array, dStarG: Float64Array, out: Float64Array): void {
+  const s = g[0], c = g[1], k2 = g[2], m = g[3], dl = g[4];
   const A = c * c - m * s * s;
   const B = s * (k2 * c + 2 * m * dl);
   const Dl = s * s * k2 * k2 + 4 * c * k2 * dl + 4 * m * dl * dl;
@@ -300,6 +308,14 @@ export class TipModel {
   private readonly dStarG = new Float64Array(3);
   private readonly pk = new Float64Array(6);
   /**
+   * The conic's geometry (sin φ, cos φ, k², m, depth Δ) handed to cut / cutGrad / deepestGrad in an
+   * array rather than as arguments: those are not inlined, and a double passed to a call is boxed
+   * (a heap allocation) — per slice, per model evaluation: ≈ 0.5 MB/frame of garbage in the tip worker.
+   */
+  private readonly geo = new Float64Array(5);
+  /** normal3's argument (see there). */
+  private readonly xs = new Float64Array(1);
+  /**
    * What evalF leaves for evalJac, per slice that reached the window: its column and row ranges,
    * depth, and (in colBuf/rowBuf from its offsets) the lateral profile L, ∂L/∂uR, ∂L/∂uL, ∂L/∂σ
    * per column and the axial weight w, ∂w/∂y, ∂w/∂σ per row.
@@ -312,7 +328,8 @@ export class TipModel {
   private rowBuf: Float64Array;
   private readonly th = new Float64Array(NT);
   readonly n: number;
-  constructor(readonly r0: number, readonly nr: number, readonly c0: number, readonly nc: number) {
+  /** r0, c0: the window's first row and column; a model is re-placed (fitTipModel's cache) by setting them. */
+  constructor(public r0: number, readonly nr: number, public c0: number, readonly nc: number) {
     this.dR = new Float64Array(nc);
     this.dPhi = new Float64Array(nc);
     this.dA = new Float64Array(nc);
@@ -351,6 +368,8 @@ export class TipModel {
     this.valid = this.ok(th);
     if (!this.valid) return;
     const dStar = deepest(s, c, k2, m);
+    const geo = this.geo, xs = this.xs;
+    geo[0] = s; geo[1] = c; geo[2] = k2; geo[3] = m;
     const dEnd = v0 - (r0 - 0.5) + CUT * sig - dStar;
     const inv = 1 / sig;
     let nSl = 0, cOff = 0, rOff = 0;
@@ -363,7 +382,8 @@ export class TipModel {
       const y = v0 - dl;
       const jLo = Math.max(0, Math.ceil(y - CUT * sig - 0.5 - r0)), jHi = Math.min(nr - 1, Math.floor(y + CUT * sig + 0.5 - r0));
       if (jLo > jHi) continue;
-      if (!cut(s, c, k2, m, dl, ivl)) continue;
+      geo[4] = dl;
+      if (!cut(geo, ivl)) continue;
       const uL = u0 + ivl[0], uR = u0 + ivl[1];
       // lateral, pixel-integrated: σ·[G((uR − u + ½)/σ) − G((uR − u − ½)/σ)] − (same at uL)
       // only the columns within CUT·σ of the interval see it
@@ -383,8 +403,10 @@ export class TipModel {
       const cb = this.colBuf, rb = this.rowBuf;
       for (let i = iLo; i <= iHi + 1; i++) {
         const bnd = c0 + i - 0.5;
-        normal3((uR - bnd) * inv, nb, 6 * i);
-        normal3((uL - bnd) * inv, nb, 6 * i + 3);
+        xs[0] = (uR - bnd) * inv;
+        normal3(xs, nb, 6 * i);
+        xs[0] = (uL - bnd) * inv;
+        normal3(xs, nb, 6 * i + 3);
       }
       const cBase = cOff - iLo;
       for (let i = iLo; i <= iHi; i++) {
@@ -396,7 +418,10 @@ export class TipModel {
       }
       // axial, pixel-integrated: thick·[Φ((y_j + ½ − y)/σ) − Φ((y_j − ½ − y)/σ)], and its
       // derivatives w.r.t. y and σ
-      for (let j = jLo; j <= jHi + 1; j++) normal3((r0 + j - 0.5 - y) * inv, na, 3 * j);
+      for (let j = jLo; j <= jHi + 1; j++) {
+        xs[0] = (r0 + j - 0.5 - y) * inv;
+        normal3(xs, na, 3 * j);
+      }
       const rBase = rOff - jLo;
       for (let j = jLo; j <= jHi; j++) {
         const a = 3 * j, b = a + 3, e = 3 * (rBase + j);
@@ -428,14 +453,17 @@ export class TipModel {
     const k2 = th[3], m = mOf(k2, th[4]);
     const s = Math.sin(th[2]), c = Math.cos(th[2]);
     // ∂y/∂θ_p = −∂(Δ*)/∂θ_p for every slice (φ, a, q): its share of ∂F/∂θ_p is that multiple of ∂F/∂v0
-    deepestGrad(s, c, k2, m, dStarG);
+    const geo = this.geo;
+    geo[0] = s; geo[1] = c; geo[2] = k2; geo[3] = m;
+    deepestGrad(geo, dStarG);
     const yp0 = -dStarG[0], yp1 = -dStarG[1], yp2 = -dStarG[2];
     for (let sl = 0; sl < this.nSl; sl++) {
       const t = 6 * sl;
       const iLo = slI[t], iHi = slI[t + 1], jLo = slI[t + 2], jHi = slI[t + 3];
       const cBase = slI[t + 4] - iLo, rBase = slI[t + 5] - jLo;
       // the interval's derivatives at this slice's depth (which moves with Δ*)
-      cutGrad(s, c, k2, m, slX[2 * sl + 1], dStarG, pk);
+      geo[4] = slX[2 * sl + 1];
+      cutGrad(geo, dStarG, pk);
       const rA = pk[0], lA = pk[1], rB = pk[2], lB = pk[3], rC = pk[4], lC = pk[5];
       // per column: ∂L/∂uR·∂uR/∂θ + ∂L/∂uL·∂uL/∂θ for u0, φ, a, q
       for (let i = iLo; i <= iHi; i++) {
@@ -565,6 +593,33 @@ function normalEquations(F: Float64Array, jac: Float64Array, r: Float64Array, id
 }
 
 /**
+ * Work arrays of fitTipModel and its models, kept between calls (grown to the largest window): a
+ * fit allocated ≈ 70 kB (the model's per-slice buffers, ∂F/∂θ, the window's pixels), and the tip
+ * worker, fitting ~20 tips a frame, spent ≈ 190 ms of a 250-frame 1080p run in 130 young-generation
+ * collections. One fit at a time per thread (fitTipModel is not re-entrant), so one set suffices.
+ */
+const work = { n: 0, idx: new Int32Array(0), y: new Float64Array(0), F: new Float64Array(0), Fp: new Float64Array(0), jac: new Float64Array(0), r: new Float64Array(0), r2: new Float64Array(0) };
+function workFor(n: number): typeof work {
+  if (work.n < n) {
+    Object.assign(work, {
+      n, idx: new Int32Array(n), y: new Float64Array(n), F: new Float64Array(n), Fp: new Float64Array(n),
+      jac: new Float64Array(NT * n), r: new Float64Array(n), r2: new Float64Array(n),
+    });
+  }
+  return work;
+}
+/** One model per window size (nr × nc: a dozen sizes), re-placed at (r0, c0) for each fit. */
+const models = new Map<number, TipModel>();
+function modelFor(r0: number, nr: number, c0: number, nc: number): TipModel {
+  const key = nr * 4096 + nc;
+  let m = models.get(key);
+  if (!m) models.set(key, (m = new TipModel(r0, nr, c0, nc)));
+  m.r0 = r0;
+  m.c0 = c0;
+  return m;
+}
+
+/**
  * Fit the tip model around a coarse tip.
  * @returns the apex, or null when the window leaves the image, too few pixels are usable, or the
  *   fit is not credible (no contrast, apex at the window's limits); the caller keeps its estimate
@@ -577,8 +632,9 @@ export function fitTipModel(inp: TipModelInput): TipModelResult | null {
   const uc = Math.round(inp.u - Math.tan(inp.angleRad) * BEHIND * 0.5);
   const c0 = uc - R, nc = 2 * R + 1;
   const n = nr * nc;
+  const w = workFor(n);
   // the fitted pixels: their window index and darkening
-  const idxAll = new Int32Array(n), yAll = new Float64Array(n);
+  const idxAll = w.idx, yAll = w.y;
   let nv = 0;
   for (let j = 0; j < nr; j++) {
     const v = r0 + j;
@@ -595,7 +651,7 @@ export function fitTipModel(inp: TipModelInput): TipModelResult | null {
   }
   if (nv < 0.6 * n) return null;
   const idx = idxAll.subarray(0, nv), y = yAll.subarray(0, nv);
-  const model = new TipModel(r0, nr, c0, nc);
+  const model = modelFor(r0, nr, c0, nc);
   // a = k² up to k = 12; q from a wedge of half-angle 1.8° (or an ellipse tip open to 2·D_OPEN)
   // up to k = 12 plus a wedge of m = 1.5 (half-angle 51°)
   const lower = [inp.u - 4, inp.v - 4, inp.angleRad - 0.5, 0, 0.025, 0.4];
@@ -604,9 +660,9 @@ export function fitTipModel(inp: TipModelInput): TipModelResult | null {
   const clamp = (q: ArrayLike<number>): Float64Array => Float64Array.from({ length: NT }, (_, i) => Math.min(upper[i], Math.max(lower[i], q[i])));
   // model and derivatives at θ (F, jac) and the model at a trial θ (Fp); a trial's derivatives
   // are computed only once it is accepted (from what evalF kept), so a rejected one costs F alone
-  let F = new Float64Array(n), Fp = new Float64Array(n);
-  const jac = new Float64Array(NT * n);
-  let r = new Float64Array(nv), r2 = new Float64Array(nv);
+  let F = w.F.subarray(0, n), Fp = w.Fp.subarray(0, n);
+  const jac = w.jac.subarray(0, NT * n);
+  let r = w.r.subarray(0, nv), r2 = w.r2.subarray(0, nv);
   const lin = { b: 0, C: 0 }, lin2 = { b: 0, C: 0 };
   let th: Float64Array = new Float64Array(NT);
   let ss = 0;
