@@ -244,6 +244,8 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     const processFrame = async (index: number, tS: number, img: Uint8Array) => {
       if (pool) while (inFlight.length >= pool.slots) await landOldest();
       let t0 = performance.now();
+      // (the labels go straight into the tip worker's next slot: no copy in submit)
+      if (pool) segmenter!.useLabelBuffer(pool.nextLabels());
       const seg = stage('segment', () => segmenter!.segmentNext(img));
       let t1 = performance.now();
       timing.segment += t1 - t0;

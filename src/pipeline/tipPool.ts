@@ -157,6 +157,15 @@ export class TipPool {
   }
 
   /**
+   * The labels buffer of the slot the next submit uses: a segmenter that writes its labels there
+   * (Segmenter.useLabelBuffer) spares submit their copy. Free to write: the caller keeps at most
+   * `slots − 1` frames in flight when it segments the next one.
+   */
+  nextLabels(): Int32Array {
+    return this.bufs[this.nextSlot].labels;
+  }
+
+  /**
    * Copy frame `seg` (segmented on `plan`) into the next slot and have its tips found (the fits
    * starting from `prior`'s shapes: findTips). The
    * caller must have at most `slots − 1` earlier frames still in flight.
@@ -168,17 +177,20 @@ export class TipPool {
     this.nextSlot = (k + 1) % this.slots;
     const b = this.bufs[k];
     const w = this.cw;
+    // labels the segmenter wrote into this slot itself (nextLabels) need no copy, and it keeps
+    // them 0 outside its rectangles; copied ones are cleared where they were copied last time
+    const labelsHere = seg.labels === b.labels;
     const ws = b.written;
-    for (let k = 0; k < ws.length; k += 3) b.labels.fill(0, ws[k] * w + ws[k + 1], ws[k] * w + ws[k + 2]);
+    if (!labelsHere) for (let k = 0; k < ws.length; k += 3) b.labels.fill(0, ws[k] * w + ws[k + 1], ws[k] * w + ws[k + 2]);
     // the read area's rectangles overlap where dendrites' boxes do: each pixel is copied once
     const copied = rowSpans(readArea(seg, plan, w, Math.round(b.labels.length / w)));
     for (let k = 0; k < copied.length; k += 3) {
       const i0 = copied[k] * w + copied[k + 1], i1 = copied[k] * w + copied[k + 2];
       b.D.set(seg.darkening.subarray(i0, i1), i0);
       b.Db.set(seg.darkeningBlurred.subarray(i0, i1), i0);
-      b.labels.set(seg.labels.subarray(i0, i1), i0);
+      if (!labelsHere) b.labels.set(seg.labels.subarray(i0, i1), i0);
     }
-    b.written = copied;
+    b.written = labelsHere ? new Int32Array(0) : copied;
     const id = this.nextId++;
     const reply = new Promise<TipReply>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
     // findTips reads only the regions that touch the interface (dendrites): the rest (inclusions,

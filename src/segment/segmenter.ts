@@ -117,14 +117,33 @@ export class Segmenter {
   /** Scratch of noiseAtSamples: a 5 × 5 block of darkening (float32) and its 5 row sums. */
   private readonly noiseBlk = new Float32Array(25);
   private readonly noiseRows = new Float64Array(5);
-  private readonly labelBuf: Int32Array;
+  /** Where the next frame's labels go (its own buffer, or one the caller gave: useLabelBuffer). */
+  private labelBuf: Int32Array;
   private lastRects: RectPx[] = [];
   /** Where the last frame ran the components (the only place it wrote labels). */
   private lastWork: RectPx[] = [];
+  /** Per label buffer other than the current one, where a frame last wrote labels in it. */
+  private readonly workOf = new Map<Int32Array, RectPx[]>();
   /** The rectangles the last frame was segmented on (the whole frame as one). */
   get lastPlan(): readonly RectPx[] {
     return this.lastRects;
   }
+  /**
+   * Write the next frames' labels into `buf` (cw × ch) instead of the segmenter's own buffer — e.g.
+   * a tip worker's shared buffer, so that they need no copy (TipPool.nextLabels). Buffers may
+   * alternate: each keeps where a frame last wrote in it, and that is cleared before it is written
+   * again, so outside the frame's rectangles a buffer always holds 0. The caller must not hand a
+   * buffer back while someone still reads it.
+   */
+  useLabelBuffer(buf: Int32Array): void {
+    if (buf === this.labelBuf) return;
+    if (buf.length !== this.cw * this.ch) throw new Error(`label buffer of ${buf.length} pixels for a ${this.cw} × ${this.ch} frame`);
+    this.workOf.set(this.labelBuf, this.lastWork);
+    this.lastWork = this.workOf.get(buf) ?? (buf.fill(0), []);
+    this.workOf.delete(buf);
+    this.labelBuf = buf;
+  }
+
   /** Noise σ of the blurred relative darkening in the last whole frame segmented. */
   sigmaBlurRel = NaN;
   /**

@@ -90,6 +90,32 @@ describe('segmenting rectangles gives the whole frame\'s result inside them', ()
     seg.dispose();
   });
 
+  it('labels written into alternating outside buffers (useLabelBuffer, as for the tip worker) equal the segmenter\'s own, 0 outside the rectangles', () => {
+    const g = canonicalGeometry(scene.cw, scene.ch, 'top');
+    const ref = buildReference(cv, [0, 1, 2, 3, 4].map((k) => synthFrame(scene, [], k)), g);
+    const own = new Segmenter(cv, ref, {}, { fullEveryFrames: 4, maxCoverage: 0.9 });
+    const ext = new Segmenter(cv, ref, {}, { fullEveryFrames: 4, maxCoverage: 0.9 });
+    // two buffers, the second one dirty to begin with (a buffer is cleared when first used)
+    const bufs = [new Int32Array(g.cw * g.ch), new Int32Array(g.cw * g.ch).fill(7)];
+    let kinds = '';
+    for (let k = 0; k < 10; k++) {
+      // the dendrites grow, so the labelled pixels move from frame to frame
+      const ds = dendrites.map((d) => ({ ...d, tipV: d.tipV - 20 + 4 * k }));
+      const img = synthFrame(scene, ds, 50 + k);
+      const a = own.segmentNext(img);
+      ext.useLabelBuffer(bufs[k % 2]);
+      const b = ext.segmentNext(img);
+      kinds += own.lastKind[0];
+      expect(b.labels).toBe(bufs[k % 2]);
+      expect(b.regions.map(key)).toEqual(a.regions.map(key));
+      // the same labels everywhere: equal inside the rectangles, and 0 (not a stale frame's) outside
+      expect(Buffer.compare(Buffer.from(b.labels.buffer), Buffer.from(a.labels.buffer))).toBe(0);
+    }
+    expect(kinds).toContain('r'); // rectangles, not only whole frames
+    own.dispose();
+    ext.dispose();
+  });
+
   it('between whole frames the interface band is in every bandEveryFrames-th plan; known cracks in every plan', () => {
     const cw = 640, ch = 480, tile = 16;
     const iface = new Float32Array(cw).fill(10);
