@@ -43,8 +43,9 @@ export interface SegmentOptions {
   touchBandPx: number;
   closeSizePx: number;
   /**
-   * The periodic whole frames of segmentNext (after the first) detect at half resolution
-   * (CoarseDetector) and segment what they find at full resolution; false: full resolution.
+   * The whole frames of segmentNext (the first and the periodic ones) detect at half resolution
+   * (CoarseDetector) and segment what they find, with the interface band, at full resolution;
+   * false: full resolution.
    */
   coarseWholeFrames: boolean;
 }
@@ -212,8 +213,10 @@ export class Segmenter {
   segmentNext(img: Uint8Array): SegmentResult {
     let rects = this.schedule.next();
     this.lastKind = rects ? 'rects' : 'whole';
-    // a periodic whole frame (not the first: it measures the noise σ and starts the plan)
-    if (rects === null && this.opts.coarseWholeFrames && Number.isFinite(this.sigmaBlurRel) && this.schedule.hasHistory) {
+    // a whole frame, the first one included (its noise σ is measured at the samples, as on every
+    // coarse frame, and its plan is the interface band and what the coarse pass found; at 1080p
+    // the first frame's full-resolution pass, with nothing compiled yet, cost ≈ 0.1 s of start-up)
+    if (rects === null && this.opts.coarseWholeFrames) {
       const gain = this.gainOf(img);
       this.coarse ??= new CoarseDetector(this.cv, this.ref, this.bgCrystal);
       const found = this.coarse.detect(img, this.grayMap, gain, this.cw, this.opts);

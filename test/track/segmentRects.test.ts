@@ -181,21 +181,30 @@ describe('segmenting rectangles gives the whole frame\'s result inside them', ()
     expect(t.next()).toEqual(s.next());
   });
 
-  it('a periodic whole frame at half resolution finds what appeared away from the plan, with the whole frame\'s exact regions and noise σ', () => {
+  it('the first and the periodic whole frames at half resolution find what appeared away from the plan, with the whole frame\'s exact regions and noise σ', () => {
     const g = canonicalGeometry(scene.cw, scene.ch, 'top');
     const ref = buildReference(cv, [0, 1, 2, 3, 4].map((k) => synthFrame(scene, [], k)), g);
     const seg = new Segmenter(cv, ref, {}, { fullEveryFrames: 4, maxCoverage: 0.9 });
     const kinds: string[] = [];
+    const whole = new Segmenter(cv, ref);
     for (let k = 0; k < 4; k++) {
-      seg.segmentNext(synthFrame(scene, dendrites, 60 + k));
+      const f = synthFrame(scene, dendrites, 60 + k);
+      const r = seg.segmentNext(f);
       kinds.push(seg.lastKind);
+      if (k === 0) {
+        // the first frame too: half-resolution detection, then full resolution on the band and
+        // what it found — the whole frame's regions and noise σ
+        const w = whole.segment(f);
+        expect(seg.sigmaBlurRel).toBe(whole.sigmaBlurRel);
+        expect(r.regions.map(key).sort()).toEqual(w.regions.map(key).sort());
+        expect(r.regions.length).toBe(3);
+      }
     }
     // frame 4: a speck of dark matter appears far from everything known
     const img = synthFrame({ ...scene, dust: [[280, 215, 4]] }, dendrites, 64);
     const b = seg.segmentNext(img);
     kinds.push(seg.lastKind);
-    expect(kinds).toEqual(['whole', 'rects', 'rects', 'rects', 'coarse']);
-    const whole = new Segmenter(cv, ref);
+    expect(kinds).toEqual(['coarse', 'rects', 'rects', 'rects', 'coarse']);
     const a = whole.segment(img);
     expect(seg.sigmaBlurRel).toBe(whole.sigmaBlurRel);
     const dust = a.regions.filter((r) => !r.touchesInterface && r.uMin > 260 && r.vMin > 195);
