@@ -115,10 +115,84 @@ function percentile(a: Float64Array | number[], q: number): number {
   return s[k];
 }
 
-/** Measure; null when the inclusion has no Li in this frame. */
+/**
+ * Measure; null when the inclusion has no Li in this frame.
+ *
+ * (The steps are small functions of their own: as one function of ~4 kB of bytecode, called a few
+ * times per frame, V8 compiled it four times in a 250-frame run — each time its loops had run
+ * hot, then de-optimised at the first line not yet run — for ≈ 0.6 s of compiler time, more than
+ * the measurements themselves took.)
+ */
 export function measureInclusion(inp: MeasureInput): InclusionMeasurement | null {
-  const { cw, ch, darkening: D, darkeningBlurred: Db, labels, labelSet, box } = inp;
+  const { cw, ch, darkening: D } = inp;
   // 1. pixels
+  const px = gatherPixels(inp);
+  const { pu, pv, pd } = px;
+  if (pu.length < 3) return null;
+  // 2. axis
+  const ax = axisOf(pu, pv, pd);
+  if (!ax) return null;
+  const { cu, cv, tu, tv, nu, nv, sMin, sMax, halfW } = ax;
+  // 3. profile
+  const s0 = Math.floor(sMin) - 5;
+  const nS = Math.ceil((sMax + 5 - s0) / DS) + 1;
+  const p = axialProfile(D, cw, ch, cu, cv, tu, tv, nu, nv, s0, nS);
+  const jIn0 = Math.max(0, Math.round((sMin - s0) / DS)), jIn1 = Math.min(nS - 1, Math.round((sMax - s0) / DS));
+  const c = percentile(p.subarray(jIn0, jIn1 + 1), 0.9);
+  if (!(c > 0) || !(c > 2 * inp.thresholdRel)) return null;
+  const T = 0.5 * c;
+  const runs = runsAbove(p, T);
+  if (!runs.length) return null;
+  const sOf = (j: number) => s0 + j * DS;
+  const body = bodyRun(runs, p, s0, inp.previousBody, cu, cv, tu, tv);
+  // 4. ends
+  const [bj, bk] = runs[body];
+  const eBack0 = bj > 0 ? cross(p, s0, T, bj - 1, bj) : sOf(bj);
+  const eFront0 = bk < nS - 1 ? cross(p, s0, T, bk, bk + 1) : sOf(bk);
+  let sBack = refineEnd(p, s0, eBack0, -1);
+  let sFront = refineEnd(p, s0, eFront0, 1);
+  // 6. emptied crack (before the ends are refined: its contrast enters the end model)
+  const { cDep, depleted } = emptiedCrack(inp, px, ax, T, runs, s0);
+  // 4b. the end from a local 2-D model that follows the crack's width (endModelFit.ts): the
+  // half-level crossing reads short where the Li ends in the narrowing tip of its crack. The
+  // emptied crack's contrast (step 6, above) is the model's contrast beyond a Li end.
+  if (inp.endModel !== false) {
+    const fit = (sEnd: number, dir: 1 | -1) =>
+      fitInclusionEnd({
+        D, cw, ch, end: [cu + sEnd * tu, cv + sEnd * tv], out: [dir * tu, dir * tv], normal: [nu, nv], contrast: c, halfWidthPx: halfW,
+        crackContrast: Number.isFinite(cDep) ? cDep : undefined,
+      });
+    const fb = fit(sBack, -1), ff = fit(sFront, 1);
+    if (fb) sBack -= fb.shiftPx;
+    if (ff) sFront += ff.shiftPx;
+  }
+  // 5. Li area and centroid
+  const li = liArea(pu, pv, pd, c, cu, cv, tu, tv, sBack, sFront);
+  if (li.area === 0) return null;
+  // patches: the other runs
+  let nPatches = 0, fromTip = Infinity, fromBack = Infinity;
+  runs.forEach(([j, k], idx) => {
+    if (idx === body) return;
+    nPatches++;
+    const a = sOf(j), b = sOf(k);
+    if (b < sBack) { fromTip = Math.min(fromTip, Math.max(0, a - sMin)); fromBack = Math.min(fromBack, sBack - b); }
+    else { fromTip = Math.min(fromTip, Math.max(0, sMax - b)); fromBack = Math.min(fromBack, a - sFront); }
+  });
+  const pt = (s: number): [number, number] => [cu + s * tu, cv + s * tv];
+  return {
+    back: pt(sBack), front: pt(sFront), centroid: [li.wu / li.wsum, li.wv / li.wsum], areaPx2: li.area, lengthPx: sFront - sBack,
+    axis: [tu, tv], origin: [cu, cv], sBack, sFront, sMin, sMax, halfWidthPx: halfW, liContrastRel: c, depletedContrastRel: cDep,
+    depletedAreaPx2: depleted, patchAreaPx2: li.patchArea, nPatches,
+    patchFromTipPx: nPatches ? fromTip : NaN, patchFromBackPx: nPatches ? fromBack : NaN,
+  };
+}
+
+interface Pixels { pu: number[]; pv: number[]; pd: number[] }
+interface Axis { cu: number; cv: number; tu: number; tv: number; nu: number; nv: number; sMin: number; sMax: number; halfW: number }
+
+/** 1. The inclusion's pixels (u, v, darkening): those of its regions within the box. */
+function gatherPixels(inp: MeasureInput): Pixels {
+  const { cw, darkening: D, labels, labelSet, box } = inp;
   const pu: number[] = [], pv: number[] = [], pd: number[] = [];
   for (let v = box.vMin; v <= box.vMax; v++) {
     for (let u = box.uMin; u <= box.uMax; u++) {
@@ -126,8 +200,11 @@ export function measureInclusion(inp: MeasureInput): InclusionMeasurement | null
       if (labelSet.has(labels[i])) { pu.push(u); pv.push(v); pd.push(D[i]); }
     }
   }
-  if (pu.length < 3) return null;
-  // 2. axis
+  return { pu, pv, pd };
+}
+
+/** 2. Axis: weighted PCA of the pixels above half the 95th-percentile darkening; extent along and across it. */
+function axisOf(pu: number[], pv: number[], pd: number[]): Axis | null {
   const d95 = percentile(pd, 0.95);
   let sw = 0, su = 0, sv = 0;
   for (let k = 0; k < pu.length; k++) if (pd[k] >= 0.5 * d95) { sw += pd[k]; su += pd[k] * pu[k]; sv += pd[k] * pv[k]; }
@@ -151,9 +228,11 @@ export function measureInclusion(inp: MeasureInput): InclusionMeasurement | null
     if (s > sMax) sMax = s;
     if (pd[k] >= 0.5 * d95 && r > halfW) halfW = r;
   }
-  // 3. profile
-  const s0 = Math.floor(sMin) - 5;
-  const nS = Math.ceil((sMax + 5 - s0) / DS) + 1;
+  return { cu, cv, tu, tv, nu, nv, sMin, sMax, halfW };
+}
+
+/** 3. The darkening along the axis, averaged across ±1 px (bilinear, 5 samples), every DS from s0. */
+function axialProfile(D: Float32Array, cw: number, ch: number, cu: number, cv: number, tu: number, tv: number, nu: number, nv: number, s0: number, nS: number): Float64Array {
   const p = new Float64Array(nS);
   for (let j = 0; j < nS; j++) {
     const s = s0 + j * DS;
@@ -161,10 +240,12 @@ export function measureInclusion(inp: MeasureInput): InclusionMeasurement | null
     for (const r of [-1, -0.5, 0, 0.5, 1]) acc += bilinear(D, cw, ch, cu + s * tu + r * nu, cv + s * tv + r * nv);
     p[j] = acc / 5;
   }
-  const jIn0 = Math.max(0, Math.round((sMin - s0) / DS)), jIn1 = Math.min(nS - 1, Math.round((sMax - s0) / DS));
-  const c = percentile(p.subarray(jIn0, jIn1 + 1), 0.9);
-  if (!(c > 0) || !(c > 2 * inp.thresholdRel)) return null;
-  const T = 0.5 * c;
+  return p;
+}
+
+/** Runs [j, k] of p ≥ T at least 1 px long. */
+function runsAbove(p: Float64Array, T: number): Array<[number, number]> {
+  const nS = p.length;
   const runs: Array<[number, number]> = [];
   for (let j = 0; j < nS; j++) {
     if (p[j] < T) continue;
@@ -173,11 +254,14 @@ export function measureInclusion(inp: MeasureInput): InclusionMeasurement | null
     if ((k - j + 1) * DS >= 1) runs.push([j, k]);
     j = k;
   }
-  if (!runs.length) return null;
+  return runs;
+}
+
+/** The main body: the run overlapping the previous frame's body most (nearest without overlap), else the one of most Li. */
+function bodyRun(runs: Array<[number, number]>, p: Float64Array, s0: number, pb: MeasureInput['previousBody'], cu: number, cv: number, tu: number, tv: number): number {
   const sOf = (j: number) => s0 + j * DS;
   let body = 0;
-  if (inp.previousBody) {
-    const pb = inp.previousBody;
+  if (pb) {
     const a = (pb.back[0] - cu) * tu + (pb.back[1] - cv) * tv, b = (pb.front[0] - cu) * tu + (pb.front[1] - cv) * tv;
     const lo = Math.min(a, b), hi = Math.max(a, b);
     let best = -Infinity;
@@ -194,41 +278,57 @@ export function measureInclusion(inp: MeasureInput): InclusionMeasurement | null
       if (m > best) { best = m; body = idx; }
     });
   }
-  // 4. ends
-  const mean = (sa: number, sb: number) => {
-    let acc = 0, n = 0;
-    for (let j = Math.max(0, Math.ceil((sa - s0) / DS)); j <= Math.min(nS - 1, Math.floor((sb - s0) / DS)); j++) { acc += p[j]; n++; }
-    return n ? acc / n : 0;
-  };
-  const refine = (e: number, dir: 1 | -1): number => {
-    // dir = +1: Li at smaller s (front end); −1: Li at larger s (back end)
-    const pin = dir > 0 ? mean(e - 3, e - 2) : mean(e + 2, e + 3);
-    const pout = dir > 0 ? mean(e + 2, e + 3) : mean(e - 3, e - 2);
-    const L = 0.5 * (pin + pout);
-    let best = e, bestDist = Infinity;
-    for (let j = Math.max(0, Math.floor((e - 2 - s0) / DS)); j < Math.min(nS - 1, Math.ceil((e + 2 - s0) / DS)); j++) {
-      const a = p[j] - L, b = p[j + 1] - L;
-      if ((a >= 0) === (b >= 0)) continue;
-      if (dir > 0 && !(a >= 0 && b < 0)) continue;
-      if (dir < 0 && !(a < 0 && b >= 0)) continue;
-      const s = sOf(j) + (DS * a) / (a - b);
-      if (Math.abs(s - e) < bestDist) { bestDist = Math.abs(s - e); best = s; }
-    }
-    return best;
-  };
-  const cross = (j: number, k: number) => sOf(j) + (DS * (p[j] - T)) / (p[j] - p[k]); // between j and k
-  const [bj, bk] = runs[body];
-  const eBack0 = bj > 0 ? cross(bj - 1, bj) : sOf(bj);
-  const eFront0 = bk < nS - 1 ? cross(bk, bk + 1) : sOf(bk);
-  let sBack = refine(eBack0, -1);
-  let sFront = refine(eFront0, 1);
-  // 6. emptied crack (before the ends are refined: its contrast enters the end model)
+  return body;
+}
+
+/** Where p crosses T between samples j and k. */
+function cross(p: Float64Array, s0: number, T: number, j: number, k: number): number {
+  return s0 + j * DS + (DS * (p[j] - T)) / (p[j] - p[k]);
+}
+
+/** Mean of p over [sa, sb]. */
+function meanOver(p: Float64Array, s0: number, sa: number, sb: number): number {
+  const nS = p.length;
+  let acc = 0, n = 0;
+  for (let j = Math.max(0, Math.ceil((sa - s0) / DS)); j <= Math.min(nS - 1, Math.floor((sb - s0) / DS)); j++) { acc += p[j]; n++; }
+  return n ? acc / n : 0;
+}
+
+/**
+ * 4. An end refined to where p crosses the mean of its levels 2–3 px inside and outside; dir = +1:
+ * Li at smaller s (front end), −1: Li at larger s (back end).
+ */
+function refineEnd(p: Float64Array, s0: number, e: number, dir: 1 | -1): number {
+  const nS = p.length;
+  const pin = dir > 0 ? meanOver(p, s0, e - 3, e - 2) : meanOver(p, s0, e + 2, e + 3);
+  const pout = dir > 0 ? meanOver(p, s0, e + 2, e + 3) : meanOver(p, s0, e - 3, e - 2);
+  const L = 0.5 * (pin + pout);
+  let best = e, bestDist = Infinity;
+  for (let j = Math.max(0, Math.floor((e - 2 - s0) / DS)); j < Math.min(nS - 1, Math.ceil((e + 2 - s0) / DS)); j++) {
+    const a = p[j] - L, b = p[j + 1] - L;
+    if ((a >= 0) === (b >= 0)) continue;
+    if (dir > 0 && !(a >= 0 && b < 0)) continue;
+    if (dir < 0 && !(a < 0 && b >= 0)) continue;
+    const s = s0 + j * DS + (DS * a) / (a - b);
+    if (Math.abs(s - e) < bestDist) { bestDist = Math.abs(s - e); best = s; }
+  }
+  return best;
+}
+
+/**
+ * 6. The emptied crack: its contrast (median darkening of its core: ≥ 2 px inside its edges and
+ * ≥ 3 px from its tips, farther than 2 px from any Li) and its area (darkening integrated over it
+ * ÷ that contrast; within 2 px of the Li, pixels beyond a Li end count up to the contrast).
+ */
+function emptiedCrack(inp: MeasureInput, px: Pixels, ax: Axis, T: number, runs: Array<[number, number]>, s0: number): { cDep: number; depleted: number } {
+  const { cw, darkeningBlurred: Db, box } = inp;
+  const { pu, pv, pd } = px;
+  const { cu, cv, tu, tv, nu, nv, sMin, sMax, halfW } = ax;
+  const sOf = (j: number) => s0 + j * DS;
   const bw = box.uMax - box.uMin + 1, bh = box.vMax - box.vMin + 1;
   const li = new Uint8Array(bw * bh);
   for (let k = 0; k < pu.length; k++) if (pd[k] >= T) li[(pv[k] - box.vMin) * bw + (pu[k] - box.uMin)] = 1;
   let depletedSum = 0;
-  // contrast of the emptied crack: median darkening of its core (≥ 2 px inside its edges and
-  // ≥ 3 px from its tips, farther than 2 px from any Li)
   const dep: number[] = [];
   const rimBeyondEnds: number[] = [];
   for (let k = 0; k < pu.length; k++) {
@@ -255,24 +355,17 @@ export function measureInclusion(inp: MeasureInput): InclusionMeasurement | null
   // emptied crack up to the crack's own contrast.
   for (const k of rimBeyondEnds) depletedSum += Math.min(pd[k], Number.isFinite(cDep) ? cDep : 0);
   const depleted = cDep > 2 * inp.thresholdRel / 3 ? Math.max(0, depletedSum / cDep) : 0;
-  // 4b. the end from a local 2-D model that follows the crack's width (endModelFit.ts): the
-  // half-level crossing reads short where the Li ends in the narrowing tip of its crack. The
-  // emptied crack's contrast (step 6, above) is the model's contrast beyond a Li end.
-  if (inp.endModel !== false) {
-    const fit = (sEnd: number, dir: 1 | -1) =>
-      fitInclusionEnd({
-        D, cw, ch, end: [cu + sEnd * tu, cv + sEnd * tv], out: [dir * tu, dir * tv], normal: [nu, nv], contrast: c, halfWidthPx: halfW,
-        crackContrast: Number.isFinite(cDep) ? cDep : undefined,
-      });
-    const fb = fit(sBack, -1), ff = fit(sFront, 1);
-    if (fb) sBack -= fb.shiftPx;
-    if (ff) sFront += ff.shiftPx;
-  }
-  // 5. Li area and centroid
+  return { cDep, depleted };
+}
+
+/**
+ * 5. Li area (soft coverage: 0 below c/4, 1 above 3c/4, ½ at the half-contrast edge — less pixel
+ * flicker than a hard count; the emptied crack, ≈ c/4 and below, contributes nothing), its
+ * weighted centroid sums, and the part of it more than 1 px beyond the body's ends (patches).
+ */
+function liArea(pu: number[], pv: number[], pd: number[], c: number, cu: number, cv: number, tu: number, tv: number, sBack: number, sFront: number): { area: number; patchArea: number; wsum: number; wu: number; wv: number } {
   let area = 0, patchArea = 0, wsum = 0, wu = 0, wv = 0;
   for (let k = 0; k < pu.length; k++) {
-    // soft coverage: 0 below c/4, 1 above 3c/4, ½ at the half-contrast edge (less pixel flicker
-    // than a hard count; the emptied crack, ≈ c/4 and below, contributes nothing)
     const w = Math.min(1, Math.max(0, (pd[k] - 0.25 * c) / (0.5 * c)));
     if (w <= 0) continue;
     area += w;
@@ -280,21 +373,5 @@ export function measureInclusion(inp: MeasureInput): InclusionMeasurement | null
     const s = (pu[k] - cu) * tu + (pv[k] - cv) * tv;
     if (s < sBack - 1 || s > sFront + 1) patchArea += w;
   }
-  if (area === 0) return null;
-  // patches: the other runs
-  let nPatches = 0, fromTip = Infinity, fromBack = Infinity;
-  runs.forEach(([j, k], idx) => {
-    if (idx === body) return;
-    nPatches++;
-    const a = sOf(j), b = sOf(k);
-    if (b < sBack) { fromTip = Math.min(fromTip, Math.max(0, a - sMin)); fromBack = Math.min(fromBack, sBack - b); }
-    else { fromTip = Math.min(fromTip, Math.max(0, sMax - b)); fromBack = Math.min(fromBack, a - sFront); }
-  });
-  const pt = (s: number): [number, number] => [cu + s * tu, cv + s * tv];
-  return {
-    back: pt(sBack), front: pt(sFront), centroid: [wu / wsum, wv / wsum], areaPx2: area, lengthPx: sFront - sBack,
-    axis: [tu, tv], origin: [cu, cv], sBack, sFront, sMin, sMax, halfWidthPx: halfW, liContrastRel: c, depletedContrastRel: cDep,
-    depletedAreaPx2: depleted, patchAreaPx2: patchArea, nPatches,
-    patchFromTipPx: nPatches ? fromTip : NaN, patchFromBackPx: nPatches ? fromBack : NaN,
-  };
+  return { area, patchArea, wsum, wu, wv };
 }
