@@ -195,10 +195,12 @@ function project(model: EndModel, th: ArrayLike<number>, data: Float64Array, val
 }
 
 /** Levenberg–Marquardt on θ (forward-difference Jacobian of the projected residuals). */
-function fitFrom(model: EndModel, data: Float64Array, valid: Uint8Array, cCrack: number | undefined, start: number[], maxIter: number): { th: number[]; pr: Projected } {
+function fitFrom(model: EndModel, data: Float64Array, valid: Uint8Array, cCrack: number | undefined, start: ArrayLike<number>, maxIter: number): { th: Float64Array; pr: Projected } {
   const n = data.length;
   const NT = 5;
-  const clamp = (q: number[]) => q.map((x, i) => Math.min(TH_UPPER[i], Math.max(TH_LOWER[i], x)));
+  // (θ always a Float64Array: as plain arrays, a start of whole numbers and a fitted θ had
+  // different element kinds, and the compiled fit and model were thrown away at each switch)
+  const clamp = (q: ArrayLike<number>) => Float64Array.from(q, (x, i) => Math.min(TH_UPPER[i], Math.max(TH_LOWER[i], x)));
   let th = clamp(start);
   const mL = new Float64Array(n), mC = new Float64Array(n);
   const r = new Float64Array(n), r2 = new Float64Array(n), rp = new Float64Array(n);
