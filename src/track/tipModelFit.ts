@@ -324,8 +324,8 @@ export class TipModel {
   private valid = false;
   private readonly slI: Int32Array;
   private readonly slX: Float64Array;
-  private colBuf: Float64Array;
-  private rowBuf: Float64Array;
+  private readonly colBuf: Float64Array;
+  private readonly rowBuf: Float64Array;
   private readonly th = new Float64Array(NT);
   readonly n: number;
   /** r0, c0: the window's first row and column; a model is re-placed (fitTipModel's cache) by setting them. */
@@ -339,8 +339,10 @@ export class TipModel {
     this.n = nr * nc;
     this.slI = new Int32Array(6 * SLICE_EDGES.length);
     this.slX = new Float64Array(2 * SLICE_EDGES.length);
-    this.colBuf = new Float64Array(4 * 32 * nc);
-    this.rowBuf = new Float64Array(3 * 32 * nr);
+    // room for every slice's columns and rows (at most nc and nr each): a model is kept between
+    // fits (modelFor), and a buffer grown mid-run had its evalF thrown away and compiled again
+    this.colBuf = new Float64Array(4 * SLICE_EDGES.length * nc);
+    this.rowBuf = new Float64Array(3 * SLICE_EDGES.length * nr);
   }
 
   /** Geometry valid for θ (the conic is cut by rows in bounded intervals). */
@@ -390,16 +392,6 @@ export class TipModel {
       const iLo = Math.max(0, Math.floor(uL - CUT * sig - c0)), iHi = Math.min(nc - 1, Math.ceil(uR + CUT * sig - c0));
       if (iLo > iHi) continue;
       const ncol = iHi - iLo + 1, nrow = jHi - jLo + 1;
-      if (4 * (cOff + ncol) > this.colBuf.length) {
-        const g = new Float64Array(2 * this.colBuf.length + 4 * ncol);
-        g.set(this.colBuf);
-        this.colBuf = g;
-      }
-      if (3 * (rOff + nrow) > this.rowBuf.length) {
-        const g = new Float64Array(2 * this.rowBuf.length + 3 * nrow);
-        g.set(this.rowBuf);
-        this.rowBuf = g;
-      }
       const cb = this.colBuf, rb = this.rowBuf;
       for (let i = iLo; i <= iHi + 1; i++) {
         const bnd = c0 + i - 0.5;
