@@ -142,14 +142,23 @@ function robustSigmaOwned(a: Float64Array, n = a.length): number {
 
 /** Element k of sorted(a[0..n)) as Float64Array#sort orders it (NaN last); reorders a. */
 function orderStat(a: Float64Array, k: number, n: number): number {
-  let m = n; // a[m..n) are NaN
-  for (let i = 0; i < m; ) {
-    if (a[i] !== a[i]) { m--; const t = a[i]; a[i] = a[m]; a[m] = t; } else i++;
-  }
+  const m = nansLast(a, n); // a[m..n) are NaN
   if (k >= m) return NaN;
   // (±0 compare equal here but are ordered −0 < +0 by the sort: the caller's results do not
   // depend on the sign of a zero — |x − (±0)| and |±0| are the same)
   return quickselect(a, k, m);
+}
+
+/**
+ * Move the NaNs of a[0..n) to its end; the count of the others. (Its own function: inside
+ * orderStat the loop was compiled on the stack and thrown away at the line after it.)
+ */
+function nansLast(a: Float64Array, n: number): number {
+  let m = n;
+  for (let i = 0; i < m; ) {
+    if (a[i] !== a[i]) { m--; const t = a[i]; a[i] = a[m]; a[m] = t; } else i++;
+  }
+  return m;
 }
 
 export function buildReference(

@@ -31,6 +31,7 @@ export function gaussianAtPoints(img: ArrayLike<number>, w: number, h: number, k
   const rowNeeded = new Uint8Array(h);
   for (let i = 0; i < vs.length; i++) for (let t = -r; t <= r; t++) rowNeeded[Math.min(h - 1, Math.max(0, vs[i] + t))] = 1;
   const H = new Float64Array(h * nc);
+  const out = new Float64Array(us.length);
   // Each needed row is first copied into a Float64Array padded by r replicated pixels on both
   // sides: the tap loop then has no border test, and it reads one array type whatever the
   // image's (a Uint8Array here, a Float32Array there would make it polymorphic, and ~2× slower).
@@ -66,12 +67,21 @@ export function gaussianAtPoints(img: ArrayLike<number>, w: number, h: number, k
       H[hrow + c] = s;
     }
   }
-  const out = new Float64Array(us.length);
+  verticalPass(H, nc, h, kern, colSlot, us, vs, out);
+  return out;
+}
+
+/**
+ * The vertical pass of gaussianAtPoints at the points, from the horizontal pass H (row-major, nc
+ * columns). Its own function: in gaussianAtPoints, the row loop's compiled code was thrown away
+ * on reaching it (no feedback yet), and it then ran interpreted (the reference's first frames).
+ */
+function verticalPass(H: Float64Array, nc: number, h: number, kern: Float64Array, colSlot: Int32Array, us: Int32Array, vs: Int32Array, out: Float64Array): void {
+  const r = (kern.length - 1) >> 1;
   for (let i = 0; i < us.length; i++) {
     const c = colSlot[us[i]];
     let s = 0;
     for (let t = 0; t <= 2 * r; t++) s += kern[t] * H[Math.min(h - 1, Math.max(0, vs[i] - r + t)) * nc + c];
     out[i] = s;
   }
-  return out;
 }
