@@ -245,7 +245,10 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       if (pool) while (inFlight.length >= pool.slots) await landOldest();
       let t0 = performance.now();
       // (the labels go straight into the tip worker's next slot: no copy in submit)
-      if (pool) segmenter!.useLabelBuffer(pool.nextLabels());
+      if (pool) {
+        const next = pool.nextLabels();
+        segmenter!.useLabelBuffer(next.labels, next.zeroed);
+      }
       const seg = stage('segment', () => segmenter!.segmentNext(img));
       let t1 = performance.now();
       timing.segment += t1 - t0;

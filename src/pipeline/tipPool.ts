@@ -30,6 +30,8 @@ interface Slot {
   labels: Int32Array;
   /** Row spans written last time (labels there are cleared before the next copy). */
   written: RowSpans;
+  /** Its labels were given out (nextLabels) before. */
+  handedOut: boolean;
 }
 
 /** What the worker answers per frame. */
@@ -129,6 +131,7 @@ export class TipPool {
       Db: new Float32Array(new SharedArrayBuffer(4 * n)),
       labels: new Int32Array(new SharedArrayBuffer(4 * n)),
       written: new Int32Array(0),
+      handedOut: false,
     }));
     // the bundle (dist/lidtrack.mjs) has its tip module beside it; from the sources, tsx loads the TypeScript
     const fromBundle = fileURLToPath(import.meta.url).includes(`${join(PACKAGE_ROOT, 'dist')}`);
@@ -161,8 +164,12 @@ export class TipPool {
    * (Segmenter.useLabelBuffer) spares submit their copy. Free to write: the caller keeps at most
    * `slots − 1` frames in flight when it segments the next one.
    */
-  nextLabels(): Int32Array {
-    return this.bufs[this.nextSlot].labels;
+  nextLabels(): { labels: Int32Array; zeroed: boolean } {
+    const b = this.bufs[this.nextSlot];
+    // (a slot's shared buffers are zero-filled when made: the first time needs no clearing)
+    const zeroed = !b.handedOut;
+    b.handedOut = true;
+    return { labels: b.labels, zeroed };
   }
 
   /**

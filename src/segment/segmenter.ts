@@ -134,13 +134,14 @@ export class Segmenter {
    * a tip worker's shared buffer, so that they need no copy (TipPool.nextLabels). Buffers may
    * alternate: each keeps where a frame last wrote in it, and that is cleared before it is written
    * again, so outside the frame's rectangles a buffer always holds 0. The caller must not hand a
-   * buffer back while someone still reads it.
+   * buffer back while someone still reads it. `zeroed`: the buffer is all 0 (e.g. new), no need to clear it.
    */
-  useLabelBuffer(buf: Int32Array): void {
+  useLabelBuffer(buf: Int32Array, zeroed = false): void {
     if (buf === this.labelBuf) return;
     if (buf.length !== this.cw * this.ch) throw new Error(`label buffer of ${buf.length} pixels for a ${this.cw} × ${this.ch} frame`);
     this.workOf.set(this.labelBuf, this.lastWork);
-    this.lastWork = this.workOf.get(buf) ?? (buf.fill(0), []);
+    // a buffer seen for the first time is cleared, unless the caller knows it is all 0 (`zeroed`)
+    this.lastWork = this.workOf.get(buf) ?? (zeroed ? [] : (buf.fill(0), []));
     this.workOf.delete(buf);
     this.labelBuf = buf;
   }
