@@ -247,30 +247,8 @@ export class Segmenter {
    * bit for bit what a whole frame measures (test/track/segmentRects.test.ts).
    */
   private noiseAtSamples(img: Uint8Array, gain: number): number {
-    const { cw, ch, bgCrystal: Bc, grayMap: map } = this;
     const si = this.noiseIdx, sb = this.noiseBuf;
-    const f = Math.fround;
-    // the 5 × 5 darkening around a sample (float32, as the darkening image holds it) and the
-    // horizontal pass of each of its rows
-    const blk = this.noiseBlk, rows = this.noiseRows;
-    for (let k = 0; k < si.length; k++) {
-      const u = si[k] % cw, v = (si[k] - u) / cw;
-      for (let dv = -2; dv <= 2; dv++) {
-        const vv = v + dv < 0 ? 0 : v + dv >= ch ? ch - 1 : v + dv, row = vv * cw;
-        for (let du = -2; du <= 2; du++) {
-          const uu = u + du < 0 ? 0 : u + du >= cw ? cw - 1 : u + du, i = row + uu;
-          let d = 0;
-          if (Bc[i] !== 0) {
-            const b = gain * Bc[i];
-            d = (b - map[img[i]]) / b;
-          }
-          blk[5 * (dv + 2) + du + 2] = d;
-        }
-        const o = 5 * (dv + 2);
-        rows[dv + 2] = f(f(f(blk[o + 2] * 0.375) + f(f(blk[o + 1] + blk[o + 3]) * 0.25)) + f(f(blk[o] + blk[o + 4]) * 0.0625));
-      }
-      sb[k] = f(f(f(0.375 * rows[2]) + f(0.25 * f(rows[3] + rows[1]))) + f(0.0625 * f(rows[4] + rows[0])));
-    }
+    blurredDarkeningAt(img, this.grayMap, this.bgCrystal, gain, this.cw, this.ch, si, sb, this.noiseBlk, this.noiseRows);
     return si.length > 10 ? robustSigmaInPlace(sb) : 0;
   }
 
@@ -622,5 +600,37 @@ export function crossMorph(src: Uint8Array, dst: Uint8Array, cw: number, ch: num
       prev = cur;
       cur = next;
     }
+  }
+}
+
+/**
+ * The blurred darkening at the sample pixels si into sb (Segmenter.noiseAtSamples): the darkening
+ * of each one's 5 × 5 neighbourhood (as darkenRect computes it, float32) blurred with
+ * cv.GaussianBlur's own arithmetic ((1, 4, 6, 4, 1)/16, row pass then column pass in float32,
+ * border replicated). Its own function: inside the method, its compiled loop was thrown away at
+ * the first line after it, once per whole frame for the first several.
+ */
+function blurredDarkeningAt(
+  img: Uint8Array, map: Uint8Array, Bc: Float32Array, gain: number, cw: number, ch: number,
+  si: Int32Array, sb: Float64Array, blk: Float32Array, rows: Float64Array,
+): void {
+  const f = Math.fround;
+  for (let k = 0; k < si.length; k++) {
+    const u = si[k] % cw, v = (si[k] - u) / cw;
+    for (let dv = -2; dv <= 2; dv++) {
+      const vv = v + dv < 0 ? 0 : v + dv >= ch ? ch - 1 : v + dv, row = vv * cw;
+      for (let du = -2; du <= 2; du++) {
+        const uu = u + du < 0 ? 0 : u + du >= cw ? cw - 1 : u + du, i = row + uu;
+        let d = 0;
+        if (Bc[i] !== 0) {
+          const b = gain * Bc[i];
+          d = (b - map[img[i]]) / b;
+        }
+        blk[5 * (dv + 2) + du + 2] = d;
+      }
+      const o = 5 * (dv + 2);
+      rows[dv + 2] = f(f(f(blk[o + 2] * 0.375) + f(f(blk[o + 1] + blk[o + 3]) * 0.25)) + f(f(blk[o] + blk[o + 4]) * 0.0625));
+    }
+    sb[k] = f(f(f(0.375 * rows[2]) + f(0.25 * f(rows[3] + rows[1]))) + f(0.0625 * f(rows[4] + rows[0])));
   }
 }
