@@ -40,6 +40,8 @@ export const OPENCV_SPLIT_FILES = {
   stamp: 'opencv-split.json',
 } as const;
 
+/** How long the split runtime may take to start before loadOpenCv falls back to `require` [ms]. */
+const SPLIT_START_TIMEOUT_MS = 20_000;
 /** Bump when the split files' layout or the transformation changes: older splits are then ignored. */
 const SPLIT_FORMAT = 1;
 /** The embedded wasm: the one string literal replaced (by an empty data URI, so Emscripten never fetches nor reads a file). */
@@ -238,7 +240,18 @@ async function loadSplit(dir: string): Promise<{ cv: Cv; script: vm.Script; code
   };
   const mod = { exports: {} as Cv };
   withoutEmscriptenHandlers(() => factory.call(mod.exports, mod.exports, createRequire(file('core')), mod, file('core'), dir, Module));
-  await initialised;
+  // (a start that neither finishes nor fails — it takes ≈ 0.1 s — must not hang the run: the
+  // caller then falls back to `require`)
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`OpenCV.js from ${dir} did not start within ${SPLIT_START_TIMEOUT_MS / 1000} s`)), SPLIT_START_TIMEOUT_MS);
+    timer.unref();
+  });
+  try {
+    await Promise.race([initialised, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
   return { cv: mod.exports, script, codeCacheUsed };
 }
 
