@@ -133,8 +133,8 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
 
   // 1. ingest
   // (the decoder starts first and OpenCV.js loads while it decodes the first frames: loading it
-  // blocks this thread for ≈ 0.3 s, and before, the probe's ffprobe/ffmpeg runs waited on it, one
-  // after the other, so the decoder started only after it)
+  // blocks this thread for 0.1–0.3 s, and when it came first, the probe's ffprobe/ffmpeg runs
+  // waited on it, one after the other, so the decoder started only after it)
   // (limited-range video: the segmenter maps only the pixels it reads to full range, instead of
   // ffmpeg mapping every pixel; not with --register, whose drift estimate reads whole frames)
   const source = await openSource(cfg.input, { roi: cfg.roi, timestampsCsv: cfg.timestamps, fps: cfg.fps, maxFrames: cfg.max_frames, deferGrayMap: !cfg.register });

@@ -30,8 +30,8 @@ interface Slot {
   labels: Int32Array;
   /** Row spans written last time (labels there are cleared before the next copy). */
   written: RowSpans;
-  /** Its labels were given out (nextLabels) before. */
-  handedOut: boolean;
+  /** Its labels were written to (copied by submit, or given out by nextLabels) before: no longer all 0. */
+  touched: boolean;
 }
 
 /** What the worker answers per frame. */
@@ -131,7 +131,7 @@ export class TipPool {
       Db: new Float32Array(new SharedArrayBuffer(4 * n)),
       labels: new Int32Array(new SharedArrayBuffer(4 * n)),
       written: new Int32Array(0),
-      handedOut: false,
+      touched: false,
     }));
     // the bundle (dist/lidtrack.mjs) has its tip module beside it; from the sources, tsx loads the TypeScript
     const fromBundle = fileURLToPath(import.meta.url).includes(`${join(PACKAGE_ROOT, 'dist')}`);
@@ -167,8 +167,8 @@ export class TipPool {
   nextLabels(): { labels: Int32Array; zeroed: boolean } {
     const b = this.bufs[this.nextSlot];
     // (a slot's shared buffers are zero-filled when made: the first time needs no clearing)
-    const zeroed = !b.handedOut;
-    b.handedOut = true;
+    const zeroed = !b.touched;
+    b.touched = true;
     return { labels: b.labels, zeroed };
   }
 
@@ -198,6 +198,7 @@ export class TipPool {
       if (!labelsHere) b.labels.set(seg.labels.subarray(i0, i1), i0);
     }
     b.written = labelsHere ? new Int32Array(0) : copied;
+    if (!labelsHere && copied.length) b.touched = true;
     const id = this.nextId++;
     const reply = new Promise<TipReply>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
     // findTips reads only the regions that touch the interface (dendrites): the rest (inclusions,
