@@ -530,6 +530,12 @@ function gaussSolve(M: Float64Array, x: Float64Array): boolean {
  * and g, from one pass of raw moments over the fitted pixels: with J̃_a = J_a − β1_a − βF_a·F the
  * column's residual on {1, F}, J̃_aᵀJ̃_c = J_aᵀJ_c − β1_a·Σ J_c − βF_a·Fᵀ J_c.
  */
+/** normalEquations' per-call sums and coefficients, kept between calls (no garbage per LM iteration). */
+const NE = {
+  S1: new Float64Array(NT), SF: new Float64Array(NT), SR: new Float64Array(NT), raw: new Float64Array(NT * NT),
+  bF: new Float64Array(NT), b1: new Float64Array(NT),
+};
+
 function normalEquations(F: Float64Array, jac: Float64Array, r: Float64Array, idx: Int32Array, n: number, C: number, A: Float64Array, g: Float64Array): void {
   const nv = idx.length;
   let sf = 0, sff = 0, sr = 0, sfr = 0;
@@ -557,18 +563,19 @@ function normalEquations(F: Float64Array, jac: Float64Array, r: Float64Array, id
     a44 += j4 * j4; a45 += j4 * j5;
     a55 += j5 * j5;
   }
-  const S1 = [s0, s1, s2, s3, s4, s5], SF = [f0, f1, f2, f3, f4, f5], SR = [g0, g1, g2, g3, g4, g5];
-  const raw = [
-    a00, a01, a02, a03, a04, a05,
-    a01, a11, a12, a13, a14, a15,
-    a02, a12, a22, a23, a24, a25,
-    a03, a13, a23, a33, a34, a35,
-    a04, a14, a24, a34, a44, a45,
-    a05, a15, a25, a35, a45, a55,
-  ];
+  const { S1, SF, SR, raw, bF, b1 } = NE;
+  S1[0] = s0; S1[1] = s1; S1[2] = s2; S1[3] = s3; S1[4] = s4; S1[5] = s5;
+  SF[0] = f0; SF[1] = f1; SF[2] = f2; SF[3] = f3; SF[4] = f4; SF[5] = f5;
+  SR[0] = g0; SR[1] = g1; SR[2] = g2; SR[3] = g3; SR[4] = g4; SR[5] = g5;
+  // (the upper triangle: all that is read below)
+  raw[0] = a00; raw[1] = a01; raw[2] = a02; raw[3] = a03; raw[4] = a04; raw[5] = a05;
+  raw[7] = a11; raw[8] = a12; raw[9] = a13; raw[10] = a14; raw[11] = a15;
+  raw[14] = a22; raw[15] = a23; raw[16] = a24; raw[17] = a25;
+  raw[21] = a33; raw[22] = a34; raw[23] = a35;
+  raw[28] = a44; raw[29] = a45;
+  raw[35] = a55;
   // least-squares coefficients of each column on {1, F}
   const det = nv * sff - sf * sf;
-  const bF = [0, 0, 0, 0, 0, 0], b1 = [0, 0, 0, 0, 0, 0];
   for (let a = 0; a < NT; a++) {
     bF[a] = det > 1e-12 ? (nv * SF[a] - sf * S1[a]) / det : 0;
     b1[a] = (S1[a] - bF[a] * sf) / nv;
