@@ -231,10 +231,10 @@ function apexOf(pp: PeakProfile, r: CrackRegion, seg: SegmentResult, ref: Refere
   // the fit starts from this tip's shape two frames earlier, and from its apex then if the model
   // fits better there than at the coarse tip (a tip advances a fraction of a pixel per frame; the
   // coarse tip, where the darkening crosses the threshold, lags the apex by a pixel or two)
+  // (a prior is both: its shape and its apex)
   const pr = nearestPrior(prior, pp.uOf(v0), v0);
-  const start: TipShapeStart | undefined = pr && { angleRad: pr.angleRad, a: pr.a, q: pr.q, psfSigmaPx: pr.psfSigmaPx };
   const fit = fitTipModel({
-    D: seg.darkening, cw, ch, u: pp.uOf(v0), v: v0, angleRad: Math.atan(pp.uSlope), halfWidthPx: pp.halfWidthBehind, ...(start ? { start, startApex: { u: pr!.u, v: pr!.v } } : {}),
+    D: seg.darkening, cw, ch, u: pp.uOf(v0), v: v0, angleRad: Math.atan(pp.uSlope), halfWidthPx: pp.halfWidthBehind, ...(pr ? { start: pr, startApex: pr } : {}),
     labels: seg.labels, label: r.label, noiseSigma: noiseSigmaRel,
     // the electrode and the first rows of crystal below it (interface roughness) are not the tip
     excluded: (u, v) => v <= iv[u] + 2,

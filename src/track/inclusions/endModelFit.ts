@@ -162,6 +162,9 @@ interface Projected {
   beta: [number, number, number];
 }
 
+/** project's normal equations for [1, mLi, mCrack] (3 × 3) or [1, mLi] (2 × 2). */
+const PROJ_A3 = new Float64Array(9), PROJ_A2 = new Float64Array(4), PROJ_G3 = new Float64Array(3), PROJ_G2 = new Float64Array(2);
+
 /**
  * Variable projection: for θ, the linear parameters b, c_Li (and c_crack unless given) by least
  * squares; residuals into r.
@@ -180,8 +183,15 @@ function project(model: EndModel, th: ArrayLike<number>, data: Float64Array, val
     s11 += 1; s1L += l; sLL += l * l; g1 += y; gL += l * y;
     if (free) { s1C += c; sLC += l * c; sCC += c * c; gC += c * y; }
   }
-  const A = Float64Array.of(...(free ? [s11, s1L, s1C, s1L, sLL, sLC, s1C, sLC, sCC] : [s11, s1L, s1L, sLL]));
-  const g = free ? [g1, gL, gC] : [g1, gL];
+  // (solveSym works on copies: one scratch matrix of each size serves every call)
+  const A = free ? PROJ_A3 : PROJ_A2, g = free ? PROJ_G3 : PROJ_G2;
+  if (free) {
+    A[0] = s11; A[1] = s1L; A[2] = s1C; A[3] = s1L; A[4] = sLL; A[5] = sLC; A[6] = s1C; A[7] = sLC; A[8] = sCC;
+    g[0] = g1; g[1] = gL; g[2] = gC;
+  } else {
+    A[0] = s11; A[1] = s1L; A[2] = s1L; A[3] = sLL;
+    g[0] = g1; g[1] = gL;
+  }
   for (let a = 0; a < K; a++) A[a * K + a] += 1e-12;
   const x = solveSym(A, g, K);
   const beta: [number, number, number] = x ? [x[0], x[1], free ? x[2] : cCrack!] : [0, 0, cCrack ?? 0];
