@@ -25,7 +25,9 @@ import type { TipCandidate, TipOptions, TipPrior } from '../track/index.js';
 
 /** One shared copy of what findTips reads of a segmented frame. */
 interface Slot {
+  /** Darkening: valid over the frame's read area (its rectangles and dendrites' boxes). */
   D: Float32Array;
+  /** Blurred darkening: valid at the labelled pixels (all findTips reads of it), or over the read area. */
   Db: Float32Array;
   labels: Int32Array;
   /** Row spans written last time (labels there are cleared before the next copy). */
@@ -194,8 +196,16 @@ export class TipPool {
     for (let k = 0; k < copied.length; k += 3) {
       const i0 = copied[k] * w + copied[k + 1], i1 = copied[k] * w + copied[k + 2];
       b.D.set(seg.darkening.subarray(i0, i1), i0);
-      b.Db.set(seg.darkeningBlurred.subarray(i0, i1), i0);
+      if (!seg.labelSpans) b.Db.set(seg.darkeningBlurred.subarray(i0, i1), i0);
       if (!labelsHere) b.labels.set(seg.labels.subarray(i0, i1), i0);
+    }
+    // the blurred darkening is read at labelled pixels only (findTips' tip rows): copied there
+    const ls = seg.labelSpans;
+    if (ls) {
+      for (let k = 0; k < ls.length; k += 3) {
+        const i0 = ls[k] * w + ls[k + 1], i1 = ls[k] * w + ls[k + 2];
+        b.Db.set(seg.darkeningBlurred.subarray(i0, i1), i0);
+      }
     }
     b.written = labelsHere ? new Int32Array(0) : copied;
     if (!labelsHere && copied.length) b.touched = true;

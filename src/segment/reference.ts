@@ -15,6 +15,7 @@ import { detectInterface, type ElectrodeInterface } from './interface.js';
 import { closeRect } from './rectMorphology.js';
 import { gaussianAtPoints, gaussianKernel } from './sparseGaussian.js';
 import { quickselect } from '../core/quantile.js';
+import { linkRuns, maskRuns, MaskRuns } from './components.js';
 
 export interface ReferenceOptions {
   /** Width of the closing that removes cracks from the background [px]; wider than any crack. */
@@ -255,15 +256,15 @@ export function buildReference(
   const kFill = gaussianKernel(2 * Math.ceil(3 * sigmaFill) + 1, sigmaFill);
   const background = new Float32Array(n);
   background.set(median);
-  const fill = maskRuns(grown, cw, ch);
+  const fill = maskRuns(grown, cw, [{ x: 0, y: 0, w: cw, h: ch }], new MaskRuns());
   if (fill.count) {
     // the filled pixels, in raster order
     const fus = new Int32Array(fill.pixels), fvs = new Int32Array(fill.pixels);
     let uMin = cw, uMax = -1, vMin = ch, vMax = -1;
     for (let q = 0, k = 0; q < fill.count; q++) {
       const v = fill.v[q];
-      for (let u = fill.s[q]; u < fill.e[q]; u++, k++) { fus[k] = u; fvs[k] = v; }
-      uMin = Math.min(uMin, fill.s[q]); uMax = Math.max(uMax, fill.e[q] - 1);
+      for (let u = fill.a[q]; u < fill.b[q]; u++, k++) { fus[k] = u; fvs[k] = v; }
+      uMin = Math.min(uMin, fill.a[q]); uMax = Math.max(uMax, fill.b[q] - 1);
       vMin = Math.min(vMin, v); vMax = Math.max(vMax, v);
     }
     // Support of the fill: crystal pixels only — neither dark features nor the electrode side of
@@ -294,45 +295,6 @@ export function buildReference(
   return { geom, median, background, iface, noiseSigmaRel, nFrames: kF };
 }
 
-/** The runs of nonzero pixels of a w×h mask along rows, in raster order: row v, columns [s, e). */
-interface MaskRuns {
-  count: number;
-  v: Int32Array;
-  s: Int32Array;
-  e: Int32Array;
-  /** Total number of pixels in the runs. */
-  pixels: number;
-}
-
-function maskRuns(mask: Uint8Array, w: number, h: number): MaskRuns {
-  let cap = 256, count = 0, pixels = 0;
-  let rv = new Int32Array(cap), rs = new Int32Array(cap), re = new Int32Array(cap);
-  const grow = (a: Int32Array) => { const b = new Int32Array(cap); b.set(a); return b; };
-  const n = w * h;
-  // masks are mostly zero: skip them four bytes at a time where the buffer is 4-byte aligned
-  const words = mask.byteOffset % 4 === 0 ? new Uint32Array(mask.buffer, mask.byteOffset, n >> 2) : null;
-  const nw = words ? words.length : 0;
-  let i = 0;
-  while (i < n) {
-    if ((i & 3) === 0 && (i >> 2) < nw) {
-      let k = i >> 2;
-      while (k < nw && words![k] === 0) k++;
-      if ((k << 2) !== i) { i = k << 2; continue; }
-    }
-    if (!mask[i]) { i++; continue; }
-    const v = (i / w) | 0, row = v * w, rowEnd = row + w, s = i;
-    while (i < rowEnd && mask[i]) i++;
-    if (count === cap) {
-      cap *= 2;
-      rv = grow(rv); rs = grow(rs); re = grow(re);
-    }
-    rv[count] = v; rs[count] = s - row; re[count] = i - row;
-    count++;
-    pixels += i - s;
-  }
-  return { count, v: rv, s: rs, e: re, pixels };
-}
-
 /**
  * Keep (in place) the 8-connected components of a dark-feature mask that look like Li-filled
  * cracks present at the start, clear the others:
@@ -354,37 +316,15 @@ export function keepCrackLike(
   // the dark pixels are visited (a labelling such as OpenCV's connectedComponentsWithStats
   // walks and labels the whole frame). A decision depends only on each component's pixel set,
   // not on how it is labelled, so the result is that of any correct labelling.
-  const runs = maskRuns(dark, cw, ch);
-  const nr = runs.count, rv = runs.v, rs = runs.s, re = runs.e;
+  const runs = maskRuns(dark, cw, [{ x: 0, y: 0, w: cw, h: ch }], new MaskRuns());
+  const nr = runs.count, rv = runs.v, rs = runs.a, re = runs.b;
   const parent = new Int32Array(nr);
-  for (let q = 0; q < nr; q++) parent[q] = q;
-  const find = (q: number): number => {
-    while (parent[q] !== q) q = parent[q] = parent[parent[q]];
-    return q;
-  };
-  // runs of the previous row touching a run [s, e) of this one (8-connected): ps ≤ e and pe ≥ s
-  for (let q = 0, prevStart = 0, prevEnd = 0; q < nr; ) {
-    const v = rv[q];
-    let qEnd = q;
-    while (qEnd < nr && rv[qEnd] === v) qEnd++;
-    if (prevEnd > prevStart && rv[prevStart] !== v - 1) prevStart = prevEnd; // previous row had no runs
-    let p0 = prevStart;
-    for (let c = q; c < qEnd; c++) {
-      while (p0 < prevEnd && re[p0] < rs[c]) p0++; // entirely to the left of this run and the next ones
-      for (let p = p0; p < prevEnd && rs[p] <= re[c]; p++) {
-        const a = find(p), b = find(c);
-        if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
-      }
-    }
-    prevStart = q;
-    prevEnd = qEnd;
-    q = qEnd;
-  }
+  linkRuns(runs, parent);
   // component index of each run (roots numbered in raster order), bounding-box corner and area
   const comp = new Int32Array(nr);
   let n = 0;
   for (let q = 0; q < nr; q++) comp[q] = parent[q] === q ? n++ : -1;
-  for (let q = 0; q < nr; q++) comp[q] = comp[find(q)];
+  for (let q = 0; q < nr; q++) comp[q] = comp[parent[q]];
   const left = new Int32Array(n).fill(cw), top = new Int32Array(n).fill(ch), area = new Int32Array(n);
   for (let q = 0; q < nr; q++) {
     const l = comp[q];
@@ -435,9 +375,9 @@ export function dilateBinary(mask: Uint8Array, w: number, h: number, r: number):
   // from the runs of the mask: each run, widened by r, is set on the rows v−r..v+r (the union
   // of the shifted squares; only the set pixels and their neighbourhoods are touched)
   const out = new Uint8Array(mask.length);
-  const runs = maskRuns(mask, w, h);
+  const runs = maskRuns(mask, w, [{ x: 0, y: 0, w, h }], new MaskRuns());
   for (let q = 0; q < runs.count; q++) {
-    const s = Math.max(0, runs.s[q] - r), e = Math.min(w, runs.e[q] + r);
+    const s = Math.max(0, runs.a[q] - r), e = Math.min(w, runs.b[q] + r);
     const v = runs.v[q];
     for (let y = Math.max(0, v - r); y <= Math.min(h - 1, v + r); y++) out.fill(1, y * w + s, y * w + e);
   }

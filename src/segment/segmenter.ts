@@ -19,6 +19,7 @@ import type { Reference } from './reference.js';
 import { medianInPlace, robustSigmaInPlace } from '../core/quantile.js';
 import { RoiScheduler, type RoiScheduleOptions } from './roiScheduler.js';
 import { CoarseDetector } from './coarseDetect.js';
+import { ComponentScratch, labelComponents } from './components.js';
 
 /** An axis-aligned rectangle of canonical pixels [x, x+w) × [y, y+h). */
 export interface RectPx {
@@ -85,6 +86,8 @@ export interface SegmentResult {
   darkeningBlurred: Float32Array;
   /** Region label per pixel (0 = none), valid until the next call. */
   labels: Int32Array;
+  /** The labelled pixels as runs along rows, (row, u0, u1 exclusive) triples; valid until the next call. */
+  labelSpans?: Int32Array;
   /** Global gain of this frame relative to the reference (flicker). */
   gain: number;
   /** Threshold used (relative darkening). */
@@ -105,9 +108,6 @@ export class Segmenter {
   private readonly mat8: CvMat;
   private readonly matDil: CvMat;
   private readonly matClosed: CvMat;
-  private readonly matLabels: CvMat;
-  private readonly matStats: CvMat;
-  private readonly matCentroids: CvMat;
   private readonly kClose: CvMat;
   /** The closing's kernel is the 3 × 3 cross (the 3 × 3 ellipse): done in JS (crossMorph), exactly as cv.dilate/erode. */
   private readonly crossClose: boolean;
@@ -121,10 +121,11 @@ export class Segmenter {
   /** Where the next frame's labels go (its own buffer, or one the caller gave: useLabelBuffer). */
   private labelBuf: Int32Array;
   private lastRects: RectPx[] = [];
-  /** Where the last frame ran the components (the only place it wrote labels). */
-  private lastWork: RectPx[] = [];
+  /** The runs (row, u0, u1 triples) the last frame labelled in the current label buffer. */
+  private lastSpans: Int32Array = new Int32Array(0);
+  private readonly cc = new ComponentScratch();
   /** Per label buffer other than the current one, where a frame last wrote labels in it. */
-  private readonly workOf = new Map<Int32Array, RectPx[]>();
+  private readonly workOf = new Map<Int32Array, Int32Array>();
   /** The rectangles the last frame was segmented on (the whole frame as one). */
   get lastPlan(): readonly RectPx[] {
     return this.lastRects;
@@ -139,9 +140,9 @@ export class Segmenter {
   useLabelBuffer(buf: Int32Array, zeroed = false): void {
     if (buf === this.labelBuf) return;
     if (buf.length !== this.cw * this.ch) throw new Error(`label buffer of ${buf.length} pixels for a ${this.cw} × ${this.ch} frame`);
-    this.workOf.set(this.labelBuf, this.lastWork);
+    this.workOf.set(this.labelBuf, this.lastSpans);
     // a buffer seen for the first time is cleared, unless the caller knows it is all 0 (`zeroed`)
-    this.lastWork = this.workOf.get(buf) ?? (zeroed ? [] : (buf.fill(0), []));
+    this.lastSpans = this.workOf.get(buf) ?? (zeroed ? new Int32Array(0) : (buf.fill(0), new Int32Array(0)));
     this.workOf.delete(buf);
     this.labelBuf = buf;
   }
@@ -183,9 +184,6 @@ export class Segmenter {
     this.mat8 = new cv.Mat(ch, cw, cv.CV_8UC1);
     this.matDil = new cv.Mat(ch, cw, cv.CV_8UC1);
     this.matClosed = new cv.Mat(ch, cw, cv.CV_8UC1);
-    this.matLabels = new cv.Mat();
-    this.matStats = new cv.Mat();
-    this.matCentroids = new cv.Mat();
     this.kClose = cv.getStructuringElement(cv.MORPH_ELLIPSE, new cv.Size(this.opts.closeSizePx, this.opts.closeSizePx));
     const kd = this.kClose.data as Uint8Array;
     this.crossClose = this.kClose.rows === 3 && this.kClose.cols === 3 && [0, 1, 0, 1, 1, 1, 0, 1, 0].every((x, i) => (kd[i] !== 0) === (x === 1));
@@ -254,7 +252,7 @@ export class Segmenter {
 
   /** Release the OpenCV.js memory. */
   dispose(): void {
-    for (const m of [this.matD, this.matBlur, this.mat8, this.matDil, this.matClosed, this.matLabels, this.matStats, this.matCentroids, this.kClose]) m.delete();
+    for (const m of [this.matD, this.matBlur, this.mat8, this.matDil, this.matClosed, this.kClose]) m.delete();
     this.coarse?.dispose();
   }
 
@@ -344,51 +342,22 @@ export class Segmenter {
       onRects(cv.dilate, this.mat8, this.matDil, dil);
       onRects(cv.erode, this.matDil, this.matClosed, work);
     }
-    // labels outside this frame's rectangles are stale: clear last frame's (it wrote labels only
-    // in its components' rectangles)
+    // labels outside this frame's rectangles are stale: clear the runs last labelled in this buffer
     const labels = this.labelBuf;
-    for (const r of this.lastWork) clearRect(labels, cw, r);
+    const last = this.lastSpans;
+    for (let k = 0; k < last.length; k += 3) labels.fill(0, last[k] * cw + last[k + 1], last[k] * cw + last[k + 2]);
     this.lastRects = list.map((r) => ({ ...r }));
-    this.lastWork = work.filter((w): w is RectPx => w !== null);
-    // 5. components per rectangle (labels numbered across rectangles), then joined across seams
-    const all: Array<CrackRegion | null> = [null];
-    const hasHigh: number[] = [0];
-    /** Raster index of each region's first pixel: regions are reported in that order, as one connectedComponents call on the whole frame numbers them. */
-    const first: number[] = [0];
-    const iv = ref.iface.vPx;
-    const band = opts.touchBandPx;
-    for (const r of work) {
-      if (!r) continue;
-      const sub = this.matClosed.roi(cvRect(r));
-      const nLabels: number = cv.connectedComponentsWithStats(sub, this.matLabels, this.matStats, this.matCentroids, 8, cv.CV_32S);
-      sub.delete();
-      blurred = this.matBlur.data32F as Float32Array; // (re-read: the wasm heap may have grown)
-      const lab = this.matLabels.data32S as Int32Array;
-      const stats = this.matStats.data32S as Int32Array;
-      const base = all.length - 1;
-      for (let l = 1; l < nLabels; l++) {
-        const left = stats[l * 5] + r.x, top = stats[l * 5 + 1] + r.y, w = stats[l * 5 + 2], h = stats[l * 5 + 3];
-        all.push({
-          label: base + l, areaPx: stats[l * 5 + 4], touchesInterface: false,
-          uMin: left, uMax: left + w - 1, vMin: top, vMax: top + h - 1,
-          extentV: new Int32Array(w).fill(-1), sumU: 0, sumV: 0,
-        });
-        hasHigh.push(0);
-        first.push(-1);
-      }
-      scanComponents(lab, r, base, all, labels, first, hasHigh, blurred, high, iv, band, cw);
-    }
-    if (list.length > 1) joinAcrossSeams(list, labels, cw, all, hasHigh, first);
-    // keep regions large enough and holding a seed above the high threshold; clear the others' labels
-    const regions: CrackRegion[] = [];
-    for (let g = 1; g < all.length; g++) {
-      const reg = all[g];
-      if (!reg) continue;
-      if (reg.areaPx >= opts.minAreaPx && hasHigh[g]) regions.push(reg);
-      else clearLabel(labels, cw, reg, g);
-    }
-    if (list.length > 1) regions.sort((a, b) => first[a.label] - first[b.label]);
-    return { regions, darkening: this.matD.data32F as Float32Array, darkeningBlurred: blurred, labels, gain, thresholdRel: low };
+    // 5. 8-connected components of the closed mask on the work rectangles (joined across their
+    // seams: one labelling of the frame), kept when large enough and holding a seed above `high`
+    const blurredNow = this.matBlur.data32F as Float32Array; // (re-read: the wasm heap may have grown)
+    const cc = labelComponents({
+      mask: this.matClosed.data as Uint8Array, cw, ch, rects: work.filter((w): w is RectPx => w !== null), blurred: blurredNow, high,
+      minAreaPx: opts.minAreaPx, ifaceV: ref.iface.vPx, touchBandPx: opts.touchBandPx,
+    }, labels, this.cc);
+    this.lastSpans = cc.spans.slice();
+    const regions = cc.regions;
+    blurred = blurredNow;
+    return { regions, darkening: this.matD.data32F as Float32Array, darkeningBlurred: blurred, labels, labelSpans: this.lastSpans, gain, thresholdRel: low };
   }
 }
 
@@ -431,120 +400,6 @@ function thresholdRect(blurred: Float32Array, m8: Uint8Array, low: number, cw: n
     }
   }
   return u1 >= 0 ? { x: u0, y: v0, w: u1 - u0 + 1, h: v1 - v0 + 1 } : null;
-}
-
-function clearRect(labels: Int32Array, cw: number, r: RectPx): void {
-  for (let v = r.y; v < r.y + r.h; v++) labels.fill(0, v * cw + r.x, v * cw + r.x + r.w);
-}
-
-/** Clear label g within the region's box. */
-function clearLabel(labels: Int32Array, cw: number, reg: CrackRegion, g: number): void {
-  for (let v = reg.vMin; v <= reg.vMax; v++) {
-    const row = v * cw;
-    for (let u = reg.uMin; u <= reg.uMax; u++) if (labels[row + u] === g) labels[row + u] = 0;
-  }
-}
-
-/**
- * The components of one work rectangle r (OpenCV's labels `lab`, r.w per row) into the frame's
- * label image (numbered from base + 1) and their regions' statistics.
- */
-function scanComponents(
-  lab: Int32Array, r: RectPx, base: number, all: Array<CrackRegion | null>, labels: Int32Array, first: number[], hasHigh: number[],
-  blurred: Float32Array, high: number, iv: Float32Array, band: number, cw: number,
-): void {
-  for (let y = 0; y < r.h; y++) {
-    const v = r.y + y, row = v * cw, lrow = y * r.w;
-    for (let x = 0; x < r.w; x++) {
-      const l = lab[lrow + x];
-      if (l === 0) continue;
-      const g = base + l;
-      const reg = all[g]!;
-      const u = r.x + x;
-      labels[row + u] = g;
-      if (first[g] < 0) first[g] = row + u;
-      if (blurred[row + u] >= high) hasHigh[g] = 1;
-      const k = u - reg.uMin;
-      if (v > reg.extentV[k]) reg.extentV[k] = v;
-      reg.sumU += u;
-      reg.sumV += v;
-      if (!reg.touchesInterface && v <= iv[u] + band) reg.touchesInterface = true;
-    }
-  }
-}
-
-/**
- * Join regions that continue across the seam between two touching rectangles (8-connectivity
- * across the shared edge): union–find over labels, then each joined region's statistics are
- * merged into its root (the smallest label) and its pixels relabelled; merged-away entries of
- * `all` become null.
- */
-function joinAcrossSeams(list: readonly RectPx[], labels: Int32Array, cw: number, all: Array<CrackRegion | null>, hasHigh: number[], first: number[]): void {
-  const parent = Int32Array.from({ length: all.length }, (_, i) => i);
-  const find = (a: number): number => {
-    while (parent[a] !== a) a = parent[a] = parent[parent[a]];
-    return a;
-  };
-  const union = (a: number, b: number) => {
-    const ra = find(a), rb = find(b);
-    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
-  };
-  let joined = false;
-  for (const A of list) {
-    for (const B of list) {
-      if (A === B) continue;
-      // B directly below A: rows A.y+A.h−1 and B.y, overlapping columns ± 1 (diagonals)
-      if (B.y === A.y + A.h) {
-        const u0 = Math.max(A.x, B.x - 1), u1 = Math.min(A.x + A.w - 1, B.x + B.w);
-        const ra = (A.y + A.h - 1) * cw, rb = B.y * cw;
-        for (let u = u0; u <= u1; u++) {
-          const la = labels[ra + u];
-          if (!la) continue;
-          for (let du = -1; du <= 1; du++) {
-            const ub = u + du;
-            if (ub < B.x || ub >= B.x + B.w) continue;
-            const lb = labels[rb + ub];
-            if (lb) { union(la, lb); joined = true; }
-          }
-        }
-      }
-      // B directly right of A: columns A.x+A.w−1 and B.x, overlapping rows ± 1
-      if (B.x === A.x + A.w) {
-        const v0 = Math.max(A.y, B.y - 1), v1 = Math.min(A.y + A.h - 1, B.y + B.h);
-        const ua = A.x + A.w - 1, ub = B.x;
-        for (let v = v0; v <= v1; v++) {
-          const la = labels[v * cw + ua];
-          if (!la) continue;
-          for (let dv = -1; dv <= 1; dv++) {
-            const vb = v + dv;
-            if (vb < B.y || vb >= B.y + B.h) continue;
-            const lb = labels[vb * cw + ub];
-            if (lb) { union(la, lb); joined = true; }
-          }
-        }
-      }
-    }
-  }
-  if (!joined) return;
-  for (let g = 1; g < all.length; g++) {
-    const root = find(g);
-    if (root === g) continue;
-    const a = all[root]!, b = all[g]!;
-    const uMin = Math.min(a.uMin, b.uMin), uMax = Math.max(a.uMax, b.uMax);
-    const ext = new Int32Array(uMax - uMin + 1).fill(-1);
-    for (const r of [a, b]) for (let k = 0; k < r.extentV.length; k++) ext[r.uMin - uMin + k] = Math.max(ext[r.uMin - uMin + k], r.extentV[k]);
-    for (let v = b.vMin; v <= b.vMax; v++) {
-      const row = v * cw;
-      for (let u = b.uMin; u <= b.uMax; u++) if (labels[row + u] === g) labels[row + u] = root;
-    }
-    all[root] = {
-      label: root, areaPx: a.areaPx + b.areaPx, touchesInterface: a.touchesInterface || b.touchesInterface,
-      uMin, uMax, vMin: Math.min(a.vMin, b.vMin), vMax: Math.max(a.vMax, b.vMax), extentV: ext, sumU: a.sumU + b.sumU, sumV: a.sumV + b.sumV,
-    };
-    hasHigh[root] = hasHigh[root] || hasHigh[g] ? 1 : 0;
-    first[root] = Math.min(first[root], first[g]);
-    all[g] = null;
-  }
 }
 
 /**

@@ -1,0 +1,266 @@
+/**
+ * 8-connected components of a binary mask, restricted to a set of disjoint rectangles, by runs
+ * (run-length labelling), with the statistics Segmenter needs per region — in one pass over the
+ * mask and one over its runs, instead of one cv.connectedComponentsWithStats call per rectangle
+ * (each with its fixed cost and a label image to read back), a pass over those labels for the
+ * statistics, a join of the regions cut by the rectangles' seams and a pass clearing the labels
+ * of the regions dropped.
+ *
+ * Semantics: pixels are foreground where mask ≠ 0 and inside one of the rectangles; two
+ * foreground pixels are connected when 8-adjacent — across the rectangles' seams too, so the
+ * result is that of one labelling of the whole frame with the mask cleared outside the
+ * rectangles. A region is kept when it has at least `minAreaPx` pixels and one pixel where
+ * `blurred` ≥ `high` (hysteresis seed). Kept regions are numbered 1, 2, … in the raster order of
+ * their first pixel, and their labels written into `labels` (nothing is written for the others:
+ * `labels` must be 0 at every pixel of the rectangles when called).
+ *
+ * Scratch arrays are kept between calls (ComponentScratch): no per-frame allocation but the
+ * regions themselves.
+ */
+import type { CrackRegion, RectPx } from './segmenter.js';
+
+export interface ComponentInputs {
+  mask: Uint8Array;
+  cw: number;
+  ch: number;
+  /** Disjoint rectangles (canonical pixels) the mask is read in. */
+  rects: readonly RectPx[];
+  /** Blurred darkening and the seed threshold (a kept region holds a pixel ≥ high). */
+  blurred: Float32Array;
+  high: number;
+  minAreaPx: number;
+  /** Interface depth per column [px] and the band: a region touches it when some pixel has v ≤ iface[u] + band. */
+  ifaceV: Float32Array;
+  touchBandPx: number;
+}
+
+export interface ComponentResult {
+  regions: CrackRegion[];
+  /** The runs whose labels were written: (row, u0, u1) triples, u1 exclusive; valid until the next call. */
+  spans: Int32Array;
+}
+
+/** Runs of a mask along rows, in raster order: row v, columns [a, b). Growable, kept between calls. */
+export class MaskRuns {
+  count = 0;
+  /** Total number of pixels in the runs. */
+  pixels = 0;
+  v = new Int32Array(1024);
+  a = new Int32Array(1024);
+  b = new Int32Array(1024);
+
+  push(v: number, a: number, b: number): void {
+    if (this.count === this.v.length) {
+      const m = 2 * this.count;
+      const grow = (x: Int32Array) => { const y = new Int32Array(m); y.set(x); return y; };
+      this.v = grow(this.v);
+      this.a = grow(this.a);
+      this.b = grow(this.b);
+    }
+    this.v[this.count] = v;
+    this.a[this.count] = a;
+    this.b[this.count] = b;
+    this.count++;
+    this.pixels += b - a;
+  }
+}
+
+/**
+ * The runs of nonzero pixels of `mask` (cw wide) inside disjoint rectangles, in raster order
+ * (intervals of one row that touch are one: a run goes on across the seam), into `out` (reset).
+ */
+export function maskRuns(mask: Uint8Array, cw: number, rects: readonly RectPx[], out: MaskRuns, ivlScratch: { ivl: Int32Array } = { ivl: new Int32Array(64) }): MaskRuns {
+  out.count = 0;
+  out.pixels = 0;
+  let y0 = Infinity, y1 = -Infinity;
+  for (const r of rects) {
+    if (r.w <= 0 || r.h <= 0) continue;
+    if (r.y < y0) y0 = r.y;
+    if (r.y + r.h > y1) y1 = r.y + r.h;
+  }
+  if (!(y1 > y0)) return out;
+  const sorted = rects.filter((r) => r.w > 0 && r.h > 0).sort((p, q) => p.x - q.x);
+  for (let v = y0; v < y1; v++) {
+    // this row's intervals, in x order, touching ones merged
+    let nI = 0, ivl = ivlScratch.ivl;
+    for (const r of sorted) {
+      if (v < r.y || v >= r.y + r.h) continue;
+      if (nI > 0 && ivl[2 * nI - 1] === r.x) ivl[2 * nI - 1] = r.x + r.w;
+      else {
+        if (2 * nI + 2 > ivl.length) { const t = new Int32Array(2 * ivl.length); t.set(ivl); ivlScratch.ivl = ivl = t; }
+        ivl[2 * nI] = r.x;
+        ivl[2 * nI + 1] = r.x + r.w;
+        nI++;
+      }
+    }
+    const row = v * cw;
+    for (let k = 0; k < nI; k++) {
+      const xe = ivl[2 * k + 1];
+      let u = ivl[2 * k];
+      while (u < xe) {
+        u = nextOn(mask, row, u, xe);
+        if (u >= xe) break;
+        const a = u;
+        u = nextOff(mask, row, u, xe);
+        out.push(v, a, u);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * 8-connectivity of raster-ordered runs by union–find: afterwards parent[q] is the first run
+ * (smallest index, so the component's first pixel in raster order) of run q's component.
+ * Runs of consecutive rows touch when [a − 1, b] meets [a', b' − 1].
+ */
+export function linkRuns(runs: MaskRuns, parent: Int32Array): void {
+  const { count: nr, v: rv, a: ra, b: rb } = runs;
+  for (let q = 0; q < nr; q++) parent[q] = q;
+  for (let q = 0, prevStart = 0, prevEnd = 0; q < nr; ) {
+    const v = rv[q];
+    let qEnd = q;
+    while (qEnd < nr && rv[qEnd] === v) qEnd++;
+    if (prevEnd > prevStart && rv[prevStart] !== v - 1) prevStart = prevEnd; // no runs in the row above
+    let p0 = prevStart;
+    for (let c = q; c < qEnd; c++) {
+      while (p0 < prevEnd && rb[p0] < ra[c]) p0++; // entirely left of this run and the next ones
+      for (let p = p0; p < prevEnd && ra[p] <= rb[c]; p++) {
+        const x = find(parent, p), y = find(parent, c);
+        if (x !== y) parent[Math.max(x, y)] = Math.min(x, y);
+      }
+    }
+    prevStart = q;
+    prevEnd = qEnd;
+    q = qEnd;
+  }
+  for (let q = 0; q < nr; q++) parent[q] = find(parent, q);
+}
+
+/** Scratch of labelComponents, kept between calls. */
+export class ComponentScratch {
+  runs = new MaskRuns();
+  ivl = { ivl: new Int32Array(64) };
+  /** Per run: its component's first run; per first run: statistics and final label (0: dropped). */
+  parent = new Int32Array(1024);
+  area = new Float64Array(1024);
+  flags = new Uint8Array(1024);
+  box = new Int32Array(4 * 1024);
+  sums = new Float64Array(2 * 1024);
+  final = new Int32Array(1024);
+  spans = new Int32Array(3 * 1024);
+
+  ensure(n: number): void {
+    if (n <= this.parent.length) return;
+    const m = Math.max(n, this.parent.length * 2);
+    this.parent = new Int32Array(m);
+    this.area = new Float64Array(m);
+    this.flags = new Uint8Array(m);
+    this.box = new Int32Array(4 * m);
+    this.sums = new Float64Array(2 * m);
+    this.final = new Int32Array(m);
+  }
+}
+
+const F_HIGH = 1, F_TOUCH = 2;
+
+/**
+ * Label the components of `inp.mask` within `inp.rects` into `labels` (see the module comment).
+ */
+export function labelComponents(inp: ComponentInputs, labels: Int32Array, s: ComponentScratch): ComponentResult {
+  const runs = maskRuns(inp.mask, inp.cw, inp.rects, s.runs, s.ivl);
+  s.ensure(runs.count);
+  linkRuns(runs, s.parent);
+  return regionsOf(inp, labels, s);
+}
+
+/** Root of run a (path halving). */
+function find(parent: Int32Array, a: number): number {
+  while (parent[a] !== a) a = parent[a] = parent[parent[a]];
+  return a;
+}
+
+/** First column in [u, end) where the mask is on (end if none). */
+function nextOn(mask: Uint8Array, row: number, u: number, end: number): number {
+  // a byte at a time up to a 4-byte boundary, then whole 4-pixel words of background at a time
+  while (u < end && ((row + u) & 3) !== 0) {
+    if (mask[row + u] !== 0) return u;
+    u++;
+  }
+  while (u + 4 <= end && (mask[row + u] | mask[row + u + 1] | mask[row + u + 2] | mask[row + u + 3]) === 0) u += 4;
+  while (u < end && mask[row + u] === 0) u++;
+  return u;
+}
+
+/** First column in [u, end) where the mask is off (end if none). */
+function nextOff(mask: Uint8Array, row: number, u: number, end: number): number {
+  while (u < end && mask[row + u] !== 0) u++;
+  return u;
+}
+
+/** Statistics per component, the kept regions (raster order of their first pixel), their labels and extents. */
+function regionsOf(inp: ComponentInputs, labels: Int32Array, s: ComponentScratch): ComponentResult {
+  const { cw, blurred, high, ifaceV: iv, touchBandPx: band, minAreaPx } = inp;
+  const { parent, area, flags, box, sums } = s;
+  const { count: nRuns, v: runV, a: runA, b: runB } = s.runs;
+  for (let q = 0; q < nRuns; q++) {
+    if (parent[q] !== q) continue;
+    area[q] = 0;
+    flags[q] = 0;
+    box[4 * q] = 0x7fffffff;
+    box[4 * q + 1] = -1;
+    box[4 * q + 2] = runV[q];
+    box[4 * q + 3] = -1;
+    sums[2 * q] = 0;
+    sums[2 * q + 1] = 0;
+  }
+  for (let q = 0; q < nRuns; q++) {
+    const g = parent[q];
+    const v = runV[q], a = runA[q], b = runB[q], n = b - a;
+    area[g] += n;
+    sums[2 * g] += ((a + b - 1) * n) / 2;
+    sums[2 * g + 1] += v * n;
+    if (a < box[4 * g]) box[4 * g] = a;
+    if (b - 1 > box[4 * g + 1]) box[4 * g + 1] = b - 1;
+    box[4 * g + 3] = v; // (rows come in order)
+    let f = flags[g];
+    if ((f & F_HIGH) === 0) {
+      for (let i = v * cw + a, e = v * cw + b; i < e; i++) if (blurred[i] >= high) { f |= F_HIGH; break; }
+    }
+    if ((f & F_TOUCH) === 0) {
+      for (let u = a; u < b; u++) if (v <= iv[u] + band) { f |= F_TOUCH; break; }
+    }
+    flags[g] = f;
+  }
+  // components in the order of their first run = raster order of their first pixel
+  const regions: CrackRegion[] = [];
+  const final = s.final;
+  for (let q = 0; q < nRuns; q++) {
+    if (parent[q] !== q) continue;
+    final[q] = 0;
+    if (area[q] < minAreaPx || (flags[q] & F_HIGH) === 0) continue;
+    const uMin = box[4 * q], uMax = box[4 * q + 1];
+    final[q] = regions.length + 1;
+    regions.push({
+      label: regions.length + 1, areaPx: area[q], touchesInterface: (flags[q] & F_TOUCH) !== 0,
+      uMin, uMax, vMin: box[4 * q + 2], vMax: box[4 * q + 3],
+      extentV: new Int32Array(uMax - uMin + 1).fill(-1), sumU: sums[2 * q], sumV: sums[2 * q + 1],
+    });
+  }
+  // labels and deepest row per column (runs come row by row, so the last write is the deepest)
+  if (3 * nRuns > s.spans.length) s.spans = new Int32Array(Math.max(3 * nRuns, 2 * s.spans.length));
+  const spans = s.spans;
+  let nS = 0;
+  for (let q = 0; q < nRuns; q++) {
+    const g = final[parent[q]];
+    if (g === 0) continue;
+    const v = runV[q], a = runA[q], b = runB[q];
+    labels.fill(g, v * cw + a, v * cw + b);
+    const reg = regions[g - 1], ext = reg.extentV, u0 = reg.uMin;
+    for (let u = a; u < b; u++) ext[u - u0] = v;
+    spans[nS++] = v;
+    spans[nS++] = a;
+    spans[nS++] = b;
+  }
+  return { regions, spans: spans.subarray(0, nS) };
+}
