@@ -49,7 +49,7 @@ function checkOptions(opts: OpenSourceOptions): void {
     throw new InputError(`maxFrames must be a whole number ≥ 1; got ${opts.maxFrames}`, 'omit it to read every frame');
   }
   if (opts.readAheadFrames !== undefined && !(Number.isInteger(opts.readAheadFrames) && opts.readAheadFrames >= 1)) {
-    throw new InputError(`readAheadFrames must be a whole number ≥ 1; got ${opts.readAheadFrames}`, 'the default is 4');
+    throw new InputError(`readAheadFrames must be a whole number ≥ 1; got ${opts.readAheadFrames}`, 'the default is up to 24 frames and 48 MiB');
   }
 }
 

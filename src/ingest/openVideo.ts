@@ -41,7 +41,7 @@ export interface OpenVideoOptions {
   roi?: RoiPx;
   /** Stop after this many frames. */
   maxFrames?: number;
-  /** Decoded frames queued ahead of the consumer; default 4. */
+  /** Decoded frames queued ahead of the consumer; default up to 24 frames and 48 MiB, at least 4 (DEFAULT_READ_AHEAD_FRAMES). */
   readAheadFrames?: number;
   /**
    * Frame rate [1/s] used ONLY when the container has no timestamps (raw H.264/MJPEG/y4m
@@ -64,6 +64,14 @@ export interface VideoFrameSource extends IngestFrameSource {
 const MAX_KEPT_WARNINGS = 50;
 /** Upper bound of the bytes of decoded frames queued ahead of the consumer. */
 export const READ_AHEAD_MAX_BYTES = 64 * 1024 * 1024;
+/**
+ * Default queue: up to 24 frames and 48 MiB (1080p: 24 frames, 4K: 6), at least 4. A deep queue
+ * lets ffmpeg decode while the consumer does not ask (the reference build at the start, bursts of
+ * analysis): with 4 frames, a 1080p `lidtrack track` on 2 cores waited 2.7–3.5 ms/frame for frames,
+ * with 24 frames 0.7–2.3, and ran ≈ 6–10 % faster (250-frame bench file), for ≈ 35 MB more RSS.
+ */
+export const DEFAULT_READ_AHEAD_FRAMES = 24;
+export const DEFAULT_READ_AHEAD_BYTES = 48 * 1024 * 1024;
 
 /**
  * Open a video container for streaming. Probes it first (errors for missing / non-video /
@@ -98,7 +106,9 @@ export async function openVideo(path: string, opts: OpenVideoOptions = {}): Prom
   const height = roi ? roi.height : probe.height;
   // Queue at most readAheadFrames frames and at most READ_AHEAD_MAX_BYTES of them, so that
   // huge frames (e.g. 8192×8192) still stream in bounded memory.
-  const readAhead = Math.max(1, Math.min(Math.floor(opts.readAheadFrames ?? 4), Math.floor(READ_AHEAD_MAX_BYTES / (width * height))));
+  const frameBytes = width * height;
+  const wanted = opts.readAheadFrames ?? Math.max(4, Math.min(DEFAULT_READ_AHEAD_FRAMES, Math.floor(DEFAULT_READ_AHEAD_BYTES / frameBytes)));
+  const readAhead = Math.max(1, Math.min(Math.floor(wanted), Math.floor(READ_AHEAD_MAX_BYTES / frameBytes)));
   const warnings: string[] = [];
 
   let timestampSource: TimestampSource;

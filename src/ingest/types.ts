@@ -22,7 +22,7 @@ export interface OpenSourceOptions {
   roi?: RoiPx;
   /** Stop after this many frames. */
   maxFrames?: number;
-  /** Frames decoded ahead of the consumer (bounded queue); default 4. */
+  /** Frames decoded ahead of the consumer (bounded queue); default up to 24 frames and 48 MiB, at least 4. */
   readAheadFrames?: number;
   /**
    * Limited-range video: deliver the luma as decoded (16–235) and give the map to full range as
