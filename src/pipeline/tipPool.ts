@@ -213,7 +213,7 @@ export class TipPool {
     const reply = new Promise<TipReply>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
     // findTips reads only the regions that touch the interface (dendrites): the rest (inclusions,
     // specks) would only be cloned across
-    this.worker.postMessage({ id, slot: k, regions: seg.regions.filter((r) => r.touchesInterface), gain: seg.gain, thresholdRel: seg.thresholdRel, prior });
+    this.worker.postMessage({ id, slot: k, regions: seg.regions.filter((r) => r.touchesInterface), labelSpans: seg.labelSpans, gain: seg.gain, thresholdRel: seg.thresholdRel, prior });
     return reply.then((m) => m.tips!);
   }
 

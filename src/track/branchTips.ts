@@ -118,23 +118,54 @@ class Scratch {
 }
 const scratch = new Scratch();
 
-function regionBox(r: CrackRegion, labels: Int32Array, cw: number): Box {
+function regionBox(r: CrackRegion, seg: SegmentResult, cw: number): Box {
   const u0 = r.uMin - 1, v0 = r.vMin - 1, w = r.uMax - r.uMin + 3, h = r.vMax - r.vMin + 3;
   const inR = scratch.ensure(w * h).inR;
   const pix = new Int32Array(r.areaPx);
+  const labels = seg.labels;
   let np = 0;
-  for (let y = 1; y < h - 1; y++) {
-    const row = (v0 + y) * cw + u0;
-    for (let x = 1; x < w - 1; x++) {
-      if (labels[row + x] === r.label) {
-        inR[y * w + x] = 1;
-        if (np < pix.length) pix[np] = y * w + x;
+  const spans = seg.labelSpans && spansByLabel(seg.labelSpans, labels, cw).get(r.label);
+  if (spans) {
+    // from the region's runs (raster order, so the box indices come ascending): a long tilted
+    // crack's box is mostly background, which a scan of the box would read
+    const all = seg.labelSpans!;
+    for (let k = 0; k < spans.length; k++) {
+      const q = spans[k], y = all[q] - v0;
+      for (let i = y * w + all[q + 1] - u0, e = y * w + all[q + 2] - u0; i < e; i++) {
+        inR[i] = 1;
+        if (np < pix.length) pix[np] = i;
         np++;
+      }
+    }
+  } else {
+    for (let y = 1; y < h - 1; y++) {
+      const row = (v0 + y) * cw + u0;
+      for (let x = 1; x < w - 1; x++) {
+        if (labels[row + x] === r.label) {
+          inR[y * w + x] = 1;
+          if (np < pix.length) pix[np] = y * w + x;
+          np++;
+        }
       }
     }
   }
   // (areaPx counts the region's pixels, so np equals it; a shorter list is a safe fallback)
   return { u0, v0, w, h, inR, pix: np === pix.length ? pix : Int32Array.from({ length: w * h }, (_, i) => i).filter((i) => inR[i] === 1) };
+}
+
+/** Per label, the offsets (into `spans`) of its runs; computed once per frame's spans. */
+let spansGrouped: { spans: Int32Array; byLabel: Map<number, number[]> } | null = null;
+function spansByLabel(spans: Int32Array, labels: Int32Array, cw: number): Map<number, number[]> {
+  if (spansGrouped?.spans === spans) return spansGrouped.byLabel;
+  const byLabel = new Map<number, number[]>();
+  for (let q = 0; q < spans.length; q += 3) {
+    const g = labels[spans[q] * cw + spans[q + 1]];
+    let list = byLabel.get(g);
+    if (!list) byLabel.set(g, (list = []));
+    list.push(q);
+  }
+  spansGrouped = { spans, byLabel };
+  return byLabel;
 }
 
 /**
@@ -254,7 +285,7 @@ export function branchTipsOfRegion(
   opts: BranchOptions = DEFAULT_BRANCH_OPTIONS, prior: readonly TipPrior[] = [],
 ): BranchTip[] {
   if (!leads.length || opts.maxPerRegion <= 0) return [];
-  const b = regionBox(r, seg.labels, ref.geom.cw);
+  const b = regionBox(r, seg, ref.geom.cw);
   try {
     return branchTipsInBox(b, r, seg, ref, leads, noiseSigmaRel, opts, prior);
   } finally {

@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   const { width, height } = source.info;
   const geom = canonicalGeometry(width, height, 'top');
   const refFrames: Uint8Array[] = [];
-  const segs: Array<Pick<SegmentResult, 'regions' | 'darkening' | 'darkeningBlurred' | 'labels' | 'gain' | 'thresholdRel'>> = [];
+  const segs: Array<Pick<SegmentResult, 'regions' | 'darkening' | 'darkeningBlurred' | 'labels' | 'labelSpans' | 'gain' | 'thresholdRel'>> = [];
   let segmenter: Segmenter | null = null;
   let ref: ReturnType<typeof buildReference> | null = null;
   for await (const f of source.frames() as AsyncIterable<Frame>) {

@@ -3,7 +3,8 @@ import { loadOpenCv, type Cv } from '../../src/segment/opencv.js';
 import { canonicalGeometry } from '../../src/segment/orient.js';
 import { buildReference } from '../../src/segment/reference.js';
 import { Segmenter } from '../../src/segment/segmenter.js';
-import { findTips } from '../../src/track/findTips.js';
+import { DEFAULT_TIP_OPTIONS, findTips } from '../../src/track/findTips.js';
+import { DEFAULT_BRANCH_OPTIONS } from '../../src/track/branchTips.js';
 import { synthFrame, type SynthScene } from '../helpers/synth.js';
 
 let cv: Cv;
@@ -78,5 +79,32 @@ describe('dendrite tips on synthetic frames (truth = wedge apex)', () => {
     const { found } = run(sc, [{ u: 110, v: 70 }], 110, 10);
     expect(found.length).toBe(1);
     expect(Math.abs(found[0].u - 110)).toBeLessThan(0.8);
+  });
+
+  it('a side branch: the same tips and branch ends whether the region is read from its runs (labelSpans) or by scanning its box', () => {
+    const g = canonicalGeometry(scene.cw, scene.ch, 'top');
+    const ref = buildReference(cv, [0, 1, 2, 3, 4].map((k) => synthFrame(scene, [], k)), g);
+    const seg = new Segmenter(cv, ref);
+    const img = synthFrame(scene, [{ baseU: 60, tipU: 62, tipV: 105, halfWidthPx: 5 }], 99);
+    // a side branch leaving the trunk at v ≈ 80 towards (88, 68) (a shoulder of the depth profile,
+    // not a maximum: a branch end, not a leading tip), 2 px half-width, darkened 35 %
+    for (let s = 0; s <= 1; s += 0.002) {
+      const u0 = 63 + 25 * s, v0 = 80 - 12 * s;
+      for (let dv = -2; dv <= 2; dv++) for (let du = -2; du <= 2; du++) {
+        const u = Math.round(u0 + du), v = Math.round(v0 + dv), i = v * scene.cw + u;
+        if (Math.hypot(u - u0, v - v0) <= 2 && !(img[i] < 0.7 * scene.crystal)) img[i] = Math.round(0.65 * scene.crystal);
+      }
+    }
+    const res = seg.segment(img);
+    expect(res.labelSpans?.length).toBeGreaterThan(0);
+    const opts = { ...DEFAULT_TIP_OPTIONS, branches: DEFAULT_BRANCH_OPTIONS };
+    const withRuns = findTips(res, ref, ref.noiseSigmaRel, opts);
+    const byScan = findTips({ ...res, labelSpans: undefined }, ref, ref.noiseSigmaRel, opts);
+    seg.dispose();
+    const branches = withRuns.filter((t) => t.branch);
+    expect(branches.length).toBe(1);
+    // the branch end near (88, 68), within its half-width
+    expect(Math.hypot(branches[0].u - 88, branches[0].v - 68)).toBeLessThan(3);
+    expect(withRuns).toEqual(byScan);
   });
 });
