@@ -16,6 +16,7 @@ import type { Cv, CvMat } from './opencv.js';
 import type { Reference } from './reference.js';
 import type { RectPx } from './segmenter.js';
 import { robustSigmaInPlace } from '../core/quantile.js';
+import { linkRuns, MaskRuns } from './components.js';
 
 export interface CoarseThresholds {
   lowSigma: number;
@@ -33,15 +34,12 @@ export class CoarseDetector {
   private readonly bSum: Float32Array;
   private readonly D: CvMat;
   private readonly Db: CvMat;
-  private readonly m8: CvMat;
-  private readonly labels: CvMat;
-  private readonly stats: CvMat;
-  private readonly centroids: CvMat;
   /** Sparse sample of crystal pixels (binned) for the noise. */
   private readonly sampleIdx: Int32Array;
   private readonly sampleBuf: Float64Array;
-  /** Indices of the seed pixels (blurred darkening ≥ the high threshold) of the last call; grows. */
-  private seedIdx = new Int32Array(4096);
+  /** Runs of the thresholded frame and their union–find parents, kept between calls. */
+  private readonly runs = new MaskRuns();
+  private parent = new Int32Array(4096);
   /** Noise σ of the binned, blurred darkening of the last call. */
   sigmaRel = NaN;
 
@@ -60,10 +58,6 @@ export class CoarseDetector {
     }
     this.D = new cv.Mat(hh, hw, cv.CV_32FC1);
     this.Db = new cv.Mat(hh, hw, cv.CV_32FC1);
-    this.m8 = new cv.Mat(hh, hw, cv.CV_8UC1);
-    this.labels = new cv.Mat();
-    this.stats = new cv.Mat();
-    this.centroids = new cv.Mat();
     const idx: number[] = [];
     const step = Math.max(1, Math.floor(Math.sqrt((hw * hh) / 10000)));
     for (let y = 0; y < hh; y += step) {
@@ -89,28 +83,16 @@ export class CoarseDetector {
     this.sigmaRel = Math.max(sigmaAtSamples(Db, this.sampleIdx, this.sampleBuf), 1e-4);
     const low = Math.max(t.lowSigma * this.sigmaRel, t.minDarkeningRel);
     const high = Math.max(t.highSigma * this.sigmaRel, 1.5 * low);
-    const m8 = this.m8.data as Uint8Array;
-    // the seeds (≥ high > low: foreground, so labelled) noted in the same pass; a full seed
-    // buffer is grown and the pass resumed where it stopped
-    let nSeed = 0;
-    for (let i = 0; i < hw * hh;) {
-      const r = thresholdSeeds(Db, m8, low, high, i, hw * hh, this.seedIdx, nSeed);
-      nSeed = r.nSeed;
-      i = r.next;
-      if (i < hw * hh) {
-        const g = new Int32Array(2 * this.seedIdx.length);
-        g.set(this.seedIdx);
-        this.seedIdx = g;
-      }
-    }
-    const n: number = cv.connectedComponentsWithStats(this.m8, this.labels, this.stats, this.centroids, 8, cv.CV_32S);
-    if (n <= 1) return [];
-    const lab = this.labels.data32S as Int32Array, stats = this.stats.data32S as Int32Array;
-    return seededBoxes(lab, stats, n, this.seedIdx, nSeed, Math.max(2, Math.floor(t.minAreaPx / 4)));
+    // components of Db > low by runs (the frame is mostly background: only the runs are visited),
+    // each kept when it holds a seed (≥ high) and is large enough
+    const runs = thresholdRuns(Db, low, hw, hh, this.runs);
+    if (this.parent.length < runs.count) this.parent = new Int32Array(Math.max(runs.count, 2 * this.parent.length));
+    linkRuns(runs, this.parent);
+    return seededBoxes(runs, this.parent, Db, hw, high, Math.max(2, Math.floor(t.minAreaPx / 4)));
   }
 
   dispose(): void {
-    for (const m of [this.D, this.Db, this.m8, this.labels, this.stats, this.centroids]) m.delete();
+    for (const m of [this.D, this.Db]) m.delete();
   }
 }
 
@@ -129,21 +111,22 @@ function binnedDarkening(img: Uint8Array, map: Uint8Array, bSum: Float32Array, g
   }
 }
 
-/**
- * m8 = 255 where Db > low (0 elsewhere) for pixels from..to−1, the indices of those ≥ high appended
- * to seeds from nSeed on; stops early when seeds is full (next: where to resume).
- */
-function thresholdSeeds(Db: Float32Array, m8: Uint8Array, low: number, high: number, from: number, to: number, seeds: Int32Array, nSeed: number): { next: number; nSeed: number } {
-  const cap = seeds.length;
-  for (let i = from; i < to; i++) {
-    const d = Db[i];
-    m8[i] = d > low ? 255 : 0;
-    if (d >= high) {
-      if (nSeed === cap) return { next: i, nSeed };
-      seeds[nSeed++] = i;
+/** The runs of Db > low (as cv.THRESH_BINARY: strictly above) along the rows of the hw × hh image, into `out`. */
+function thresholdRuns(Db: Float32Array, low: number, hw: number, hh: number, out: MaskRuns): MaskRuns {
+  out.count = 0;
+  out.pixels = 0;
+  for (let y = 0; y < hh; y++) {
+    const row = y * hw;
+    let x = 0;
+    while (x < hw) {
+      while (x < hw && !(Db[row + x] > low)) x++;
+      if (x >= hw) break;
+      const a = x;
+      while (x < hw && Db[row + x] > low) x++;
+      out.push(y, a, x);
     }
   }
-  return { next: to, nSeed };
+  return out;
 }
 
 /** Robust σ of Db at the sample indices (0 with 10 samples or fewer). */
@@ -153,17 +136,32 @@ function sigmaAtSamples(Db: Float32Array, si: Int32Array, sb: Float64Array): num
 }
 
 /**
- * Boxes (full resolution, grown by 2 px) of the components (labels lab, n of them, OpenCV's stats)
- * holding a seed pixel and at least minArea binned pixels.
+ * Boxes (full resolution, grown by 2 px) of the components (runs linked: parent[q] is run q's
+ * component's first run) holding a seed pixel (Db ≥ high) and at least minArea binned pixels.
  */
-function seededBoxes(lab: Int32Array, stats: Int32Array, n: number, seeds: Int32Array, nSeed: number, minArea: number): RectPx[] {
-  const seed = new Uint8Array(n);
-  for (let k = 0; k < nSeed; k++) seed[lab[seeds[k]]] = 1;
+function seededBoxes(runs: MaskRuns, parent: Int32Array, Db: Float32Array, hw: number, high: number, minArea: number): RectPx[] {
+  const { count: n, v: rv, a: ra, b: rb } = runs;
+  // per component (at its first run): area, box, seed
+  const area = new Int32Array(n), x0 = new Int32Array(n), x1 = new Int32Array(n), y1 = new Int32Array(n), seed = new Uint8Array(n);
+  for (let q = 0; q < n; q++) {
+    const g = parent[q];
+    if (g === q) { x0[g] = ra[q]; x1[g] = rb[q]; }
+    area[g] += rb[q] - ra[q];
+    if (ra[q] < x0[g]) x0[g] = ra[q];
+    if (rb[q] > x1[g]) x1[g] = rb[q];
+    y1[g] = rv[q] + 1;
+    if (!seed[g] && runHasSeed(Db, hw, rv[q], ra[q], rb[q], high)) seed[g] = 1;
+  }
   const out: RectPx[] = [];
-  for (let l = 1; l < n; l++) {
-    if (!seed[l] || stats[l * 5 + 4] < minArea) continue;
-    const x = stats[l * 5], y = stats[l * 5 + 1], w = stats[l * 5 + 2], h = stats[l * 5 + 3];
+  for (let g = 0; g < n; g++) {
+    if (parent[g] !== g || !seed[g] || area[g] < minArea) continue;
+    const x = x0[g], y = rv[g], w = x1[g] - x0[g], h = y1[g] - rv[g];
     out.push({ x: 2 * x - 2, y: 2 * y - 2, w: 2 * w + 4, h: 2 * h + 4 });
   }
   return out;
+}
+
+function runHasSeed(Db: Float32Array, w: number, y: number, a: number, b: number, high: number): boolean {
+  for (let i = y * w + a, e = y * w + b; i < e; i++) if (Db[i] >= high) return true;
+  return false;
 }
