@@ -46,9 +46,10 @@ export interface VideoInfo {
 /** Options of {@link FrameSource.frames}. */
 export interface FramesOptions {
   /**
-   * A frame's `data` is the consumer's only until it asks for the next frame: then its buffer
-   * may go back to the decoder to be filled again (no 2 MB allocation per 1080p frame, no
-   * garbage-collector work for it). A consumer that keeps data across frames copies it.
+   * A frame's `data` is the consumer's only until it asks for the next frame: then its memory
+   * may go back to the decoder to be filled again (videos: a slot of a shared ring, read in place —
+   * no 2 MB allocation per 1080p frame, no garbage-collector work for it) and is overwritten by a
+   * later frame. A consumer that keeps data across frames copies it.
    * Sources that do not recycle ignore it.
    */
   reuseBuffers?: boolean;

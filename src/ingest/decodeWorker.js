@@ -10,63 +10,114 @@
  *
  * Plain JavaScript (no TypeScript loader in a worker) and Node built-ins only.
  *
- * workerData: { ffmpegPath, args, frameBytes, readAhead }
- * To the parent: {type:'frame', buf} (ArrayBuffer, transferred), {type:'stderr', text},
- *   {type:'error', message} (ffmpeg could not be started), {type:'close', code, signal, partialLen}.
- * From the parent: {type:'ack'} (one frame consumed: credit for one more), {type:'recycle', buf}
- *   (a frame's buffer the parent is done with, transferred back: filled again instead of a new
- *   allocation, which at 1080p spared the main thread ~2 ms/frame of garbage collection),
+ * workerData: { ffmpegPath, args, frameBytes, readAhead, ring }
+ * Frames go to the parent either in the shared `ring` (a SharedArrayBuffer of readAhead + 2 slots
+ * of frameBytes: {type:'frame', slot}, the parent reads the slot in place and hands it back with
+ * {type:'recycle', slot} when done), or, without a ring, as buffers of their own
+ * ({type:'frame', buf}, ArrayBuffer transferred; {type:'recycle', buf} hands one back to be filled
+ * again instead of a new allocation).
+ * Also to the parent: {type:'stderr', text}, {type:'error', message} (ffmpeg could not be
+ *   started), {type:'close', code, signal, partialLen}.
+ * From the parent: {type:'ack'} (one frame consumed: credit for one more), {type:'recycle', …},
  *   {type:'kill'}.
  * Back-pressure: at most readAhead frames are sent and not yet acknowledged; then stdout is
- * paused, the pipe fills and ffmpeg blocks — memory stays bounded.
+ * paused, the pipe fills and ffmpeg blocks — memory stays bounded. With a ring, bytes of a chunk
+ * that finds no free slot wait (the chunk that completed the queue can hold more frames when
+ * frames are small) until the parent hands one back.
  */
 import { spawn } from 'node:child_process';
 import { parentPort, workerData } from 'node:worker_threads';
 
-const { ffmpegPath, args, frameBytes, readAhead } = /** @type {{ffmpegPath: string, args: string[], frameBytes: number, readAhead: number}} */ (workerData);
+const { ffmpegPath, args, frameBytes, readAhead, ring } = /** @type {{ffmpegPath: string, args: string[], frameBytes: number, readAhead: number, ring: SharedArrayBuffer | null}} */ (workerData);
 const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
 
 // own process group: a terminal's Ctrl-C reaches lidtrack, which stops the decoder itself
 const child = spawn(ffmpegPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
 let outstanding = 0;
-/** Buffers handed back by the parent, to be filled again. */
+/** Without a ring: buffers handed back by the parent, to be filled again. */
 const free = /** @type {ArrayBuffer[]} */ ([]);
-let partial = new Uint8Array(new ArrayBuffer(frameBytes));
+/** With a ring: the slots not in use (slot 0 is filled first). */
+const freeSlots = /** @type {number[]} */ ([]);
+let slot = 0;
+if (ring) for (let k = ring.byteLength / frameBytes - 1; k >= 1; k--) freeSlots.push(k);
+/** The frame being filled (a ring slot, or a buffer of its own); null: no free slot yet. */
+let partial = /** @type {Uint8Array | null} */ (ring ? new Uint8Array(ring, 0, frameBytes) : new Uint8Array(new ArrayBuffer(frameBytes)));
 let partialLen = 0;
+/** With a ring: bytes that arrived while no slot was free, in order. */
+const waiting = /** @type {Buffer[]} */ ([]);
 
-child.on('error', (e) => port.postMessage({ type: 'error', message: e.message }));
-child.stdout.on('data', (/** @type {Buffer} */ chunk) => {
+/** Take in bytes of ffmpeg's output; the part that found no free slot (to wait for one), or null. */
+function take(/** @type {Buffer} */ chunk) {
   let off = 0;
   while (off < chunk.length) {
+    if (!partial) return chunk.subarray(off);
     const n = Math.min(frameBytes - partialLen, chunk.length - off);
     partial.set(chunk.subarray(off, off + n), partialLen);
     partialLen += n;
     off += n;
     if (partialLen === frameBytes) {
-      const buf = partial.buffer;
-      port.postMessage({ type: 'frame', buf }, [buf]);
+      if (ring) {
+        port.postMessage({ type: 'frame', slot });
+        const next = freeSlots.pop();
+        partial = next === undefined ? null : new Uint8Array(ring, next * frameBytes, frameBytes);
+        slot = next ?? -1;
+      } else {
+        const buf = /** @type {ArrayBuffer} */ (partial.buffer);
+        port.postMessage({ type: 'frame', buf }, [buf]);
+        partial = new Uint8Array(free.pop() ?? new ArrayBuffer(frameBytes));
+      }
       outstanding++;
-      partial = new Uint8Array(free.pop() ?? new ArrayBuffer(frameBytes));
       partialLen = 0;
     }
   }
-  if (outstanding >= readAhead) child.stdout.pause();
+  return null;
+}
+
+/** ffmpeg's exit, told to the parent once no bytes wait for a slot any more. */
+let closed = /** @type {{type: 'close', code: number | null, signal: string | null, partialLen: number} | null} */ (null);
+function tellClosed() {
+  if (!closed || waiting.length) return;
+  port.postMessage({ ...closed, partialLen });
+  port.close();
+}
+
+child.on('error', (e) => port.postMessage({ type: 'error', message: e.message }));
+child.stdout.on('data', (/** @type {Buffer} */ chunk) => {
+  const rest = waiting.length ? chunk : take(chunk);
+  if (rest) waiting.push(rest);
+  if (outstanding >= readAhead || waiting.length) child.stdout.pause();
 });
 child.stderr.setEncoding('utf8');
 child.stderr.on('data', (/** @type {string} */ text) => port.postMessage({ type: 'stderr', text }));
 child.on('close', (code, signal) => {
-  port.postMessage({ type: 'close', code, signal, partialLen });
-  port.close();
+  closed = { type: 'close', code, signal, partialLen };
+  tellClosed();
 });
-port.on('message', (/** @type {{type: string, buf?: ArrayBuffer}} */ m) => {
+port.on('message', (/** @type {{type: string, buf?: ArrayBuffer, slot?: number}} */ m) => {
   if (m.type === 'recycle') {
-    if (m.buf && m.buf.byteLength === frameBytes && free.length < readAhead + 2) free.push(m.buf);
+    if (ring && m.slot !== undefined) {
+      if (partial) freeSlots.push(m.slot);
+      else {
+        // the slot the next frame goes into; then the bytes that waited for it
+        slot = m.slot;
+        partial = new Uint8Array(ring, slot * frameBytes, frameBytes);
+        while (waiting.length) {
+          const rest = take(/** @type {Buffer} */ (waiting.shift()));
+          if (rest) {
+            waiting.unshift(rest);
+            break;
+          }
+        }
+        tellClosed();
+      }
+    } else if (m.buf && m.buf.byteLength === frameBytes && free.length < readAhead + 2) free.push(m.buf);
   } else if (m.type === 'ack') {
     outstanding--;
-    if (outstanding < readAhead && child.stdout.isPaused()) child.stdout.resume();
   } else if (m.type === 'kill') {
     child.stdout.destroy();
     child.stderr.destroy();
     child.kill('SIGKILL');
+    return;
   }
+  if (outstanding < readAhead && !waiting.length && child.stdout.isPaused()) child.stdout.resume();
 });
