@@ -458,6 +458,22 @@ export function crossMorph(src: Uint8Array, dst: Uint8Array, cw: number, ch: num
   }
 }
 
+/** The row pass at pixel i (5 pixels i − 2 … i + 2 of one row, all inside the image): darkening as darkenRect, float32. */
+function blurredRowAt(img: Uint8Array, map: Uint8Array, Bc: Float32Array, gain: number, i: number): number {
+  const f = Math.fround;
+  const d0 = darkAt(img, map, Bc, gain, i - 2), d1 = darkAt(img, map, Bc, gain, i - 1), d2 = darkAt(img, map, Bc, gain, i);
+  const d3 = darkAt(img, map, Bc, gain, i + 1), d4 = darkAt(img, map, Bc, gain, i + 2);
+  return f(f(f(d2 * 0.375) + f(f(d1 + d3) * 0.25)) + f(f(d0 + d4) * 0.0625));
+}
+
+/** Darkening at pixel i, rounded to float32 (darkenRect's arithmetic). */
+function darkAt(img: Uint8Array, map: Uint8Array, Bc: Float32Array, gain: number, i: number): number {
+  const bc = Bc[i];
+  if (bc === 0) return 0;
+  const b = gain * bc;
+  return Math.fround((b - map[img[i]]) / b);
+}
+
 /**
  * The blurred darkening at the sample pixels si into sb (Segmenter.noiseAtSamples): the darkening
  * of each one's 5 × 5 neighbourhood (as darkenRect computes it, float32) blurred with
@@ -472,19 +488,24 @@ function blurredDarkeningAt(
   const f = Math.fround;
   for (let k = 0; k < si.length; k++) {
     const u = si[k] % cw, v = (si[k] - u) / cw;
-    for (let dv = -2; dv <= 2; dv++) {
-      const vv = v + dv < 0 ? 0 : v + dv >= ch ? ch - 1 : v + dv, row = vv * cw;
-      for (let du = -2; du <= 2; du++) {
-        const uu = u + du < 0 ? 0 : u + du >= cw ? cw - 1 : u + du, i = row + uu;
-        let d = 0;
-        if (Bc[i] !== 0) {
-          const b = gain * Bc[i];
-          d = (b - map[img[i]]) / b;
+    if (u >= 2 && u < cw - 2 && v >= 2 && v < ch - 2) {
+      // inside the image (nearly every sample): no border to replicate
+      for (let dv = -2; dv <= 2; dv++) rows[dv + 2] = blurredRowAt(img, map, Bc, gain, si[k] + dv * cw);
+    } else {
+      for (let dv = -2; dv <= 2; dv++) {
+        const vv = v + dv < 0 ? 0 : v + dv >= ch ? ch - 1 : v + dv, row = vv * cw;
+        for (let du = -2; du <= 2; du++) {
+          const uu = u + du < 0 ? 0 : u + du >= cw ? cw - 1 : u + du, i = row + uu;
+          let d = 0;
+          if (Bc[i] !== 0) {
+            const b = gain * Bc[i];
+            d = (b - map[img[i]]) / b;
+          }
+          blk[5 * (dv + 2) + du + 2] = d;
         }
-        blk[5 * (dv + 2) + du + 2] = d;
+        const o = 5 * (dv + 2);
+        rows[dv + 2] = f(f(f(blk[o + 2] * 0.375) + f(f(blk[o + 1] + blk[o + 3]) * 0.25)) + f(f(blk[o] + blk[o + 4]) * 0.0625));
       }
-      const o = 5 * (dv + 2);
-      rows[dv + 2] = f(f(f(blk[o + 2] * 0.375) + f(f(blk[o + 1] + blk[o + 3]) * 0.25)) + f(f(blk[o] + blk[o + 4]) * 0.0625));
     }
     sb[k] = f(f(f(0.375 * rows[2]) + f(0.25 * f(rows[3] + rows[1]))) + f(0.0625 * f(rows[4] + rows[0])));
   }
