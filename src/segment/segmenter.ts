@@ -20,6 +20,7 @@ import { medianInPlace, robustSigmaInPlace } from '../core/quantile.js';
 import { RoiScheduler, type RoiScheduleOptions } from './roiScheduler.js';
 import { CoarseDetector } from './coarseDetect.js';
 import { ComponentScratch, labelComponents } from './components.js';
+import { Blur5 } from './blur5.js';
 
 /** An axis-aligned rectangle of canonical pixels [x, x+w) × [y, y+h). */
 export interface RectPx {
@@ -103,8 +104,9 @@ export class Segmenter {
    * the darkening is 0): the mask and the background in one array, one read per pixel.
    */
   private readonly bgCrystal: Float32Array;
-  private readonly matD: CvMat;
-  private readonly matBlur: CvMat;
+  /** The darkening and its blur (SIMD kernel's memory), and OpenCV copies for a blur other than 5 × 5. */
+  private readonly blur5: Blur5;
+  private otherBlur: { D: CvMat; Db: CvMat } | null = null;
   private readonly mat8: CvMat;
   private readonly matDil: CvMat;
   private readonly matClosed: CvMat;
@@ -179,8 +181,7 @@ export class Segmenter {
     // (on-stack replacement), and a line not yet run then (the return) de-optimised that code at
     // the end of each later whole frame — 78 times in a 250-frame 1080p run.
     for (let k = 0; k < 12; k++) thresholdRect(Float32Array.of(1, 0, 0, 1), new Uint8Array(4), 0.5, 2, 2, { x: 0, y: 0, w: 2, h: 2 });
-    this.matD = new cv.Mat(ch, cw, cv.CV_32FC1);
-    this.matBlur = new cv.Mat(ch, cw, cv.CV_32FC1);
+    this.blur5 = new Blur5(cw, ch);
     this.mat8 = new cv.Mat(ch, cw, cv.CV_8UC1);
     this.matDil = new cv.Mat(ch, cw, cv.CV_8UC1);
     this.matClosed = new cv.Mat(ch, cw, cv.CV_8UC1);
@@ -252,8 +253,28 @@ export class Segmenter {
 
   /** Release the OpenCV.js memory. */
   dispose(): void {
-    for (const m of [this.matD, this.matBlur, this.mat8, this.matDil, this.matClosed, this.kClose]) m.delete();
+    for (const m of [this.mat8, this.matDil, this.matClosed, this.kClose]) m.delete();
+    if (this.otherBlur) for (const m of [this.otherBlur.D, this.otherBlur.Db]) m.delete();
     this.coarse?.dispose();
+  }
+
+  /**
+   * A ks × ks blur (ks ≠ 5: a configured blur_size_px) of the darkening on r, by cv.GaussianBlur
+   * on copies: r and the pad it reads (clamped to the image) in, r out.
+   */
+  private blurOther(r: RectPx, ks: number): void {
+    const { cv, cw, ch } = this;
+    this.otherBlur ??= { D: new cv.Mat(ch, cw, cv.CV_32FC1), Db: new cv.Mat(ch, cw, cv.CV_32FC1) };
+    const p = ks >> 1, x0 = Math.max(0, r.x - p), x1 = Math.min(cw, r.x + r.w + p);
+    const Dc = this.otherBlur.D.data32F as Float32Array;
+    for (let v = Math.max(0, r.y - p); v < Math.min(ch, r.y + r.h + p); v++) Dc.set(this.blur5.D.subarray(v * cw + x0, v * cw + x1), v * cw + x0);
+    const rc = new cv.Rect(r.x, r.y, r.w, r.h);
+    const src = this.otherBlur.D.roi(rc), dst = this.otherBlur.Db.roi(rc);
+    cv.GaussianBlur(src, dst, new cv.Size(ks, ks), 0, 0, cv.BORDER_REPLICATE);
+    src.delete();
+    dst.delete();
+    const Dbc = this.otherBlur.Db.data32F as Float32Array;
+    for (let v = r.y; v < r.y + r.h; v++) this.blur5.Db.set(Dbc.subarray(v * cw + r.x, v * cw + r.x + r.w), v * cw + r.x);
   }
 
   /**
@@ -279,18 +300,15 @@ export class Segmenter {
     // relative darkening D = (g·B − I)/(g·B) = 1 − I·(1/B)/g, on each rectangle + the pad the
     // blur (hb) and the closing (2·hk: dilation then erosion) read around it
     // (this arithmetic exactly: the tip fit is sensitive to the last bit of the darkening)
-    const D = this.matD.data32F as Float32Array;
+    const D = this.blur5.D;
     for (const r0 of list) darkenRect(img, this.grayMap, this.bgCrystal, D, gain, cw, grow(r0, hb + 2 * hk));
-    // 2. blur each rectangle + 2·hk (the pixels around it are in the parent: not isolated)
+    // 2. blur each rectangle + 2·hk (the pixels around it are read from the image: not isolated)
     const ks = opts.blurSizePx | 1;
     for (const r0 of list) {
-      const rc = cvRect(grow(r0, 2 * hk));
-      const src = this.matD.roi(rc), dst = this.matBlur.roi(rc);
-      cv.GaussianBlur(src, dst, new cv.Size(ks, ks), 0, 0, cv.BORDER_REPLICATE);
-      src.delete();
-      dst.delete();
+      if (ks === 5) this.blur5.blur(grow(r0, 2 * hk));
+      else this.blurOther(grow(r0, 2 * hk), ks);
     }
-    let blurred = this.matBlur.data32F as Float32Array;
+    let blurred = this.blur5.Db;
     // Noise of this frame, robust (a few cracks do not move the MAD), over a fixed sparse set
     // of crystal pixels; measured on whole frames: compressed video is not stationary, a frame
     // just after the reference frames (the same GOP) can be half as noisy as the rest.
@@ -349,7 +367,7 @@ export class Segmenter {
     this.lastRects = list.map((r) => ({ ...r }));
     // 5. 8-connected components of the closed mask on the work rectangles (joined across their
     // seams: one labelling of the frame), kept when large enough and holding a seed above `high`
-    const blurredNow = this.matBlur.data32F as Float32Array; // (re-read: the wasm heap may have grown)
+    const blurredNow = this.blur5.Db;
     const cc = labelComponents({
       mask: this.matClosed.data as Uint8Array, cw, ch, rects: work.filter((w): w is RectPx => w !== null), blurred: blurredNow, high,
       minAreaPx: opts.minAreaPx, ifaceV: ref.iface.vPx, touchBandPx: opts.touchBandPx,
@@ -357,7 +375,7 @@ export class Segmenter {
     this.lastSpans = cc.spans.slice();
     const regions = cc.regions;
     blurred = blurredNow;
-    return { regions, darkening: this.matD.data32F as Float32Array, darkeningBlurred: blurred, labels, labelSpans: this.lastSpans, gain, thresholdRel: low };
+    return { regions, darkening: this.blur5.D, darkeningBlurred: blurred, labels, labelSpans: this.lastSpans, gain, thresholdRel: low };
   }
 }
 
