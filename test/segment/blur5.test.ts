@@ -9,6 +9,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadOpenCv, type Cv } from '../../src/segment/opencv.js';
 import { Blur5 } from '../../src/segment/blur5.js';
 import { mulberry32 } from '../helpers/rng.js';
+import { canonicalGeometry } from '../../src/segment/orient.js';
+import { buildReference } from '../../src/segment/reference.js';
+import { Segmenter } from '../../src/segment/segmenter.js';
+import { synthFrame, type SynthScene } from '../helpers/synth.js';
 
 let cv: Cv;
 beforeAll(async () => {
@@ -53,6 +57,27 @@ describe('Blur5', () => {
     src.delete();
     dst.delete();
     expect(compared).toBeGreaterThan(cw * ch);
+  });
+
+  it('a configured blur other than 5 × 5 (7 × 7, via OpenCV on copies) gives cv.GaussianBlur of the darkening, whole frame and rectangles', () => {
+    const scene: SynthScene = { cw: 160, ch: 120, interfaceV: 20, crystal: 170, electrode: 60, contrast: 0.35, psfSigmaPx: 1.2, noiseSigma: 3, seed: 3 };
+    const g = canonicalGeometry(scene.cw, scene.ch, 'top');
+    const ref = buildReference(cv, [0, 1, 2, 3, 4].map((k) => synthFrame(scene, [], k)), g);
+    const img = synthFrame(scene, [{ baseU: 80, tipU: 84, tipV: 90, halfWidthPx: 5 }], 9);
+    const seg = new Segmenter(cv, ref, { blurSizePx: 7 });
+    const whole = seg.segment(img);
+    const D = Float32Array.from(whole.darkening), Db = Float32Array.from(whole.darkeningBlurred);
+    const src = cv.matFromArray(scene.ch, scene.cw, cv.CV_32FC1, Array.from(D)), dst = new cv.Mat();
+    cv.GaussianBlur(src, dst, new cv.Size(7, 7), 0, 0, cv.BORDER_REPLICATE);
+    expect(Array.from(Db)).toEqual(Array.from(dst.data32F as Float32Array));
+    src.delete();
+    dst.delete();
+    expect(whole.regions.filter((r) => r.touchesInterface)).toHaveLength(1);
+    // on rectangles: the same blur inside them
+    const r = { x: 48, y: 16, w: 64, h: 96 };
+    const part = seg.segment(img, [r]);
+    for (let v = r.y; v < r.y + r.h; v++) for (let u = r.x; u < r.x + r.w; u++) expect(part.darkeningBlurred[v * scene.cw + u]).toBe(Db[v * scene.cw + u]);
+    seg.dispose();
   });
 
   it('the committed module is what blur5.wat compiles to (node scripts/build-wasm.mjs)', async () => {
