@@ -114,6 +114,7 @@ port.on('message', (/** @type {{type: string, buf?: ArrayBuffer, slot?: number}}
   } else if (m.type === 'ack') {
     outstanding--;
   } else if (m.type === 'kill') {
+    waiting.length = 0; // (the parent stops reading: nothing waits for a slot any more, the exit is told)
     child.stdout.destroy();
     child.stderr.destroy();
     child.kill('SIGKILL');
