@@ -2,7 +2,7 @@
 /**
  * Compile the hand-written WebAssembly kernels (src/segment/*.wat) to TypeScript modules holding
  * their bytes (src/segment/*Wasm.ts, committed: installing lidtrack needs no WebAssembly
- * toolchain). Run after editing a .wat file; test/segment/blur5.test.ts checks that the committed
+ * toolchain). Run after editing a .wat file; test/segment/simdBlur.test.ts checks that the committed
  * bytes are those of the source. Uses wabt (a devDependency).
  *
  *   node scripts/build-wasm.mjs [--check]   (--check: exit 1 if a committed module is stale)
@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import initWabt from 'wabt';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const KERNELS = [{ wat: 'src/segment/blur5.wat', ts: 'src/segment/blur5Wasm.ts', name: 'BLUR5_WASM_BASE64' }];
+export const KERNELS = [{ wat: 'src/segment/simdBlur.wat', ts: 'src/segment/simdBlurWasm.ts', name: 'SIMD_BLUR_WASM_BASE64' }];
 
 /** The TypeScript module text for the kernel compiled from `watText`. */
 export async function kernelModule(watFile, watText, name) {

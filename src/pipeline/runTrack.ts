@@ -26,8 +26,8 @@ import { branchContinuations, branchesFoundAsLeads, type BranchRow, type BranchT
 import { clearRunOutputs, guardOutputDir, hashInput, writeManifest, type Manifest } from '../report/runFiles.js';
 import { branchSummaryJson, trackSummaryJson, writeBranchesCsv, writeSummaryJson, writeTracksCsv, type TrackRow } from '../report/tables.js';
 import {
-  buildReference, canonicalGeometry, canonicalToImage, loadOpenCv, openCvVersion, Segmenter, toCanonical,
-  DEFAULT_REFERENCE_OPTIONS, type Reference,
+  buildReference, canonicalGeometry, canonicalToImage, loadOpenCv, openCvVersion, Segmenter, segmenterNeedsOpenCv, toCanonical,
+  DEFAULT_REFERENCE_OPTIONS, type Cv, type Reference, type SegmentOptions,
 } from '../segment/index.js';
 import { type DendriteAxis, DEFAULT_BRANCH_OPTIONS, DEFAULT_LINK_OPTIONS, DEFAULT_MERGE_OPTIONS, DEFAULT_TIP_OPTIONS, mergeFragments, dendriteAxis, findTips, interfaceAt, lengthAlongAxisPx, Linker, type TipCandidate, tipPriors, type TipPrior } from '../track/index.js';
 import type { TrackConfig } from './trackConfig.js';
@@ -140,7 +140,15 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
   const source = await openSource(cfg.input, { roi: cfg.roi, timestampsCsv: cfg.timestamps, fps: cfg.fps, maxFrames: cfg.max_frames, deferGrayMap: !cfg.register });
   // (runTrack copies what it keeps of a frame: its buffers can go back to the decoder)
   const frameStream = startEarly(source.frames({ reuseBuffers: true }) as AsyncIterable<Frame>);
-  const cvLoading = loadOpenCv();
+  // OpenCV.js only when the segmentation options need it (a blur other than 5 × 5): the default
+  // analysis runs on lidtrack's own kernels, and the report's visuals load it when they run
+  const segmentOpts: Partial<SegmentOptions> = {
+    ...(cfg.segment.high_sigma ? { highSigma: cfg.segment.high_sigma } : {}),
+    ...(cfg.segment.low_sigma ? { lowSigma: cfg.segment.low_sigma } : {}),
+    ...(cfg.segment.min_area_px ? { minAreaPx: cfg.segment.min_area_px } : {}),
+    ...(cfg.segment.blur_size_px ? { blurSizePx: cfg.segment.blur_size_px } : {}),
+  };
+  const cvLoading = segmenterNeedsOpenCv(segmentOpts) ? loadOpenCv() : Promise.resolve(null);
   cvLoading.catch(() => undefined); // awaited below; a failure surfaces there
   /** Threads to stop however the analysis ends (an error must not leave a worker holding the process). */
   const threads: Array<{ close(): Promise<void> }> = [];
@@ -151,7 +159,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     for (const t of threads) await t.close();
   }
 
-  async function analyse(cv: Awaited<ReturnType<typeof loadOpenCv>>): Promise<TrackResult> {
+  async function analyse(cv: Cv | null): Promise<TrackResult> {
     const { width, height } = source.info;
     const geom = canonicalGeometry(width, height, cfg.plating_edge as TrackConfig['plating_edge'] & ('top' | 'bottom' | 'left' | 'right'));
     const nRef = cfg.reference_frames;
@@ -270,17 +278,12 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     const initReference = async (restored?: Reference) => {
       const tr = performance.now();
       ref = restored ?? stage('reference', () =>
-        buildReference(cv, pending.map((p) => (source.grayMap ? mapGray(p.img, source.grayMap) : p.img)), geom, {
+        buildReference(pending.map((p) => (source.grayMap ? mapGray(p.img, source.grayMap) : p.img)), geom, {
           ...DEFAULT_REFERENCE_OPTIONS,
           ...(cfg.segment.closing_size_px ? { closingSizePx: cfg.segment.closing_size_px } : {}),
         }),
       );
-      segmenter = new Segmenter(cv, ref, {
-        ...(cfg.segment.high_sigma ? { highSigma: cfg.segment.high_sigma } : {}),
-        ...(cfg.segment.low_sigma ? { lowSigma: cfg.segment.low_sigma } : {}),
-        ...(cfg.segment.min_area_px ? { minAreaPx: cfg.segment.min_area_px } : {}),
-        ...(cfg.segment.blur_size_px ? { blurSizePx: cfg.segment.blur_size_px } : {}),
-      }, { fullEveryFrames: cfg.segment.full_frame_every, bandEveryFrames: cfg.segment.interface_band_every });
+      segmenter = new Segmenter(cv, ref, segmentOpts, { fullEveryFrames: cfg.segment.full_frame_every, bandEveryFrames: cfg.segment.interface_band_every });
       if (source.grayMap) segmenter.grayMap = source.grayMap;
       if (useTipWorker(geom.cw * geom.ch)) threads.push((pool = new TipPool(ref!, tipOpts)));
       timing.reference += performance.now() - tr;
@@ -570,7 +573,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       command: 'track',
       input: { path: cfg.input, hash: await inputHash },
       config: cfg,
-      versions: { lidtrack: LIDTRACK_VERSION, node: process.version, opencv_js: openCvVersion(cv) },
+      versions: { lidtrack: LIDTRACK_VERSION, node: process.version, opencv_js: cv ? openCvVersion(cv) : 'not used (the analysis ran on lidtrack\'s own kernels)' },
       started_at: startedAt,
       finished_at: new Date().toISOString(),
       outputs: files.map((f) => f.slice(cfg.out.length + 1)),
@@ -584,7 +587,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       hooks.onProgress?.({ stage: 'visuals', frame: frames, total });
       const { runVisuals } = await import('./runVisuals.js');
       files.push(
-        ...(await runVisuals(cv, source, refDone, geom, tracks, {
+        ...(await runVisuals(cv ?? (await loadOpenCv()), source, refDone, geom, tracks, {
           outDir: cfg.out, umPerPx: cfg.um_per_px, edge: geom.edge, overlayVideo: cfg.overlay_video, roiX, roiY,
         }, inclRows, branches)),
       );

@@ -12,11 +12,11 @@
  * followed between whole frames anyway. A quarter of the pixels: ≈ 4× less work for the part of
  * a whole frame that is new.
  */
-import type { Cv, CvMat } from './opencv.js';
 import type { Reference } from './reference.js';
 import type { RectPx } from './segmenter.js';
 import { robustSigmaInPlace } from '../core/quantile.js';
 import { linkRuns, MaskRuns } from './components.js';
+import { SimdBlur } from './simdBlur.js';
 
 export interface CoarseThresholds {
   lowSigma: number;
@@ -32,8 +32,8 @@ export class CoarseDetector {
   readonly hh: number;
   /** Per binned pixel: g-free sum of the background over its 2 × 2 block (0 where any of them is not crystal). */
   private readonly bSum: Float32Array;
-  private readonly D: CvMat;
-  private readonly Db: CvMat;
+  /** The binned darkening and its 3 × 3 blur (SIMD kernel, bit for bit cv.GaussianBlur). */
+  private readonly blur: SimdBlur;
   /** Sparse sample of crystal pixels (binned) for the noise. */
   private readonly sampleIdx: Int32Array;
   private readonly sampleBuf: Float64Array;
@@ -44,7 +44,7 @@ export class CoarseDetector {
   sigmaRel = NaN;
 
   /** bgCrystal: the background where the darkening is defined, 0 elsewhere (Segmenter's). */
-  constructor(private readonly cv: Cv, ref: Reference, bgCrystal: Float32Array) {
+  constructor(ref: Reference, bgCrystal: Float32Array) {
     const { cw, ch } = ref.geom;
     const hw = (this.hw = cw >> 1), hh = (this.hh = ch >> 1);
     this.bSum = new Float32Array(hw * hh);
@@ -56,8 +56,7 @@ export class CoarseDetector {
         this.bSum[y * hw + x] = ok ? B[i] + B[i + 1] + B[i + cw] + B[i + cw + 1] : 0;
       }
     }
-    this.D = new cv.Mat(hh, hw, cv.CV_32FC1);
-    this.Db = new cv.Mat(hh, hw, cv.CV_32FC1);
+    this.blur = new SimdBlur(hw, hh);
     const idx: number[] = [];
     const step = Math.max(1, Math.floor(Math.sqrt((hw * hh) / 10000)));
     for (let y = 0; y < hh; y += step) {
@@ -75,11 +74,10 @@ export class CoarseDetector {
    * (gray map[img]: Segmenter.grayMap) with flicker gain `gain`.
    */
   detect(img: Uint8Array, map: Uint8Array, gain: number, cwFull: number, t: CoarseThresholds): RectPx[] {
-    const { cv, hw, hh, bSum } = this;
-    const D = this.D.data32F as Float32Array;
-    binnedDarkening(img, map, bSum, gain, D, hw, hh, cwFull);
-    cv.GaussianBlur(this.D, this.Db, new cv.Size(3, 3), 0, 0, cv.BORDER_REPLICATE);
-    const Db = this.Db.data32F as Float32Array;
+    const { hw, hh, bSum } = this;
+    binnedDarkening(img, map, bSum, gain, this.blur.D, hw, hh, cwFull);
+    this.blur.blur3({ x: 0, y: 0, w: hw, h: hh });
+    const Db = this.blur.Db;
     this.sigmaRel = Math.max(sigmaAtSamples(Db, this.sampleIdx, this.sampleBuf), 1e-4);
     const low = Math.max(t.lowSigma * this.sigmaRel, t.minDarkeningRel);
     const high = Math.max(t.highSigma * this.sigmaRel, 1.5 * low);
@@ -89,10 +87,6 @@ export class CoarseDetector {
     if (this.parent.length < runs.count) this.parent = new Int32Array(Math.max(runs.count, 2 * this.parent.length));
     linkRuns(runs, this.parent);
     return seededBoxes(runs, this.parent, Db, hw, high, Math.max(2, Math.floor(t.minAreaPx / 4)));
-  }
-
-  dispose(): void {
-    for (const m of [this.D, this.Db]) m.delete();
   }
 }
 

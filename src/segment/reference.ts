@@ -10,7 +10,6 @@
  * - `noiseSigmaRel`: robust single-frame noise of the relative darkening.
  */
 import type { CanonicalGeometry } from './orient.js';
-import type { Cv } from './opencv.js';
 import { detectInterface, type ElectrodeInterface } from './interface.js';
 import { closeRect } from './rectMorphology.js';
 import { gaussianAtPoints, gaussianKernel } from './sparseGaussian.js';
@@ -163,7 +162,6 @@ function nansLast(a: Float64Array, n: number): number {
 }
 
 export function buildReference(
-  cv: Cv,
   canonicalFrames: Uint8Array[],
   geom: CanonicalGeometry,
   opts: ReferenceOptions = DEFAULT_REFERENCE_OPTIONS,
@@ -249,7 +247,7 @@ export function buildReference(
   // darkening to be tracked from the first frame. Compact dark grains (texture, dust) stay in
   // the background and are subtracted exactly: filling them would leave hundreds of static
   // darkening blobs per frame to segment, measure and reject (a textured crystal).
-  keepCrackLike(cv, dark, darkRel, cw, ch, vPx, { ...opts, minContrastRel: 2 * darkThr });
+  keepCrackLike(dark, darkRel, cw, ch, vPx, { ...opts, minContrastRel: 2 * darkThr });
   const grown = dilateBinary(dark, cw, ch, 2);
   // Fill them by normalised convolution of the surrounding crystal (unbiased, unlike the closing).
   const sigmaFill = Math.max(2, opts.closingSizePx / 3);
@@ -309,7 +307,7 @@ export function buildReference(
  * number of pixels kept.
  */
 export function keepCrackLike(
-  _cv: Cv, dark: Uint8Array, darkRel: Float32Array, cw: number, ch: number, ifaceV: Float32Array,
+  dark: Uint8Array, darkRel: Float32Array, cw: number, ch: number, ifaceV: Float32Array,
   opts: { crackElongation: number; touchBandPx: number; minDepthPx: number; minContrastRel: number },
 ): number {
   // 8-connected components from the runs of the mask along rows, merged by union–find: only

@@ -20,7 +20,7 @@ import { medianInPlace, robustSigmaInPlace } from '../core/quantile.js';
 import { RoiScheduler, type RoiScheduleOptions } from './roiScheduler.js';
 import { CoarseDetector } from './coarseDetect.js';
 import { ComponentScratch, labelComponents } from './components.js';
-import { Blur5 } from './blur5.js';
+import { SimdBlur } from './simdBlur.js';
 
 /** An axis-aligned rectangle of canonical pixels [x, x+w) × [y, y+h). */
 export interface RectPx {
@@ -62,6 +62,15 @@ export const DEFAULT_SEGMENT_OPTIONS: SegmentOptions = {
   closeSizePx: 3,
   coarseWholeFrames: true,
 };
+
+/**
+ * Whether a Segmenter with these options needs OpenCV.js: only for a blur other than 5 × 5 or a
+ * closing other than the 3 × 3 cross (the defaults run on lidtrack's own kernels).
+ */
+export function segmenterNeedsOpenCv(opts: Partial<SegmentOptions>): boolean {
+  const o = { ...DEFAULT_SEGMENT_OPTIONS, ...opts };
+  return (o.blurSizePx | 1) !== 5 || o.closeSizePx !== 3;
+}
 
 /** A connected dark region in canonical coordinates. */
 export interface CrackRegion {
@@ -105,12 +114,14 @@ export class Segmenter {
    */
   private readonly bgCrystal: Float32Array;
   /** The darkening and its blur (SIMD kernel's memory), and OpenCV copies for a blur other than 5 × 5. */
-  private readonly blur5: Blur5;
+  private readonly blur: SimdBlur;
   private otherBlur: { D: CvMat; Db: CvMat } | null = null;
-  private readonly mat8: CvMat;
-  private readonly matDil: CvMat;
-  private readonly matClosed: CvMat;
-  private readonly kClose: CvMat;
+  /**
+   * The threshold mask, its dilation and its closing (0/255, cw × ch): own arrays for the 3 × 3
+   * cross (the default closing, done in JS), OpenCV Mats and the kernel for another closing.
+   */
+  private readonly own: { m8: Uint8Array; dil: Uint8Array; closed: Uint8Array } | null;
+  private readonly mats: { m8: CvMat; dil: CvMat; closed: CvMat; kernel: CvMat } | null;
   /** The closing's kernel is the 3 × 3 cross (the 3 × 3 ellipse): done in JS (crossMorph), exactly as cv.dilate/erode. */
   private readonly crossClose: boolean;
   private readonly gainIdx: Int32Array;
@@ -163,7 +174,8 @@ export class Segmenter {
   /** What the last segmentNext did: 'whole', 'coarse' (half-resolution detection + rectangles) or 'rects'. */
   lastKind: 'whole' | 'coarse' | 'rects' = 'whole';
 
-  constructor(private readonly cv: Cv, readonly ref: Reference, opts: Partial<SegmentOptions> = {}, schedule: Partial<RoiScheduleOptions> = {}) {
+  /** cv: OpenCV.js, or null when the options do not need it (segmenterNeedsOpenCv). */
+  constructor(private readonly cv: Cv | null, readonly ref: Reference, opts: Partial<SegmentOptions> = {}, schedule: Partial<RoiScheduleOptions> = {}) {
     this.opts = { ...DEFAULT_SEGMENT_OPTIONS, ...opts };
     const { cw, ch } = ref.geom;
     this.schedule = new RoiScheduler(cw, ch, ref.iface.vPx, schedule);
@@ -181,13 +193,20 @@ export class Segmenter {
     // (on-stack replacement), and a line not yet run then (the return) de-optimised that code at
     // the end of each later whole frame — 78 times in a 250-frame 1080p run.
     for (let k = 0; k < 12; k++) thresholdRect(Float32Array.of(1, 0, 0, 1), new Uint8Array(4), 0.5, 2, 2, { x: 0, y: 0, w: 2, h: 2 });
-    this.blur5 = new Blur5(cw, ch);
-    this.mat8 = new cv.Mat(ch, cw, cv.CV_8UC1);
-    this.matDil = new cv.Mat(ch, cw, cv.CV_8UC1);
-    this.matClosed = new cv.Mat(ch, cw, cv.CV_8UC1);
-    this.kClose = cv.getStructuringElement(cv.MORPH_ELLIPSE, new cv.Size(this.opts.closeSizePx, this.opts.closeSizePx));
-    const kd = this.kClose.data as Uint8Array;
-    this.crossClose = this.kClose.rows === 3 && this.kClose.cols === 3 && [0, 1, 0, 1, 1, 1, 0, 1, 0].every((x, i) => (kd[i] !== 0) === (x === 1));
+    this.blur = new SimdBlur(cw, ch);
+    // (OpenCV's 3 × 3 ellipse is this cross: test/segment/crossMorph.test.ts)
+    this.crossClose = this.opts.closeSizePx === 3;
+    if (!cv && segmenterNeedsOpenCv(this.opts)) throw new Error(`Segmenter: a ${this.opts.blurSizePx}-px blur or a ${this.opts.closeSizePx}-px closing needs OpenCV.js`);
+    if (this.crossClose) {
+      this.own = { m8: new Uint8Array(cw * ch), dil: new Uint8Array(cw * ch), closed: new Uint8Array(cw * ch) };
+      this.mats = null;
+    } else {
+      this.own = null;
+      this.mats = {
+        m8: new cv.Mat(ch, cw, cv.CV_8UC1), dil: new cv.Mat(ch, cw, cv.CV_8UC1), closed: new cv.Mat(ch, cw, cv.CV_8UC1),
+        kernel: cv.getStructuringElement(cv.MORPH_ELLIPSE, new cv.Size(this.opts.closeSizePx, this.opts.closeSizePx)),
+      };
+    }
     // A fixed sparse sample of crystal pixels for the gain estimate.
     const idx: number[] = [];
     const step = Math.max(1, Math.floor(Math.sqrt((cw * ch) / 4000)));
@@ -218,7 +237,7 @@ export class Segmenter {
     // the first frame's full-resolution pass, with nothing compiled yet, cost ≈ 0.1 s of start-up)
     if (rects === null && this.opts.coarseWholeFrames) {
       const gain = this.gainOf(img);
-      this.coarse ??= new CoarseDetector(this.cv, this.ref, this.bgCrystal);
+      this.coarse ??= new CoarseDetector(this.ref, this.bgCrystal);
       const found = this.coarse.detect(img, this.grayMap, gain, this.cw, this.opts);
       rects = this.schedule.planWith(found);
       if (rects) {
@@ -253,9 +272,8 @@ export class Segmenter {
 
   /** Release the OpenCV.js memory. */
   dispose(): void {
-    for (const m of [this.mat8, this.matDil, this.matClosed, this.kClose]) m.delete();
+    if (this.mats) for (const m of [this.mats.m8, this.mats.dil, this.mats.closed, this.mats.kernel]) m.delete();
     if (this.otherBlur) for (const m of [this.otherBlur.D, this.otherBlur.Db]) m.delete();
-    this.coarse?.dispose();
   }
 
   /**
@@ -267,14 +285,14 @@ export class Segmenter {
     this.otherBlur ??= { D: new cv.Mat(ch, cw, cv.CV_32FC1), Db: new cv.Mat(ch, cw, cv.CV_32FC1) };
     const p = ks >> 1, x0 = Math.max(0, r.x - p), x1 = Math.min(cw, r.x + r.w + p);
     const Dc = this.otherBlur.D.data32F as Float32Array;
-    for (let v = Math.max(0, r.y - p); v < Math.min(ch, r.y + r.h + p); v++) Dc.set(this.blur5.D.subarray(v * cw + x0, v * cw + x1), v * cw + x0);
+    for (let v = Math.max(0, r.y - p); v < Math.min(ch, r.y + r.h + p); v++) Dc.set(this.blur.D.subarray(v * cw + x0, v * cw + x1), v * cw + x0);
     const rc = new cv.Rect(r.x, r.y, r.w, r.h);
     const src = this.otherBlur.D.roi(rc), dst = this.otherBlur.Db.roi(rc);
     cv.GaussianBlur(src, dst, new cv.Size(ks, ks), 0, 0, cv.BORDER_REPLICATE);
     src.delete();
     dst.delete();
     const Dbc = this.otherBlur.Db.data32F as Float32Array;
-    for (let v = r.y; v < r.y + r.h; v++) this.blur5.Db.set(Dbc.subarray(v * cw + r.x, v * cw + r.x + r.w), v * cw + r.x);
+    for (let v = r.y; v < r.y + r.h; v++) this.blur.Db.set(Dbc.subarray(v * cw + r.x, v * cw + r.x + r.w), v * cw + r.x);
   }
 
   /**
@@ -300,15 +318,15 @@ export class Segmenter {
     // relative darkening D = (g·B − I)/(g·B) = 1 − I·(1/B)/g, on each rectangle + the pad the
     // blur (hb) and the closing (2·hk: dilation then erosion) read around it
     // (this arithmetic exactly: the tip fit is sensitive to the last bit of the darkening)
-    const D = this.blur5.D;
+    const D = this.blur.D;
     for (const r0 of list) darkenRect(img, this.grayMap, this.bgCrystal, D, gain, cw, grow(r0, hb + 2 * hk));
     // 2. blur each rectangle + 2·hk (the pixels around it are read from the image: not isolated)
     const ks = opts.blurSizePx | 1;
     for (const r0 of list) {
-      if (ks === 5) this.blur5.blur(grow(r0, 2 * hk));
+      if (ks === 5) this.blur.blur5(grow(r0, 2 * hk));
       else this.blurOther(grow(r0, 2 * hk), ks);
     }
-    let blurred = this.blur5.Db;
+    let blurred = this.blur.Db;
     // Noise of this frame, robust (a few cracks do not move the MAD), over a fixed sparse set
     // of crystal pixels; measured on whole frames: compressed video is not stationary, a frame
     // just after the reference frames (the same GOP) can be half as noisy as the rest.
@@ -321,7 +339,8 @@ export class Segmenter {
     const high = Math.max(opts.highSigma * this.sigmaBlurRel, 1.5 * low);
     // 3. threshold (low) on each rectangle + 2·hk, noting the box of the pixels above it: the
     // closing and the components only need to run there (they are empty elsewhere)
-    const m8 = this.mat8.data as Uint8Array;
+    // (views of OpenCV's heap are fetched per frame: it may have grown)
+    const m8 = this.own ? this.own.m8 : (this.mats!.m8.data as Uint8Array);
     /** Per rectangle, the box of its foreground (null: none). */
     const fg: Array<RectPx | null> = [];
     for (const r0 of list) fg.push(thresholdRect(blurred, m8, low, cw, ch, grow(r0, 2 * hk)));
@@ -337,14 +356,15 @@ export class Segmenter {
     // erosion (hence the components) on the rectangle ∩ (F + hk).
     const work: Array<RectPx | null> = list.map((r0, k) => (fg[k] ? meet(r0, grow(fg[k]!, hk)) : null));
     const dil = list.map((r0, k) => (work[k] ? meet(grow(r0, hk), grow(fg[k]!, 2 * hk)) : null));
-    if (this.crossClose) {
+    if (this.own) {
       // the 3 × 3 cross on a 0/255 mask: max and min of the 5 pixels are their OR and AND (pixels
       // outside the image do not count, as with OpenCV's default border value); like OpenCV on a
       // sub-matrix, pixels around the rectangle are read from the whole image
-      const m8d = this.matDil.data as Uint8Array, m8c = this.matClosed.data as Uint8Array;
+      const { dil: m8d, closed: m8c } = this.own;
       for (const d of dil) if (d) crossMorph(m8, m8d, cw, ch, d, true);
       for (const w of work) if (w) crossMorph(m8d, m8c, cw, ch, w, false);
     } else {
+      const mats = this.mats!;
       const border = cv.BORDER_CONSTANT, bval = cv.morphologyDefaultBorderValue(), anchor = new cv.Point(-1, -1);
       // one morphology step on each rectangle (sub-matrices of `from` into the same ones of `to`)
       const onRects = (op: typeof cv.dilate, from: CvMat, to: CvMat, rects: typeof dil) => {
@@ -352,13 +372,13 @@ export class Segmenter {
           if (!q) continue;
           const rc = cvRect(q);
           const src = from.roi(rc), dst = to.roi(rc);
-          op(src, dst, this.kClose, anchor, 1, border, bval);
+          op(src, dst, mats.kernel, anchor, 1, border, bval);
           src.delete();
           dst.delete();
         }
       };
-      onRects(cv.dilate, this.mat8, this.matDil, dil);
-      onRects(cv.erode, this.matDil, this.matClosed, work);
+      onRects(cv.dilate, mats.m8, mats.dil, dil);
+      onRects(cv.erode, mats.dil, mats.closed, work);
     }
     // labels outside this frame's rectangles are stale: clear the runs last labelled in this buffer
     const labels = this.labelBuf;
@@ -367,15 +387,15 @@ export class Segmenter {
     this.lastRects = list.map((r) => ({ ...r }));
     // 5. 8-connected components of the closed mask on the work rectangles (joined across their
     // seams: one labelling of the frame), kept when large enough and holding a seed above `high`
-    const blurredNow = this.blur5.Db;
+    const blurredNow = this.blur.Db;
     const cc = labelComponents({
-      mask: this.matClosed.data as Uint8Array, cw, ch, rects: work.filter((w): w is RectPx => w !== null), blurred: blurredNow, high,
+      mask: this.own ? this.own.closed : (this.mats!.closed.data as Uint8Array), cw, ch, rects: work.filter((w): w is RectPx => w !== null), blurred: blurredNow, high,
       minAreaPx: opts.minAreaPx, ifaceV: ref.iface.vPx, touchBandPx: opts.touchBandPx,
     }, labels, this.cc);
     this.lastSpans = cc.spans.slice();
     const regions = cc.regions;
     blurred = blurredNow;
-    return { regions, darkening: this.blur5.D, darkeningBlurred: blurred, labels, labelSpans: this.lastSpans, gain, thresholdRel: low };
+    return { regions, darkening: this.blur.D, darkeningBlurred: blurred, labels, labelSpans: this.lastSpans, gain, thresholdRel: low };
   }
 }
 

@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     if (refFrames.length < N_REF) {
       refFrames.push(toCanonical(f.data, geom, new Uint8Array(geom.cw * geom.ch)));
       if (refFrames.length === N_REF) {
-        ref = buildReference(cv, refFrames, geom, DEFAULT_REFERENCE_OPTIONS);
+        ref = buildReference(refFrames, geom, DEFAULT_REFERENCE_OPTIONS);
         segmenter = new Segmenter(cv, ref);
       }
       continue;

@@ -93,7 +93,7 @@ export async function fixtureProfiles(name: string, maxFrames: number): Promise<
     if (!ref) {
       pending.push(img);
       if (pending.length >= 5) {
-        ref = buildReference(cv, pending, geom, DEFAULT_REFERENCE_OPTIONS);
+        ref = buildReference(pending, geom, DEFAULT_REFERENCE_OPTIONS);
         seg = new Segmenter(cv, ref);
         for (const p of pending) process1(p);
       }

@@ -25,7 +25,7 @@ export async function trackInclusions(
     if (!seg) {
       pending.push({ index: f.index, tS: f.tS, img });
       if (pending.length >= nRef) {
-        seg = new Segmenter(cv, buildReference(cv, pending.map((p) => p.img), geom));
+        seg = new Segmenter(cv, buildReference(pending.map((p) => p.img), geom));
         for (const p of pending) run(p.index, p.tS, p.img);
       }
     } else run(f.index, f.tS, img);

@@ -193,7 +193,7 @@ describe('snapshot / restore of the stateful stages: restored = uninterrupted', 
       if (!ref) {
         first.push(img);
         if (first.length < 5) continue;
-        ref = buildReference(cv, first, geom);
+        ref = buildReference(first, geom);
         segA = new Segmenter(cv, ref);
         continue;
       }

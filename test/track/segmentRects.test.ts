@@ -30,7 +30,7 @@ const key = (r: CrackRegion) => `${r.uMin},${r.uMax},${r.vMin},${r.vMax},${r.are
 describe('segmenting rectangles gives the whole frame\'s result inside them', () => {
   it('same regions and labels for dendrites inside tile runs, joined across tile seams', () => {
     const g = canonicalGeometry(scene.cw, scene.ch, 'top');
-    const ref = buildReference(cv, [0, 1, 2, 3, 4].map((k) => synthFrame(scene, [], k)), g);
+    const ref = buildReference([0, 1, 2, 3, 4].map((k) => synthFrame(scene, [], k)), g);
     const img = synthFrame(scene, dendrites, 42);
     const whole = new Segmenter(cv, ref);
     const a = whole.segment(img);
@@ -70,7 +70,7 @@ describe('segmenting rectangles gives the whole frame\'s result inside them', ()
 
   it('the scheduler segments whole frames every N frames and tile runs around the known regions in between', () => {
     const g = canonicalGeometry(scene.cw, scene.ch, 'top');
-    const ref = buildReference(cv, [0, 1, 2, 3, 4].map((k) => synthFrame(scene, [], k)), g);
+    const ref = buildReference([0, 1, 2, 3, 4].map((k) => synthFrame(scene, [], k)), g);
     const s = new RoiScheduler(g.cw, g.ch, ref.iface.vPx, { fullEveryFrames: 4, maxCoverage: 0.9 });
     const seg = new Segmenter(cv, ref);
     const plans: Array<RectPx[] | null> = [];
@@ -92,7 +92,7 @@ describe('segmenting rectangles gives the whole frame\'s result inside them', ()
 
   it('labels written into alternating outside buffers (useLabelBuffer, as for the tip worker) equal the segmenter\'s own, 0 outside the rectangles', () => {
     const g = canonicalGeometry(scene.cw, scene.ch, 'top');
-    const ref = buildReference(cv, [0, 1, 2, 3, 4].map((k) => synthFrame(scene, [], k)), g);
+    const ref = buildReference([0, 1, 2, 3, 4].map((k) => synthFrame(scene, [], k)), g);
     const own = new Segmenter(cv, ref, {}, { fullEveryFrames: 4, maxCoverage: 0.9 });
     const ext = new Segmenter(cv, ref, {}, { fullEveryFrames: 4, maxCoverage: 0.9 });
     // two buffers, the second one dirty to begin with (a buffer is cleared when first used)
@@ -183,7 +183,7 @@ describe('segmenting rectangles gives the whole frame\'s result inside them', ()
 
   it('the first and the periodic whole frames at half resolution find what appeared away from the plan, with the whole frame\'s exact regions and noise σ', () => {
     const g = canonicalGeometry(scene.cw, scene.ch, 'top');
-    const ref = buildReference(cv, [0, 1, 2, 3, 4].map((k) => synthFrame(scene, [], k)), g);
+    const ref = buildReference([0, 1, 2, 3, 4].map((k) => synthFrame(scene, [], k)), g);
     const seg = new Segmenter(cv, ref, {}, { fullEveryFrames: 4, maxCoverage: 0.9 });
     const kinds: string[] = [];
     const whole = new Segmenter(cv, ref);

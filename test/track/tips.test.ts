@@ -17,7 +17,7 @@ const scene: SynthScene = { cw: 160, ch: 120, interfaceV: 20, crystal: 170, elec
 function run(sc: SynthScene, tips: Array<{ u: number; v: number }>, baseU: number, hw = 5) {
   const g = canonicalGeometry(sc.cw, sc.ch, 'top');
   const refFrames = [0, 1, 2, 3, 4].map((k) => synthFrame(sc, [], k));
-  const ref = buildReference(cv, refFrames, g);
+  const ref = buildReference(refFrames, g);
   const seg = new Segmenter(cv, ref);
   const img = synthFrame(sc, tips.map((t) => ({ baseU, tipU: t.u, tipV: t.v, halfWidthPx: hw })), 99);
   const res = seg.segment(img);
@@ -38,7 +38,7 @@ describe('dendrite tips on synthetic frames (truth = wedge apex)', () => {
   // the power-law/wedge model choice (edgeFit.ts) trades a few tenths of a pixel of bias.
   it('sub-pixel tip along the growth axis of a slender wedge: RMSE < 1.2 px, |bias| < 0.6 px over 16 positions (noise σ 3)', () => {
     const g = canonicalGeometry(scene.cw, scene.ch, 'top');
-    const ref = buildReference(cv, [0, 1, 2, 3, 4].map((k) => synthFrame(scene, [], k)), g);
+    const ref = buildReference([0, 1, 2, 3, 4].map((k) => synthFrame(scene, [], k)), g);
     const seg = new Segmenter(cv, ref);
     const errs: number[] = [];
     for (let k = 0; k < 16; k++) {
@@ -83,7 +83,7 @@ describe('dendrite tips on synthetic frames (truth = wedge apex)', () => {
 
   it('a side branch: the same tips and branch ends whether the region is read from its runs (labelSpans) or by scanning its box', () => {
     const g = canonicalGeometry(scene.cw, scene.ch, 'top');
-    const ref = buildReference(cv, [0, 1, 2, 3, 4].map((k) => synthFrame(scene, [], k)), g);
+    const ref = buildReference([0, 1, 2, 3, 4].map((k) => synthFrame(scene, [], k)), g);
     const seg = new Segmenter(cv, ref);
     const img = synthFrame(scene, [{ baseU: 60, tipU: 62, tipV: 105, halfWidthPx: 5 }], 99);
     // a side branch leaving the trunk at v ≈ 80 towards (88, 68) (a shoulder of the depth profile,

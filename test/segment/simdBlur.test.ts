@@ -1,13 +1,13 @@
 /**
- * The SIMD blur kernel (blur5.wat) equals cv.GaussianBlur (5 × 5, σ 0, BORDER_REPLICATE on a
+ * The SIMD blur kernels (simdBlur.wat) equal cv.GaussianBlur (5 × 5 and 3 × 3, σ 0, BORDER_REPLICATE on a
  * sub-matrix of the whole image) bit for bit, on rectangles inside the image, along every edge,
  * narrower than four pixels and one row high, on an image whose width is not a multiple of 4;
- * and the committed module (blur5Wasm.ts) is the one its source compiles to.
+ * and the committed module (simdBlurWasm.ts) is the one its source compiles to.
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadOpenCv, type Cv } from '../../src/segment/opencv.js';
-import { Blur5 } from '../../src/segment/blur5.js';
+import { SimdBlur } from '../../src/segment/simdBlur.js';
 import { mulberry32 } from '../helpers/rng.js';
 import { canonicalGeometry } from '../../src/segment/orient.js';
 import { buildReference } from '../../src/segment/reference.js';
@@ -19,11 +19,11 @@ beforeAll(async () => {
   cv = await loadOpenCv();
 });
 
-describe('Blur5', () => {
-  it('equals cv.GaussianBlur bit for bit on 12 rectangles of a 203 × 97 image (inside, edges, corners, 1-pixel)', () => {
+describe('SimdBlur', () => {
+  for (const ks of [5, 3] as const) it(`${ks} × ${ks}: equals cv.GaussianBlur bit for bit on 12 rectangles of a 203 × 97 image (inside, edges, corners, 1-pixel)`, () => {
     const cw = 203, ch = 97;
     const rand = mulberry32(5);
-    const b = new Blur5(cw, ch);
+    const b = new SimdBlur(cw, ch);
     for (let i = 0; i < cw * ch; i++) b.D[i] = Math.fround((rand() - 0.3) * 0.2 * (rand() < 0.05 ? 20 : 1));
     const src = cv.matFromArray(ch, cw, cv.CV_32FC1, Array.from(b.D));
     const dst = new cv.Mat(ch, cw, cv.CV_32FC1);
@@ -36,11 +36,12 @@ describe('Blur5', () => {
     for (const r of rects) {
       const rc = new cv.Rect(r.x, r.y, r.w, r.h);
       const s = src.roi(rc), d = dst.roi(rc);
-      cv.GaussianBlur(s, d, new cv.Size(5, 5), 0, 0, cv.BORDER_REPLICATE);
+      cv.GaussianBlur(s, d, new cv.Size(ks, ks), 0, 0, cv.BORDER_REPLICATE);
       s.delete();
       d.delete();
       b.Db.fill(NaN);
-      b.blur(r);
+      if (ks === 5) b.blur5(r);
+      else b.blur3(r);
       const want = dst.data32F as Float32Array;
       for (let v = r.y; v < r.y + r.h; v++) {
         for (let u = r.x; u < r.x + r.w; u++) {
@@ -62,7 +63,7 @@ describe('Blur5', () => {
   it('a configured blur other than 5 × 5 (7 × 7, via OpenCV on copies) gives cv.GaussianBlur of the darkening, whole frame and rectangles', () => {
     const scene: SynthScene = { cw: 160, ch: 120, interfaceV: 20, crystal: 170, electrode: 60, contrast: 0.35, psfSigmaPx: 1.2, noiseSigma: 3, seed: 3 };
     const g = canonicalGeometry(scene.cw, scene.ch, 'top');
-    const ref = buildReference(cv, [0, 1, 2, 3, 4].map((k) => synthFrame(scene, [], k)), g);
+    const ref = buildReference([0, 1, 2, 3, 4].map((k) => synthFrame(scene, [], k)), g);
     const img = synthFrame(scene, [{ baseU: 80, tipU: 84, tipV: 90, halfWidthPx: 5 }], 9);
     const seg = new Segmenter(cv, ref, { blurSizePx: 7 });
     const whole = seg.segment(img);
@@ -80,7 +81,7 @@ describe('Blur5', () => {
     seg.dispose();
   });
 
-  it('the committed module is what blur5.wat compiles to (node scripts/build-wasm.mjs)', async () => {
+  it('the committed module is what simdBlur.wat compiles to (node scripts/build-wasm.mjs)', async () => {
     // @ts-expect-error a plain-JavaScript build script
     const { kernelModule, KERNELS } = await import('../../scripts/build-wasm.mjs');
     for (const k of KERNELS as Array<{ wat: string; ts: string; name: string }>) {
