@@ -46,7 +46,11 @@ const which = (b: string): string | null => {
   return r.status === 0 ? r.stdout.trim() : null;
 };
 
-interface Timed { wallS: number; code: number | null; stdout: string; stderr: string; peakRssMb: number | null }
+interface Timed {
+  wallS: number; code: number | null; stdout: string; stderr: string; peakRssMb: number | null;
+  /** RSS of the measured process (the wrapper's child when wrapped) every 100 ms: [s since start, MB]. */
+  rssSeries: Array<[number, number]>;
+}
 
 /** Run a command, poll /proc/<pid>/status VmHWM (peak RSS of that process), optional SIGINT at a budget. */
 function timed(cmd: string, args: string[], budgetS = Infinity): Promise<Timed & { interrupted: boolean }> {
@@ -54,12 +58,21 @@ function timed(cmd: string, args: string[], budgetS = Infinity): Promise<Timed &
     const t0 = performance.now();
     const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '', err = '', hwmKb = 0, interrupted = false;
+    const rssSeries: Array<[number, number]> = [];
     p.stdout.on('data', (b) => (out += b));
     p.stderr.on('data', (b) => (err += b));
     const poll = setInterval(() => {
       try {
         const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${p.pid}/status`, 'utf8'));
         if (m) hwmKb = Math.max(hwmKb, Number(m[1]));
+        // the process itself, or the one a wrapper (GNU time) runs
+        let pid = p.pid!;
+        try {
+          const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+          if (kids.length) pid = Number(kids[0]);
+        } catch { /* none */ }
+        const r = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+        if (r) rssSeries.push([(performance.now() - t0) / 1000, Number(r[1]) / 1024]);
       } catch { /* exited */ }
     }, 100);
     const timer = Number.isFinite(budgetS)
@@ -75,7 +88,7 @@ function timed(cmd: string, args: string[], budgetS = Infinity): Promise<Timed &
     p.on('close', (code) => {
       clearInterval(poll);
       if (timer) clearTimeout(timer);
-      res({ wallS: (performance.now() - t0) / 1000, code, stdout: out, stderr: err, peakRssMb: hwmKb ? hwmKb / 1024 : null, interrupted });
+      res({ wallS: (performance.now() - t0) / 1000, code, stdout: out, stderr: err, peakRssMb: hwmKb ? hwmKb / 1024 : null, rssSeries, interrupted });
     });
   });
 }
@@ -215,7 +228,7 @@ async function main(): Promise<void> {
   if (DO_MEM) {
     const src = join(vids, `crack_${SIZES[0]}p.mp4`);
     const [w, h] = MEM_SIZE.split('x');
-    const mem: Array<{ min: number; frames: number; rss: number | null; fps: number; interrupted: boolean; s: number }> = [];
+    const mem: Array<{ min: number; frames: number; rss: number | null; fps: number; interrupted: boolean; s: number; series: Array<[number, number]> }> = [];
     for (const min of [1, 10]) {
       const f = join(DIR, `mem-${MEM_SIZE}-${min}min.mp4`);
       if (!existsSync(f)) {
@@ -227,12 +240,20 @@ async function main(): Promise<void> {
       const out = join(DIR, `mem-out-${min}`);
       rmSync(out, { recursive: true, force: true });
       const r = await lidtrackRun(f, out, min === 10 ? MEM_BUDGET_S : BUDGET_S);
-      mem.push({ min, frames: r.frames, rss: r.peakRssMb, fps: r.fps, interrupted: r.interrupted, s: r.wallS });
+      mem.push({ min, frames: r.frames, rss: r.peakRssMb, fps: r.fps, interrupted: r.interrupted, s: r.wallS, series: r.rssSeries });
     }
     table(['recording', 'frames tracked', 'wall s', 'fr/s', 'peak RSS MB'], mem.map((m) => [`${m.min} min ${MEM_SIZE} @25 fps`, String(m.frames) + (m.interrupted ? ' (budget)' : ''), fmt(m.s, 0), fmt(m.fps, 1), fmt(m.rss, 0)]));
     const ratio = mem[1].rss && mem[0].rss ? mem[1].rss / mem[0].rss : NaN;
     memLine = `peak RSS 10 min ÷ 1 min = ${fmt(ratio, 3)} (target ≤ 1.1)${mem.some((m) => m.interrupted) ? ' — a run hit its time budget, so fewer frames than the full recording' : ''}`;
     console.log(memLine);
+    // flat in length, within the long run: its RSS peak over its second half ÷ over its first half
+    // (a one-time growth early in a run — e.g. V8 enlarging its young generation once enough has
+    // survived collections — shows in the ratio above when the short run ends before it, not here)
+    const ser = mem[1].series, half = mem[1].s / 2;
+    const peak = (a: Array<[number, number]>) => a.reduce((m, [, r]) => Math.max(m, r), 0);
+    const first = peak(ser.filter(([t]) => t < half)), second = peak(ser.filter(([t]) => t >= half));
+    const walk = ser.filter((_, k) => k % Math.max(1, Math.round(ser.length / 10)) === 0).map(([t, r]) => `${fmt(t, 1)} s ${fmt(r, 0)}`).join(', ');
+    console.log(`10-min run: peak RSS over its second half ÷ over its first half = ${fmt(second / first, 3)} (${fmt(second, 0)} ÷ ${fmt(first, 0)} MB); RSS [MB] over time: ${walk}`);
   }
   console.log(`SUMMARY speed: ${summary.join('; ')}; ${memLine}`);
 }
