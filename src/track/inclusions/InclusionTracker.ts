@@ -62,17 +62,30 @@ interface TrackState {
 
 export type { TrackState as InclusionTrackState };
 
+/**
+ * An ended inclusion that finish() reports: its rows and whether it is static. Whether a track is
+ * reported depends on its own rows only, so it is decided when the track ends and the rest of a
+ * track is dropped then: most tracks in a long recording are specks and dust that fail the tests,
+ * and keeping every one (with its last measurement) made the state grow with the recording — at
+ * 1080p, 6.7 MB of checkpoint state per 10 minutes, rewritten at every checkpoint.
+ */
+interface EndedTrack {
+  rows: InclusionRow[];
+  static: boolean;
+}
+
 /** Everything the tracker carries from one frame to the next (InclusionTracker.snapshot / restore). */
 export interface InclusionTrackerSnapshot {
   active: TrackState[];
-  done: TrackState[];
+  /** Ended and reported (older checkpoints: every ended track, judged on restore). */
+  done: Array<EndedTrack | TrackState>;
   nextId: number;
 }
 
 export class InclusionTracker {
   readonly opts: InclusionTrackerOptions;
   private active: TrackState[] = [];
-  private done: TrackState[] = [];
+  private done: EndedTrack[] = [];
   private nextId = 1;
 
   constructor(opts: Partial<InclusionTrackerOptions> = {}) {
@@ -88,7 +101,11 @@ export class InclusionTracker {
   restore(s: InclusionTrackerSnapshot): void {
     const c = structuredClone(s);
     this.active = c.active;
-    this.done = c.done;
+    this.done = [];
+    for (const t of c.done) {
+      const e = 'canon' in t ? this.judge(t) : t;
+      if (e) this.done.push(e);
+    }
     this.nextId = c.nextId;
   }
 
@@ -156,7 +173,13 @@ export class InclusionTracker {
       this.active.push(t);
     }
     const still: TrackState[] = [];
-    for (const t of this.active) (frameIndex - t.lastFrame > maxGapFrames ? this.done : still).push(t);
+    for (const t of this.active) {
+      if (frameIndex - t.lastFrame <= maxGapFrames) still.push(t);
+      else {
+        const e = this.judge(t);
+        if (e) this.done.push(e);
+      }
+    }
     this.active = still;
   }
 
@@ -176,36 +199,41 @@ export class InclusionTracker {
     t.canon.push([m.front[0], m.front[1], m.back[0], m.back[1], m.centroid[0], m.centroid[1]]);
   }
 
+  /**
+   * Whether an ended track is reported — seen in at least `minFrames` frames, its Li area within a
+   * factor `areaFactor` of its median in ≥ 80 % of them, and not static dust (see the module
+   * comment) — and if so its rows and static flag; null when not.
+   */
+  private judge(t: TrackState): EndedTrack | null {
+    const { minFrames, areaFactor } = this.opts;
+    if (t.rows.length < minFrames) return null;
+    const a = t.rows.map((r) => r.areaPx2).sort((x, y) => x - y);
+    const medA = a[a.length >> 1];
+    const ok = t.rows.filter((r) => r.areaPx2 >= medA / areaFactor && r.areaPx2 <= medA * areaFactor).length;
+    if (ok < 0.8 * t.rows.length) return null;
+    // static: the centroid stays within 1 px of its median position in 90 % of the frames
+    const med = (q: number) => { const v = t.canon.map((c) => c[q]).sort((x, y) => x - y); return v[v.length >> 1]; };
+    const mu = med(4), mv = med(5);
+    const d = t.canon.map((c) => Math.hypot(c[4] - mu, c[5] - mv)).sort((x, y) => x - y);
+    const isStatic = d[Math.min(d.length - 1, Math.floor(0.9 * d.length))] < 1;
+    const asp = t.rows.map((r) => (r.lengthPx * r.lengthPx) / r.areaPx2).sort((x, y) => x - y);
+    if (isStatic && asp[asp.length >> 1] < this.opts.minAspect) return null;
+    return { rows: t.rows, static: isStatic };
+  }
+
   /** End tracking: the accepted inclusions' rows, ids renumbered 1.. by first appearance. */
   finish(): InclusionRow[] {
-    const all = [...this.done, ...this.active];
+    const kept = [...this.done];
+    for (const t of this.active) {
+      const e = this.judge(t);
+      if (e) kept.push(e);
+    }
     this.done = [];
     this.active = [];
-    const { minFrames, areaFactor } = this.opts;
-    const consistent = all.filter((t) => {
-      if (t.rows.length < minFrames) return false;
-      const a = t.rows.map((r) => r.areaPx2).sort((x, y) => x - y);
-      const med = a[a.length >> 1];
-      const ok = t.rows.filter((r) => r.areaPx2 >= med / areaFactor && r.areaPx2 <= med * areaFactor).length;
-      return ok >= 0.8 * t.rows.length;
-    });
-    // static: the centroid stays within 1 px of its median position in 90 % of the frames
-    const isStatic = (t: TrackState): boolean => {
-      const med = (q: number) => { const a = t.canon.map((c) => c[q]).sort((x, y) => x - y); return a[a.length >> 1]; };
-      const mu = med(4), mv = med(5);
-      const d = t.canon.map((c) => Math.hypot(c[4] - mu, c[5] - mv)).sort((x, y) => x - y);
-      return d[Math.min(d.length - 1, Math.floor(0.9 * d.length))] < 1;
-    };
-    const aspect = (t: TrackState): number => {
-      const a = t.rows.map((r) => (r.lengthPx * r.lengthPx) / r.areaPx2).sort((x, y) => x - y);
-      return a[a.length >> 1];
-    };
-    const kept = consistent.filter((t) => !(isStatic(t) && aspect(t) < this.opts.minAspect));
     kept.sort((a, b) => a.rows[0].frame - b.rows[0].frame || a.rows[0].centroidVPx - b.rows[0].centroidVPx);
     const out: InclusionRow[] = [];
     kept.forEach((t, k) => {
-      const st = isStatic(t);
-      for (const r of t.rows) out.push({ ...r, inclusionId: k + 1, static: st });
+      for (const r of t.rows) out.push({ ...r, inclusionId: k + 1, static: t.static });
     });
     return out;
   }
