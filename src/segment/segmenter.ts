@@ -122,8 +122,6 @@ export class Segmenter {
    */
   private readonly own: { m8: Uint8Array; dil: Uint8Array; closed: Uint8Array } | null;
   private readonly mats: { m8: CvMat; dil: CvMat; closed: CvMat; kernel: CvMat } | null;
-  /** The closing's kernel is the 3 × 3 cross (the 3 × 3 ellipse): done in JS (crossMorph), exactly as cv.dilate/erode. */
-  private readonly crossClose: boolean;
   private readonly gainIdx: Int32Array;
   private readonly gainBuf: Float64Array;
   private readonly noiseIdx: Int32Array;
@@ -136,6 +134,8 @@ export class Segmenter {
   private lastRects: RectPx[] = [];
   /** The runs (row, u0, u1 triples) the last frame labelled in the current label buffer. */
   private lastSpans: Int32Array = new Int32Array(0);
+  /** Per label buffer, the storage its runs are kept in (no allocation per frame). */
+  private readonly spanStore = new Map<Int32Array, Int32Array>();
   private readonly cc = new ComponentScratch();
   /** Per label buffer other than the current one, where a frame last wrote labels in it. */
   private readonly workOf = new Map<Int32Array, Int32Array>();
@@ -195,9 +195,8 @@ export class Segmenter {
     for (let k = 0; k < 12; k++) thresholdRect(Float32Array.of(1, 0, 0, 1), new Uint8Array(4), 0.5, 2, 2, { x: 0, y: 0, w: 2, h: 2 });
     this.blur = new SimdBlur(cw, ch);
     // (OpenCV's 3 × 3 ellipse is this cross: test/segment/crossMorph.test.ts)
-    this.crossClose = this.opts.closeSizePx === 3;
     if (!cv && segmenterNeedsOpenCv(this.opts)) throw new Error(`Segmenter: a ${this.opts.blurSizePx}-px blur or a ${this.opts.closeSizePx}-px closing needs OpenCV.js`);
-    if (this.crossClose) {
+    if (this.opts.closeSizePx === 3) {
       this.own = { m8: new Uint8Array(cw * ch), dil: new Uint8Array(cw * ch), closed: new Uint8Array(cw * ch) };
       this.mats = null;
     } else {
@@ -326,7 +325,7 @@ export class Segmenter {
       if (ks === 5) this.blur.blur5(grow(r0, 2 * hk));
       else this.blurOther(grow(r0, 2 * hk), ks);
     }
-    let blurred = this.blur.Db;
+    const blurred = this.blur.Db;
     // Noise of this frame, robust (a few cracks do not move the MAD), over a fixed sparse set
     // of crystal pixels; measured on whole frames: compressed video is not stationary, a frame
     // just after the reference frames (the same GOP) can be half as noisy as the rest.
@@ -387,14 +386,16 @@ export class Segmenter {
     this.lastRects = list.map((r) => ({ ...r }));
     // 5. 8-connected components of the closed mask on the work rectangles (joined across their
     // seams: one labelling of the frame), kept when large enough and holding a seed above `high`
-    const blurredNow = this.blur.Db;
     const cc = labelComponents({
-      mask: this.own ? this.own.closed : (this.mats!.closed.data as Uint8Array), cw, ch, rects: work.filter((w): w is RectPx => w !== null), blurred: blurredNow, high,
+      mask: this.own ? this.own.closed : (this.mats!.closed.data as Uint8Array), cw, ch, rects: work.filter((w): w is RectPx => w !== null), blurred, high,
       minAreaPx: opts.minAreaPx, ifaceV: ref.iface.vPx, touchBandPx: opts.touchBandPx,
     }, labels, this.cc);
-    this.lastSpans = cc.spans.slice();
+    // the runs, kept with this label buffer (cleared through them when it is written next)
+    let store = this.spanStore.get(labels);
+    if (!store || store.length < cc.spans.length) this.spanStore.set(labels, (store = new Int32Array(Math.max(cc.spans.length, 2 * (store?.length ?? 0), 3072))));
+    store.set(cc.spans);
+    this.lastSpans = store.subarray(0, cc.spans.length);
     const regions = cc.regions;
-    blurred = blurredNow;
     return { regions, darkening: this.blur.D, darkeningBlurred: blurred, labels, labelSpans: this.lastSpans, gain, thresholdRel: low };
   }
 }

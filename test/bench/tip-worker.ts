@@ -68,7 +68,7 @@ async function main(): Promise<void> {
     if (f.index < FROM) continue;
     const s = segmenter!.segment(toCanonical(f.data, geom, new Uint8Array(geom.cw * geom.ch)));
     // (copies: the segmenter's buffers are reused by the next frame)
-    segs.push({ ...s, darkening: s.darkening.slice(), darkeningBlurred: s.darkeningBlurred.slice(), labels: s.labels.slice(), regions: s.regions });
+    segs.push({ ...s, darkening: s.darkening.slice(), darkeningBlurred: s.darkeningBlurred.slice(), labels: s.labels.slice(), labelSpans: s.labelSpans?.slice(), regions: s.regions });
   }
   segmenter?.dispose();
   if (!ref || !segs.length) throw new Error(`no frames ${FROM}… in ${video}`);
