@@ -22,7 +22,6 @@ import type { CrackRegion, RectPx } from './segmenter.js';
 export interface ComponentInputs {
   mask: Uint8Array;
   cw: number;
-  ch: number;
   /** Disjoint rectangles (canonical pixels) the mask is read in. */
   rects: readonly RectPx[];
   /** Blurred darkening and the seed threshold (a kept region holds a pixel ≥ high). */

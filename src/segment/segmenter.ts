@@ -387,7 +387,7 @@ export class Segmenter {
     // 5. 8-connected components of the closed mask on the work rectangles (joined across their
     // seams: one labelling of the frame), kept when large enough and holding a seed above `high`
     const cc = labelComponents({
-      mask: this.own ? this.own.closed : (this.mats!.closed.data as Uint8Array), cw, ch, rects: work.filter((w): w is RectPx => w !== null), blurred, high,
+      mask: this.own ? this.own.closed : (this.mats!.closed.data as Uint8Array), cw, rects: work.filter((w): w is RectPx => w !== null), blurred, high,
       minAreaPx: opts.minAreaPx, ifaceV: ref.iface.vPx, touchBandPx: opts.touchBandPx,
     }, labels, this.cc);
     // the runs, kept with this label buffer (cleared through them when it is written next)

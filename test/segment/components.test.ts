@@ -108,7 +108,7 @@ describe('labelComponents', () => {
       const { mask, blurred } = scene(seed, cw, ch);
       const rects = seed === 1 ? [{ x: 0, y: 0, w: cw, h: ch }] : rectsOf(seed, cw, ch, 16 + (seed % 3) * 8);
       const labels = new Int32Array(cw * ch);
-      const got = labelComponents({ mask, cw, ch, rects, blurred, high, minAreaPx: minArea, ifaceV: iv, touchBandPx: band }, labels, s);
+      const got = labelComponents({ mask, cw, rects, blurred, high, minAreaPx: minArea, ifaceV: iv, touchBandPx: band }, labels, s);
       const want = reference(mask, cw, ch, rects, blurred, high, minArea, iv, band);
       expect(got.regions.length).toBe(want.length);
       regionsSeen += want.length;
