@@ -2,7 +2,7 @@
  * Atomic file output: write to a temporary name in the same folder, then rename, so an
  * interrupted run never leaves a file that looks complete.
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 let counter = 0;
@@ -39,13 +39,41 @@ export function csvNumber(x: number, digits = 6): string {
   return s.includes('e') ? String(Number(s)) : String(Number(s));
 }
 
-/** Write rows (arrays of cells) as CSV atomically; cells with comma/quote/newline are quoted. */
-export function writeCsvAtomic(path: string, header: string[], rows: Array<Array<string | number>>): void {
+/**
+ * Write rows (arrays of cells) as CSV atomically; cells with comma/quote/newline are quoted.
+ * `rows` may be any iterable (e.g. a generator making each row as it is written): the file goes
+ * out in pieces of ≈ 1 MB, so a table of hours of tip rows is never one string in memory.
+ */
+export function writeCsvAtomic(path: string, header: string[], rows: Iterable<Array<string | number>>): void {
   const esc = (c: string | number): string => {
     const s = typeof c === 'number' ? csvNumber(c) : c;
     return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
-  const lines = [header.join(',')];
-  for (const r of rows) lines.push(r.map(esc).join(','));
-  writeFileAtomic(path, lines.join('\n') + '\n');
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = tempPathFor(path);
+  try {
+    const fd = openSync(tmp, 'w');
+    try {
+      let piece = header.join(',') + '\n';
+      for (const r of rows) {
+        piece += r.map(esc).join(',') + '\n';
+        if (piece.length >= 1 << 20) {
+          writeSync(fd, piece);
+          piece = '';
+        }
+      }
+      if (piece) writeSync(fd, piece);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** f over xs, lazily (one element at a time: rows for writeCsvAtomic made as they are written). */
+export function* lazyMap<T, U>(xs: readonly T[], f: (x: T) => U): Generator<U> {
+  for (const x of xs) yield f(x);
 }

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import type { InclusionRow } from '../track/inclusions/types.js';
-import { writeCsvAtomic } from './atomic.js';
+import { writeCsvAtomic, lazyMap } from './atomic.js';
 
 export const INCLUSIONS_CSV_COLUMNS = [
   'inclusion_id', 'frame', 't_s', 'front_x_um', 'front_y_um', 'back_x_um', 'back_y_um', 'centroid_x_um', 'centroid_y_um', 'area_um2',
@@ -38,7 +38,7 @@ export function writeInclusionsCsv(dir: string, rows: readonly InclusionRow[], u
   writeCsvAtomic(
     path,
     [...INCLUSIONS_CSV_COLUMNS, ...INCLUSIONS_CSV_EXTRA_COLUMNS],
-    sorted.map((r) => [
+    lazyMap(sorted, (r) => [
       r.inclusionId, r.frame, r6(r.tS),
       r4(r.frontXPx * s), r4(r.frontYPx * s), r4(r.backXPx * s), r4(r.backYPx * s), r4(r.centroidXPx * s), r4(r.centroidYPx * s),
       r4(r.areaPx2 * s * s),

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { BranchTrack } from '../measure/branches.js';
 import type { TrackKinematics } from '../measure/trackKinematics.js';
-import { writeCsvAtomic, writeJsonAtomic } from './atomic.js';
+import { writeCsvAtomic, writeJsonAtomic, lazyMap } from './atomic.js';
 
 export const TRACKS_CSV_COLUMNS = ['track_id', 'frame', 't_s', 'tip_x_px', 'tip_y_px', 'tip_x_um', 'tip_y_um', 'length_um'] as const;
 export const TRACKS_CSV_EXTRA_COLUMNS = ['tip_sigma_px', 'length_px', 'area_um2', 'refined', 'height_um', 'mean_width_um', 'tip_x_smooth_px', 'tip_y_smooth_px', 'length_smooth_um'] as const;
@@ -43,7 +43,8 @@ export function writeTracksCsv(dir: string, rows: TrackRow[], umPerPx: number): 
   writeCsvAtomic(
     path,
     [...TRACKS_CSV_COLUMNS, ...TRACKS_CSV_EXTRA_COLUMNS],
-    sorted.map((r) => [
+    // (each row made as it is written: no table of cells for hours of tip rows)
+    lazyMap(sorted, (r) => [
       r.trackId, r.frame, r6(r.tS), r4(r.tipXPx), r4(r.tipYPx), r4(r.tipXPx * umPerPx), r4(r.tipYPx * umPerPx), r4(r.lengthPx * umPerPx),
       r4(r.tipSigmaPx), r4(r.lengthPx), r4(r.areaPx * umPerPx * umPerPx), r.refined ? 1 : 0,
       // height: distance from the interface along the electrode normal; mean leaf width =
