@@ -2,7 +2,7 @@
  * Atomic file output: write to a temporary name in the same folder, then rename, so an
  * interrupted run never leaves a file that looks complete.
  */
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 let counter = 0;
@@ -13,17 +13,32 @@ export function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${counter}`);
 }
 
-/** Write `data` to `path` atomically, creating the folder if needed. */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+/**
+ * Write `path` atomically through `write(fd)`: into a temporary sibling (`opts.tmp`, default
+ * tempPathFor), flushed to disk first with `opts.fsync` (a checkpoint must survive a kill), then
+ * renamed over `path`; the temporary is removed if anything fails. The folder is created if needed.
+ */
+export function writeThroughTemp(path: string, write: (fd: number) => void, opts: { fsync?: boolean; tmp?: string } = {}): void {
   mkdirSync(dirname(path), { recursive: true });
-  const tmp = tempPathFor(path);
+  const tmp = opts.tmp ?? tempPathFor(path);
   try {
-    writeFileSync(tmp, data);
+    const fd = openSync(tmp, 'w');
+    try {
+      write(fd);
+      if (opts.fsync) fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
     throw e;
   }
+}
+
+/** Write `data` to `path` atomically, creating the folder if needed. */
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  writeThroughTemp(path, (fd) => writeFileSync(fd, data));
 }
 
 /** JSON with 2-space indent and a trailing newline; deterministic for the same value. */
@@ -49,28 +64,21 @@ export function writeCsvAtomic(path: string, header: string[], rows: Iterable<Ar
     const s = typeof c === 'number' ? csvNumber(c) : c;
     return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = tempPathFor(path);
-  try {
-    const fd = openSync(tmp, 'w');
-    try {
-      let piece = header.join(',') + '\n';
-      for (const r of rows) {
-        piece += r.map(esc).join(',') + '\n';
-        if (piece.length >= 1 << 20) {
-          writeSync(fd, piece);
-          piece = '';
-        }
+  writeThroughTemp(path, (fd) => {
+    const put = (text: string) => {
+      const b = Buffer.from(text, 'utf8');
+      for (let done = 0; done < b.byteLength;) done += writeSync(fd, b, done, b.byteLength - done);
+    };
+    let piece = header.join(',') + '\n';
+    for (const r of rows) {
+      piece += r.map(esc).join(',') + '\n';
+      if (piece.length >= 1 << 20) {
+        put(piece);
+        piece = '';
       }
-      if (piece) writeSync(fd, piece);
-    } finally {
-      closeSync(fd);
     }
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
+    if (piece) put(piece);
+  });
 }
 
 /** f over xs, lazily (one element at a time: rows for writeCsvAtomic made as they are written). */
