@@ -2,8 +2,8 @@
  * frames({ reuseBuffers: true }) (openVideo): the frames are read in place from a ring of shared
  * slots the decode thread fills (readAhead + 2 slots), each slot handed back once the next frame
  * is asked for. Same frames, byte for byte, as fresh buffers — also for small frames with a queue of
- * one frame, where a pipe read completes several frames and their bytes wait for free slots; a frame kept
- * past the next request is overwritten by a later one (the contract: do not keep it).
+ * one frame, where a pipe read completes several frames and their bytes wait for free slots. A frame
+ * kept past the next request is overwritten by a later one (the contract: do not keep it).
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -34,9 +34,11 @@ describe('frames({ reuseBuffers })', () => {
     expect(reused.h).toHaveLength(80);
     expect(reused.h).toEqual(fresh.h);
     expect(fresh.kept[0].data.length).toBe(256 * 192);
+    // views of one shared ring, consecutive frames in different slots (which frame a slot holds
+    // last depends on timing: a kept frame's bytes are not asserted)
     expect(reused.kept[0].data.buffer).toBeInstanceOf(SharedArrayBuffer);
-    // frame 0 kept past the next request: its slot has held later frames since
-    expect(digest(reused.kept[0].data) + ' 0 ' + reused.kept[0].tS).not.toBe(fresh.h[0]);
+    expect(reused.kept[1].data.buffer).toBe(reused.kept[0].data.buffer);
+    expect(reused.kept[1].data.byteOffset).not.toBe(reused.kept[0].data.byteOffset);
   });
 
   it('small frames, a queue of one frame and a consumer that pauses: the bytes of frames finding no free slot wait, nothing is lost or reordered', async () => {
