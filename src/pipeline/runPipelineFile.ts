@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
+import { yaml } from '../core/lazyYaml.js';
 import { z } from 'zod';
 import { ConfigError, InputError } from '../core/errors.js';
 import { parseOrThrow } from '../core/validate.js';
@@ -40,7 +40,7 @@ export function applySets(doc: Record<string, unknown>, sets: string[]): void {
     const raw = s.slice(eq + 1);
     let value: unknown;
     try {
-      value = parseDocument(raw).toJS();
+      value = yaml().parseDocument(raw).toJS();
     } catch {
       value = raw;
     }
@@ -56,7 +56,7 @@ export function applySets(doc: Record<string, unknown>, sets: string[]): void {
 export function loadPipeline(file: string, sets: string[] = [], outOverride?: string): z.output<typeof pipelineSchema> & { track: { out: string } } {
   if (!existsSync(file)) throw new InputError(`pipeline file ${file} does not exist`, 'check the path, e.g. pipelines/demo.yaml');
   const text = readFileSync(file, 'utf8');
-  const doc = parseDocument(text, { prettyErrors: true });
+  const doc = yaml().parseDocument(text, { prettyErrors: true });
   if (doc.errors.length) {
     const e = doc.errors[0];
     const pos = e.linePos?.[0];

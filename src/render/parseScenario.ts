@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { yaml } from '../core/lazyYaml.js';
 import type { z } from 'zod';
 import { ConfigError, InputError } from '../core/errors.js';
 import { nearestName } from './nearestName.js';
@@ -191,7 +191,7 @@ function readTrajectoryCsv(path: string, where: string): Array<{ t_s: number; ba
 export function parseScenarioYaml(text: string, source = 'scenario', baseDir = '.'): Scenario {
   let raw: unknown;
   try {
-    raw = parseYaml(text);
+    raw = yaml().parse(text);
   } catch (e) {
     throw new ConfigError(`${source}: not valid YAML: ${(e as Error).message.split('\n')[0]}`, 'check indentation and colons', { cause: e });
   }

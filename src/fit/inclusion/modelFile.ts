@@ -3,7 +3,7 @@
  * Unknown keys are an error that names the nearest valid key; bounds are checked for order and
  * for the parameter's domain.
  */
-import { parse as parseYaml } from 'yaml';
+import { yaml } from '../../core/lazyYaml.js';
 import { z } from 'zod';
 import { ConfigError } from '../../core/errors.js';
 import { PLATING_EDGES } from '../../core/types.js';
@@ -111,7 +111,7 @@ export const DEFAULT_BOUNDS: Record<Exclude<InclusionFitParameter, 'clock_offset
 export function parseModelFile(text: string, source = 'model.yaml'): InclusionModelFile {
   let raw: unknown;
   try {
-    raw = parseYaml(text);
+    raw = yaml().parse(text);
   } catch (e) {
     const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
     throw new ConfigError(`${source}: not valid YAML: ${msg}`, 'fix the YAML syntax', { cause: e });

@@ -6,7 +6,8 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
-import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import type { Node } from 'yaml';
+import { yaml } from '../../core/lazyYaml.js';
 import { z } from 'zod';
 import { ConfigError, InputError } from '../../core/errors.js';
 import { PLATING_EDGES, type PlatingEdge } from '../../core/types.js';
@@ -124,6 +125,7 @@ function readCsvRows(file: string): RawRow[] {
 }
 
 function yamlRows(file: string, text: string, extraDefaults: Record<string, unknown> = {}): { rows: RawRow[]; defaults: Record<string, unknown> } {
+  const { isMap, isSeq, LineCounter, parseDocument } = yaml();
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc });
   const name = basename(file);
