@@ -13,12 +13,11 @@
  * workerData: { ffmpegPath, args, frameBytes, readAhead, ring }
  * Frames go to the parent either in the shared `ring` (a SharedArrayBuffer of readAhead + 2 slots
  * of frameBytes: {type:'frame', slot}, the parent reads the slot in place and hands it back with
- * {type:'recycle', slot} when done), or, without a ring, as buffers of their own
- * ({type:'frame', buf}, ArrayBuffer transferred; {type:'recycle', buf} hands one back to be filled
- * again instead of a new allocation).
+ * {type:'recycle', slot} when done), or, without a ring (a consumer that keeps frames), each in a
+ * buffer of its own ({type:'frame', buf}, ArrayBuffer transferred).
  * Also to the parent: {type:'stderr', text}, {type:'error', message} (ffmpeg could not be
  *   started), {type:'close', code, signal, partialLen}.
- * From the parent: {type:'ack'} (one frame consumed: credit for one more), {type:'recycle', …},
+ * From the parent: {type:'ack'} (one frame consumed: credit for one more), {type:'recycle', slot},
  *   {type:'kill'}.
  * Back-pressure: at most readAhead frames are sent and not yet acknowledged; then stdout is
  * paused, the pipe fills and ffmpeg blocks — memory stays bounded. With a ring, bytes of a chunk
@@ -34,8 +33,6 @@ const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPor
 // own process group: a terminal's Ctrl-C reaches lidtrack, which stops the decoder itself
 const child = spawn(ffmpegPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
 let outstanding = 0;
-/** Without a ring: buffers handed back by the parent, to be filled again. */
-const free = /** @type {ArrayBuffer[]} */ ([]);
 /** With a ring: the slots not in use (slot 0 is filled first). */
 const freeSlots = /** @type {number[]} */ ([]);
 let slot = 0;
@@ -64,7 +61,7 @@ function take(/** @type {Buffer} */ chunk) {
       } else {
         const buf = /** @type {ArrayBuffer} */ (partial.buffer);
         port.postMessage({ type: 'frame', buf }, [buf]);
-        partial = new Uint8Array(free.pop() ?? new ArrayBuffer(frameBytes));
+        partial = new Uint8Array(new ArrayBuffer(frameBytes));
       }
       outstanding++;
       partialLen = 0;
@@ -93,24 +90,22 @@ child.on('close', (code, signal) => {
   closed = { type: 'close', code, signal, partialLen };
   tellClosed();
 });
-port.on('message', (/** @type {{type: string, buf?: ArrayBuffer, slot?: number}} */ m) => {
-  if (m.type === 'recycle') {
-    if (ring && m.slot !== undefined) {
-      if (partial) freeSlots.push(m.slot);
-      else {
-        // the slot the next frame goes into; then the bytes that waited for it
-        slot = m.slot;
-        partial = new Uint8Array(ring, slot * frameBytes, frameBytes);
-        while (waiting.length) {
-          const rest = take(/** @type {Buffer} */ (waiting.shift()));
-          if (rest) {
-            waiting.unshift(rest);
-            break;
-          }
+port.on('message', (/** @type {{type: string, slot?: number}} */ m) => {
+  if (m.type === 'recycle' && ring && m.slot !== undefined) {
+    if (partial) freeSlots.push(m.slot);
+    else {
+      // the slot the next frame goes into; then the bytes that waited for it
+      slot = m.slot;
+      partial = new Uint8Array(ring, slot * frameBytes, frameBytes);
+      while (waiting.length) {
+        const rest = take(/** @type {Buffer} */ (waiting.shift()));
+        if (rest) {
+          waiting.unshift(rest);
+          break;
         }
-        tellClosed();
       }
-    } else if (m.buf && m.buf.byteLength === frameBytes && free.length < readAhead + 2) free.push(m.buf);
+      tellClosed();
+    }
   } else if (m.type === 'ack') {
     outstanding--;
   } else if (m.type === 'kill') {

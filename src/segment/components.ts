@@ -181,11 +181,7 @@ function find(parent: Int32Array, a: number): number {
 
 /** First column in [u, end) where the mask is on (end if none). */
 function nextOn(mask: Uint8Array, row: number, u: number, end: number): number {
-  // a byte at a time up to a 4-byte boundary, then whole 4-pixel words of background at a time
-  while (u < end && ((row + u) & 3) !== 0) {
-    if (mask[row + u] !== 0) return u;
-    u++;
-  }
+  // background four pixels at a time, then one at a time
   while (u + 4 <= end && (mask[row + u] | mask[row + u + 1] | mask[row + u + 2] | mask[row + u + 3]) === 0) u += 4;
   while (u < end && mask[row + u] === 0) u++;
   return u;
