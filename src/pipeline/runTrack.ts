@@ -410,18 +410,27 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
         return Math.max(...ls) - Math.min(...ls) >= cfg.min_growth_px && Math.max(...ls) >= cfg.min_height_px;
       })
       .sort(({ rs: a }, { rs: b }) => a[0].frame - b[0].frame || a[0].tipXPx - b[0].tipXPx || a[0].tipYPx - b[0].tipYPx);
+    // the k-th kept track gets id k + 1, its rows too (in place)
+    const renumber = <T extends { rows: TrackRow[] }>(t: T, k: number): T & { id: number } => {
+      for (const r of t.rows) r.trackId = k + 1;
+      return { ...t, id: k + 1 };
+    };
     const grown = kept.map(({ rs, rawIds }, k) => {
       const id = k + 1;
       const axis = dendriteAxis(rs.map((r) => r.canonU), rs.map((r) => r.canonV), (u) => interfaceAt(ref!, u), 10, (80 * Math.PI) / 180);
       // smoothed positions (extra columns; measure/smoothTrack.ts), back in each frame's image
       // coordinates by that frame's own offset (stage drift, ROI)
       const sm = smoothTrack(rs.map((r) => r.tS), rs.map((r) => r.canonU), rs.map((r) => r.canonV));
-      const rr = rs.map((r, k) => {
+      // (the rows are completed in place: each belongs to one joined piece, and copies of hours
+      // of tip rows, made while the originals are still held, were the run's peak of memory)
+      const rr = rs;
+      rs.forEach((r, k) => {
         const p = canonicalToImage(r.canonU, r.canonV, geom), q = canonicalToImage(sm.u[k], sm.v[k], geom);
-        return {
-          ...r, trackId: id, lengthPx: lengthAlongAxisPx(axis, r.canonU, r.canonV),
-          smoothXPx: q.x + r.tipXPx - p.x, smoothYPx: q.y + r.tipYPx - p.y, smoothLengthPx: lengthAlongAxisPx(axis, sm.u[k], sm.v[k]),
-        };
+        r.trackId = id;
+        r.lengthPx = lengthAlongAxisPx(axis, r.canonU, r.canonV);
+        r.smoothXPx = q.x + r.tipXPx - p.x;
+        r.smoothYPx = q.y + r.tipYPx - p.y;
+        r.smoothLengthPx = lengthAlongAxisPx(axis, sm.u[k], sm.v[k]);
       });
       // Tips within min_rate_length_px of the interface are reported but not used for the rate:
       // there the profile behind the tip is too short to place it to sub-pixel accuracy.
@@ -438,12 +447,12 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       const tiltOk = Math.abs(t.axis.tiltRad) <= (cfg.max_tilt_deg * Math.PI) / 180;
       return k.velocityCi95UmPerS[0] > 0 && grownPx >= cfg.min_growth_px && tiltOk;
     })
-      .map((t, k) => ({ ...t, id: k + 1, rows: t.rows.map((r) => ({ ...r, trackId: k + 1 })) }));
+      .map(renumber);
     const branchesOf = (ts: typeof grown, rows: BranchRow[]) => consolidateBranches(rows, new Map(ts.flatMap((t) => t.rawIds.map((raw) => [raw, t.id] as [number, number]))), {
       minPoints: cfg.min_track_points, minDuty: BRANCH_MIN_DUTY, umPerPx: cfg.um_per_px, rateWindowPoints: cfg.rate_window_points,
       requireGrowth: cfg.require_growth, minGrowthPx: cfg.min_growth_px,
     });
-    const renumbered = (ts: typeof grown) => ts.map((t, k) => ({ ...t, id: k + 1, rows: t.rows.map((r) => ({ ...r, trackId: k + 1 })) }));
+    const renumbered = (ts: typeof grown) => ts.map(renumber);
     // (1) side branches found as leading tips from their first frame (branchesFoundAsLeads): their
     // rows become a branch of the dendrite they grow out of, the junction where the two axes meet
     const asLeads = cfg.tips.branches
