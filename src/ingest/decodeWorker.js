@@ -113,6 +113,8 @@ port.on('message', (/** @type {{type: string, slot?: number}} */ m) => {
     child.stdout.destroy();
     child.stderr.destroy();
     child.kill('SIGKILL');
+    // ffmpeg may have exited already, its last bytes waiting for a slot: its exit is told now
+    tellClosed();
     return;
   }
   if (outstanding < readAhead && !waiting.length && child.stdout.isPaused()) child.stdout.resume();

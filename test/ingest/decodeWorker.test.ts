@@ -11,10 +11,10 @@ import { describe, expect, it } from 'vitest';
 const WORKER = new URL('../../src/ingest/decodeWorker.js', import.meta.url);
 const FRAME = 256, SLOTS = 3;
 
-function start(): { worker: Worker; ring: SharedArrayBuffer; messages: Array<{ type: string; slot?: number }> } {
+function start(bytes = 100000): { worker: Worker; ring: SharedArrayBuffer; messages: Array<{ type: string; slot?: number }> } {
   const ring = new SharedArrayBuffer(FRAME * SLOTS);
   // byte k of the output is k mod 251: frame n starts with (256·n) mod 251
-  const script = 'const b = Buffer.alloc(100000); for (let k = 0; k < b.length; k++) b[k] = k % 251; process.stdout.write(b);';
+  const script = `const b = Buffer.alloc(${bytes}); for (let k = 0; k < b.length; k++) b[k] = k % 251; process.stdout.write(b);`;
   const worker = new Worker(WORKER, { workerData: { ffmpegPath: process.execPath, args: ['-e', script], frameBytes: FRAME, readAhead: 1, ring } });
   const messages: Array<{ type: string; slot?: number }> = [];
   worker.on('message', (m) => messages.push(m));
@@ -53,6 +53,18 @@ describe('decode thread with a shared ring', () => {
   it('a stop while bytes wait for a slot ends the process and is told', async () => {
     const { worker, messages } = start();
     await until(() => messages.filter((m) => m.type === 'frame').length >= SLOTS); // the ring is full, the rest waits
+    worker.postMessage({ type: 'kill' });
+    await until(() => messages.some((m) => m.type === 'close'), 5000);
+    await worker.terminate();
+  });
+
+  it('a stop after the process has exited, its last bytes waiting for a slot, is told', async () => {
+    // 20 000 bytes arrive in one piece: 3 frames fill the ring, the rest waits, and the stand-in
+    // exits while it waits (before the fix this stop was never told: the parent hung on Ctrl-C)
+    const { worker, messages } = start(20000);
+    await until(() => messages.filter((m) => m.type === 'frame').length >= SLOTS);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(messages.some((m) => m.type === 'close')).toBe(false); // bytes still wait: not told yet
     worker.postMessage({ type: 'kill' });
     await until(() => messages.some((m) => m.type === 'close'), 5000);
     await worker.terminate();
