@@ -13,7 +13,7 @@ import { InputError } from '../../src/core/errors.js';
 import type { Frame } from '../../src/core/types.js';
 import { openSource } from '../../src/ingest/index.js';
 import {
-  CHECKPOINT_DIR, CHECKPOINT_FILE, checkpointPolicy, configDifferences, decodeState, encodeState, readCheckpointFile, restoreSegmenter, resumeConfig,
+  CHECKPOINT_DIR, CHECKPOINT_FILE, checkpointPolicy, configDifferences, decodeState, encodeState, payloadPieces, readCheckpointFile, restoreSegmenter, resumeConfig,
   snapshotSegmenter, TrackCheckpoints, writeCheckpointFile, MAX_OVERHEAD_FACTOR, type TrackRunState,
 } from '../../src/pipeline/checkpoint.js';
 import { trackConfigSchema } from '../../src/pipeline/trackConfig.js';
@@ -90,11 +90,19 @@ describe('state codec and checkpoint file', () => {
     expect(Object.is(back.rows[8].x, -0) && Number.isNaN(back.rows[7].x) && Object.is(back.nums[3], -0)).toBe(true);
   });
 
+  it('columns longer than one write piece (8192 numbers) come back exactly, across the piece boundaries', () => {
+    const rows = Array.from({ length: 20_001 }, (_, i) => ({ frame: i, x: i % 8191 === 0 ? NaN : Math.sin(i) * 1e3, ok: i % 3 === 0 }));
+    const nums = Array.from({ length: 16_385 }, (_, i) => (i === 8192 ? -0 : 1 / (i + 1)));
+    const back = viaFile({ rows, nums });
+    expect(back).toStrictEqual({ rows, nums });
+    expect(Object.is(back.nums[8192], -0)).toBe(true);
+  });
+
   it('decoding copies: the restored arrays do not share memory with the file buffer or each other', () => {
     const enc = encodeState({ a: Float64Array.from([1, 2]), b: Float64Array.from([3]) });
     const payload = new Uint8Array(enc.bytes);
     let o = 0;
-    for (const c of enc.chunks) (payload.set(c, o), (o += c.byteLength));
+    for (const c of payloadPieces(enc.chunks)) (payload.set(c, o), (o += c.byteLength));
     const d = decodeState(enc.tree, payload) as { a: Float64Array; b: Float64Array };
     expect([...d.a, ...d.b]).toEqual([1, 2, 3]);
     payload.fill(0);
