@@ -423,7 +423,6 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       const sm = smoothTrack(rs.map((r) => r.tS), rs.map((r) => r.canonU), rs.map((r) => r.canonV));
       // (the rows are completed in place: each belongs to one joined piece, and copies of hours
       // of tip rows, made while the originals are still held, were the run's peak of memory)
-      const rr = rs;
       rs.forEach((r, k) => {
         const p = canonicalToImage(r.canonU, r.canonV, geom), q = canonicalToImage(sm.u[k], sm.v[k], geom);
         r.trackId = id;
@@ -434,10 +433,10 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       });
       // Tips within min_rate_length_px of the interface are reported but not used for the rate:
       // there the profile behind the tip is too short to place it to sub-pixel accuracy.
-      const usable = rr.filter((r) => r.lengthPx >= cfg.min_rate_length_px);
-      const fitRows = usable.length >= 3 ? usable : rr;
+      const usable = rs.filter((r) => r.lengthPx >= cfg.min_rate_length_px);
+      const fitRows = usable.length >= 3 ? usable : rs;
       const kin = stage('measure', () => trackKinematics(fitRows.map((r) => r.tS), fitRows.map((r) => r.lengthPx * cfg.um_per_px), cfg.rate_window_points));
-      return { id, rawIds, kinematics: kin, rows: rr, axis };
+      return { id, rawIds, kinematics: kin, rows: rs, axis };
     }).filter((t) => {
       if (!cfg.require_growth) return true;
       // Significant (lower 95 % bound > 0) and substantial (fitted growth over the track's

@@ -36,6 +36,8 @@ export function guardOutputDir(dir: string, force: boolean, flag = '--force'): v
   }
 }
 
+const HASH_PIECE_BYTES = 1 << 20;
+
 /**
  * SHA-256 of a file or, for a folder, of its sorted file names, sizes and contents. Read in
  * pieces into one reused buffer: a recording of hours is hashed in constant memory (a read
@@ -61,8 +63,6 @@ export async function hashInput(path: string): Promise<string> {
   }
   return 'sha256:' + h.digest('hex');
 }
-
-const HASH_PIECE_BYTES = 1 << 20;
 
 export interface Manifest {
   status: 'running' | 'complete' | 'partial' | 'failed';
