@@ -2,8 +2,8 @@
 /**
  * Build dist/lidtrack.mjs: the CLI and its library bundled into one ES module by esbuild (a
  * dependency), npm packages left external but for the small pure-JS ones every start loads
- * (BUNDLED_PACKAGES: one parse instead of ~60 ES modules, ≈ 55 ms a start); and dist/track.mjs, the tip module the tip worker
- * loads (src/pipeline/tipWorker.js); and OpenCV.js split into its script and its wasm
+ * (BUNDLED_PACKAGES: one parse instead of ~60 ES modules, ≈ 55 ms a start); and dist/track.mjs,
+ * the tip module the tip worker loads (src/pipeline/tipWorker.js); and OpenCV.js split into its script and its wasm
  * (dist/opencv-core.js, dist/opencv.wasm, a V8 code cache and a stamp: writeOpenCvSplit in
  * src/segment/opencv.ts, run from dist/opencv.mjs). Run by `npm ci` / `npm install` (the
  * "prepare" script) and by `npm run build`.

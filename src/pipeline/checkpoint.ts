@@ -163,9 +163,10 @@ export function encodeState(value: unknown): EncodedState {
         const rs = v as Array<Record<string, unknown>>;
         return {
           $cols: c.keys, kinds: c.kinds,
-          data: c.keys.map((k, j) => (c.kinds[j] === 'n'
-            ? place(lazyColumn(rs.length, 'n', (i) => rs[i][k]), 'Float64Array', rs.length)
-            : place(lazyColumn(rs.length, 'b', (i) => rs[i][k]), 'Uint8Array', rs.length))),
+          data: c.keys.map((k, j) => {
+            const kind = c.kinds[j] as 'n' | 'b';
+            return place(lazyColumn(rs.length, kind, (i) => rs[i][k]), kind === 'n' ? 'Float64Array' : 'Uint8Array', rs.length);
+          }),
         };
       }
       if (v.length >= 8 && v.every((x) => typeof x === 'number')) return { $nums: place(lazyColumn(v.length, 'n', (i) => v[i]), 'Float64Array', v.length) };
