@@ -23,6 +23,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { medianInPlace } from '../../src/core/quantile.js';
 import { resolveFfmpeg } from '../../src/ingest/binaries.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -254,7 +255,7 @@ async function main(): Promise<void> {
     }
     table(['recording', 'frames tracked', 'wall s', 'fr/s', 'peak RSS MB'], mem.map((m) => [`${m.min} min ${MEM_SIZE} @25 fps`, String(m.frames) + (m.interrupted ? ' (budget)' : ''), fmt(m.s, 0), fmt(m.fps, 1), fmt(m.rss, 0)]));
     const peaksOf = (min: number) => mem.filter((m) => m.min === min && m.rss !== null).map((m) => m.rss!).sort((a, b) => a - b);
-    const median = (a: number[]) => (a.length ? (a.length % 2 ? a[(a.length - 1) / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2) : NaN);
+    const median = (a: number[]) => medianInPlace(Float64Array.from(a));
     const p1 = peaksOf(1), p10 = peaksOf(10);
     const ratio = median(p10) / median(p1);
     memLine = `peak RSS 10 min ÷ 1 min = ${fmt(ratio, 3)} (median of ${MEM_REPEAT} runs each: ${fmt(median(p10), 0)} ÷ ${fmt(median(p1), 0)} MB; `
