@@ -27,14 +27,14 @@
  * `$cols`: one column per key), so a checkpoint of hours of tip rows costs milliseconds.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, InputError } from '../core/errors.js';
 import { LIDTRACK_VERSION } from '../core/version.js';
 import type { DriftTrackerSnapshot } from '../register/DriftTracker.js';
 import type { TrackRow } from '../report/tables.js';
-import { writeThroughTemp } from '../report/atomic.js';
+import { writeAll, writeThroughTemp } from '../report/atomic.js';
 import type { Reference } from '../segment/reference.js';
 import type { Segmenter } from '../segment/segmenter.js';
 import type { RoiScheduleSnapshot } from '../segment/roiScheduler.js';
@@ -256,10 +256,7 @@ export function writeCheckpointFile(path: string, header: Omit<CheckpointHeader,
   len.writeUInt32LE(head.byteLength);
   const pre = MAGIC.byteLength + 4 + head.byteLength;
   writeThroughTemp(path, (fd) => {
-    for (const p of payloadPieces([MAGIC, len, head, new Uint8Array((8 - (pre % 8)) % 8), ...chunks])) {
-      let done = 0;
-      while (done < p.byteLength) done += writeSync(fd, p, done, p.byteLength - done);
-    }
+    for (const p of payloadPieces([MAGIC, len, head, new Uint8Array((8 - (pre % 8)) % 8), ...chunks])) writeAll(fd, p);
   }, { fsync: true, tmp: `${path}.tmp-${process.pid}` });
   return pre + bytes;
 }

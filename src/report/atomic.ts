@@ -36,6 +36,11 @@ export function writeThroughTemp(path: string, write: (fd: number) => void, opts
   }
 }
 
+/** Write all of `bytes` to `fd` (writeSync may write fewer bytes than asked). */
+export function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let done = 0; done < bytes.byteLength;) done += writeSync(fd, bytes, done, bytes.byteLength - done);
+}
+
 /** Write `data` to `path` atomically, creating the folder if needed. */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   writeThroughTemp(path, (fd) => writeFileSync(fd, data));
@@ -65,10 +70,7 @@ export function writeCsvAtomic(path: string, header: string[], rows: Iterable<Ar
     return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   writeThroughTemp(path, (fd) => {
-    const put = (text: string) => {
-      const b = Buffer.from(text, 'utf8');
-      for (let done = 0; done < b.byteLength;) done += writeSync(fd, b, done, b.byteLength - done);
-    };
+    const put = (text: string) => writeAll(fd, Buffer.from(text, 'utf8'));
     let piece = header.join(',') + '\n';
     for (const r of rows) {
       piece += r.map(esc).join(',') + '\n';
