@@ -33,7 +33,7 @@ import { join } from 'node:path';
 import { ConfigError, InputError } from '../core/errors.js';
 import { LIDTRACK_VERSION } from '../core/version.js';
 import type { DriftTrackerSnapshot } from '../register/DriftTracker.js';
-import type { TrackRow } from '../report/tables.js';
+import type { TipRowsSnapshot } from './tipRowStore.js';
 import { writeAll, writeThroughTemp } from '../report/atomic.js';
 import type { Reference } from '../segment/reference.js';
 import type { Segmenter } from '../segment/segmenter.js';
@@ -47,7 +47,8 @@ import type { TrackConfig } from './trackConfig.js';
 export const CHECKPOINT_DIR = '.checkpoint';
 export const CHECKPOINT_FILE = 'state.bin';
 const MAGIC = Buffer.from('LTCKPT01', 'latin1');
-const FORMAT = 1;
+/** 2: the tip rows as the chunks of a TipRowStore (1: as a column per key). */
+const FORMAT = 2;
 
 // ---------------------------------------------------------------------------------------------
 // State codec: plain objects, arrays, numbers (NaN, ±Infinity, −0 kept), strings, booleans, null,
@@ -291,7 +292,8 @@ export interface TrackRunState {
   linker: LinkerSnapshot;
   inclusions: InclusionTrackerSnapshot;
   drift: DriftTrackerSnapshot | null;
-  rows: TrackRow[];
+  /** The tip rows so far (tipRowStore.ts). */
+  rows: TipRowsSnapshot;
   /** Branch ends (absent in checkpoints of runs without them). */
   branchLinker?: LinkerSnapshot;
   branchRows?: BranchRow[];

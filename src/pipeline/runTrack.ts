@@ -24,6 +24,7 @@ import { writeInclusionsCsv } from '../report/inclusionsCsv.js';
 import { InclusionTracker } from '../track/inclusions/index.js';
 import { branchContinuations, branchesFoundAsLeads, type BranchRow, type BranchTrack, consolidateBranches, smoothTrack, trackKinematics, type TrackKinematics } from '../measure/index.js';
 import { clearRunOutputs, guardOutputDir, hashInput, writeManifest, type Manifest } from '../report/runFiles.js';
+import { TipRowStore, type TipRowRef } from './tipRowStore.js';
 import { branchSummaryJson, trackSummaryJson, writeBranchesCsv, writeSummaryJson, writeTracksCsv, type TrackRow } from '../report/tables.js';
 import {
   buildReference, canonicalGeometry, canonicalToImage, loadOpenCv, openCvVersion, Segmenter, segmenterNeedsOpenCv, toCanonical,
@@ -173,7 +174,8 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       ...DEFAULT_TIP_OPTIONS, ...(cfg.tips.min_prominence_px ? { minProminencePx: cfg.tips.min_prominence_px } : {}), ...(cfg.tips.min_length_px !== undefined ? { minLengthPx: cfg.tips.min_length_px } : {}),
       branches: cfg.tips.branches ? { ...DEFAULT_BRANCH_OPTIONS, ...(cfg.tips.branch_min_length_px ? { minLengthPx: cfg.tips.branch_min_length_px } : {}) } : null,
     };
-    const rows: TrackRow[] = [];
+    // every tip row found, until the end (columns of numbers: tipRowStore.ts)
+    let rows = new TipRowStore();
     const branchRows: BranchRow[] = [];
     const inclusions = new InclusionTracker({ offsetXPx: roiX, offsetYPx: roiY });
     // 1b. register: stage drift and flicker against frame 0 (raw estimates per frame, drift.csv)
@@ -294,7 +296,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     // --resume: continue from the state after the checkpoint's last frame
     const captureState = (): TrackRunState => ({
       reference: ref!, segmenter: snapshotSegmenter(segmenter!), linker: linker.snapshot(), inclusions: inclusions.snapshot(),
-      drift: drift?.snapshot() ?? null, rows, timing, branchLinker: branchLinker.snapshot(), branchRows,
+      drift: drift?.snapshot() ?? null, rows: rows.snapshot(), timing, branchLinker: branchLinker.snapshot(), branchRows,
       tipPriors: { processed, frames: priors },
     });
     if (ckpt.resumed) {
@@ -304,7 +306,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       linker.restore(s.linker);
       inclusions.restore(s.inclusions);
       if (s.drift) drift = DriftTracker.fromSnapshot(s.drift);
-      for (const r of s.rows) rows.push(r);
+      rows = TipRowStore.fromSnapshot(s.rows);
       if (s.branchLinker) branchLinker.restore(s.branchLinker);
       for (const r of s.branchRows ?? []) branchRows.push(r);
       if (s.tipPriors) {
@@ -371,8 +373,18 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       await initReference();
       await drain();
     }
-    if (pool) timing.tips_worker = (pool as TipPool).workerMs;
+    // The frames are done: the tip worker (its heap, its copy of the reference) and the frame
+    // buffers (the worker's slots, ≈ 50 MB at 1080p; the segmenter's) are let go before the end of
+    // the run allocates, which was where a long run's RSS peaked.
+    if (pool) {
+      const p = pool as TipPool;
+      timing.tips_worker = p.workerMs;
+      threads.splice(threads.indexOf(p), 1);
+      await p.close();
+      pool = null;
+    }
     (segmenter as Segmenter | null)?.dispose();
+    segmenter = null;
     const report = source.lastReport();
     const warnings = [...source.warnings];
     // Frames lost mid-stream (corrupt data): say how many; the decoder's messages alone (some
@@ -386,8 +398,9 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     if (frames === 0) throw new InputError(`${cfg.input}: no frames could be decoded`, 'check the file with `lidtrack probe`');
 
     // 5. measure: group, filter (too short or static), renumber ids in order of first appearance.
-    const byId = new Map<number, TrackRow[]>();
-    for (const r of rows) {
+    // (each raw row as a reference into the store: only the kept tracks' rows become objects)
+    const byId = new Map<number, TipRowRef[]>();
+    for (const r of rows.refs()) {
       if (!byId.has(r.trackId)) byId.set(r.trackId, []);
       byId.get(r.trackId)!.push(r);
     }
@@ -415,8 +428,9 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       for (const r of t.rows) r.trackId = k + 1;
       return { ...t, id: k + 1 };
     };
-    const grown = kept.map(({ rs, rawIds }, k) => {
+    const grown = kept.map(({ rs: refs, rawIds }, k) => {
       const id = k + 1;
+      const rs = refs.map((r) => rows.row(r.index));
       const axis = dendriteAxis(rs.map((r) => r.canonU), rs.map((r) => r.canonV), (u) => interfaceAt(ref!, u), 10, (80 * Math.PI) / 180);
       // smoothed positions (extra columns; measure/smoothTrack.ts), back in each frame's image
       // coordinates by that frame's own offset (stage drift, ROI)
@@ -517,8 +531,13 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     const inclRows = inclusions.finish();
     let phases: CurrentPhase[] = [];
     if (currentLog) {
-      const times = [...rows.map((r) => r.tS), ...inclRows.map((r) => r.tS)];
-      if (times.length) checkCurrentCovers(currentLog.samples, Math.min(...times), Math.max(...times), cfg.current!);
+      const span = rows.timeRange();
+      let lo = span?.minS ?? Infinity, hi = span?.maxS ?? -Infinity;
+      for (const r of inclRows) {
+        lo = Math.min(lo, r.tS);
+        hi = Math.max(hi, r.tS);
+      }
+      if (lo <= hi) checkCurrentCovers(currentLog.samples, lo, hi, cfg.current!);
       phases = phasesOfCurrent(currentLog.samples);
     }
 

@@ -77,8 +77,11 @@ interface EndedTrack {
 /** Everything the tracker carries from one frame to the next (InclusionTracker.snapshot / restore). */
 export interface InclusionTrackerSnapshot {
   active: TrackState[];
-  /** Ended and reported (older checkpoints: every ended track, judged on restore). */
-  done: Array<EndedTrack | TrackState>;
+  /**
+   * The ended tracks that are reported: their rows one after another (a checkpoint stores them by
+   * column), each track's number of rows and its static flag.
+   */
+  done: { rows: InclusionRow[]; counts: number[]; static: boolean[] };
   nextId: number;
 }
 
@@ -92,9 +95,19 @@ export class InclusionTracker {
     this.opts = { ...DEFAULT_INCLUSION_TRACKER_OPTIONS, ...opts };
   }
 
-  /** The state after the frames seen so far (a deep copy: later steps do not change it). */
+  /**
+   * The state after the frames seen so far; later steps do not change it. (The active tracks are
+   * copied; an ended track's rows never change again, so they are shared, not copied: a deep copy
+   * of every ended track at every checkpoint was garbage that grew with the recording.)
+   */
   snapshot(): InclusionTrackerSnapshot {
-    return structuredClone({ active: this.active, done: this.done, nextId: this.nextId });
+    const rows: InclusionRow[] = [], counts: number[] = [], isStatic: boolean[] = [];
+    for (const t of this.done) {
+      for (const r of t.rows) rows.push(r);
+      counts.push(t.rows.length);
+      isStatic.push(t.static);
+    }
+    return { active: structuredClone(this.active), done: { rows, counts, static: isStatic }, nextId: this.nextId };
   }
 
   /** Continue from a snapshot: step() and finish() then give what they would have given after the snapshot's frames. */
@@ -102,10 +115,11 @@ export class InclusionTracker {
     const c = structuredClone(s);
     this.active = c.active;
     this.done = [];
-    for (const t of c.done) {
-      const e = 'canon' in t ? this.judge(t) : t;
-      if (e) this.done.push(e);
-    }
+    let i = 0;
+    c.done.counts.forEach((n, k) => {
+      this.done.push({ rows: c.done.rows.slice(i, i + n), static: c.done.static[k] });
+      i += n;
+    });
     this.nextId = c.nextId;
   }
 
