@@ -6,7 +6,7 @@
  * rows so far, the timing counters) is written to OUT/.checkpoint/state.bin every
  * `everyFrames` frames or `everySeconds` of wall time, whichever comes first, and once more when
  * the run is stopped (Ctrl-C). The state grows with the tip rows (hours of a 1080p recording:
- * ~10⁶ rows, ~90 MB, ~0.6 s per write), so a periodic write also waits until the run has spent
+ * ~10⁶ rows, ~100 MB, ~0.6 s per write), so a periodic write also waits until the run has spent
  * MAX_OVERHEAD_FACTOR times the last write's duration on analysis (writes ≤ ~5 % of the time). The file replaces the previous one atomically (temporary file,
  * fsync, rename): a kill at any moment leaves either the old or the new checkpoint, never a torn
  * one (a SHA-256 of the payload catches a damaged file all the same).
@@ -24,7 +24,8 @@
  * (config, input hash, last frame) and the state as JSON in which typed arrays are
  * `{"$ta": "Float32Array", "o": offset, "n": length}` and non-JSON numbers `{"$n": "NaN"}`; long
  * arrays of numbers and of same-shaped numeric records are stored in the payload too (`$nums`,
- * `$cols`: one column per key), so a checkpoint of hours of tip rows costs milliseconds.
+ * `$cols`: one column per key; the ended inclusions' rows), and the tip rows are the chunks of
+ * their store (tipRowStore.ts), so a checkpoint of hours of tip rows costs milliseconds.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
