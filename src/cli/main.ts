@@ -6,10 +6,8 @@ import { Command, CommanderError } from 'commander';
 import { isLidtrackError } from '../core/errors.js';
 import { LIDTRACK_VERSION } from '../core/version.js';
 import { registerCommands } from './commands/index.js';
-import { capYoungGeneration } from './youngGeneration.js';
 
 let stdoutGuarded = false;
-let youngCapped = false;
 
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
@@ -19,11 +17,6 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.on('error', (e: NodeJS.ErrnoException) => {
       if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     });
-  }
-  // a long run's young generation stays at the size a short one reaches (youngGeneration.ts)
-  if (!youngCapped) {
-    youngCapped = true;
-    capYoungGeneration();
   }
   const program = new Command();
   program

@@ -25,6 +25,7 @@ import { InclusionTracker } from '../track/inclusions/index.js';
 import { branchContinuations, branchesFoundAsLeads, type BranchRow, type BranchTrack, consolidateBranches, smoothTrack, trackKinematics, type TrackKinematics } from '../measure/index.js';
 import { clearRunOutputs, guardOutputDir, hashInput, writeManifest, type Manifest } from '../report/runFiles.js';
 import { TipRowStore, type TipRowRef } from './tipRowStore.js';
+import { capYoungGeneration } from '../core/youngGeneration.js';
 import { branchSummaryJson, trackSummaryJson, writeBranchesCsv, writeSummaryJson, writeTracksCsv, type TrackRow } from '../report/tables.js';
 import {
   buildReference, canonicalGeometry, canonicalToImage, loadOpenCv, openCvVersion, Segmenter, segmenterNeedsOpenCv, toCanonical,
@@ -153,9 +154,12 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
   cvLoading.catch(() => undefined); // awaited below; a failure surfaces there
   /** Threads to stop however the analysis ends (an error must not leave a worker holding the process). */
   const threads: Array<{ close(): Promise<void> }> = [];
+  // V8's young generation stays at the size a short run reaches (core/youngGeneration.ts)
+  const young = capYoungGeneration();
   try {
     return await analyse(await cvLoading);
   } finally {
+    young.release();
     await frameStream.close(); // (no-op when the stream was read to its end)
     for (const t of threads) await t.close();
   }
