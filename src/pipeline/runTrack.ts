@@ -25,7 +25,7 @@ import { InclusionTracker } from '../track/inclusions/index.js';
 import { branchContinuations, branchesFoundAsLeads, type BranchRow, type BranchTrack, consolidateBranches, smoothTrack, trackKinematics, type TrackKinematics } from '../measure/index.js';
 import { clearRunOutputs, guardOutputDir, hashInput, writeManifest, type Manifest } from '../report/runFiles.js';
 import { TipRowStore, type TipRowRef } from './tipRowStore.js';
-import { capYoungGeneration } from '../core/youngGeneration.js';
+import { capYoungGeneration, youngGenerationBytes } from '../core/youngGeneration.js';
 import { branchSummaryJson, trackSummaryJson, writeBranchesCsv, writeSummaryJson, writeTracksCsv, type TrackRow } from '../report/tables.js';
 import {
   buildReference, canonicalGeometry, canonicalToImage, loadOpenCv, openCvVersion, Segmenter, segmenterNeedsOpenCv, toCanonical,
@@ -377,6 +377,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       await initReference();
       await drain();
     }
+    const youngMb = youngGenerationBytes() / 2 ** 20;
     // The frames are done: the tip worker (its heap, its copy of the reference) and the frame
     // buffers (the worker's slots, ≈ 50 MB at 1080p; the segmenter's) are let go before the end of
     // the run allocates, which was where a long run's RSS peaked.
@@ -610,6 +611,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       outputs: files.map((f) => f.slice(cfg.out.length + 1)),
       notes: warnings,
       timing_ms_per_frame: Object.fromEntries(Object.entries(timing).map(([k, v]) => [k, Number((v / Math.max(1, frames)).toFixed(3))])),
+      young_generation_mb: youngMb,
       ...(ckpt.resumed ? { resumed: ckpt.resumeInfo()! } : {}),
     };
     files.push(writeManifest(cfg.out, manifest));

@@ -76,6 +76,11 @@ export interface Manifest {
   notes: string[];
   /** Wall time per frame of each stage [ms] (varies between runs; not part of summary.json). */
   timing_ms_per_frame?: Record<string, number>;
+  /**
+   * The main thread's V8 young generation when the frames were done [MiB]: 16 while the cap held
+   * (core/youngGeneration.ts); a larger value explains a larger peak RSS.
+   */
+  young_generation_mb?: number;
   /** Present when the run was resumed from a checkpoint (`track --resume`): what was skipped and analysed. */
   resumed?: { after_frame: number; frames_skipped: number; frames_analysed: number; checkpoint_written_at: string };
 }

@@ -233,7 +233,7 @@ async function main(): Promise<void> {
   if (DO_MEM) {
     const src = join(vids, `crack_${SIZES[0]}p.mp4`);
     const [w, h] = MEM_SIZE.split('x');
-    const mem: Array<{ min: number; frames: number; rss: number | null; fps: number; interrupted: boolean; s: number; series: Array<[number, number]> }> = [];
+    const mem: Array<{ min: number; frames: number; rss: number | null; fps: number; interrupted: boolean; s: number; series: Array<[number, number]>; youngMb: number | null }> = [];
     for (const min of [1, 10]) {
       const f = join(DIR, `mem-${MEM_SIZE}-${min}min.mp4`);
       if (!existsSync(f)) {
@@ -250,10 +250,15 @@ async function main(): Promise<void> {
         const out = join(DIR, `mem-out-${min}`);
         rmSync(out, { recursive: true, force: true });
         const r = await lidtrackRun(f, out, min === 10 ? MEM_BUDGET_S : BUDGET_S);
-        mem.push({ min, frames: r.frames, rss: r.peakRssMb, fps: r.fps, interrupted: r.interrupted, s: r.wallS, series: r.rssSeries });
+        // the main thread's young generation at the end of the frames (manifest.json): 16 while capped
+        let youngMb: number | null = null;
+        try {
+          youngMb = (JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { young_generation_mb?: number }).young_generation_mb ?? null;
+        } catch { /* an interrupted run */ }
+        mem.push({ min, frames: r.frames, rss: r.peakRssMb, fps: r.fps, interrupted: r.interrupted, s: r.wallS, series: r.rssSeries, youngMb });
       }
     }
-    table(['recording', 'frames tracked', 'wall s', 'fr/s', 'peak RSS MB'], mem.map((m) => [`${m.min} min ${MEM_SIZE} @25 fps`, String(m.frames) + (m.interrupted ? ' (budget)' : ''), fmt(m.s, 0), fmt(m.fps, 1), fmt(m.rss, 0)]));
+    table(['recording', 'frames tracked', 'wall s', 'fr/s', 'peak RSS MB', 'young gen. MB'], mem.map((m) => [`${m.min} min ${MEM_SIZE} @25 fps`, String(m.frames) + (m.interrupted ? ' (budget)' : ''), fmt(m.s, 0), fmt(m.fps, 1), fmt(m.rss, 0), fmt(m.youngMb, 0)]));
     const peaksOf = (min: number) => mem.filter((m) => m.min === min && m.rss !== null).map((m) => m.rss!).sort((a, b) => a - b);
     const median = (a: number[]) => medianInPlace(Float64Array.from(a));
     const p1 = peaksOf(1), p10 = peaksOf(10);
