@@ -18,7 +18,10 @@ import type { TrackRow } from '../report/tables.js';
 /** The stored fields, in the order of a row's numbers. */
 export const TIP_ROW_FIELDS = ['trackId', 'frame', 'tS', 'tipXPx', 'tipYPx', 'lengthPx', 'tipSigmaPx', 'areaPx', 'refined', 'heightPx', 'canonU', 'canonV', 'regionLabel'] as const;
 const NF = TIP_ROW_FIELDS.length;
-const F_TRACK = 0, F_FRAME = 1, F_T = 2, F_X = 3, F_Y = 4, F_LEN = 5, F_SIG = 6, F_AREA = 7, F_REF = 8, F_H = 9, F_U = 10, F_V = 11, F_LABEL = 12;
+/** Position of a field in a row (from the list above: one order for the store and its snapshots). */
+const at = (f: (typeof TIP_ROW_FIELDS)[number]) => TIP_ROW_FIELDS.indexOf(f);
+const F_TRACK = at('trackId'), F_FRAME = at('frame'), F_T = at('tS'), F_X = at('tipXPx'), F_Y = at('tipYPx'), F_LEN = at('lengthPx'), F_SIG = at('tipSigmaPx');
+const F_AREA = at('areaPx'), F_REF = at('refined'), F_H = at('heightPx'), F_U = at('canonU'), F_V = at('canonV'), F_LABEL = at('regionLabel');
 
 /** Rows per chunk (4096 × 13 × 8 B = 416 KiB). */
 const CHUNK_ROWS = 4096;

@@ -122,15 +122,20 @@ async function lidtrackRun(file: string, out: string, budgetS: number) {
   if (!m) throw new Error(`lidtrack track failed on ${file} (exit ${r.code}): ${r.stderr.trim().split('\n').pop()}`);
   const frames = Number(m[1]);
   // Per-stage wall time [ms/frame], from manifest.json (timing_ms_per_frame) when the tracker writes it.
-  let stages: Record<string, number> | null = null;
+  // and the main thread's young generation at the end of the frames (16 MB while capped)
+  let stages: Record<string, number> | null = null, youngMb: number | null = null;
   for (const f of ['manifest.json', 'summary.json']) {
     try {
       const j = JSON.parse(readFileSync(join(out, f), 'utf8')) as Record<string, unknown>;
       const t = j.timing_ms_per_frame as Record<string, number> | undefined;
-      if (t && typeof t === 'object') { stages = t; break; }
+      if (t && typeof t === 'object') {
+        stages = t;
+        youngMb = typeof j.young_generation_mb === 'number' ? j.young_generation_mb : null;
+        break;
+      }
     } catch { /* not written */ }
   }
-  return { ...r, frames, fps: frames / r.wallS, tracks: Number(m[2]), stages, cpuS };
+  return { ...r, frames, fps: frames / r.wallS, tracks: Number(m[2]), stages, youngMb, cpuS };
 }
 
 const fmt = (x: number | null | undefined, d = 1) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(d));
@@ -250,12 +255,7 @@ async function main(): Promise<void> {
         const out = join(DIR, `mem-out-${min}`);
         rmSync(out, { recursive: true, force: true });
         const r = await lidtrackRun(f, out, min === 10 ? MEM_BUDGET_S : BUDGET_S);
-        // the main thread's young generation at the end of the frames (manifest.json): 16 while capped
-        let youngMb: number | null = null;
-        try {
-          youngMb = (JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { young_generation_mb?: number }).young_generation_mb ?? null;
-        } catch { /* an interrupted run */ }
-        mem.push({ min, frames: r.frames, rss: r.peakRssMb, fps: r.fps, interrupted: r.interrupted, s: r.wallS, series: r.rssSeries, youngMb });
+        mem.push({ min, frames: r.frames, rss: r.peakRssMb, fps: r.fps, interrupted: r.interrupted, s: r.wallS, series: r.rssSeries, youngMb: r.youngMb });
       }
     }
     table(['recording', 'frames tracked', 'wall s', 'fr/s', 'peak RSS MB', 'young gen. MB'], mem.map((m) => [`${m.min} min ${MEM_SIZE} @25 fps`, String(m.frames) + (m.interrupted ? ' (budget)' : ''), fmt(m.s, 0), fmt(m.fps, 1), fmt(m.rss, 0), fmt(m.youngMb, 0)]));
