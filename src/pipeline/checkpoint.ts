@@ -42,14 +42,14 @@ import type { RoiScheduleSnapshot } from '../segment/roiScheduler.js';
 import type { InclusionTrackerSnapshot } from '../track/inclusions/InclusionTracker.js';
 import type { BranchRow } from '../measure/branches.js';
 import type { LinkerSnapshot } from '../track/linker.js';
-import type { TipPrior } from '../track/findTips.js';
+import type { FrameBranchEnds, TipPrior } from '../track/findTips.js';
 import type { TrackConfig } from './trackConfig.js';
 
 export const CHECKPOINT_DIR = '.checkpoint';
 export const CHECKPOINT_FILE = 'state.bin';
 const MAGIC = Buffer.from('LTCKPT01', 'latin1');
 /** 2: the tip rows as the chunks of a TipRowStore (1: as a column per key). */
-const FORMAT = 2;
+const FORMAT = 3;
 
 // ---------------------------------------------------------------------------------------------
 // State codec: plain objects, arrays, numbers (NaN, ±Infinity, −0 kept), strings, booleans, null,
@@ -301,10 +301,11 @@ export interface TrackRunState {
   /** Per-stage wall time so far [ms] (manifest.json timing). */
   timing: Record<string, number>;
   /**
-   * Frames processed so far and the tip shapes of the last two (the next frames' fits start from
-   * them: runTrack); absent in older checkpoints.
+   * Frames processed so far, the tip shapes of the last two (the next frames' fits start from
+   * them) and the branch ends of the last few (the next frames' branch search follows them:
+   * runTrack); absent in older checkpoints.
    */
-  tipPriors?: { processed: number; frames: Array<{ ordinal: number; tips: TipPrior[] }> };
+  tipPriors?: { processed: number; frames: Array<{ ordinal: number; tips: TipPrior[] }>; branchEnds: FrameBranchEnds[] };
 }
 
 /**

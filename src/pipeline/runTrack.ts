@@ -31,7 +31,7 @@ import {
   buildReference, canonicalGeometry, canonicalToImage, loadOpenCv, openCvVersion, Segmenter, segmenterNeedsOpenCv, toCanonical,
   DEFAULT_REFERENCE_OPTIONS, type Cv, type Reference, type SegmentOptions,
 } from '../segment/index.js';
-import { type DendriteAxis, DEFAULT_BRANCH_OPTIONS, DEFAULT_LINK_OPTIONS, DEFAULT_MERGE_OPTIONS, DEFAULT_TIP_OPTIONS, mergeFragments, dendriteAxis, findTips, interfaceAt, lengthAlongAxisPx, Linker, type TipCandidate, tipPriors, type TipPrior } from '../track/index.js';
+import { type DendriteAxis, DEFAULT_BRANCH_OPTIONS, DEFAULT_LINK_OPTIONS, DEFAULT_MERGE_OPTIONS, DEFAULT_TIP_OPTIONS, mergeFragments, dendriteAxis, findTips, interfaceAt, lengthAlongAxisPx, Linker, type TipCandidate, tipPriors, branchEnds, branchSearchFor, BRANCH_STICKY_FRAMES, type FrameBranchEnds, type TipPrior } from '../track/index.js';
 import type { TrackConfig } from './trackConfig.js';
 import { TipPool, useTipWorker } from './tipPool.js';
 import { hasCheckpoint, restoreSegmenter, snapshotSegmenter, TrackCheckpoints, type ResumeInfo, type TrackRunState } from './checkpoint.js';
@@ -202,6 +202,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     /** Keep a processed frame's tip shapes for the frame two later. */
     const landed = (ordinal: number, tips: readonly TipCandidate[]) => {
       priors = [...priors.filter((p) => p.ordinal >= ordinal - 1), { ordinal, tips: tipPriors(tips) }];
+      recentBranchEnds = [...recentBranchEnds.filter((f) => f.ordinal >= ordinal - BRANCH_STICKY_FRAMES), { ordinal, ends: branchEnds(tips) }];
     };
     /** Link the oldest frame in flight. */
     const landOldest = async () => {
@@ -227,6 +228,10 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     let processed = 0;
     let priors: Array<{ ordinal: number; tips: TipPrior[] }> = [];
     const priorFor = (ordinal: number): TipPrior[] => priors.find((p) => p.ordinal === ordinal - 2)?.tips ?? [];
+    // The branch ends of the last frames processed say which dendrites are searched for branches
+    // between the frames where all are (findTips' BranchSearch; from frame ordinal − 2 back, for the same reason).
+    let recentBranchEnds: FrameBranchEnds[] = [];
+    const branchSearchOf = (ordinal: number) => branchSearchFor(ordinal, cfg.tips.branch_search_every, recentBranchEnds);
     const linkTips = (index: number, tS: number, d: { dxPx: number; dyPx: number }, all: TipCandidate[]) => {
       const t0 = performance.now();
       // findTips gives the leading tips first, then the branch ends
@@ -270,9 +275,9 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       driftOf.delete(index);
       const ordinal = processed++;
       while (inFlight.length && inFlight[0].ordinal <= ordinal - 2) await landOldest(); // (none with two slots)
-      const prior = priorFor(ordinal);
-      if (pool) inFlight.push({ index, ordinal, tS, d, tips: pool.submit(seg, segmenter!.lastPlan, prior) });
-      const tips = pool ? null : stage('track', () => findTips(seg, ref!, ref!.noiseSigmaRel, tipOpts, prior));
+      const prior = priorFor(ordinal), branchSearch = branchSearchOf(ordinal);
+      if (pool) inFlight.push({ index, ordinal, tS, d, tips: pool.submit(seg, segmenter!.lastPlan, prior, branchSearch) });
+      const tips = pool ? null : stage('track', () => findTips(seg, ref!, ref!.noiseSigmaRel, tipOpts, prior, branchSearch));
       if (tips) landed(ordinal, tips);
       t0 = performance.now();
       timing.tips += t0 - t1;
@@ -301,7 +306,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     const captureState = (): TrackRunState => ({
       reference: ref!, segmenter: snapshotSegmenter(segmenter!), linker: linker.snapshot(), inclusions: inclusions.snapshot(),
       drift: drift?.snapshot() ?? null, rows: rows.snapshot(), timing, branchLinker: branchLinker.snapshot(), branchRows,
-      tipPriors: { processed, frames: priors },
+      tipPriors: { processed, frames: priors, branchEnds: recentBranchEnds },
     });
     if (ckpt.resumed) {
       const s = ckpt.resumed.state;
@@ -316,6 +321,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       if (s.tipPriors) {
         processed = s.tipPriors.processed;
         priors = s.tipPriors.frames;
+        recentBranchEnds = s.tipPriors.branchEnds;
       }
       Object.assign(timing, s.timing);
       frames = ckpt.resumed.header.frames;

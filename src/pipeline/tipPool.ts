@@ -21,7 +21,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PACKAGE_ROOT } from '../core/packageRoot.js';
 import type { Reference } from '../segment/reference.js';
 import type { RectPx, SegmentResult } from '../segment/segmenter.js';
-import type { TipCandidate, TipOptions, TipPrior } from '../track/index.js';
+import type { BranchSearch, TipCandidate, TipOptions, TipPrior } from '../track/index.js';
 
 /** One shared copy of what findTips reads of a segmented frame. */
 interface Slot {
@@ -176,10 +176,10 @@ export class TipPool {
 
   /**
    * Copy frame `seg` (segmented on `plan`) into the next slot and have its tips found (the fits
-   * starting from `prior`'s shapes: findTips). The
+   * starting from `prior`'s shapes, branch ends looked for as `branchSearch` says: findTips). The
    * caller must have at most `slots − 1` earlier frames still in flight.
    */
-  submit(seg: SegmentResult, plan: readonly RectPx[], prior: readonly TipPrior[] = []): Promise<TipCandidate[]> {
+  submit(seg: SegmentResult, plan: readonly RectPx[], prior: readonly TipPrior[] = [], branchSearch: BranchSearch = { all: true, near: [] }): Promise<TipCandidate[]> {
     if (this.failed) return Promise.reject(this.failed);
     if (this.waiting.size >= this.slots) throw new Error(`TipPool: more than ${this.slots} frames in flight`);
     const k = this.nextSlot;
@@ -213,7 +213,7 @@ export class TipPool {
     const reply = new Promise<TipReply>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
     // findTips reads only the regions that touch the interface (dendrites): the rest (inclusions,
     // specks) would only be cloned across
-    this.worker.postMessage({ id, slot: k, regions: seg.regions.filter((r) => r.touchesInterface), labelSpans: seg.labelSpans, gain: seg.gain, thresholdRel: seg.thresholdRel, prior });
+    this.worker.postMessage({ id, slot: k, regions: seg.regions.filter((r) => r.touchesInterface), labelSpans: seg.labelSpans, gain: seg.gain, thresholdRel: seg.thresholdRel, prior, branchSearch });
     return reply.then((m) => m.tips!);
   }
 

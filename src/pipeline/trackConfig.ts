@@ -66,6 +66,12 @@ export const trackConfigSchema = z.strictObject({
       /** Find branch ends too (branches.csv). */
       branches: z.boolean().default(true),
       branch_min_length_px: z.number().positive().optional(),
+      /**
+       * Look for branch ends in every dendrite on two consecutive frames of every this many; in
+       * between only in dendrites that had one in the 4 frames before (findTips' BranchSearch). A
+       * new branch is then found up to this many − 2 frames after it appears. 1 = every dendrite, every frame.
+       */
+      branch_search_every: z.number().int().min(1).default(6),
     })
     .prefault({}),
   link: z

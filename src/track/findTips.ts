@@ -276,14 +276,77 @@ function profileTip(pp: PeakProfile, seg: SegmentResult, noiseSigmaRel: number, 
 }
 
 /**
+ * Which dendrites findTips looks for branch ends in (with `opts.branches`): all of them, or only
+ * those with a branch end of an earlier frame (`near`: flat canonical (u, v) pairs [px]) within
+ * BRANCH_NEAR_PX of their box. The search (geodesic distances over the whole crack: branchTips.ts)
+ * costs about as much in a dendrite without branches as in one with them, and most dendrites in
+ * most frames have none; runTrack searches all of them on a few frames of every cycle and, in
+ * between, those that had a branch in the last frames (branchSearchFor).
+ */
+export interface BranchSearch {
+  all: boolean;
+  near: ArrayLike<number>;
+}
+
+/** A branch end of an earlier frame this close to a dendrite's box has that dendrite searched [px] (a branch end moves a few px in two frames). */
+const BRANCH_NEAR_PX = 12;
+
+/** The branch ends among `tips` as flat (u, v) pairs (BranchSearch.near). */
+export function branchEnds(tips: readonly TipCandidate[]): number[] {
+  const out: number[] = [];
+  for (const t of tips) if (t.branch) out.push(t.u, t.v);
+  return out;
+}
+
+/**
+ * A dendrite stays searched while a branch end was found in it in any of this many frames before
+ * (frames ordinal − 2 … ordinal − 1 − BRANCH_STICKY_FRAMES): the search misses a branch end in a
+ * frame here and there (it fades below the threshold for a frame), and a chain of frames that
+ * looked only at the frame two back broke there until the next frames that search all dendrites.
+ */
+export const BRANCH_STICKY_FRAMES = 4;
+
+/** The branch ends of one processed frame (its place in the run and BranchSearch.near pairs). */
+export interface FrameBranchEnds {
+  ordinal: number;
+  ends: number[];
+}
+
+/**
+ * The branch search of frame `ordinal`: all dendrites on the first two frames of every
+ * `everyFrames` (1 or 2: every frame); on the others those near a branch end of frames
+ * ordinal − 2 … ordinal − 1 − BRANCH_STICKY_FRAMES among `recent` (never frame ordinal − 1,
+ * whose tips may not be back when a frame is submitted: runTrack). Two consecutive frames, because
+ * each looks two back: a branch found on either is then followed on every frame after it. A new
+ * branch in a dendrite without one is found within everyFrames − 2 frames of its start.
+ */
+export function branchSearchFor(ordinal: number, everyFrames: number, recent: readonly FrameBranchEnds[]): BranchSearch {
+  const all = everyFrames <= 2 || ordinal % everyFrames < 2;
+  const near: number[] = [];
+  if (!all) for (const f of recent) if (f.ordinal <= ordinal - 2 && f.ordinal >= ordinal - 1 - BRANCH_STICKY_FRAMES) near.push(...f.ends);
+  return { all, near };
+}
+
+function nearBranch(r: CrackRegion, near: ArrayLike<number>): boolean {
+  const m = BRANCH_NEAR_PX;
+  for (let k = 0; k + 1 < near.length; k += 2) {
+    const u = near[k], v = near[k + 1];
+    if (u >= r.uMin - m && u <= r.uMax + m && v >= r.vMin - m && v <= r.vMax + m) return true;
+  }
+  return false;
+}
+
+/**
  * All dendrite tips of a segmented frame: the leading tips ordered by u, then (with
  * `opts.branches`) the branch ends ordered by u, each naming its leading tip. `prior`: the tips
  * of an earlier frame (runTrack: two frames back), whose fitted shapes start the 2-D fits of the
  * tips near them — a tracked tip's shape changes little from frame to frame, so its fit
- * converges in fewer steps than from the generic start.
+ * converges in fewer steps than from the generic start. `branchSearch`: which dendrites branch
+ * ends are looked for in (default: all).
  */
 export function findTips(
   seg: SegmentResult, ref: Reference, noiseSigmaRel: number, opts: TipOptions = DEFAULT_TIP_OPTIONS, prior: readonly TipPrior[] = [],
+  branchSearch: BranchSearch = { all: true, near: [] },
 ): TipCandidate[] {
   const leads: TipCandidate[] = [];
   const branches: TipCandidate[] = [];
@@ -292,7 +355,7 @@ export function findTips(
     if (!r.touchesInterface) continue;
     const ts = tipsOfRegion(r, seg, ref, noiseSigmaRel, opts, prior);
     leads.push(...ts);
-    if (!opts.branches || !ts.length) continue;
+    if (!opts.branches || !ts.length || (!branchSearch.all && !nearBranch(r, branchSearch.near))) continue;
     for (const b of branchTipsOfRegion(r, seg, ref, ts, noiseSigmaRel, opts.branches, prior)) {
       const c: TipCandidate = {
         u: b.u, v: b.v, lengthPx: b.v - interfaceAt(ref, b.u), sigmaPx: b.sigmaPx, regionLabel: r.label, areaPx: r.areaPx,

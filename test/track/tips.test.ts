@@ -3,7 +3,7 @@ import { loadOpenCv, type Cv } from '../../src/segment/opencv.js';
 import { canonicalGeometry } from '../../src/segment/orient.js';
 import { buildReference } from '../../src/segment/reference.js';
 import { Segmenter } from '../../src/segment/segmenter.js';
-import { DEFAULT_TIP_OPTIONS, findTips } from '../../src/track/findTips.js';
+import { BRANCH_STICKY_FRAMES, branchEnds, branchSearchFor, DEFAULT_TIP_OPTIONS, findTips } from '../../src/track/findTips.js';
 import { DEFAULT_BRANCH_OPTIONS } from '../../src/track/branchTips.js';
 import { synthFrame, type SynthScene } from '../helpers/synth.js';
 
@@ -106,5 +106,44 @@ describe('dendrite tips on synthetic frames (truth = wedge apex)', () => {
     // the branch end near (88, 68), within its half-width
     expect(Math.hypot(branches[0].u - 88, branches[0].v - 68)).toBeLessThan(3);
     expect(withRuns).toEqual(byScan);
+  });
+
+  it('branch search: all dendrites, none, or those near an earlier branch end (BranchSearch)', () => {
+    const sc = { ...scene, cw: 200 };
+    const g = canonicalGeometry(sc.cw, sc.ch, 'top');
+    const ref = buildReference([0, 1, 2, 3, 4].map((k) => synthFrame(sc, [], k)), g);
+    const seg = new Segmenter(cv, ref);
+    // a dendrite with a side branch towards (88, 68) (as above) and a straight one at u ≈ 160
+    const img = synthFrame(sc, [{ baseU: 60, tipU: 62, tipV: 105, halfWidthPx: 5 }, { baseU: 160, tipU: 158, tipV: 90, halfWidthPx: 5 }], 99);
+    for (let s = 0; s <= 1; s += 0.002) {
+      const u0 = 63 + 25 * s, v0 = 80 - 12 * s;
+      for (let dv = -2; dv <= 2; dv++) for (let du = -2; du <= 2; du++) {
+        const u = Math.round(u0 + du), v = Math.round(v0 + dv), i = v * sc.cw + u;
+        if (Math.hypot(u - u0, v - v0) <= 2 && !(img[i] < 0.7 * sc.crystal)) img[i] = Math.round(0.65 * sc.crystal);
+      }
+    }
+    const res = seg.segment(img);
+    const opts = { ...DEFAULT_TIP_OPTIONS, branches: DEFAULT_BRANCH_OPTIONS };
+    const all = findTips(res, ref, ref.noiseSigmaRel, opts);
+    const none = findTips(res, ref, ref.noiseSigmaRel, opts, [], { all: false, near: [] });
+    // an earlier frame's branch end 6 px from today's, inside the branched dendrite's box: searched
+    const near = findTips(res, ref, ref.noiseSigmaRel, opts, [], { all: false, near: [84, 72] });
+    // one beside the straight dendrite only (its box, not the branched one's): that one is searched, and has none
+    const other = findTips(res, ref, ref.noiseSigmaRel, opts, [], { all: false, near: [170, 60] });
+    seg.dispose();
+    const leads = all.filter((t) => !t.branch);
+    expect(leads.length).toBe(2);
+    expect(branchEnds(all).length).toBe(2); // one branch end, (u, v)
+    expect(Math.hypot(branchEnds(all)[0] - 88, branchEnds(all)[1] - 68)).toBeLessThan(3);
+    expect(none).toEqual(leads); // the leading tips are found all the same
+    expect(near).toEqual(all);
+    expect(other).toEqual(leads);
+    // all dendrites on the first two frames of every cycle, every frame with a cycle of 1 or 2
+    expect([0, 1, 2, 5, 6, 7, 8, 15].map((k) => branchSearchFor(k, 6, []).all)).toEqual([true, true, false, false, true, true, false, false]);
+    expect([1, 2].every((every) => [0, 1, 2, 3, 4].every((k) => branchSearchFor(k, every, []).all))).toBe(true);
+    // between them: near the branch ends of frames k − 2 … k − 1 − BRANCH_STICKY_FRAMES (never k − 1, whose tips may not be back)
+    const recent = [3, 4, 5, 6, 7, 8].map((ordinal) => ({ ordinal, ends: [ordinal, 100 + ordinal] }));
+    expect(branchSearchFor(9, 6, recent).near).toEqual([4, 104, 5, 105, 6, 106, 7, 107].slice(0, 2 * BRANCH_STICKY_FRAMES));
+    expect(BRANCH_STICKY_FRAMES).toBe(4);
   });
 });

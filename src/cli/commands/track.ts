@@ -46,6 +46,7 @@ interface TrackFlags {
   report?: boolean;
   overlayVideo?: boolean;
   branches?: boolean;
+  branchSearchEvery?: string;
   progress?: boolean;
 }
 
@@ -75,7 +76,10 @@ export function trackConfigFromFlags(video: string, f: TrackFlags): TrackConfig 
       resume: f.resume ?? false,
       report: f.report ?? true,
       overlay_video: f.overlayVideo ?? true,
-      ...(f.branches === false ? { tips: { branches: false } } : {}),
+      tips: {
+        ...(f.branches === false ? { branches: false } : {}),
+        ...(f.branchSearchEvery !== undefined ? { branch_search_every: numberFlag('--branch-search-every', f.branchSearchEvery, 'positive-int') } : {}),
+      },
     },
     'command line',
     (p) => '--' + p.replace(/_/g, '-'),
@@ -103,6 +107,7 @@ export function registerTrack(program: Command): void {
     .option('--no-report', 'skip figures and report.html')
     .option('--no-overlay-video', 'skip the annotated overlay video (its pass over a long recording takes longer than the tracking)')
     .option('--no-branches', 'do not look for side branches (no branches.csv)')
+    .option('--branch-search-every <N>', 'look for new side branches in every dendrite on 2 frames of every N, in between only in dendrites that have one (default 6; 1 = every frame)')
     .option('--no-progress', 'no progress bar')
     .action(async (video: string, flags: TrackFlags) => {
       const cfg = trackConfigFromFlags(video, flags);
