@@ -693,10 +693,17 @@ export function fitTipModel(inp: TipModelInput): TipModelResult | null {
    * Bounded LM from θ0; with `sharp` the tip is held sharp (a = 0). Leaves θ, Σr², b, C, F, jac,
    * r and the normal equations (A, g) at the result; returns the number of iterations.
    */
+  /** θ of the model's last evaluation when the model and Fp still hold it (the start chosen below), else null. */
+  let evaluatedAt: Float64Array | null = null;
   const solve = (th0: ArrayLike<number>, sharp: boolean): number => {
     th = clamp(th0);
     if (sharp) th[3] = 0;
-    model.eval(th, F, jac);
+    if (evaluatedAt && th.every((x, i) => x === evaluatedAt![i])) {
+      // the start was just evaluated (the apex comparison): its F is in Fp, and evalJac continues from it
+      [F, Fp] = [Fp, F];
+      model.evalJac(jac);
+    } else model.eval(th, F, jac);
+    evaluatedAt = null;
     ss = project(F, idx, y, r, lin);
     let lambda = 1e-3, nu = 2, it = 0, stalls = 0;
     for (; it < MAX_IT; it++) {
@@ -765,12 +772,13 @@ export function fitTipModel(inp: TipModelInput): TipModelResult | null {
   const st = inp.start;
   const th0 = st ? [inp.u, inp.v, st.angleRad, st.a, st.q, st.psfSigmaPx] : [inp.u, inp.v, inp.angleRad, k0 * k0, k0 * k0, 1.0];
   if (inp.startApex) {
-    // start from the apex the model fits better, with the same shape
+    // start from the apex the model fits better, with the same shape (the earlier apex, evaluated
+    // last: on a tracked tip it nearly always wins, and solve then starts from this evaluation)
+    model.evalF(clamp(th0), Fp);
+    const ssCoarse = project(Fp, idx, y, r2, lin2);
     const alt = clamp([inp.startApex.u, inp.startApex.v, th0[2], th0[3], th0[4], th0[5]]);
     model.evalF(alt, Fp);
-    const ssAlt = project(Fp, idx, y, r2, lin2);
-    model.evalF(clamp(th0), Fp);
-    if (ssAlt < project(Fp, idx, y, r2, lin2)) { th0[0] = alt[0]; th0[1] = alt[1]; }
+    if (project(Fp, idx, y, r2, lin2) < ssCoarse) { th0[0] = alt[0]; th0[1] = alt[1]; evaluatedAt = alt; }
   }
   let it = solve(th0, false);
   const blunt: Fit = { th, ss, b: lin.b, C: lin.C, cv: cov(false) };
