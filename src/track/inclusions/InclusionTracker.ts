@@ -20,6 +20,7 @@
 import type { SegmentResult } from '../../segment/segmenter.js';
 import { canonicalToImage, type CanonicalGeometry } from '../../segment/orient.js';
 import { measureInclusion, type InclusionMeasurement } from './measureInclusion.js';
+import { END_MODEL_MIN_LENGTH_PX } from './endModelFit.js';
 import type { InclusionRow } from './types.js';
 
 export interface InclusionTrackerOptions {
@@ -169,10 +170,10 @@ export class InclusionTracker {
         thresholdRel: seg.thresholdRel, labelSet: new Set(regs.map((r) => r.label)), box,
         previousBody: prev ? { back: prev.back, front: prev.front } : undefined,
         // The 2-D end model (sub-pixel ends in a narrowing crack tip) costs ~1 ms per end: it is
-        // spent on crack-shaped regions (length²/area ≥ minAspect) already followed from an
-        // earlier frame, not on every new speck of noise or on a compact drifting particle
-        // (measured by the half-level crossing).
-        endModel: prev !== undefined && (prev.lengthPx * prev.lengthPx) / Math.max(1, prev.areaPx2) >= this.opts.minAspect,
+        // spent on crack-shaped regions (length²/area ≥ minAspect, at least END_MODEL_MIN_LENGTH_PX
+        // long) already followed from an earlier frame, not on every new speck of noise or on a
+        // compact drifting particle (measured by the half-level crossing).
+        endModel: prev !== undefined && prev.lengthPx >= END_MODEL_MIN_LENGTH_PX && (prev.lengthPx * prev.lengthPx) / Math.max(1, prev.areaPx2) >= this.opts.minAspect,
       });
     };
     for (const [t, regs] of owner) {
