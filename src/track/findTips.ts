@@ -301,8 +301,9 @@ export function branchEnds(tips: readonly TipCandidate[]): number[] {
 /**
  * A dendrite stays searched while a branch end was found in it in any of this many frames before
  * (frames ordinal − 2 … ordinal − 1 − BRANCH_STICKY_FRAMES): the search misses a branch end in a
- * frame here and there (it fades below the threshold for a frame), and a chain of frames that
- * looked only at the frame two back broke there until the next frames that search all dendrites.
+ * frame here and there (its thin end fades below the threshold), and one such frame must not
+ * leave the dendrite unsearched until the next frames that search all (the branching accuracy
+ * scenario lost a whole branch that way).
  */
 export const BRANCH_STICKY_FRAMES = 4;
 
