@@ -417,19 +417,38 @@ function darkenRect(img: Uint8Array, map: Uint8Array, Bc: Float32Array, D: Float
 /** The gray map of frames that are final gray already. */
 const IDENTITY_MAP = Uint8Array.from({ length: 256 }, (_, i) => i);
 
-/** The 0/255 mask of blurred > low on r (as cv.THRESH_BINARY: strictly above) and the box of its foreground (null: none). */
-function thresholdRect(blurred: Float32Array, m8: Uint8Array, low: number, cw: number, ch: number, r: RectPx): RectPx | null {
+/**
+ * The 0/255 mask of blurred > low on r (as cv.THRESH_BINARY: strictly above) and the box of its
+ * foreground (null: none). Four pixels at a time where the mask allows (one 32-bit store, and the
+ * box updated only for a word with foreground: half the time of a store and a branch per pixel);
+ * the ends of each row, or a mask not 4-byte aligned, one at a time.
+ */
+export function thresholdRect(blurred: Float32Array, m8: Uint8Array, low: number, cw: number, ch: number, r: RectPx): RectPx | null {
   let u0 = cw, u1 = -1, v0 = ch, v1 = -1;
+  const words = LITTLE_ENDIAN && m8.byteOffset % 4 === 0;
+  const m32 = words ? new Int32Array(m8.buffer, m8.byteOffset, m8.length >> 2) : null;
   for (let v = r.y; v < r.y + r.h; v++) {
-    const row = v * cw;
-    let a = -1, z = -1;
-    for (let u = r.x, e = r.x + r.w; u < e; u++) {
-      const on = blurred[row + u] > low;
-      m8[row + u] = on ? 255 : 0;
-      if (on) {
-        if (a < 0) a = u;
-        z = u;
+    const row = v * cw, e = row + r.x + r.w;
+    let a = -1, z = -1, i = row + r.x;
+    if (m32) {
+      for (; i < e && (i & 3) !== 0; i++) {
+        const on = blurred[i] > low;
+        m8[i] = on ? 255 : 0;
+        if (on) { if (a < 0) a = i - row; z = i - row; }
       }
+      for (; i + 4 <= e; i += 4) {
+        const w = (blurred[i] > low ? 0xff : 0) | (blurred[i + 1] > low ? 0xff00 : 0) | (blurred[i + 2] > low ? 0xff0000 : 0) | (blurred[i + 3] > low ? -0x1000000 : 0);
+        m32[i >> 2] = w;
+        if (w !== 0) {
+          if (a < 0) a = i - row + (w & 0xff ? 0 : w & 0xff00 ? 1 : w & 0xff0000 ? 2 : 3);
+          z = i - row + (w & -0x1000000 ? 3 : w & 0xff0000 ? 2 : w & 0xff00 ? 1 : 0);
+        }
+      }
+    }
+    for (; i < e; i++) {
+      const on = blurred[i] > low;
+      m8[i] = on ? 255 : 0;
+      if (on) { if (a < 0) a = i - row; z = i - row; }
     }
     if (z >= 0) {
       if (a < u0) u0 = a;
