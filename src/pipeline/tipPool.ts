@@ -21,6 +21,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PACKAGE_ROOT } from '../core/packageRoot.js';
 import type { Reference } from '../segment/reference.js';
 import type { RectPx, SegmentResult } from '../segment/segmenter.js';
+import { rowSpans, type RowSpans } from '../segment/rowSpans.js';
 import type { BranchSearch, TipCandidate, TipOptions, TipPrior } from '../track/index.js';
 
 /** One shared copy of what findTips reads of a segmented frame. */
@@ -81,34 +82,6 @@ export function readArea(seg: SegmentResult, plan: readonly RectPx[], cw: number
     }
   }
   return out;
-}
-
-/** Disjoint horizontal runs of pixels, as (row, x0, x1) triples [x0, x1), by row then x0. */
-export type RowSpans = Int32Array;
-
-/** The pixels covered by any of `rects`, as disjoint row spans (overlaps merged, each pixel once). */
-export function rowSpans(rects: readonly RectPx[]): RowSpans {
-  // sorted by left edge once: each row's covering rectangles then come in x order, and their
-  // overlaps merge in one pass (no per-row sort or allocation)
-  const rs = rects.filter((r) => r.w > 0 && r.h > 0).sort((a, b) => a.x - b.x);
-  if (!rs.length) return new Int32Array(0);
-  let y0 = Infinity, y1 = -Infinity;
-  for (const r of rs) { y0 = Math.min(y0, r.y); y1 = Math.max(y1, r.y + r.h); }
-  const out: number[] = [];
-  for (let v = y0; v < y1; v++) {
-    let a = 0, z = -1; // current span [a, z); none while z < 0
-    for (const r of rs) {
-      if (v < r.y || v >= r.y + r.h) continue;
-      if (z >= 0 && r.x <= z) z = Math.max(z, r.x + r.w);
-      else {
-        if (z >= 0) out.push(v, a, z);
-        a = r.x;
-        z = r.x + r.w;
-      }
-    }
-    if (z >= 0) out.push(v, a, z);
-  }
-  return Int32Array.from(out);
 }
 
 export class TipPool {

@@ -21,6 +21,7 @@ import { RoiScheduler, type RoiScheduleOptions } from './roiScheduler.js';
 import { CoarseDetector } from './coarseDetect.js';
 import { ComponentScratch, labelComponents } from './components.js';
 import { SimdBlur } from './simdBlur.js';
+import { rowSpans } from './rowSpans.js';
 
 /** An axis-aligned rectangle of canonical pixels [x, x+w) × [y, y+h). */
 export interface RectPx {
@@ -317,8 +318,10 @@ export class Segmenter {
     // relative darkening D = (g·B − I)/(g·B) = 1 − I·(1/B)/g, on each rectangle + the pad the
     // blur (hb) and the closing (2·hk: dilation then erosion) read around it
     // (this arithmetic exactly: the tip fit is sensitive to the last bit of the darkening)
+    // (each pixel once: the pads of neighbouring rectangles overlap, a third of a 24 px tile row)
     const D = this.blur.D;
-    for (const r0 of list) darkenRect(img, this.grayMap, this.bgCrystal, D, gain, cw, grow(r0, hb + 2 * hk));
+    if (list.length === 1) darkenRect(img, this.grayMap, this.bgCrystal, D, gain, cw, grow(list[0], hb + 2 * hk));
+    else darkenSpans(img, this.grayMap, this.bgCrystal, D, gain, cw, rowSpans(list.map((r0) => grow(r0, hb + 2 * hk))));
     // 2. blur each rectangle + 2·hk (the pixels around it are read from the image: not isolated)
     const ks = opts.blurSizePx | 1;
     for (const r0 of list) {
@@ -408,6 +411,17 @@ function darkenRect(img: Uint8Array, map: Uint8Array, Bc: Float32Array, D: Float
   for (let v = r.y; v < r.y + r.h; v++) {
     const row = v * cw;
     for (let i = row + r.x, e = row + r.x + r.w; i < e; i++) {
+      const bc = Bc[i], b = gain * bc;
+      D[i] = bc !== 0 ? (b - map[img[i]]) / b : 0;
+    }
+  }
+}
+
+/** darkenRect on row runs ((row, x0, x1) triples: rowSpans). */
+function darkenSpans(img: Uint8Array, map: Uint8Array, Bc: Float32Array, D: Float32Array, gain: number, cw: number, spans: Int32Array): void {
+  for (let k = 0; k < spans.length; k += 3) {
+    const row = spans[k] * cw;
+    for (let i = row + spans[k + 1], e = row + spans[k + 2]; i < e; i++) {
       const bc = Bc[i], b = gain * bc;
       D[i] = bc !== 0 ? (b - map[img[i]]) / b : 0;
     }

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { runTrack } from '../../src/pipeline/runTrack.js';
 import { trackConfigSchema } from '../../src/pipeline/trackConfig.js';
-import { readArea, rowSpans } from '../../src/pipeline/tipPool.js';
+import { readArea } from '../../src/pipeline/tipPool.js';
+import { rowSpans } from '../../src/segment/rowSpans.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'lidtrack-tippool-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
