@@ -320,8 +320,7 @@ export class Segmenter {
     // (this arithmetic exactly: the tip fit is sensitive to the last bit of the darkening)
     // (each pixel once: the pads of neighbouring rectangles overlap, a third of a 24 px tile row)
     const D = this.blur.D;
-    if (list.length === 1) darkenRect(img, this.grayMap, this.bgCrystal, D, gain, cw, grow(list[0], hb + 2 * hk));
-    else darkenSpans(img, this.grayMap, this.bgCrystal, D, gain, cw, rowSpans(list.map((r0) => grow(r0, hb + 2 * hk))));
+    darkenSpans(img, this.grayMap, this.bgCrystal, D, gain, cw, rowSpans(list.map((r0) => grow(r0, hb + 2 * hk))));
     // 2. blur each rectangle + 2·hk (the pixels around it are read from the image: not isolated)
     const ks = opts.blurSizePx | 1;
     for (const r0 of list) {
@@ -406,18 +405,7 @@ export class Segmenter {
 // The per-pixel loops of Segmenter.segment, each its own small function: the JIT compiles (and,
 // when a frame takes a path the first ones did not, recompiles) these, not the whole of segment.
 
-/** Relative darkening D = (g·B − I)/(g·B), I = map[img], on the rectangle r (0 where B is 0: off the crystal). */
-function darkenRect(img: Uint8Array, map: Uint8Array, Bc: Float32Array, D: Float32Array, gain: number, cw: number, r: RectPx): void {
-  for (let v = r.y; v < r.y + r.h; v++) {
-    const row = v * cw;
-    for (let i = row + r.x, e = row + r.x + r.w; i < e; i++) {
-      const bc = Bc[i], b = gain * bc;
-      D[i] = bc !== 0 ? (b - map[img[i]]) / b : 0;
-    }
-  }
-}
-
-/** darkenRect on row runs ((row, x0, x1) triples: rowSpans). */
+/** Relative darkening D = (g·B − I)/(g·B), I = map[img], on the row runs `spans` ((row, x0, x1) triples: rowSpans; 0 where B is 0: off the crystal). */
 function darkenSpans(img: Uint8Array, map: Uint8Array, Bc: Float32Array, D: Float32Array, gain: number, cw: number, spans: Int32Array): void {
   for (let k = 0; k < spans.length; k += 3) {
     const row = spans[k] * cw;
@@ -530,7 +518,7 @@ export function crossMorph(src: Uint8Array, dst: Uint8Array, cw: number, ch: num
   }
 }
 
-/** The row pass at pixel i (5 pixels i − 2 … i + 2 of one row, all inside the image): darkening as darkenRect, float32. */
+/** The row pass at pixel i (5 pixels i − 2 … i + 2 of one row, all inside the image): darkening as darkenSpans, float32. */
 function blurredRowAt(img: Uint8Array, map: Uint8Array, Bc: Float32Array, gain: number, i: number): number {
   const f = Math.fround;
   const d0 = darkAt(img, map, Bc, gain, i - 2), d1 = darkAt(img, map, Bc, gain, i - 1), d2 = darkAt(img, map, Bc, gain, i);
@@ -538,7 +526,7 @@ function blurredRowAt(img: Uint8Array, map: Uint8Array, Bc: Float32Array, gain: 
   return f(f(f(d2 * 0.375) + f(f(d1 + d3) * 0.25)) + f(f(d0 + d4) * 0.0625));
 }
 
-/** Darkening at pixel i, rounded to float32 (darkenRect's arithmetic). */
+/** Darkening at pixel i, rounded to float32 (darkenSpans' arithmetic). */
 function darkAt(img: Uint8Array, map: Uint8Array, Bc: Float32Array, gain: number, i: number): number {
   const bc = Bc[i];
   if (bc === 0) return 0;
@@ -548,7 +536,7 @@ function darkAt(img: Uint8Array, map: Uint8Array, Bc: Float32Array, gain: number
 
 /**
  * The blurred darkening at the sample pixels si into sb (Segmenter.noiseAtSamples): the darkening
- * of each one's 5 × 5 neighbourhood (as darkenRect computes it, float32) blurred with
+ * of each one's 5 × 5 neighbourhood (as darkenSpans computes it, float32) blurred with
  * cv.GaussianBlur's own arithmetic ((1, 4, 6, 4, 1)/16, row pass then column pass in float32,
  * border replicated). Its own function: inside the method, its compiled loop was thrown away at
  * the first line after it, once per whole frame for the first several.

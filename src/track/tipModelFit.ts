@@ -689,12 +689,12 @@ export function fitTipModel(inp: TipModelInput): TipModelResult | null {
    * it is not averaged away by the number of pixels).
    */
   const s2Of = (sse: number, C: number) => Math.max(inp.noiseSigma * inp.noiseSigma, sse / Math.max(1, nv - NT - 2)) + (MODEL_ERR * C) ** 2;
+  /** θ of the model's last evaluation when the model and Fp still hold it (the start chosen below), else null. */
+  let evaluatedAt: Float64Array | null = null;
   /**
    * Bounded LM from θ0; with `sharp` the tip is held sharp (a = 0). Leaves θ, Σr², b, C, F, jac,
    * r and the normal equations (A, g) at the result; returns the number of iterations.
    */
-  /** θ of the model's last evaluation when the model and Fp still hold it (the start chosen below), else null. */
-  let evaluatedAt: Float64Array | null = null;
   const solve = (th0: ArrayLike<number>, sharp: boolean): number => {
     th = clamp(th0);
     if (sharp) th[3] = 0;

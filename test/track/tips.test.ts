@@ -26,6 +26,21 @@ function run(sc: SynthScene, tips: Array<{ u: number; v: number }>, baseU: numbe
   return { ref, found };
 }
 
+/**
+ * A side branch leaving the trunk of a dendrite based at u = 60 at v ≈ 80 towards (88, 68) (a
+ * shoulder of the depth profile, not a maximum: a branch end, not a leading tip), 2 px
+ * half-width, darkened 35 %.
+ */
+function paintSideBranch(img: Uint8Array, sc: SynthScene): void {
+  for (let s = 0; s <= 1; s += 0.002) {
+    const u0 = 63 + 25 * s, v0 = 80 - 12 * s;
+    for (let dv = -2; dv <= 2; dv++) for (let du = -2; du <= 2; du++) {
+      const u = Math.round(u0 + du), v = Math.round(v0 + dv), i = v * sc.cw + u;
+      if (Math.hypot(u - u0, v - v0) <= 2 && !(img[i] < 0.7 * sc.crystal)) img[i] = Math.round(0.65 * sc.crystal);
+    }
+  }
+}
+
 describe('dendrite tips on synthetic frames (truth = wedge apex)', () => {
   it('finds the interface of a wavy dark electrode within 0.25 px', () => {
     const { ref } = run(scene, [{ u: 80, v: 70 }], 80);
@@ -86,15 +101,7 @@ describe('dendrite tips on synthetic frames (truth = wedge apex)', () => {
     const ref = buildReference([0, 1, 2, 3, 4].map((k) => synthFrame(scene, [], k)), g);
     const seg = new Segmenter(cv, ref);
     const img = synthFrame(scene, [{ baseU: 60, tipU: 62, tipV: 105, halfWidthPx: 5 }], 99);
-    // a side branch leaving the trunk at v ≈ 80 towards (88, 68) (a shoulder of the depth profile,
-    // not a maximum: a branch end, not a leading tip), 2 px half-width, darkened 35 %
-    for (let s = 0; s <= 1; s += 0.002) {
-      const u0 = 63 + 25 * s, v0 = 80 - 12 * s;
-      for (let dv = -2; dv <= 2; dv++) for (let du = -2; du <= 2; du++) {
-        const u = Math.round(u0 + du), v = Math.round(v0 + dv), i = v * scene.cw + u;
-        if (Math.hypot(u - u0, v - v0) <= 2 && !(img[i] < 0.7 * scene.crystal)) img[i] = Math.round(0.65 * scene.crystal);
-      }
-    }
+    paintSideBranch(img, scene);
     const res = seg.segment(img);
     expect(res.labelSpans?.length).toBeGreaterThan(0);
     const opts = { ...DEFAULT_TIP_OPTIONS, branches: DEFAULT_BRANCH_OPTIONS };
@@ -115,13 +122,7 @@ describe('dendrite tips on synthetic frames (truth = wedge apex)', () => {
     const seg = new Segmenter(cv, ref);
     // a dendrite with a side branch towards (88, 68) (as above) and a straight one at u ≈ 160
     const img = synthFrame(sc, [{ baseU: 60, tipU: 62, tipV: 105, halfWidthPx: 5 }, { baseU: 160, tipU: 158, tipV: 90, halfWidthPx: 5 }], 99);
-    for (let s = 0; s <= 1; s += 0.002) {
-      const u0 = 63 + 25 * s, v0 = 80 - 12 * s;
-      for (let dv = -2; dv <= 2; dv++) for (let du = -2; du <= 2; du++) {
-        const u = Math.round(u0 + du), v = Math.round(v0 + dv), i = v * sc.cw + u;
-        if (Math.hypot(u - u0, v - v0) <= 2 && !(img[i] < 0.7 * sc.crystal)) img[i] = Math.round(0.65 * sc.crystal);
-      }
-    }
+    paintSideBranch(img, sc);
     const res = seg.segment(img);
     const opts = { ...DEFAULT_TIP_OPTIONS, branches: DEFAULT_BRANCH_OPTIONS };
     const all = findTips(res, ref, ref.noiseSigmaRel, opts);
