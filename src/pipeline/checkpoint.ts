@@ -48,7 +48,7 @@ import type { TrackConfig } from './trackConfig.js';
 export const CHECKPOINT_DIR = '.checkpoint';
 export const CHECKPOINT_FILE = 'state.bin';
 const MAGIC = Buffer.from('LTCKPT01', 'latin1');
-/** 2: the tip rows as the chunks of a TipRowStore (1: as a column per key). */
+/** 3: with the recent frames' branch ends (tipPriors.branchEnds); 2: the tip rows as the chunks of a TipRowStore (1: as a column per key). */
 const FORMAT = 3;
 
 // ---------------------------------------------------------------------------------------------

@@ -419,6 +419,15 @@ function darkenSpans(img: Uint8Array, map: Uint8Array, Bc: Float32Array, D: Floa
 /** The gray map of frames that are final gray already. */
 const IDENTITY_MAP = Uint8Array.from({ length: 256 }, (_, i) => i);
 
+/** The last mask's 32-bit view (thresholdRect runs on the same mask for every rectangle of every frame). */
+let lastWords: { m8: Uint8Array; m32: Int32Array } | null = null;
+/** m8 as 32-bit words (little-endian, 4-byte aligned), or null when it cannot be read so. */
+function wordView(m8: Uint8Array): Int32Array | null {
+  if (!LITTLE_ENDIAN || m8.byteOffset % 4 !== 0) return null;
+  if (lastWords?.m8 !== m8) lastWords = { m8, m32: new Int32Array(m8.buffer, m8.byteOffset, m8.length >> 2) };
+  return lastWords.m32;
+}
+
 /**
  * The 0/255 mask of blurred > low on r (as cv.THRESH_BINARY: strictly above) and the box of its
  * foreground (null: none). Four pixels at a time where the mask allows (one 32-bit store, and the
@@ -427,8 +436,7 @@ const IDENTITY_MAP = Uint8Array.from({ length: 256 }, (_, i) => i);
  */
 export function thresholdRect(blurred: Float32Array, m8: Uint8Array, low: number, cw: number, ch: number, r: RectPx): RectPx | null {
   let u0 = cw, u1 = -1, v0 = ch, v1 = -1;
-  const words = LITTLE_ENDIAN && m8.byteOffset % 4 === 0;
-  const m32 = words ? new Int32Array(m8.buffer, m8.byteOffset, m8.length >> 2) : null;
+  const m32 = wordView(m8);
   for (let v = r.y; v < r.y + r.h; v++) {
     const row = v * cw, e = row + r.x + r.w;
     let a = -1, z = -1, i = row + r.x;
