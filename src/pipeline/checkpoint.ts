@@ -42,14 +42,17 @@ import type { RoiScheduleSnapshot } from '../segment/roiScheduler.js';
 import type { InclusionTrackerSnapshot } from '../track/inclusions/InclusionTracker.js';
 import type { BranchRow } from '../measure/branches.js';
 import type { LinkerSnapshot } from '../track/linker.js';
-import type { FrameBranchEnds, TipPrior } from '../track/findTips.js';
+import type { TipHistorySnapshot } from '../track/tipHistory.js';
 import type { TrackConfig } from './trackConfig.js';
 
 export const CHECKPOINT_DIR = '.checkpoint';
 export const CHECKPOINT_FILE = 'state.bin';
 const MAGIC = Buffer.from('LTCKPT01', 'latin1');
-/** 3: with the recent frames' branch ends (tipPriors.branchEnds); 2: the tip rows as the chunks of a TipRowStore (1: as a column per key). */
-const FORMAT = 3;
+/**
+ * 4: the tip history of the previous frame (TipHistory: a frame's search starts from frame n − 1, not n − 2); 3: with the
+ * recent frames' branch ends (tipPriors.branchEnds); 2: the tip rows as the chunks of a TipRowStore (1: as a column per key).
+ */
+const FORMAT = 4;
 
 // ---------------------------------------------------------------------------------------------
 // State codec: plain objects, arrays, numbers (NaN, ±Infinity, −0 kept), strings, booleans, null,
@@ -305,7 +308,7 @@ export interface TrackRunState {
    * them) and the branch ends of the last few (the next frames' branch search follows them:
    * runTrack); absent in older checkpoints.
    */
-  tipPriors?: { processed: number; frames: Array<{ ordinal: number; tips: TipPrior[] }>; branchEnds: FrameBranchEnds[] };
+  tipPriors?: { processed: number } & TipHistorySnapshot;
 }
 
 /**

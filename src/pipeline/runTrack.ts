@@ -31,7 +31,7 @@ import {
   buildReference, canonicalGeometry, canonicalToImage, loadOpenCv, openCvVersion, Segmenter, segmenterNeedsOpenCv, toCanonical,
   DEFAULT_REFERENCE_OPTIONS, type Cv, type Reference, type SegmentOptions,
 } from '../segment/index.js';
-import { type DendriteAxis, DEFAULT_BRANCH_OPTIONS, DEFAULT_LINK_OPTIONS, DEFAULT_MERGE_OPTIONS, DEFAULT_TIP_OPTIONS, mergeFragments, dendriteAxis, findTips, interfaceAt, lengthAlongAxisPx, Linker, type TipCandidate, tipPriors, branchEnds, branchSearchFor, BRANCH_STICKY_FRAMES, type FrameBranchEnds, type TipPrior } from '../track/index.js';
+import { type DendriteAxis, DEFAULT_BRANCH_OPTIONS, DEFAULT_LINK_OPTIONS, DEFAULT_MERGE_OPTIONS, DEFAULT_TIP_OPTIONS, mergeFragments, dendriteAxis, findTips, interfaceAt, lengthAlongAxisPx, Linker, type TipCandidate, TipHistory } from '../track/index.js';
 import type { TrackConfig } from './trackConfig.js';
 import { TipPool, useTipWorker } from './tipPool.js';
 import { hasCheckpoint, restoreSegmenter, snapshotSegmenter, TrackCheckpoints, type ResumeInfo, type TrackRunState } from './checkpoint.js';
@@ -199,11 +199,6 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     // frames in flight). Small frames: in this thread, at once.
     let pool: TipPool | null = null;
     const inFlight: Array<{ index: number; ordinal: number; tS: number; d: { dxPx: number; dyPx: number }; tips: Promise<TipCandidate[]> }> = [];
-    /** Keep a processed frame's tip shapes for the frame two later. */
-    const landed = (ordinal: number, tips: readonly TipCandidate[]) => {
-      priors = [...priors.filter((p) => p.ordinal >= ordinal - 1), { ordinal, tips: tipPriors(tips) }];
-      recentBranchEnds = [...recentBranchEnds.filter((f) => f.ordinal >= ordinal - BRANCH_STICKY_FRAMES), { ordinal, ends: branchEnds(tips) }];
-    };
     /** Link the oldest frame in flight. */
     const landOldest = async () => {
       const f = inFlight.shift()!;
@@ -215,23 +210,17 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
         throw new Error(`track: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
       }
       timing.tips_wait = (timing.tips_wait ?? 0) + performance.now() - t0;
-      landed(f.ordinal, tips);
+      history.landed(f.ordinal, tips);
       linkTips(f.index, f.tS, f.d, tips);
     };
     const drain = async () => {
       while (inFlight.length) await landOldest();
     };
-    // The 2-D tip fits of a frame start from the shapes fitted two frames earlier (findTips'
-    // prior): two, not one, because that frame's tips are always back when a frame is submitted
-    // (at most two frames in flight), so the result is the same with or without the worker and
-    // however the frames were drained (checkpoints). Priors of the last two frames processed.
+    // A frame's tip search starts from the previous frame's (the fitted shapes and apices, the
+    // branch ends: TipHistory). The tip worker keeps its own history, so no frame waits for the
+    // previous one's tips to be submitted; this one is for in-thread runs and checkpoints.
     let processed = 0;
-    let priors: Array<{ ordinal: number; tips: TipPrior[] }> = [];
-    const priorFor = (ordinal: number): TipPrior[] => priors.find((p) => p.ordinal === ordinal - 2)?.tips ?? [];
-    // The branch ends of the last frames processed say which dendrites are searched for branches
-    // between the frames where all are (findTips' BranchSearch; from frame ordinal − 2 back, for the same reason).
-    let recentBranchEnds: FrameBranchEnds[] = [];
-    const branchSearchOf = (ordinal: number) => branchSearchFor(ordinal, cfg.tips.branch_search_every, recentBranchEnds);
+    let history = new TipHistory(cfg.tips.branch_search_every);
     const linkTips = (index: number, tS: number, d: { dxPx: number; dyPx: number }, all: TipCandidate[]) => {
       const t0 = performance.now();
       // findTips gives the leading tips first, then the branch ends
@@ -274,11 +263,13 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       const d = driftOf.get(index) ?? { dxPx: 0, dyPx: 0 };
       driftOf.delete(index);
       const ordinal = processed++;
-      while (inFlight.length && inFlight[0].ordinal <= ordinal - 2) await landOldest(); // (none with two slots)
-      const prior = priorFor(ordinal), branchSearch = branchSearchOf(ordinal);
-      if (pool) inFlight.push({ index, ordinal, tS, d, tips: pool.submit(seg, segmenter!.lastPlan, prior, branchSearch) });
-      const tips = pool ? null : stage('track', () => findTips(seg, ref!, ref!.noiseSigmaRel, tipOpts, prior, branchSearch));
-      if (tips) landed(ordinal, tips);
+      if (pool) inFlight.push({ index, ordinal, tS, d, tips: pool.submit(seg, segmenter!.lastPlan, ordinal) });
+      let tips: TipCandidate[] | null = null;
+      if (!pool) {
+        const { prior, branchSearch } = history.before(ordinal);
+        tips = stage('track', () => findTips(seg, ref!, ref!.noiseSigmaRel, tipOpts, prior, branchSearch));
+        history.landed(ordinal, tips);
+      }
       t0 = performance.now();
       timing.tips += t0 - t1;
       stage('inclusions', () => inclusions.step(index, tS, seg, geom, cfg.um_per_px));
@@ -296,7 +287,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       );
       segmenter = new Segmenter(cv, ref, segmentOpts, { fullEveryFrames: cfg.segment.full_frame_every, bandEveryFrames: cfg.segment.interface_band_every });
       if (source.grayMap) segmenter.grayMap = source.grayMap;
-      if (useTipWorker(geom.cw * geom.ch)) threads.push((pool = new TipPool(ref!, tipOpts)));
+      if (useTipWorker(geom.cw * geom.ch)) threads.push((pool = new TipPool(ref!, tipOpts, history)));
       timing.reference += performance.now() - tr;
       for (const p of pending) await processFrame(p.index, p.tS, p.img);
       pending.length = 0;
@@ -306,10 +297,15 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     const captureState = (): TrackRunState => ({
       reference: ref!, segmenter: snapshotSegmenter(segmenter!), linker: linker.snapshot(), inclusions: inclusions.snapshot(),
       drift: drift?.snapshot() ?? null, rows: rows.snapshot(), timing, branchLinker: branchLinker.snapshot(), branchRows,
-      tipPriors: { processed, frames: priors, branchEnds: recentBranchEnds },
+      tipPriors: { processed, ...history.snapshot() },
     });
     if (ckpt.resumed) {
       const s = ckpt.resumed.state;
+      // (before the tip worker starts: it starts from this history)
+      if (s.tipPriors) {
+        processed = s.tipPriors.processed;
+        history = new TipHistory(cfg.tips.branch_search_every, s.tipPriors);
+      }
       await initReference(s.reference);
       restoreSegmenter((segmenter as Segmenter | null)!, s.segmenter);
       linker.restore(s.linker);
@@ -318,11 +314,6 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       rows = TipRowStore.fromSnapshot(s.rows);
       if (s.branchLinker) branchLinker.restore(s.branchLinker);
       for (const r of s.branchRows ?? []) branchRows.push(r);
-      if (s.tipPriors) {
-        processed = s.tipPriors.processed;
-        priors = s.tipPriors.frames;
-        recentBranchEnds = s.tipPriors.branchEnds;
-      }
       Object.assign(timing, s.timing);
       frames = ckpt.resumed.header.frames;
     }

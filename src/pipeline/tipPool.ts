@@ -13,7 +13,10 @@
  * frame, near the regions that touch the interface) — and the worker gets the slot number, the
  * regions and the thresholds. A slot is reused only after its frame's tips are back
  * (the caller keeps at most `slots` frames in flight), so memory stays bounded: slots × 12 bytes
- * per pixel. The tips are bit-identical to an in-thread findTips (test/pipeline/tipPool.test.ts).
+ * per pixel. The worker keeps its own TipHistory (what a frame's search takes from the frame
+ * before), started from the caller's and fed the same frames in the same order, so a frame is
+ * submitted without waiting for the tips of the one before. The tips are bit-identical to an
+ * in-thread findTips (test/pipeline/tipPool.test.ts).
  */
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
@@ -22,7 +25,7 @@ import { PACKAGE_ROOT } from '../core/packageRoot.js';
 import type { Reference } from '../segment/reference.js';
 import type { RectPx, SegmentResult } from '../segment/segmenter.js';
 import { rowSpans, type RowSpans } from '../segment/rowSpans.js';
-import type { BranchSearch, TipCandidate, TipOptions, TipPrior } from '../track/index.js';
+import type { TipCandidate, TipHistory, TipOptions } from '../track/index.js';
 
 /** One shared copy of what findTips reads of a segmented frame. */
 interface Slot {
@@ -97,7 +100,8 @@ export class TipPool {
   /** Worker time summed over frames [ms]. */
   workerMs = 0;
 
-  constructor(ref: Reference, opts: TipOptions, slots = 2) {
+  /** @param history the tip history the worker starts from (its state before the first frame submitted) */
+  constructor(ref: Reference, opts: TipOptions, history: TipHistory, slots = 2) {
     const n = ref.geom.cw * ref.geom.ch;
     this.cw = ref.geom.cw;
     this.slots = slots;
@@ -115,6 +119,7 @@ export class TipPool {
       workerData: {
         moduleUrl: pathToFileURL(modulePath).href, useTsx: !fromBundle,
         ref, opts, slots: this.bufs.map((b) => ({ D: b.D, Db: b.Db, labels: b.labels })),
+        branchSearchEvery: history.branchSearchEvery, history: history.snapshot(),
       },
     });
     this.worker.on('message', (m: TipReply) => {
@@ -148,11 +153,11 @@ export class TipPool {
   }
 
   /**
-   * Copy frame `seg` (segmented on `plan`) into the next slot and have its tips found (the fits
-   * starting from `prior`'s shapes, branch ends looked for as `branchSearch` says: findTips). The
-   * caller must have at most `slots − 1` earlier frames still in flight.
+   * Copy frame `seg` (segmented on `plan`) into the next slot and have its tips found, as frame
+   * `ordinal` of the worker's TipHistory (the frame after the last one submitted). The caller
+   * must have at most `slots − 1` earlier frames still in flight.
    */
-  submit(seg: SegmentResult, plan: readonly RectPx[], prior: readonly TipPrior[] = [], branchSearch: BranchSearch = { all: true, near: [] }): Promise<TipCandidate[]> {
+  submit(seg: SegmentResult, plan: readonly RectPx[], ordinal: number): Promise<TipCandidate[]> {
     if (this.failed) return Promise.reject(this.failed);
     if (this.waiting.size >= this.slots) throw new Error(`TipPool: more than ${this.slots} frames in flight`);
     const k = this.nextSlot;
@@ -186,7 +191,7 @@ export class TipPool {
     const reply = new Promise<TipReply>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
     // findTips reads only the regions that touch the interface (dendrites): the rest (inclusions,
     // specks) would only be cloned across
-    this.worker.postMessage({ id, slot: k, regions: seg.regions.filter((r) => r.touchesInterface), labelSpans: seg.labelSpans, gain: seg.gain, thresholdRel: seg.thresholdRel, prior, branchSearch });
+    this.worker.postMessage({ id, slot: k, regions: seg.regions.filter((r) => r.touchesInterface), labelSpans: seg.labelSpans, gain: seg.gain, thresholdRel: seg.thresholdRel, ordinal });
     return reply.then((m) => m.tips!);
   }
 

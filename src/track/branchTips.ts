@@ -454,7 +454,7 @@ function placeBranchTip(
   }
   const cx = toX(coarse.u - tipPx.u, coarse.v - tipPx.v) + PATCH_HALF, cy = toY(coarse.u - tipPx.u, coarse.v - tipPx.v) + PATCH_HALF;
   const dX = toX(du, dv), dY = toY(du, dv);
-  // the fit starts from the shape of this branch's tip two frames earlier (findTips' prior), its
+  // the fit starts from the shape of this branch's tip a frame earlier (findTips' prior), its
   // axis turned into the patch's frame
   const ps = nearestPrior(prior, coarse.u, coarse.v);
   const start = ps && { angleRad: Math.atan2(toX(Math.sin(ps.angleRad), Math.cos(ps.angleRad)), toY(Math.sin(ps.angleRad), Math.cos(ps.angleRad))), a: ps.a, q: ps.q, psfSigmaPx: ps.psfSigmaPx };

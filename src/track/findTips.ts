@@ -228,7 +228,7 @@ function apexOf(pp: PeakProfile, r: CrackRegion, seg: SegmentResult, ref: Refere
   const { cw, ch } = ref.geom;
   const iv = ref.iface.vPx;
   const v0 = pp.vTip + 0.5;
-  // the fit starts from this tip's shape two frames earlier, and from its apex then if the model
+  // the fit starts from this tip's shape a frame earlier, and from its apex then if the model
   // fits better there than at the coarse tip (a tip advances a fraction of a pixel per frame; the
   // coarse tip, where the darkening crosses the threshold, lags the apex by a pixel or two)
   // (a prior is both: its shape and its apex)
@@ -288,7 +288,7 @@ export interface BranchSearch {
   near: ArrayLike<number>;
 }
 
-/** A branch end of an earlier frame this close to a dendrite's box has that dendrite searched [px] (a branch end moves a few px in two frames). */
+/** A branch end of an earlier frame this close to a dendrite's box has that dendrite searched [px] (a branch end moves a few px in a few frames). */
 const BRANCH_NEAR_PX = 12;
 
 /** The branch ends among `tips` as flat (u, v) pairs (BranchSearch.near). */
@@ -299,11 +299,11 @@ export function branchEnds(tips: readonly TipCandidate[]): number[] {
 }
 
 /**
- * A dendrite stays searched while a branch end was found in it in any of this many frames before
- * (frames ordinal − 2 … ordinal − 1 − BRANCH_STICKY_FRAMES): the search misses a branch end in a
- * frame here and there (its thin end fades below the threshold), and one such frame must not
- * leave the dendrite unsearched until the next frames that search all (the branching accuracy
- * scenario lost a whole branch that way).
+ * A dendrite stays searched while a branch end was found in it in any of the last this many
+ * frames (ordinal − 1 … ordinal − BRANCH_STICKY_FRAMES): the search misses a branch end in a frame
+ * here and there (its thin end fades below the threshold), and one such frame must not leave the
+ * dendrite unsearched until the next frame that searches all (the branching accuracy scenario
+ * lost a whole branch that way).
  */
 export const BRANCH_STICKY_FRAMES = 4;
 
@@ -314,17 +314,16 @@ export interface FrameBranchEnds {
 }
 
 /**
- * The branch search of frame `ordinal`: all dendrites on the first two frames of every
- * `everyFrames` (1 or 2: every frame); on the others those near a branch end of frames
- * ordinal − 2 … ordinal − 1 − BRANCH_STICKY_FRAMES among `recent` (never frame ordinal − 1,
- * whose tips may not be back when a frame is submitted: runTrack). Two consecutive frames, because
- * each looks two back: a branch found on either is then followed on every frame after it. A new
- * branch in a dendrite without one is found within everyFrames − 2 frames of its start.
+ * The branch search of frame `ordinal`: all dendrites on one frame of every `everyFrames` (1:
+ * every frame); on the others those near a branch end of frames ordinal − 1 …
+ * ordinal − BRANCH_STICKY_FRAMES among `recent` (TipHistory: a branch found on one frame is
+ * followed on every frame after it). A new branch in a dendrite without one is found within
+ * everyFrames − 1 frames of its start.
  */
 export function branchSearchFor(ordinal: number, everyFrames: number, recent: readonly FrameBranchEnds[]): BranchSearch {
-  const all = everyFrames <= 2 || ordinal % everyFrames < 2;
+  const all = everyFrames <= 1 || ordinal % everyFrames === 0;
   const near: number[] = [];
-  if (!all) for (const f of recent) if (f.ordinal <= ordinal - 2 && f.ordinal >= ordinal - 1 - BRANCH_STICKY_FRAMES) near.push(...f.ends);
+  if (!all) for (const f of recent) if (f.ordinal < ordinal && f.ordinal >= ordinal - BRANCH_STICKY_FRAMES) near.push(...f.ends);
   return { all, near };
 }
 
@@ -340,7 +339,7 @@ function nearBranch(r: CrackRegion, near: ArrayLike<number>): boolean {
 /**
  * All dendrite tips of a segmented frame: the leading tips ordered by u, then (with
  * `opts.branches`) the branch ends ordered by u, each naming its leading tip. `prior`: the tips
- * of an earlier frame (runTrack: two frames back), whose fitted shapes start the 2-D fits of the
+ * of an earlier frame (TipHistory: the previous one), whose fitted shapes start the 2-D fits of the
  * tips near them — a tracked tip's shape changes little from frame to frame, so its fit
  * converges in fewer steps than from the generic start. `branchSearch`: which dendrites branch
  * ends are looked for in (default: all).

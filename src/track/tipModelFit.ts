@@ -65,13 +65,13 @@ export interface TipModelInput {
   /** 1-σ noise of one darkening pixel (for the uncertainty). */
   noiseSigma: number;
   /**
-   * Where the search for the shape starts (e.g. this tip's fit two frames earlier: a tracked tip
+   * Where the search for the shape starts (e.g. this tip's fit a frame earlier: a tracked tip
    * keeps its shape and the PSF from frame to frame); by default a generic start from
    * `halfWidthPx`. The apex starts at (u, v) (or startApex) and the axis is bounded around `angleRad`.
    */
   start?: TipShapeStart;
   /**
-   * Another apex to start from (e.g. this tip's fitted apex two frames earlier, a better guess
+   * Another apex to start from (e.g. this tip's fitted apex a frame earlier, a better guess
    * than the coarse tip for a tip that moved little): the fit starts from whichever of (u, v) and
    * this the model (with the start's shape) fits better.
    */

@@ -6,7 +6,7 @@
  * The 1500-frame 1920×1080 bench video (gen_video.py, as the speed bench makes it): its reference
  * from the first frames, then `--count` consecutive frames from `--from` on, each segmented whole
  * and given to findTips — the leading tips alone, with side branches, from the generic start
- * (cold) and from the shapes fitted two frames earlier (warm, as runTrack runs it). Per variant:
+ * (cold) and from the shapes fitted a frame earlier (warm, as runTrack runs it). Per variant:
  * the least ms/frame over `--repeat` passes, and the tips found.
  *
  *   node --import tsx test/bench/tip-worker.ts [--video FILE] [--from 1300] [--count 20] [--repeat 5]
@@ -19,7 +19,7 @@ import { openSource } from '../../src/ingest/index.js';
 import type { Frame } from '../../src/core/types.js';
 import { buildReference, canonicalGeometry, loadOpenCv, Segmenter, toCanonical } from '../../src/segment/index.js';
 import { DEFAULT_REFERENCE_OPTIONS } from '../../src/segment/reference.js';
-import { branchEnds, branchSearchFor, DEFAULT_BRANCH_OPTIONS, DEFAULT_TIP_OPTIONS, findTips, tipPriors, type TipCandidate, type TipOptions, type TipPrior } from '../../src/track/index.js';
+import { DEFAULT_BRANCH_OPTIONS, DEFAULT_TIP_OPTIONS, findTips, TipHistory, type TipCandidate, type TipOptions } from '../../src/track/index.js';
 import type { SegmentResult } from '../../src/segment/segmenter.js';
 import { trackConfigSchema } from '../../src/pipeline/trackConfig.js';
 
@@ -79,17 +79,19 @@ async function main(): Promise<void> {
   const leadOnly: TipOptions = { ...DEFAULT_TIP_OPTIONS, branches: null };
   const withBranches: TipOptions = { ...DEFAULT_TIP_OPTIONS, branches: DEFAULT_BRANCH_OPTIONS };
   /**
-   * One pass over the frames; warm: each frame's fits start from the shapes two frames earlier;
-   * with `searchEvery`, branch ends are looked for as lidtrack track does (branchSearchFor, the
-   * frames counted from FROM).
+   * One pass over the frames; warm: each frame's fits start from the shapes of the frame before;
+   * branch ends are looked for as lidtrack track does with `searchEvery` (TipHistory, the frames
+   * counted from FROM).
    */
   const pass = (opts: TipOptions, warm: boolean, searchEvery = 1): { ms: number; tips: TipCandidate[][] } => {
     const tips: TipCandidate[][] = [];
+    const history = new TipHistory(searchEvery);
     const t0 = performance.now();
     for (let k = 0; k < segs.length; k++) {
-      const prior: TipPrior[] = warm && k >= 2 ? tipPriors(tips[k - 2]) : [];
-      const search = branchSearchFor(k, searchEvery, tips.map((t, ordinal) => ({ ordinal, ends: branchEnds(t) })));
-      tips.push(findTips(segs[k] as SegmentResult, ref!, ref!.noiseSigmaRel, opts, prior, search));
+      const { prior, branchSearch } = history.before(k);
+      const t = findTips(segs[k] as SegmentResult, ref!, ref!.noiseSigmaRel, opts, warm ? prior : [], branchSearch);
+      history.landed(k, t);
+      tips.push(t);
     }
     return { ms: (performance.now() - t0) / segs.length, tips };
   };

@@ -107,7 +107,7 @@ export function registerTrack(program: Command): void {
     .option('--no-report', 'skip figures and report.html')
     .option('--no-overlay-video', 'skip the annotated overlay video (its pass over a long recording takes longer than the tracking)')
     .option('--no-branches', 'do not look for side branches (no branches.csv)')
-    .option('--branch-search-every <N>', 'look for new side branches in every dendrite on 2 frames of every N, in between only in dendrites that have one (default 6; 1 = every frame)')
+    .option('--branch-search-every <N>', 'look for new side branches in every dendrite on 1 frame of every N, in between only in dendrites that have one (default 6; 1 = every frame)')
     .option('--no-progress', 'no progress bar')
     .action(async (video: string, flags: TrackFlags) => {
       const cfg = trackConfigFromFlags(video, flags);

@@ -43,7 +43,7 @@ export const PIPELINE_KEY_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'track.tips.min_length_px': 'Regions shallower than this, measured from the interface, are not dendrites [px].',
   'track.tips.branches': 'Also find the ends of side branches of each dendrite and track them (branches.csv, summary.json branches).',
   'track.tips.branch_min_length_px': 'A side branch counts when it reaches this far beyond the trunk\'s half-width [px].',
-  'track.tips.branch_search_every': 'Look for new side branches in every dendrite on 2 consecutive frames of every this many; in between only in dendrites with a branch end in the 4 frames before. A new branch is found up to this many − 2 frames after it appears (1 = every dendrite, every frame).',
+  'track.tips.branch_search_every': 'Look for new side branches in every dendrite on 1 frame of every this many; in between only in dendrites with a branch end in the 4 frames before. A new branch is found up to this many − 1 frames after it appears (1 = every dendrite, every frame).',
   'track.link': 'Linking of tips into tracks; leave out a key for its default.',
   'track.link.gate_px': 'Minimum gate radius for linking a tip to a track [px].',
   'track.link.max_gap_frames': 'Frames a track may miss before it is closed.',
