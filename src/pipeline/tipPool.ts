@@ -26,6 +26,7 @@ import type { Reference } from '../segment/reference.js';
 import type { RectPx, SegmentResult } from '../segment/segmenter.js';
 import { rowSpans, type RowSpans } from '../segment/rowSpans.js';
 import type { TipCandidate, TipHistory, TipOptions } from '../track/index.js';
+import { copyRunF32, copyRunI32, fillRunI32 } from '../core/runs.js';
 
 /** One shared copy of what findTips reads of a segmented frame. */
 interface Slot {
@@ -168,21 +169,21 @@ export class TipPool {
     // them 0 outside its rectangles; copied ones are cleared where they were copied last time
     const labelsHere = seg.labels === b.labels;
     const ws = b.written;
-    if (!labelsHere) for (let k = 0; k < ws.length; k += 3) b.labels.fill(0, ws[k] * w + ws[k + 1], ws[k] * w + ws[k + 2]);
+    if (!labelsHere) for (let k = 0; k < ws.length; k += 3) fillRunI32(b.labels, 0, ws[k] * w + ws[k + 1], ws[k] * w + ws[k + 2]);
     // the read area's rectangles overlap where dendrites' boxes do: each pixel is copied once
     const copied = rowSpans(readArea(seg, plan, w, Math.round(b.labels.length / w)));
     for (let k = 0; k < copied.length; k += 3) {
       const i0 = copied[k] * w + copied[k + 1], i1 = copied[k] * w + copied[k + 2];
-      b.D.set(seg.darkening.subarray(i0, i1), i0);
-      if (!seg.labelSpans) b.Db.set(seg.darkeningBlurred.subarray(i0, i1), i0);
-      if (!labelsHere) b.labels.set(seg.labels.subarray(i0, i1), i0);
+      copyRunF32(b.D, seg.darkening, i0, i1);
+      if (!seg.labelSpans) copyRunF32(b.Db, seg.darkeningBlurred, i0, i1);
+      if (!labelsHere) copyRunI32(b.labels, seg.labels, i0, i1);
     }
     // the blurred darkening is read at labelled pixels only (findTips' tip rows): copied there
     const ls = seg.labelSpans;
     if (ls) {
       for (let k = 0; k < ls.length; k += 3) {
         const i0 = ls[k] * w + ls[k + 1], i1 = ls[k] * w + ls[k + 2];
-        b.Db.set(seg.darkeningBlurred.subarray(i0, i1), i0);
+        copyRunF32(b.Db, seg.darkeningBlurred, i0, i1);
       }
     }
     b.written = labelsHere ? new Int32Array(0) : copied;

@@ -18,6 +18,7 @@
  * regions themselves.
  */
 import type { CrackRegion, RectPx } from './segmenter.js';
+import { fillRunI32 } from '../core/runs.js';
 
 export interface ComponentInputs {
   mask: Uint8Array;
@@ -250,7 +251,7 @@ function regionsOf(inp: ComponentInputs, labels: Int32Array, s: ComponentScratch
     const g = final[parent[q]];
     if (g === 0) continue;
     const v = runV[q], a = runA[q], b = runB[q];
-    labels.fill(g, v * cw + a, v * cw + b);
+    fillRunI32(labels, g, v * cw + a, v * cw + b);
     const reg = regions[g - 1], ext = reg.extentV, u0 = reg.uMin;
     for (let u = a; u < b; u++) ext[u - u0] = v;
     spans[nS++] = v;

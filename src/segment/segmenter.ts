@@ -22,6 +22,7 @@ import { CoarseDetector } from './coarseDetect.js';
 import { ComponentScratch, labelComponents } from './components.js';
 import { SimdBlur } from './simdBlur.js';
 import { rowSpans } from './rowSpans.js';
+import { fillRunI32 } from '../core/runs.js';
 
 /** An axis-aligned rectangle of canonical pixels [x, x+w) × [y, y+h). */
 export interface RectPx {
@@ -384,7 +385,7 @@ export class Segmenter {
     // labels outside this frame's rectangles are stale: clear the runs last labelled in this buffer
     const labels = this.labelBuf;
     const last = this.lastSpans;
-    for (let k = 0; k < last.length; k += 3) labels.fill(0, last[k] * cw + last[k + 1], last[k] * cw + last[k + 2]);
+    for (let k = 0; k < last.length; k += 3) fillRunI32(labels, 0, last[k] * cw + last[k + 1], last[k] * cw + last[k + 2]);
     this.lastRects = list.map((r) => ({ ...r }));
     // 5. 8-connected components of the closed mask on the work rectangles (joined across their
     // seams: one labelling of the frame), kept when large enough and holding a seed above `high`
