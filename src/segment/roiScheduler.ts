@@ -119,27 +119,44 @@ export class RoiScheduler {
    * Record the regions found in the frame just segmented. Followed: dendrites (touching the
    * interface) and regions that could be an inclusion (at least `minFollowAreaPx` and elongated,
    * the InclusionTracker's candidates); a compact speck of noise or dust is not followed. With
-   * `labels` (the segmenter's label image), a region's own tiles are marked; without, its box's.
+   * `labels` (the segmenter's label image), a region's own tiles are marked — from `spans`, the
+   * label image's runs ((row, x0, x1) triples, one label each: the segmenter's labelSpans), when
+   * given, else by scanning its box —; without, its box's.
    */
-  observe(regions: readonly CrackRegion[], labels?: Int32Array): void {
+  observe(regions: readonly CrackRegion[], labels?: Int32Array, spans?: Int32Array): void {
     const { marginPx, minFollowAreaPx, minFollowElongation, tilePx: t } = this.opts;
     const { nx, ny, cw } = this;
     const own = new Uint8Array(nx * ny);
-    for (const r of regions) {
-      const follow = r.touchesInterface || (r.areaPx >= minFollowAreaPx && Math.max(r.uMax - r.uMin + 1, r.vMax - r.vMin + 1) ** 2 / r.areaPx >= minFollowElongation);
-      if (!follow) continue;
-      if (!labels) {
-        markBox(own, { x: r.uMin, y: r.vMin, w: r.uMax - r.uMin + 1, h: r.vMax - r.vMin + 1 }, nx, ny, t);
-        continue;
+    const follows = (r: CrackRegion) => r.touchesInterface || (r.areaPx >= minFollowAreaPx && Math.max(r.uMax - r.uMin + 1, r.vMax - r.vMin + 1) ** 2 / r.areaPx >= minFollowElongation);
+    if (labels && spans) {
+      // (a long tilted crack's box is mostly empty: its runs, not its box, are visited)
+      let maxLabel = 0;
+      for (const r of regions) maxLabel = Math.max(maxLabel, r.label);
+      const followed = new Uint8Array(maxLabel + 1);
+      for (const r of regions) if (follows(r)) followed[r.label] = 1;
+      for (let k = 0; k < spans.length; k += 3) {
+        const v = spans[k], a = spans[k + 1], b = spans[k + 2];
+        const g = labels[v * cw + a];
+        if (g > maxLabel || !followed[g]) continue;
+        const trow = Math.floor(v / t) * nx;
+        for (let tx = Math.floor(a / t), e = Math.floor((b - 1) / t); tx <= e; tx++) own[trow + tx] = 1;
       }
-      // tiles holding a pixel of the region; a tile row at a time, skipping a tile once marked
-      for (let v = r.vMin; v <= r.vMax; v++) {
-        const row = v * cw, trow = Math.floor(v / t) * nx;
-        for (let u = r.uMin; u <= r.uMax; u++) {
-          if (labels[row + u] !== r.label) continue;
-          const tx = Math.floor(u / t);
-          own[trow + tx] = 1;
-          u = Math.min(r.uMax, (tx + 1) * t - 1); // rest of this tile's row: already marked
+    } else {
+      for (const r of regions) {
+        if (!follows(r)) continue;
+        if (!labels) {
+          markBox(own, { x: r.uMin, y: r.vMin, w: r.uMax - r.uMin + 1, h: r.vMax - r.vMin + 1 }, nx, ny, t);
+          continue;
+        }
+        // tiles holding a pixel of the region; a tile row at a time, skipping a tile once marked
+        for (let v = r.vMin; v <= r.vMax; v++) {
+          const row = v * cw, trow = Math.floor(v / t) * nx;
+          for (let u = r.uMin; u <= r.uMax; u++) {
+            if (labels[row + u] !== r.label) continue;
+            const tx = Math.floor(u / t);
+            own[trow + tx] = 1;
+            u = Math.min(r.uMax, (tx + 1) * t - 1); // rest of this tile's row: already marked
+          }
         }
       }
     }

@@ -248,7 +248,7 @@ export class Segmenter {
       }
     }
     const res = this.segment(img, rects);
-    this.schedule.observe(res.regions, res.labels);
+    this.schedule.observe(res.regions, res.labels, res.labelSpans);
     return res;
   }
 
@@ -421,12 +421,14 @@ function darkenSpans(img: Uint8Array, map: Uint8Array, Bc: Float32Array, D: Floa
 const IDENTITY_MAP = Uint8Array.from({ length: 256 }, (_, i) => i);
 
 /** The last mask's 32-bit view (thresholdRect runs on the same mask for every rectangle of every frame). */
-let lastWords: { m8: Uint8Array; m32: Int32Array } | null = null;
-/** m8 as 32-bit words (little-endian, 4-byte aligned), or null when it cannot be read so. */
+/** Int32 views of the masks (made once per mask, not per rectangle and frame). */
+const words = new WeakMap<Uint8Array, Int32Array>();
+/** m8 as 32-bit words (little-endian, 4-byte aligned; its whole words), or null when it cannot be read so. */
 function wordView(m8: Uint8Array): Int32Array | null {
   if (!LITTLE_ENDIAN || m8.byteOffset % 4 !== 0) return null;
-  if (lastWords?.m8 !== m8) lastWords = { m8, m32: new Int32Array(m8.buffer, m8.byteOffset, m8.length >> 2) };
-  return lastWords.m32;
+  let w = words.get(m8);
+  if (!w) words.set(m8, (w = new Int32Array(m8.buffer, m8.byteOffset, m8.length >> 2)));
+  return w;
 }
 
 /**
@@ -498,8 +500,7 @@ export function crossMorph(src: Uint8Array, dst: Uint8Array, cw: number, ch: num
     return;
   }
   // (Int32 views: the words stay int32 in the JIT's bitwise arithmetic)
-  const S32 = new Int32Array(src.buffer, src.byteOffset, (cw * ch) >> 2);
-  const D32 = new Int32Array(dst.buffer, dst.byteOffset, (cw * ch) >> 2);
+  const S32 = wordView(src)!, D32 = wordView(dst)!;
   const cw4 = cw >> 2;
   const k0 = x0 >> 2, k1 = (x1 + 3) >> 2; // words [k0, k1) hold the rectangle's columns
   // bytes of the first and last word inside [x0, x1)

@@ -174,6 +174,18 @@ describe('segmenting rectangles gives the whole frame\'s result inside them', ()
       const overlap = a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
       expect(overlap).toBe(false);
     }
+    // the same tiles from the label image's runs (the segmenter's labelSpans) as from scanning the box
+    const spans: number[] = [];
+    for (let v = 0; v < ch; v++) for (let u = 0; u < cw; u++) {
+      if (labels[v * cw + u] === 0 || (u > 0 && labels[v * cw + u - 1] === labels[v * cw + u])) continue;
+      let e = u + 1;
+      while (e < cw && labels[v * cw + e] === labels[v * cw + u]) e++;
+      spans.push(v, u, e);
+    }
+    const fromRuns = new RoiScheduler(cw, ch, iface, { fullEveryFrames: 100, marginPx: margin, tilePx: tile, bandPx: 8, maxCoverage: 0.9 });
+    fromRuns.next();
+    fromRuns.observe([region], labels, Int32Array.from(spans));
+    expect(fromRuns.next()).toEqual(rects);
     // and the snapshot restores the same plan
     const snap = JSON.parse(JSON.stringify(s.snapshot()));
     const t = new RoiScheduler(cw, ch, iface, { fullEveryFrames: 100, marginPx: margin, tilePx: tile, bandPx: 8, maxCoverage: 0.9 });
