@@ -13,7 +13,10 @@ import { fileURLToPath } from 'node:url';
 import initWabt from 'wabt';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const KERNELS = [{ wat: 'src/segment/simdBlur.wat', ts: 'src/segment/simdBlurWasm.ts', name: 'SIMD_BLUR_WASM_BASE64' }];
+export const KERNELS = [
+  { wat: 'src/segment/simdBlur.wat', ts: 'src/segment/simdBlurWasm.ts', name: 'SIMD_BLUR_WASM_BASE64' },
+  { wat: 'src/segment/simdMask.wat', ts: 'src/segment/simdMaskWasm.ts', name: 'SIMD_MASK_WASM_BASE64' },
+];
 
 /** The TypeScript module text for the kernel compiled from `watText`. */
 export async function kernelModule(watFile, watText, name) {

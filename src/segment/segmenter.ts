@@ -119,8 +119,8 @@ export class Segmenter {
   private readonly blur: SimdBlur;
   private otherBlur: { D: CvMat; Db: CvMat } | null = null;
   /**
-   * The threshold mask, its dilation and its closing (0/255, cw × ch): own arrays for the 3 × 3
-   * cross (the default closing, done in JS), OpenCV Mats and the kernel for another closing.
+   * The threshold mask, its dilation and its closing (0/255, cw × ch): in the blur kernel's memory
+   * for the 3 × 3 cross (the default closing, simdMask.wat), OpenCV Mats and the kernel for another closing.
    */
   private readonly own: { m8: Uint8Array; dil: Uint8Array; closed: Uint8Array } | null;
   private readonly mats: { m8: CvMat; dil: CvMat; closed: CvMat; kernel: CvMat } | null;
@@ -196,10 +196,10 @@ export class Segmenter {
     // the end of each later whole frame — 78 times in a 250-frame 1080p run.
     for (let k = 0; k < 12; k++) thresholdRect(Float32Array.of(1, 0, 0, 1), new Uint8Array(4), 0.5, 2, 2, { x: 0, y: 0, w: 2, h: 2 });
     this.blur = new SimdBlur(cw, ch);
-    // (OpenCV's 3 × 3 ellipse is this cross: test/segment/crossMorph.test.ts)
+    // (OpenCV's 3 × 3 ellipse is this cross: test/segment/crossMorph.test.ts, against simdMask.wat)
     if (!cv && segmenterNeedsOpenCv(this.opts)) throw new Error(`Segmenter: a ${this.opts.blurSizePx}-px blur or a ${this.opts.closeSizePx}-px closing needs OpenCV.js`);
     if (this.opts.closeSizePx === 3) {
-      this.own = { m8: new Uint8Array(cw * ch), dil: new Uint8Array(cw * ch), closed: new Uint8Array(cw * ch) };
+      this.own = { m8: this.blur.m8, dil: this.blur.dil, closed: this.blur.closed };
       this.mats = null;
     } else {
       this.own = null;
@@ -345,7 +345,7 @@ export class Segmenter {
     const m8 = this.own ? this.own.m8 : (this.mats!.m8.data as Uint8Array);
     /** Per rectangle, the box of its foreground (null: none). */
     const fg: Array<RectPx | null> = [];
-    for (const r0 of list) fg.push(thresholdRect(blurred, m8, low, cw, ch, grow(r0, 2 * hk)));
+    for (const r0 of list) fg.push(this.own ? this.blur.threshold(grow(r0, 2 * hk), low) : thresholdRect(blurred, m8, low, cw, ch, grow(r0, 2 * hk)));
     /** a ∩ b, or null when empty. */
     const meet = (a: RectPx, b: RectPx): RectPx | null => {
       const x0 = Math.max(a.x, b.x), y0 = Math.max(a.y, b.y), x1 = Math.min(a.x + a.w, b.x + b.w), y1 = Math.min(a.y + a.h, b.y + b.h);
@@ -362,9 +362,9 @@ export class Segmenter {
       // the 3 × 3 cross on a 0/255 mask: max and min of the 5 pixels are their OR and AND (pixels
       // outside the image do not count, as with OpenCV's default border value); like OpenCV on a
       // sub-matrix, pixels around the rectangle are read from the whole image
-      const { dil: m8d, closed: m8c } = this.own;
-      for (const d of dil) if (d) crossMorph(m8, m8d, cw, ch, d, true);
-      for (const w of work) if (w) crossMorph(m8d, m8c, cw, ch, w, false);
+      // (simdMask.wat, on the masks in the blur kernel's memory)
+      for (const d of dil) if (d) this.blur.dilate(d);
+      for (const w of work) if (w) this.blur.erode(w);
     } else {
       const mats = this.mats!;
       const border = cv.BORDER_CONSTANT, bval = cv.morphologyDefaultBorderValue(), anchor = new cv.Point(-1, -1);
@@ -421,6 +421,7 @@ function darkenSpans(img: Uint8Array, map: Uint8Array, Bc: Float32Array, D: Floa
 const IDENTITY_MAP = Uint8Array.from({ length: 256 }, (_, i) => i);
 
 /** The last mask's 32-bit view (thresholdRect runs on the same mask for every rectangle of every frame). */
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 /** Int32 views of the masks (made once per mask, not per rectangle and frame). */
 const words = new WeakMap<Uint8Array, Int32Array>();
 /** m8 as 32-bit words (little-endian, 4-byte aligned; its whole words), or null when it cannot be read so. */
@@ -471,61 +472,6 @@ export function thresholdRect(blurred: Float32Array, m8: Uint8Array, low: number
     }
   }
   return u1 >= 0 ? { x: u0, y: v0, w: u1 - u0 + 1, h: v1 - v0 + 1 } : null;
-}
-
-/**
- * Dilation (`dilate`) or erosion of the 0/255 mask `src` by the 3 × 3 cross, on the rectangle r of
- * the cw × ch image into `dst` (elsewhere untouched): the OR or the AND of each pixel and its 4
- * neighbours, neighbours outside the image left out (cv.dilate/cv.erode with BORDER_CONSTANT and
- * the default border value, on a sub-matrix of the whole image). Four pixels at a time (32-bit
- * words, little-endian: byte b of word k is pixel 4k + b; cw a multiple of 4 and the buffers
- * 4-byte aligned), the words at the rectangle's ends merged into dst under a byte mask; one at a
- * time otherwise.
- */
-const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
-export function crossMorph(src: Uint8Array, dst: Uint8Array, cw: number, ch: number, r: RectPx, dilate: boolean): void {
-  const x0 = r.x, x1 = r.x + r.w; // [x0, x1)
-  if (r.w <= 0 || r.h <= 0) return;
-  if (!LITTLE_ENDIAN || cw % 4 !== 0 || src.byteOffset % 4 !== 0 || dst.byteOffset % 4 !== 0) {
-    for (let v = r.y; v < r.y + r.h; v++) {
-      const row = v * cw, up = v > 0 ? row - cw : row, dn = v < ch - 1 ? row + cw : row;
-      for (let u = x0; u < x1; u++) {
-        const i = row + u;
-        let o = src[i] | src[up + u] | src[dn + u], a = src[i] & src[up + u] & src[dn + u];
-        if (u > 0) { o |= src[i - 1]; a &= src[i - 1]; }
-        if (u < cw - 1) { o |= src[i + 1]; a &= src[i + 1]; }
-        dst[i] = dilate ? o : a;
-      }
-    }
-    return;
-  }
-  // (Int32 views: the words stay int32 in the JIT's bitwise arithmetic)
-  const S32 = wordView(src)!, D32 = wordView(dst)!;
-  const cw4 = cw >> 2;
-  const k0 = x0 >> 2, k1 = (x1 + 3) >> 2; // words [k0, k1) hold the rectangle's columns
-  // bytes of the first and last word inside [x0, x1)
-  const mFirst = (-1 << (8 * (x0 & 3))) | 0;
-  const mLast = ((x1 & 3) === 0 ? -1 : -1 >>> (8 * (4 - (x1 & 3)))) | 0;
-  const mOne = (mFirst & mLast) | 0;
-  const full = -1;
-  // neighbours beyond the image's left and right edges: the identity of the operation
-  const id = dilate ? 0 : full;
-  for (let v = r.y; v < r.y + r.h; v++) {
-    const wr = v * cw4, wu = v > 0 ? -cw4 : 0, wd = v < ch - 1 ? cw4 : 0;
-    let prev = k0 > 0 ? S32[wr + k0 - 1] : id;
-    let cur = S32[wr + k0];
-    for (let k = k0; k < k1; k++) {
-      const next = k + 1 < cw4 ? S32[wr + k + 1] : id;
-      const q = wr + k;
-      const res = dilate
-        ? cur | (cur << 8) | (prev >>> 24) | (cur >>> 8) | (next << 24) | S32[q + wu] | S32[q + wd]
-        : cur & ((cur << 8) | (prev >>> 24)) & ((cur >>> 8) | (next << 24)) & S32[q + wu] & S32[q + wd];
-      const m = k === k0 ? (k === k1 - 1 ? mOne : mFirst) : k === k1 - 1 ? mLast : full;
-      D32[q] = m === full ? res : (res & m) | (D32[q] & ~m);
-      prev = cur;
-      cur = next;
-    }
-  }
 }
 
 /** The row pass at pixel i (5 pixels i − 2 … i + 2 of one row, all inside the image): darkening as darkenSpans, float32. */

@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { thresholdRect, type RectPx } from '../../src/segment/segmenter.js';
+import { float32AtMost, SimdBlur } from '../../src/segment/simdBlur.js';
 import { mulberry32 } from '../helpers/rng.js';
 
 function reference(blurred: Float32Array, m8: Uint8Array, low: number, cw: number, r: RectPx): RectPx | null {
@@ -50,5 +51,36 @@ describe('thresholdRect', () => {
       }
     }
     expect(words).toBeGreaterThan(100); // the word path ran
+  });
+
+  it('SimdBlur.threshold (simdMask.wat) equals the per-pixel threshold and box of Db, also at float32 values next to the threshold', () => {
+    const rnd = mulberry32(9);
+    let vec = 0;
+    for (const [cw, ch] of [[64, 24], [37, 9], [100, 5]]) {
+      const k = new SimdBlur(cw, ch);
+      for (let t = 0; t < 200; t++) {
+        const low = [0.1, 0.05, 1 / 3, 0.25][t % 4];
+        const at = Math.fround(low), below = float32AtMost(low);
+        // a float32 a step below fround(low) when fround rounds up, the same otherwise
+        const blurred = k.Db;
+        for (let i = 0; i < cw * ch; i++) blurred[i] = rnd() * 0.09;
+        for (let v = 0; v < ch; v++) { const a = Math.floor(rnd() * cw), b = Math.min(cw, a + Math.floor(rnd() * 20)); for (let u = a; u < b; u++) blurred[v * cw + u] = 0.4; }
+        for (let j = 0; j < 30; j++) blurred[Math.floor(rnd() * cw * ch)] = [at, below, low][j % 3];
+        if (t % 7 === 0) blurred.fill(0.01); // no foreground
+        const x = Math.floor(rnd() * cw), y = Math.floor(rnd() * ch);
+        const r: RectPx = { x, y, w: 1 + Math.floor(rnd() * (cw - x)), h: 1 + Math.floor(rnd() * (ch - y)) };
+        const fill = Math.floor(rnd() * 256);
+        const want = new Uint8Array(cw * ch).fill(fill);
+        const box = reference(Float32Array.from(blurred), want, low, cw, r);
+        k.m8.fill(fill);
+        expect(k.threshold(r, low)).toEqual(box);
+        expect(Buffer.from(k.m8).equals(Buffer.from(want))).toBe(true);
+        if (r.w >= 16) vec++;
+      }
+    }
+    expect(vec).toBeGreaterThan(100); // the sixteen-at-a-time path ran
+    expect(float32AtMost(0.1)).toBeLessThan(0.1);
+    expect(Math.fround(float32AtMost(0.1))).toBe(float32AtMost(0.1));
+    expect(float32AtMost(0.25)).toBe(0.25);
   });
 });
