@@ -88,6 +88,16 @@ export function readArea(seg: SegmentResult, plan: readonly RectPx[], cw: number
   return out;
 }
 
+/**
+ * Frames in flight at most (submitted, tips not yet taken). Four, not two: the main thread's time
+ * per frame varies (a whole frame every 12th costs ≈ 10 ms more), and with two the worker ran dry
+ * behind such a frame while the main thread, two frames ahead, then waited for it. On the
+ * 1500-frame 1080p bench video, interleaved: 2 slots 18.64, 18.23 s; 4 slots 17.44, 17.53 s; 6 slots
+ * 17.56, 17.01 s. Each slot is 12 bytes per pixel of shared memory, of which only the pixels
+ * copied or labelled are ever touched (peak RSS 324 → 350 MB with 4).
+ */
+export const TIP_POOL_SLOTS = 4;
+
 export class TipPool {
   readonly slots: number;
   private readonly worker: Worker;
@@ -101,8 +111,11 @@ export class TipPool {
   /** Worker time summed over frames [ms]. */
   workerMs = 0;
 
-  /** @param history the tip history the worker starts from (its state before the first frame submitted) */
-  constructor(ref: Reference, opts: TipOptions, history: TipHistory, slots = 2) {
+  /**
+   * @param history the tip history the worker starts from (its state before the first frame submitted)
+   * @param slots frames in flight at most: TIP_POOL_SLOTS by default
+   */
+  constructor(ref: Reference, opts: TipOptions, history: TipHistory, slots = TIP_POOL_SLOTS) {
     const n = ref.geom.cw * ref.geom.ch;
     this.cw = ref.geom.cw;
     this.slots = slots;
