@@ -21,36 +21,36 @@ import type { TipPrior } from './tipModelFit.js';
 
 /** A TipHistory's state (checkpoints; the tip worker starts from it on --resume). */
 export interface TipHistorySnapshot {
-  /** The priors of the last frame processed (an array for the checkpoint's format: at most one entry is read). */
-  frames: Array<{ ordinal: number; tips: TipPrior[] }>;
+  /** The last frame processed and its tips' priors (null before the first). */
+  last: { ordinal: number; tips: TipPrior[] } | null;
   branchEnds: FrameBranchEnds[];
 }
 
 export class TipHistory {
-  private frames: Array<{ ordinal: number; tips: TipPrior[] }>;
+  private last: { ordinal: number; tips: TipPrior[] } | null;
   private ends: FrameBranchEnds[];
 
   /** @param branchSearchEvery every dendrite is searched for branches on one frame of every this many (branchSearchFor) */
   constructor(readonly branchSearchEvery: number, from?: TipHistorySnapshot) {
-    this.frames = from ? [...from.frames] : [];
+    this.last = from?.last ?? null;
     this.ends = from ? [...from.branchEnds] : [];
   }
 
   /** findTips' prior and branch search for frame `ordinal` (the frame after the last one landed). */
   before(ordinal: number): { prior: TipPrior[]; branchSearch: BranchSearch } {
     return {
-      prior: this.frames.find((f) => f.ordinal === ordinal - 1)?.tips ?? [],
+      prior: this.last?.ordinal === ordinal - 1 ? this.last.tips : [],
       branchSearch: branchSearchFor(ordinal, this.branchSearchEvery, this.ends),
     };
   }
 
   /** Frame `ordinal`'s tips are found. */
   landed(ordinal: number, tips: readonly TipCandidate[]): void {
-    this.frames = [{ ordinal, tips: tipPriors(tips) }];
+    this.last = { ordinal, tips: tipPriors(tips) };
     this.ends = [...this.ends.filter((f) => f.ordinal > ordinal - BRANCH_STICKY_FRAMES), { ordinal, ends: branchEnds(tips) }];
   }
 
   snapshot(): TipHistorySnapshot {
-    return { frames: [...this.frames], branchEnds: [...this.ends] };
+    return { last: this.last, branchEnds: [...this.ends] };
   }
 }
