@@ -420,7 +420,7 @@ function darkenSpans(img: Uint8Array, map: Uint8Array, Bc: Float32Array, D: Floa
 /** The gray map of frames that are final gray already. */
 const IDENTITY_MAP = Uint8Array.from({ length: 256 }, (_, i) => i);
 
-/** The last mask's 32-bit view (thresholdRect runs on the same mask for every rectangle of every frame). */
+/** Whether a 32-bit word holds its first byte lowest (the masks' word views assume it). */
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 /** Int32 views of the masks (made once per mask, not per rectangle and frame). */
 const words = new WeakMap<Uint8Array, Int32Array>();
@@ -436,7 +436,8 @@ function wordView(m8: Uint8Array): Int32Array | null {
  * The 0/255 mask of blurred > low on r (as cv.THRESH_BINARY: strictly above) and the box of its
  * foreground (null: none). Four pixels at a time where the mask allows (one 32-bit store, and the
  * box updated only for a word with foreground: half the time of a store and a branch per pixel);
- * the ends of each row, or a mask not 4-byte aligned, one at a time.
+ * the ends of each row, or a mask not 4-byte aligned, one at a time. For a mask in OpenCV's heap
+ * (a closing other than the 3 × 3 cross); the default path thresholds in SimdBlur.threshold.
  */
 export function thresholdRect(blurred: Float32Array, m8: Uint8Array, low: number, cw: number, ch: number, r: RectPx): RectPx | null {
   let u0 = cw, u1 = -1, v0 = ch, v1 = -1;
