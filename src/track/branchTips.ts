@@ -461,7 +461,7 @@ function placeBranchTip(
   const startApex = ps && { u: toX(ps.u - tipPx.u, ps.v - tipPx.v) + PATCH_HALF, v: toY(ps.u - tipPx.u, ps.v - tipPx.v) + PATCH_HALF };
   const fit = fitTipModel({
     D: Dp, cw: P, ch: P, u: cx, v: cy, angleRad: Math.atan2(dX, dY), halfWidthPx: Math.max(1, halfWidth),
-    labels: Lp, label: r.label, noiseSigma: noiseSigmaRel, excluded: (x, y) => Xp[y * P + x] === 1, ...(start ? { start, startApex } : {}),
+    labels: Lp, label: r.label, noiseSigma: noiseSigmaRel, excluded: (x, y) => Xp[y * P + x] === 1, start, startApex,
   });
   const ok = !!fit && fit.contrast > seg.thresholdRel * 0.5 && fit.sigmaAlongPx <= MAX_SIGMA_PX && Math.hypot(fit.u - cx, fit.v - cy) < 6;
   const tip = ok

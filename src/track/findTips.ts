@@ -234,10 +234,12 @@ function apexOf(pp: PeakProfile, r: CrackRegion, seg: SegmentResult, ref: Refere
   // (a prior is both: its shape and its apex)
   const pr = nearestPrior(prior, pp.uOf(v0), v0);
   const fit = fitTipModel({
-    D: seg.darkening, cw, ch, u: pp.uOf(v0), v: v0, angleRad: Math.atan(pp.uSlope), halfWidthPx: pp.halfWidthBehind, ...(pr ? { start: pr, startApex: pr } : {}),
+    D: seg.darkening, cw, ch, u: pp.uOf(v0), v: v0, angleRad: Math.atan(pp.uSlope), halfWidthPx: pp.halfWidthBehind,
     labels: seg.labels, label: r.label, noiseSigma: noiseSigmaRel,
     // the electrode and the first rows of crystal below it (interface roughness) are not the tip
     excluded: (u, v) => v <= iv[u] + 2,
+    // (every call of fitTipModel passes its input with the same keys in the same order: one hidden class)
+    start: pr, startApex: pr,
   });
   // an apex the window does not determine (σ beyond the pixel scale) is left to the profile fit
   if (!fit || !(fit.contrast > seg.thresholdRel * 0.5) || !(fit.sigmaAlongPx <= APEX_MAX_SIGMA_PX)) return null;
