@@ -97,6 +97,13 @@ export function readArea(seg: SegmentResult, plan: readonly RectPx[], cw: number
  * copied or labelled are ever touched (peak RSS 324 → 350 MB with 4).
  */
 export const TIP_POOL_SLOTS = 4;
+/** …as long as the slots take at most this much shared memory [bytes]; else 2 (e.g. 4K frames: 100 MB a slot). */
+const TIP_POOL_MAX_BYTES = 128 * 1024 * 1024;
+
+/** The slots for frames of `pixels` (canonical): TIP_POOL_SLOTS within TIP_POOL_MAX_BYTES, at least 2. */
+export function tipPoolSlots(pixels: number): number {
+  return Math.max(2, Math.min(TIP_POOL_SLOTS, Math.floor(TIP_POOL_MAX_BYTES / (12 * pixels))));
+}
 
 export class TipPool {
   readonly slots: number;
@@ -113,9 +120,9 @@ export class TipPool {
 
   /**
    * @param history the tip history the worker starts from (its state before the first frame submitted)
-   * @param slots frames in flight at most: TIP_POOL_SLOTS by default
+   * @param slots frames in flight at most (by default tipPoolSlots of the frame size)
    */
-  constructor(ref: Reference, opts: TipOptions, history: TipHistory, slots = TIP_POOL_SLOTS) {
+  constructor(ref: Reference, opts: TipOptions, history: TipHistory, slots = tipPoolSlots(ref.geom.cw * ref.geom.ch)) {
     const n = ref.geom.cw * ref.geom.ch;
     this.cw = ref.geom.cw;
     this.slots = slots;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { runTrack } from '../../src/pipeline/runTrack.js';
 import { trackConfigSchema } from '../../src/pipeline/trackConfig.js';
-import { readArea } from '../../src/pipeline/tipPool.js';
+import { readArea, tipPoolSlots } from '../../src/pipeline/tipPool.js';
 import { rowSpans } from '../../src/segment/rowSpans.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'lidtrack-tippool-'));
@@ -58,6 +58,14 @@ describe('tips on a worker thread equal tips in the main thread', () => {
     expect(covered[109 * 640 + 100]).toBe(0);
     expect(covered[215 * 640 + 410]).toBe(0);
     expect(covered.reduce((a, c) => a + c, 0)).toBe(107 * 109 + (174 - 159) * 89);
+  });
+
+  it('frames in flight: 4 up to 1080p, fewer for larger frames (at most 128 MiB of slots), never fewer than 2', () => {
+    expect(tipPoolSlots(1280 * 720)).toBe(4);
+    expect(tipPoolSlots(1920 * 1080)).toBe(4);
+    expect(tipPoolSlots(2560 * 1440)).toBe(3);
+    expect(tipPoolSlots(3840 * 2160)).toBe(2);
+    expect(tipPoolSlots(8192 * 8192)).toBe(2);
   });
 
   it('rowSpans: the union of overlapping rectangles, each pixel once', () => {
