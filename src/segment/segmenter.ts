@@ -119,10 +119,10 @@ export class Segmenter {
   private readonly blur: SimdBlur;
   private otherBlur: { D: CvMat; Db: CvMat } | null = null;
   /**
-   * The threshold mask, its dilation and its closing (0/255, cw × ch): in the blur kernel's memory
-   * for the 3 × 3 cross (the default closing, simdMask.wat), OpenCV Mats and the kernel for another closing.
+   * The threshold mask, its dilation and its closing (0/255, cw × ch) as OpenCV Mats, and the
+   * kernel, for a closing other than the 3 × 3 cross; null for the cross (the default), whose
+   * masks are the blur kernel's (SimdBlur.m8, dil, closed: simdMask.wat).
    */
-  private readonly own: { m8: Uint8Array; dil: Uint8Array; closed: Uint8Array } | null;
   private readonly mats: { m8: CvMat; dil: CvMat; closed: CvMat; kernel: CvMat } | null;
   private readonly gainIdx: Int32Array;
   private readonly gainBuf: Float64Array;
@@ -198,11 +198,8 @@ export class Segmenter {
     this.blur = new SimdBlur(cw, ch);
     // (OpenCV's 3 × 3 ellipse is this cross: test/segment/crossMorph.test.ts, against simdMask.wat)
     if (!cv && segmenterNeedsOpenCv(this.opts)) throw new Error(`Segmenter: a ${this.opts.blurSizePx}-px blur or a ${this.opts.closeSizePx}-px closing needs OpenCV.js`);
-    if (this.opts.closeSizePx === 3) {
-      this.own = { m8: this.blur.m8, dil: this.blur.dil, closed: this.blur.closed };
-      this.mats = null;
-    } else {
-      this.own = null;
+    if (this.opts.closeSizePx === 3) this.mats = null;
+    else {
       this.mats = {
         m8: new cv.Mat(ch, cw, cv.CV_8UC1), dil: new cv.Mat(ch, cw, cv.CV_8UC1), closed: new cv.Mat(ch, cw, cv.CV_8UC1),
         kernel: cv.getStructuringElement(cv.MORPH_ELLIPSE, new cv.Size(this.opts.closeSizePx, this.opts.closeSizePx)),
@@ -342,10 +339,10 @@ export class Segmenter {
     // 3. threshold (low) on each rectangle + 2·hk, noting the box of the pixels above it: the
     // closing and the components only need to run there (they are empty elsewhere)
     // (views of OpenCV's heap are fetched per frame: it may have grown)
-    const m8 = this.own ? this.own.m8 : (this.mats!.m8.data as Uint8Array);
+    const cvM8 = this.mats ? (this.mats.m8.data as Uint8Array) : null;
     /** Per rectangle, the box of its foreground (null: none). */
     const fg: Array<RectPx | null> = [];
-    for (const r0 of list) fg.push(this.own ? this.blur.threshold(grow(r0, 2 * hk), low) : thresholdRect(blurred, m8, low, cw, ch, grow(r0, 2 * hk)));
+    for (const r0 of list) fg.push(cvM8 ? thresholdRect(blurred, cvM8, low, cw, ch, grow(r0, 2 * hk)) : this.blur.threshold(grow(r0, 2 * hk), low));
     /** a ∩ b, or null when empty. */
     const meet = (a: RectPx, b: RectPx): RectPx | null => {
       const x0 = Math.max(a.x, b.x), y0 = Math.max(a.y, b.y), x1 = Math.min(a.x + a.w, b.x + b.w), y1 = Math.min(a.y + a.h, b.y + b.h);
@@ -358,7 +355,7 @@ export class Segmenter {
     // erosion (hence the components) on the rectangle ∩ (F + hk).
     const work: Array<RectPx | null> = list.map((r0, k) => (fg[k] ? meet(r0, grow(fg[k]!, hk)) : null));
     const dil = list.map((r0, k) => (work[k] ? meet(grow(r0, hk), grow(fg[k]!, 2 * hk)) : null));
-    if (this.own) {
+    if (!this.mats) {
       // the 3 × 3 cross on a 0/255 mask: max and min of the 5 pixels are their OR and AND (pixels
       // outside the image do not count, as with OpenCV's default border value); like OpenCV on a
       // sub-matrix, pixels around the rectangle are read from the whole image
@@ -366,7 +363,7 @@ export class Segmenter {
       for (const d of dil) if (d) this.blur.dilate(d);
       for (const w of work) if (w) this.blur.erode(w);
     } else {
-      const mats = this.mats!;
+      const mats = this.mats;
       const border = cv.BORDER_CONSTANT, bval = cv.morphologyDefaultBorderValue(), anchor = new cv.Point(-1, -1);
       // one morphology step on each rectangle (sub-matrices of `from` into the same ones of `to`)
       const onRects = (op: typeof cv.dilate, from: CvMat, to: CvMat, rects: typeof dil) => {
@@ -390,7 +387,7 @@ export class Segmenter {
     // 5. 8-connected components of the closed mask on the work rectangles (joined across their
     // seams: one labelling of the frame), kept when large enough and holding a seed above `high`
     const cc = labelComponents({
-      mask: this.own ? this.own.closed : (this.mats!.closed.data as Uint8Array), cw, rects: work.filter((w): w is RectPx => w !== null), blurred, high,
+      mask: this.mats ? (this.mats.closed.data as Uint8Array) : this.blur.closed, cw, rects: work.filter((w): w is RectPx => w !== null), blurred, high,
       minAreaPx: opts.minAreaPx, ifaceV: ref.iface.vPx, touchBandPx: opts.touchBandPx,
     }, labels, this.cc);
     // the runs, kept with this label buffer (cleared through them when it is written next)
