@@ -80,6 +80,12 @@ function axesMeet(a: DendriteAxis, b: DendriteAxis): { u: number; v: number } {
   return { u: a.baseU + s * a.du, v: a.baseV + s * a.dv };
 }
 
+/** CPU seconds (user + system) of this process's threads so far; child processes (ffmpeg) are not counted (Manifest.process_cpu_s). */
+function processCpuS(): number {
+  const ru = process.resourceUsage();
+  return Number(((ru.userCPUTime + ru.systemCPUTime) / 1e6).toFixed(3));
+}
+
 function stage<T>(name: string, f: () => T): T {
   try {
     return f();
@@ -609,6 +615,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       notes: warnings,
       timing_ms_per_frame: Object.fromEntries(Object.entries(timing).map(([k, v]) => [k, Number((v / Math.max(1, frames)).toFixed(3))])),
       young_generation_mb: youngMb,
+      process_cpu_s: processCpuS(),
       ...(ckpt.resumed ? { resumed: ckpt.resumeInfo()! } : {}),
     };
     files.push(writeManifest(cfg.out, manifest));

@@ -81,6 +81,13 @@ export interface Manifest {
    * (core/youngGeneration.ts); a larger value explains a larger peak RSS.
    */
   young_generation_mb?: number;
+  /**
+   * CPU time of lidtrack's own threads (user + system, all of them: main, decode reader, tip
+   * worker, V8's helpers) from its start to this manifest [s]; the ffmpeg it decodes with is a
+   * child process and not included (varies between runs; `npm run bench` subtracts it from the
+   * run's total to split the CPU between decoding and analysis).
+   */
+  process_cpu_s?: number;
   /** Present when the run was resumed from a checkpoint (`track --resume`): what was skipped and analysed. */
   resumed?: { after_frame: number; frames_skipped: number; frames_analysed: number; checkpoint_written_at: string };
 }

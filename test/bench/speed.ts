@@ -6,6 +6,10 @@
  *   - `lidtrack track` end-to-end frames/s (process start to exit) and peak RSS (VmHWM of the
  *     node process, polled from /proc);
  *   - ratios lidtrack ÷ ffmpeg decode and lidtrack ÷ native script;
+ *   - the CPU budget of the ≥ 0.5× decode target: how much CPU per frame the two cores can give at
+ *     that rate, what lidtrack's ffmpeg child takes of it (the run's CPU minus lidtrack's own
+ *     threads', manifest.json process_cpu_s), what that leaves for the analysis, and what the
+ *     analysis takes — lidtrack's and the native script's (its own CPU, its ffmpeg child excluded);
  *   - peak RSS of a 10-minute vs a 1-minute 1080p recording (looped from the generated scene so
  *     it has growing cracks throughout: its tracks accumulate as a real recording's do; at
  *     320 × 180, the default before, the scene's cracks are not detected at all, so that test
@@ -123,7 +127,7 @@ async function lidtrackRun(file: string, out: string, budgetS: number) {
   const frames = Number(m[1]);
   // Per-stage wall time [ms/frame], from manifest.json (timing_ms_per_frame) when the tracker writes it.
   // and the main thread's young generation at the end of the frames (16 MB while capped)
-  let stages: Record<string, number> | null = null, youngMb: number | null = null;
+  let stages: Record<string, number> | null = null, youngMb: number | null = null, ownCpuS: number | null = null;
   for (const f of ['manifest.json', 'summary.json']) {
     try {
       const j = JSON.parse(readFileSync(join(out, f), 'utf8')) as Record<string, unknown>;
@@ -131,11 +135,20 @@ async function lidtrackRun(file: string, out: string, budgetS: number) {
       if (t && typeof t === 'object') {
         stages = t;
         youngMb = typeof j.young_generation_mb === 'number' ? j.young_generation_mb : null;
+        ownCpuS = typeof j.process_cpu_s === 'number' ? j.process_cpu_s : null;
         break;
       }
     } catch { /* not written */ }
   }
-  return { ...r, frames, fps: frames / r.wallS, tracks: Number(m[2]), stages, youngMb, cpuS };
+  return { ...r, frames, fps: frames / r.wallS, tracks: Number(m[2]), stages, youngMb, cpuS, ownCpuS };
+}
+
+/** A command under GNU time (when installed): its run and its CPU seconds (user + system, children included). */
+async function cpuTimed(cmd: string, args: string[]): Promise<Timed & { cpuS: number | null }> {
+  if (!GNU_TIME) return { ...(await timed(cmd, args)), cpuS: null };
+  const r = await timed(GNU_TIME, ['-f', `${CPU_TAG} %U %S %M`, cmd, ...args]);
+  const ru = new RegExp(`^${CPU_TAG} ([\\d.]+) ([\\d.]+) (\\d+)$`, 'm').exec(r.stderr);
+  return { ...r, cpuS: ru ? Number(ru[1]) + Number(ru[2]) : null };
 }
 
 const fmt = (x: number | null | undefined, d = 1) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(d));
@@ -146,6 +159,18 @@ function table(head: string[], rows: string[][]): void {
   console.log(line(head));
   console.log('|' + w.map((x, i) => (i === 0 ? ':' + '-'.repeat(x + 1) : '-'.repeat(x + 1) + ':')).join('|') + '|');
   for (const r of rows) console.log(line(r));
+}
+
+/**
+ * One row of the CPU budget of the ≥ 0.5× decode target (issue 7): the budget from the decode-only
+ * rate, what lidtrack's ffmpeg child takes of it, what is left for the analysis, and what the
+ * analysis takes [ms/frame].
+ */
+function budgetRow(size: string, n: number, decFps: number, decCpuS: number | null, lt: { totalS: number; ownS: number } | null, ltFps: number, refOwnMs: number | null): string[] {
+  const budget = (2 * 2 * 1000) / decFps;
+  const ff = lt ? (1000 * (lt.totalS - lt.ownS)) / n : null, own = lt ? (1000 * lt.ownS) / n : null;
+  const left = ff === null ? null : budget - ff;
+  return [size, fmt(decCpuS === null ? null : (1000 * decCpuS) / n, 2), fmt(budget, 2), fmt(ff, 2), fmt(left, 2), fmt(own, 2), fmt(own !== null && left !== null ? own / left : null, 2), fmt(refOwnMs, 2), fmt(ltFps / (0.5 * decFps), 3)];
 }
 
 async function main(): Promise<void> {
@@ -175,6 +200,7 @@ async function main(): Promise<void> {
   const rows: string[][] = [];
   const summary: string[] = [];
   const stageRows: Array<{ size: string; stages: Record<string, number> | null }> = [];
+  const budgetRows: string[][] = [];
   const spreads: string[] = [];
   for (const s of SIZES) {
     const file = join(vids, `crack_${s}p.mp4`);
@@ -185,13 +211,18 @@ async function main(): Promise<void> {
     // OpenCV.js load are), from the same clock.
     let decFps = 0, sysFps: number | null = null, refFps: number | null = null, refRss: number | null = null;
     /** Least CPU seconds (user + system, ffmpeg included) of any run of each. */
-    let refCpuS: number | null = null, ltCpuS: number | null = null;
+    let refCpuS: number | null = null, ltCpuS: number | null = null, decCpuS: number | null = null;
+    /** The native script's own CPU seconds (its ffmpeg child excluded): its analysis and pipe reading. */
+    let refSelfCpuS: number | null = null;
+    /** The lidtrack run of least total CPU: its total and its own threads' CPU seconds (manifest.json process_cpu_s). */
+    let ltSplit: { totalS: number; ownS: number } | null = null;
     let lt: Awaited<ReturnType<typeof lidtrackRun>> | null = null;
     const ltFps: number[] = [], refAll: number[] = [];
     const out = join(DIR, `speed-out-${s}`);
     for (let k = 0; k < REPEAT; k++) {
-      const dec = await timed(bundled.ffmpeg.path, ['-v', 'error', '-nostdin', '-i', file, '-f', 'null', '-']);
+      const dec = await cpuTimed(bundled.ffmpeg.path, ['-v', 'error', '-nostdin', '-i', file, '-f', 'null', '-']);
       decFps = Math.max(decFps, n / dec.wallS);
+      if (dec.cpuS !== null) decCpuS = Math.min(decCpuS ?? Infinity, dec.cpuS);
       if (sysFfmpeg && sysFfmpeg !== bundled.ffmpeg.path) {
         const d2 = await timed(sysFfmpeg, ['-v', 'error', '-nostdin', '-i', file, '-f', 'null', '-']);
         sysFps = Math.max(sysFps ?? 0, n / d2.wallS);
@@ -202,6 +233,7 @@ async function main(): Promise<void> {
         const f = j.frames / ref.wallS;
         const c = j.cpu_self_s + j.cpu_ffmpeg_s;
         if (Number.isFinite(c)) refCpuS = Math.min(refCpuS ?? Infinity, c);
+        if (Number.isFinite(j.cpu_self_s)) refSelfCpuS = Math.min(refSelfCpuS ?? Infinity, j.cpu_self_s);
         refAll.push(f);
         if (f > (refFps ?? 0)) { refFps = f; refRss = j.peak_rss_mb; }
       } catch { /* failed */ }
@@ -209,6 +241,7 @@ async function main(): Promise<void> {
       const run = await lidtrackRun(file, out, BUDGET_S);
       ltFps.push(run.fps);
       if (run.cpuS !== null) ltCpuS = Math.min(ltCpuS ?? Infinity, run.cpuS);
+      if (run.cpuS !== null && run.ownCpuS !== null && !run.interrupted && (!ltSplit || run.cpuS < ltSplit.totalS)) ltSplit = { totalS: run.cpuS, ownS: run.ownCpuS };
       if (!lt || run.fps > lt.fps) lt = run;
     }
     if (!lt) throw new Error('no lidtrack run');
@@ -221,11 +254,21 @@ async function main(): Promise<void> {
       fmt(refCpuMs, 1), fmt(ltCpuMs, 1), fmt(refCpuMs !== null && ltCpuMs !== null ? refCpuMs / ltCpuMs : null, 3)]);
     summary.push(`${s}p lidtrack ${fmt(lt.fps, 2)} fr/s = ${fmt(r1, 3)}× ffmpeg decode (${fmt(decFps, 0)}) = ${fmt(r2, 3)}× native cv2 (${fmt(refFps, 1)})`);
     stageRows.push({ size: `${s}p`, stages: lt.stages });
+    const b = budgetRow(`${s}p`, n, decFps, decCpuS, ltSplit, lt.fps, msPerFrame(refSelfCpuS, n));
+    budgetRows.push(b);
+    summary.push(`${s}p CPU at 0.5× decode: ${b[4]} ms/fr left for the analysis after ffmpeg, lidtrack's takes ${b[5]}, the native script's ${b[7]}`);
   }
   table(['file', 'ffmpeg dec fr/s', 'system ffmpeg fr/s', 'native cv2 fr/s', 'cv2 RSS MB', 'lidtrack fr/s', 'lidtrack RSS MB', 'lt ÷ decode', 'lt ÷ native', 'native CPU ms/fr', 'lidtrack CPU ms/fr', 'CPU native ÷ lt'], rows);
   console.log(`fr/s: frames ÷ wall time from process start to exit (Node, the bundle and OpenCV.js load for lidtrack, the interpreter and the cv2 import for the native script), the fastest of ${REPEAT} interleaved runs each; lidtrack with --no-report. Targets: ≥ 0.5× decode at 1080p; > 1× native.`);
   console.log('CPU ms/fr: user + system time of every thread and of the ffmpeg child, per frame, the least of the runs (GNU time for lidtrack, getrusage in the script): less sensitive than wall time to a neighbour\'s load; with 2 cores busy, wall ≈ CPU ÷ 2.');
   if (REPEAT > 1) for (const l of spreads) console.log(`  runs — ${l}`);
+  if (budgetRows.length) {
+    console.log('CPU budget of the 0.5× decode target (ms of CPU per frame; the lidtrack run of least CPU):');
+    table(['file', 'decode-only CPU', 'budget at 0.5× decode', 'lidtrack: ffmpeg child', 'left for analysis', 'lidtrack analysis', 'analysis ÷ what is left', 'native script analysis', 'lidtrack fr/s ÷ 0.5× decode'], budgetRows);
+    console.log('budget: at 0.5× the decode-only frame rate D a frame may take 2/D s of wall time, i.e. at most 2 cores × 2/D s of CPU (both cores busy all the time; lidtrack\'s runs keep them ≈ 90 % busy). '
+      + 'ffmpeg child: the run\'s CPU (GNU time, children included) minus lidtrack\'s own threads\' (manifest.json process_cpu_s) — decoding one-threaded, the gray plane and the pipe; what is left of the budget is all the analysis may use (the decode reader, segmentation, tips, V8\'s compiler and collector included). '
+      + 'Native script analysis: the script\'s own CPU (getrusage self: reading the pipe and the per-frame OpenCV work; its ffmpeg child excluded).');
+  }
   const names = [...new Set(stageRows.flatMap((r) => Object.keys(r.stages ?? {})))];
   if (names.length) {
     console.log('per-stage wall time [ms/frame] of lidtrack track (manifest.json timing_ms_per_frame):');

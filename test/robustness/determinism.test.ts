@@ -22,7 +22,7 @@ const FILES = ['tracks.csv', 'summary.json', 'manifest.json'] as const;
  * and the process's young generation (the test process's heap is not a fresh CLI's). The only
  * ones allowed to differ.
  */
-const MACHINE_FIELD = /^(started_at|finished_at|timing_.*|elapsed_.*|young_generation_mb)$/;
+const MACHINE_FIELD = /^(started_at|finished_at|timing_.*|elapsed_.*|young_generation_mb|process_cpu_s)$/;
 
 function read(dir: string): Record<(typeof FILES)[number], string> {
   return Object.fromEntries(FILES.map((f) => [f, readFileSync(join(dir, f), 'utf8')])) as Record<(typeof FILES)[number], string>;
