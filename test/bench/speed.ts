@@ -111,17 +111,22 @@ function frameCount(ffprobe: string, file: string): number {
 const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 const CPU_TAG = 'LIDTRACK_BENCH_RUSAGE';
 
+/**
+ * A command under GNU time when installed (timed's budget): its CPU seconds (user + system,
+ * children included) and its peak RSS from GNU time (the polled VmHWM would be GNU time's own).
+ */
+async function cpuTimed(cmd: string, args: string[], budgetS?: number): Promise<Awaited<ReturnType<typeof timed>> & { cpuS: number | null }> {
+  if (!GNU_TIME) return { ...(await timed(cmd, args, budgetS)), cpuS: null };
+  const r = await timed(GNU_TIME, ['-f', `${CPU_TAG} %U %S %M`, cmd, ...args], budgetS);
+  const ru = new RegExp(`^${CPU_TAG} ([\\d.]+) ([\\d.]+) (\\d+)$`, 'm').exec(r.stderr);
+  if (!ru) return { ...r, cpuS: null };
+  return { ...r, cpuS: Number(ru[1]) + Number(ru[2]), peakRssMb: Number(ru[3]) / 1024 };
+}
+
 async function lidtrackRun(file: string, out: string, budgetS: number) {
   const args = [BIN, 'track', file, '--um-per-px', '1', '--plating-edge', 'top', '--out', out, '--no-report', '--force', '--no-progress'];
-  const r = GNU_TIME
-    ? await timed(GNU_TIME, ['-f', `${CPU_TAG} %U %S %M`, process.execPath, ...args], budgetS)
-    : await timed(process.execPath, args, budgetS);
-  let cpuS: number | null = null;
-  const ru = new RegExp(`^${CPU_TAG} ([\\d.]+) ([\\d.]+) (\\d+)$`, 'm').exec(r.stderr);
-  if (ru) {
-    cpuS = Number(ru[1]) + Number(ru[2]);
-    r.peakRssMb = Number(ru[3]) / 1024; // (the polled VmHWM was GNU time's own)
-  }
+  const r = await cpuTimed(process.execPath, args, budgetS);
+  const cpuS = r.cpuS;
   const m = /^(\d+) frames, (\d+) dendrite/m.exec(r.stdout);
   if (!m) throw new Error(`lidtrack track failed on ${file} (exit ${r.code}): ${r.stderr.trim().split('\n').pop()}`);
   const frames = Number(m[1]);
@@ -143,13 +148,6 @@ async function lidtrackRun(file: string, out: string, budgetS: number) {
   return { ...r, frames, fps: frames / r.wallS, tracks: Number(m[2]), stages, youngMb, cpuS, ownCpuS };
 }
 
-/** A command under GNU time (when installed): its run and its CPU seconds (user + system, children included). */
-async function cpuTimed(cmd: string, args: string[]): Promise<Timed & { cpuS: number | null }> {
-  if (!GNU_TIME) return { ...(await timed(cmd, args)), cpuS: null };
-  const r = await timed(GNU_TIME, ['-f', `${CPU_TAG} %U %S %M`, cmd, ...args]);
-  const ru = new RegExp(`^${CPU_TAG} ([\\d.]+) ([\\d.]+) (\\d+)$`, 'm').exec(r.stderr);
-  return { ...r, cpuS: ru ? Number(ru[1]) + Number(ru[2]) : null };
-}
 
 const fmt = (x: number | null | undefined, d = 1) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(d));
 
