@@ -25,11 +25,25 @@ export interface ReferenceOptions {
   crackElongation: number;
   /** A dark feature within this distance of the interface is a dendrite present at the start [px]… */
   touchBandPx: number;
-  /** …when it reaches at least this far into the crystal [px]. */
+  /** …when it reaches at least this far into the crystal [px]… */
   minDepthPx: number;
+  /**
+   * …and when its peak darkening reaches this many dark-feature thresholds (an isolated one:
+   * `inclusionContrast`). Li-filled cracks are opaque; the crystal's texture sets the threshold
+   * (4 × its spread), and its troughs reach about 1.2–1.45 × it: on the 1500-frame bench video
+   * (threshold 0.22) a trough in the interface band peaked at 0.27–0.31 and, filled, was tracked
+   * as four static "dendrites"; 90 % of the compact dark grains peak below 0.32, the cracks
+   * present at the start at 0.54–0.90. A rendered 40 %-contrast dendrite on a strong texture
+   * peaks at ≈ 2 thresholds, hence less than for inclusions.
+   */
+  dendriteContrast: number;
+  /** An isolated crack-like feature (inclusion, scratch) is filled when its peak darkening reaches this many dark-feature thresholds. */
+  inclusionContrast: number;
 }
 
-export const DEFAULT_REFERENCE_OPTIONS: ReferenceOptions = { closingSizePx: 31, darkFeatureRel: 0.03, crackElongation: 2.8, touchBandPx: 6, minDepthPx: 6 };
+export const DEFAULT_REFERENCE_OPTIONS: ReferenceOptions = {
+  closingSizePx: 31, darkFeatureRel: 0.03, crackElongation: 2.8, touchBandPx: 6, minDepthPx: 6, dendriteContrast: 1.5, inclusionContrast: 2,
+};
 
 export interface Reference {
   geom: CanonicalGeometry;
@@ -40,7 +54,13 @@ export interface Reference {
   noiseSigmaRel: number;
   /** Number of frames the median was taken over. */
   nFrames: number;
+  /**
+   * A pixel of the median darker than the closing by more than this (relative) is a dark
+   * feature (noise-, texture- and darkFeatureRel-bounded); the cracks among them are filled.
+   */
+  darkFeatureRel: number;
 }
+
 
 /** Per-pixel median of a few canonical gray8 frames. */
 export function medianImage(frames: Uint8Array[], n: number): Uint8Array {
@@ -243,11 +263,12 @@ export function buildReference(
     }
   }
   // Crack-like dark features are filled: cracks present at the start (dendrites, which touch
-  // the interface, and isolated Li inclusions and scratches, which are elongated) must show as
-  // darkening to be tracked from the first frame. Compact dark grains (texture, dust) stay in
+  // the interface, and isolated Li inclusions and scratches, which are elongated; both well
+  // darker than the dark-feature threshold) must show as darkening to be tracked from the
+  // first frame. Compact dark grains (texture, dust) stay in
   // the background and are subtracted exactly: filling them would leave hundreds of static
   // darkening blobs per frame to segment, measure and reject (a textured crystal).
-  keepCrackLike(dark, darkRel, cw, ch, vPx, { ...opts, minContrastRel: 2 * darkThr });
+  keepCrackLike(dark, darkRel, cw, ch, vPx, { ...opts, minContrastRel: opts.inclusionContrast * darkThr, minTouchContrastRel: opts.dendriteContrast * darkThr });
   const grown = dilateBinary(dark, cw, ch, 2);
   // Fill them by normalised convolution of the surrounding crystal (unbiased, unlike the closing).
   const sigmaFill = Math.max(2, opts.closingSizePx / 3);
@@ -290,14 +311,18 @@ export function buildReference(
       background[i] = df[k] > 1e-3 ? nf[k] / df[k] : closedData[i];
     }
   }
-  return { geom, median, background, iface, noiseSigmaRel, nFrames: kF };
+  return { geom, median, background, iface, noiseSigmaRel, nFrames: kF, darkFeatureRel: darkThr };
 }
 
 /**
  * Keep (in place) the 8-connected components of a dark-feature mask that look like Li-filled
  * cracks present at the start, clear the others:
  *  - dendrites: reaching within `touchBandPx` of the interface and at least `minDepthPx` deep
- *    into the crystal (not the dark notches of a ragged electrode edge);
+ *    into the crystal (not the dark notches of a ragged electrode edge), and dark: peak
+ *    darkening ≥ `minTouchContrastRel`. A Li-filled crack is opaque; a trough of the crystal's
+ *    texture that happens to lie in the band is not — filled, such a trough on the 1500-frame
+ *    bench video showed as ≈ 9 % darkening in every frame and was tracked as four static
+ *    "dendrites" (ReferenceOptions.dendriteContrast);
  *  - isolated Li (inclusions): elongated, with a second-moment axis ratio √(λ₁/λ₂) ≥
  *    `crackElongation` (a crack of length L and width W gives about L/W; a grain, a disc or a
  *    sparse network of grains about 1), and dark: peak darkening ≥ `minContrastRel` (a faint
@@ -308,7 +333,7 @@ export function buildReference(
  */
 export function keepCrackLike(
   dark: Uint8Array, darkRel: Float32Array, cw: number, ch: number, ifaceV: Float32Array,
-  opts: { crackElongation: number; touchBandPx: number; minDepthPx: number; minContrastRel: number },
+  opts: { crackElongation: number; touchBandPx: number; minDepthPx: number; minContrastRel: number; minTouchContrastRel: number },
 ): number {
   // 8-connected components from the runs of the mask along rows, merged by union–find: only
   // the dark pixels are visited (a labelling such as OpenCV's connectedComponentsWithStats
@@ -348,7 +373,7 @@ export function keepCrackLike(
   const e2 = opts.crackElongation * opts.crackElongation;
   for (let l = 0; l < n; l++) {
     if (touches[l]) {
-      keep[l] = depth[l] >= opts.minDepthPx ? 1 : 0;
+      keep[l] = depth[l] >= opts.minDepthPx && peak[l] >= opts.minTouchContrastRel ? 1 : 0;
       continue;
     }
     const a = area[l], o = l * 5;

@@ -89,7 +89,7 @@ describe('reference fast paths are exact', () => {
   /** keepCrackLike as it was, on OpenCV's connectedComponentsWithStats (ground truth). */
   function keepCrackLikeCv(
     cv: Cv, dark: Uint8Array, darkRel: Float32Array, cw: number, ch: number, ifaceV: Float32Array,
-    opts: { crackElongation: number; touchBandPx: number; minDepthPx: number; minContrastRel: number },
+    opts: { crackElongation: number; touchBandPx: number; minDepthPx: number; minContrastRel: number; minTouchContrastRel: number },
   ): number {
     const src = cv.matFromArray(ch, cw, cv.CV_8UC1, dark);
     const labels = new cv.Mat(), stats = new cv.Mat(), cents = new cv.Mat();
@@ -111,7 +111,7 @@ describe('reference fast paths are exact', () => {
     const keep = new Uint8Array(n);
     const e2 = opts.crackElongation * opts.crackElongation;
     for (let l = 1; l < n; l++) {
-      if (touches[l]) { keep[l] = depth[l] >= opts.minDepthPx ? 1 : 0; continue; }
+      if (touches[l]) { keep[l] = depth[l] >= opts.minDepthPx && peak[l] >= opts.minTouchContrastRel ? 1 : 0; continue; }
       const a = st[l * 5 + 4], o = l * 5;
       if (a < 3 || peak[l] < opts.minContrastRel) continue;
       const mx = m[o] / a, my = m[o + 1] / a;
@@ -132,7 +132,7 @@ describe('reference fast paths are exact', () => {
   it('keepCrackLike (runs + union–find) keeps exactly what OpenCV-labelled components kept', async () => {
     const cv = await loadOpenCv();
     const rnd = lcg(4);
-    const opts = { crackElongation: 2.8, touchBandPx: 6, minDepthPx: 6, minContrastRel: 0.05 };
+    const opts = { crackElongation: 2.8, touchBandPx: 6, minDepthPx: 6, minContrastRel: 0.05, minTouchContrastRel: 0.04 };
     let keptSome = 0, droppedSome = 0;
     for (const [w, h, p] of [[97, 61, 0.05], [128, 80, 0.3], [61, 45, 0.55], [40, 30, 0]]) {
       // random speckle (many touching-diagonally pixels), plus lines and blobs
