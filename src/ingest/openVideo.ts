@@ -82,17 +82,20 @@ export const DEFAULT_READ_AHEAD_BYTES = 48 * 1024 * 1024;
  * @throws InputError for a bad ROI; VideoDecodeError (from probeVideo) for unreadable files
  */
 /**
- * ffmpeg's decoder threads: one on a machine of two cores or fewer, otherwise ffmpeg's own choice
- * (environment LIDTRACK_DECODE_THREADS = N overrides). On two cores lidtrack's own threads (analysis,
- * tip worker, decode reader) already keep both busy, and frame-threaded H.264 decoding costs
- * ≈ 9 % more CPU than one thread for parallelism that is not there: ffmpeg alone on the 250-frame
- * 1080p bench file 2.75 → 2.5 s of CPU; lidtrack end to end, 5 interleaved runs, best/mean wall
- * 3.91/3.98 → 3.71/3.92 s and CPU 6.92/7.04 → 6.53/6.88 s (720p: the same within noise). The
- * frames are the same: H.264 decoding is bit-exact with any number of threads.
+ * ffmpeg's decoder threads: ffmpeg's own choice (frame threads), one on a single core
+ * (environment LIDTRACK_DECODE_THREADS = N overrides). Frame threading costs a little more CPU
+ * than one thread, but on two cores it lets ffmpeg decode ahead whenever lidtrack's own threads
+ * (analysis, tip worker, decode reader) leave a core idle. Interleaved runs of lidtrack track on
+ * the 1080p bench files: 250 frames 2.75–2.84 s with one thread, 2.56–2.70 with two, 2.51–2.59
+ * with ffmpeg's choice; 1500 frames 14.8–15.2 s, 14.2–14.8, 14.1–15.0 (CPU within noise); 720p
+ * the same within noise. (When lidtrack's analysis cost more per frame, its threads kept both
+ * cores busy and one decoder thread was ≈ 5 % faster: that is what the default was until the
+ * reference stopped filling the texture's troughs.) The frames are the same: H.264 decoding is
+ * bit-exact with any number of threads.
  */
 export function decoderThreadArgs(env = process.env.LIDTRACK_DECODE_THREADS, cores = availableParallelism()): string[] {
   if (env !== undefined && /^\d+$/.test(env)) return ['-threads', env];
-  return cores <= 2 ? ['-threads', '1'] : [];
+  return cores <= 1 ? ['-threads', '1'] : [];
 }
 
 export async function openVideo(path: string, opts: OpenVideoOptions = {}): Promise<VideoFrameSource> {

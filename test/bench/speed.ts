@@ -264,7 +264,7 @@ async function main(): Promise<void> {
     console.log('CPU budget of the 0.5× decode target (ms of CPU per frame; the lidtrack run of least CPU):');
     table(['file', 'decode-only CPU', 'budget at 0.5× decode', 'lidtrack: ffmpeg child', 'left for analysis', 'lidtrack analysis', 'analysis ÷ what is left', 'native script analysis', 'lidtrack fr/s ÷ 0.5× decode'], budgetRows);
     console.log('budget: at 0.5× the decode-only frame rate D a frame may take 2/D s of wall time, i.e. at most 2 cores × 2/D s of CPU (both cores busy all the time; lidtrack\'s runs keep them ≈ 90 % busy). '
-      + 'ffmpeg child: the run\'s CPU (GNU time, children included) minus lidtrack\'s own threads\' (manifest.json process_cpu_s) — decoding one-threaded, the gray plane and the pipe; what is left of the budget is all the analysis may use (the decode reader, segmentation, tips, V8\'s compiler and collector included). '
+      + 'ffmpeg child: the run\'s CPU (GNU time, children included) minus lidtrack\'s own threads\' (manifest.json process_cpu_s) — decoding, the gray plane and the pipe; what is left of the budget is all the analysis may use (the decode reader, segmentation, tips, V8\'s compiler and collector included). '
       + 'Native script analysis: the script\'s own CPU (getrusage self: reading the pipe and the per-frame OpenCV work; its ffmpeg child excluded).');
   }
   const names = [...new Set(stageRows.flatMap((r) => Object.keys(r.stages ?? {})))];

@@ -1,5 +1,5 @@
 /**
- * ffmpeg's decoder threads (openVideo.ts decoderThreadArgs): one thread on two cores or fewer,
+ * ffmpeg's decoder threads (openVideo.ts decoderThreadArgs): one thread on a single core,
  * ffmpeg's own choice otherwise, LIDTRACK_DECODE_THREADS overriding. The number of threads must
  * not change a frame or a timestamp (H.264 decoding is bit-exact with any threading).
  */
@@ -23,8 +23,8 @@ async function decode(path: string, threads: string): Promise<{ data: Uint8Array
 }
 
 describe('decoder threads', () => {
-  it('one on ≤ 2 cores, ffmpeg\'s choice beyond, the environment overriding (a non-number is ignored)', () => {
-    expect(decoderThreadArgs(undefined, 2)).toEqual(['-threads', '1']);
+  it('one on a single core, ffmpeg\'s choice beyond, the environment overriding (a non-number is ignored)', () => {
+    expect(decoderThreadArgs(undefined, 2)).toEqual([]);
     expect(decoderThreadArgs(undefined, 1)).toEqual(['-threads', '1']);
     expect(decoderThreadArgs(undefined, 8)).toEqual([]);
     expect(decoderThreadArgs('3', 2)).toEqual(['-threads', '3']);
