@@ -178,6 +178,30 @@ export function branchContinuations(
   return out;
 }
 
+/**
+ * Where a side branch found as a leading tip (branchesFoundAsLeads) leaves the dendrite it grows
+ * out of (canonical [px]): the point of that dendrite's tip path — its tips in the frames before
+ * the branch's first — nearest the branch's first tip, since the dendrite's tip passed the
+ * junction; null when none is within `maxPx`. (The crossing of the two straight growth axes lies
+ * tens of px off on a curved trunk: on the 1500-frame bench video 60 px behind one branch's first
+ * tip and 35 px ahead of another's, which then stayed a dendrite of its own.)
+ */
+export function branchJunction(
+  branch: ReadonlyArray<{ frame: number; canonU: number; canonV: number }>,
+  parent: ReadonlyArray<{ frame: number; canonU: number; canonV: number }>,
+  maxPx: number,
+): { u: number; v: number } | null {
+  const f = branch[0];
+  if (!f) return null;
+  let best: { u: number; v: number } | null = null, bestD = maxPx;
+  for (const r of parent) {
+    if (r.frame >= f.frame) continue;
+    const d = Math.hypot(r.canonU - f.canonU, r.canonV - f.canonV);
+    if (d <= bestD) { bestD = d; best = { u: r.canonU, v: r.canonV }; }
+  }
+  return best;
+}
+
 /** What the sibling test needs of a dendrite track: its rows (with their region) and its axis' base. */
 export interface SiblingTrack {
   id: number;

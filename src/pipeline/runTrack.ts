@@ -22,7 +22,7 @@ import { DriftTracker } from '../register/index.js';
 import { writeCsvAtomic } from '../report/atomic.js';
 import { writeInclusionsCsv } from '../report/inclusionsCsv.js';
 import { InclusionTracker } from '../track/inclusions/index.js';
-import { branchContinuations, branchesFoundAsLeads, type BranchRow, type BranchTrack, consolidateBranches, smoothTrack, trackKinematics, type TrackKinematics } from '../measure/index.js';
+import { branchContinuations, branchesFoundAsLeads, branchJunction, type BranchRow, type BranchTrack, consolidateBranches, smoothTrack, trackKinematics, type TrackKinematics } from '../measure/index.js';
 import { clearRunOutputs, guardOutputDir, hashInput, writeManifest, type Manifest } from '../report/runFiles.js';
 import { TipRowStore, type TipRowRef } from './tipRowStore.js';
 import { capYoungGeneration, youngGenerationBytes } from '../core/youngGeneration.js';
@@ -68,17 +68,8 @@ const BRANCH_MIN_DUTY = 0.5;
 /** Two dendrite tracks whose axes meet the interface this close are siblings from one base, not trunk and branch [px]. */
 const BRANCH_BASE_SEPARATION_PX = 10;
 
-/** Where two growth axes cross (canonical); for parallel axes, the point of b nearest a's base. */
-function axesMeet(a: DendriteAxis, b: DendriteAxis): { u: number; v: number } {
-  const cross = a.du * b.dv - a.dv * b.du;
-  const wu = b.baseU - a.baseU, wv = b.baseV - a.baseV;
-  if (Math.abs(cross) < 1e-6) {
-    const s = -(wu * b.du + wv * b.dv);
-    return { u: b.baseU + s * b.du, v: b.baseV + s * b.dv };
-  }
-  const s = (wu * b.dv - wv * b.du) / cross;
-  return { u: a.baseU + s * a.du, v: a.baseV + s * a.dv };
-}
+/** A side branch found as a leading tip leaves its dendrite at most this far from where it is first seen [px]. */
+const BRANCH_MAX_JUNCTION_PX = 30;
 
 /** CPU seconds (user + system) of this process's threads so far; child processes (ffmpeg) are not counted (Manifest.process_cpu_s). */
 function processCpuS(): number {
@@ -475,17 +466,19 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     });
     const renumbered = (ts: typeof grown) => ts.map(renumber);
     // (1) side branches found as leading tips from their first frame (branchesFoundAsLeads): their
-    // rows become a branch of the dendrite they grow out of, the junction where the two axes meet
+    // rows become a branch of the dendrite they grow out of, at the junction on its tip path (branchJunction)
     const asLeads = cfg.tips.branches
       ? branchesFoundAsLeads(grown.map((t) => ({ id: t.id, rows: t.rows, baseU: t.axis.baseU })), { minStartHeightPx: 2 * cfg.min_height_px, baseSeparationPx: BRANCH_BASE_SEPARATION_PX })
       : new Map<number, number>();
-    // ... only where the two axes meet inside the crystal, behind the branch's first tip: two
-    // dendrites whose regions are joined along a rough interface do not grow out of each other
+    // ... only where they leave the other dendrite inside the crystal, behind the branch's first
+    // tip: two dendrites whose regions are joined along a rough interface do not grow out of each other
+    const junctions = new Map<number, { u: number; v: number }>();
     for (const [tid, pid] of [...asLeads]) {
-      const t = grown.find((x) => x.id === tid)!, j = axesMeet(t.axis, grown.find((x) => x.id === pid)!.axis);
+      const t = grown.find((x) => x.id === tid)!, j = branchJunction(t.rows, grown.find((x) => x.id === pid)!.rows, BRANCH_MAX_JUNCTION_PX);
       const f = t.rows[0];
-      const behind = (f.canonU - j.u) * t.axis.du + (f.canonV - j.v) * t.axis.dv;
-      if (j.v - interfaceAt(ref!, j.u) < 2 * cfg.min_height_px || behind <= 0 || behind > t.rows[0].lengthPx) asLeads.delete(tid);
+      const behind = j ? (f.canonU - j.u) * t.axis.du + (f.canonV - j.v) * t.axis.dv : NaN;
+      if (!j || j.v - interfaceAt(ref!, j.u) < 2 * cfg.min_height_px || !(behind > 0) || behind > t.rows[0].lengthPx) asLeads.delete(tid);
+      else junctions.set(tid, j);
     }
     const fromLeads: BranchRow[] = [];
     let nextRaw = 1;
@@ -494,7 +487,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       const pid = asLeads.get(t.id);
       if (pid === undefined) continue;
       const p = grown.find((x) => x.id === pid)!;
-      const j = axesMeet(t.axis, p.axis);
+      const j = junctions.get(t.id)!;
       const raw = nextRaw++;
       for (const r of t.rows) {
         // the row's own offset from canonical to image coordinates (stage drift, ROI)

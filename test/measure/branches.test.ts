@@ -113,3 +113,25 @@ describe('branchesFoundAsLeads (a side branch that is a depth maximum from its f
     expect(branchesFoundAsLeads([track(1, 0, 10, 4, 100), track(2, 12, 60, 5, 140)], O3).size).toBe(0);
   });
 });
+
+describe('branchJunction (where a side branch found as a leading tip leaves its dendrite)', async () => {
+  const { branchJunction } = await import('../../src/measure/branches.js');
+  // a curved trunk: its tip runs along an arc of radius 200 px about (300, 0), one frame per px of arc
+  const trunk = Array.from({ length: 200 }, (_, f) => {
+    const a = Math.PI - f / 200; // from (100, 0) curving toward +u as it deepens
+    return { frame: f, canonU: 300 + 200 * Math.cos(a), canonV: 200 * Math.sin(a) };
+  });
+  it('the trunk tip\'s position nearest the branch\'s first tip, among the frames before it (a curved trunk)', () => {
+    // the branch leaves the arc at frame 120 and is first seen 9 px to its side at frame 150
+    const j0 = trunk[120], n = { u: Math.cos(Math.PI - 120 / 200), v: Math.sin(Math.PI - 120 / 200) }; // outward normal
+    const branch = [{ frame: 150, canonU: j0.canonU + 9 * n.u, canonV: j0.canonV + 9 * n.v }];
+    const j = branchJunction(branch, trunk, 30)!;
+    expect(Math.hypot(j.u - j0.canonU, j.v - j0.canonV)).toBeLessThan(1.01); // within the 1 px the trunk's tip moves per frame
+    // the trunk's later tips (from frame 150 on) are not candidates
+    expect(branchJunction([{ frame: 100, canonU: trunk[115].canonU, canonV: trunk[115].canonV }], trunk, 30)).toEqual({ u: trunk[99].canonU, v: trunk[99].canonV });
+  });
+  it('none when the trunk\'s path never came within the limit', () => {
+    expect(branchJunction([{ frame: 150, canonU: trunk[120].canonU + 40, canonV: trunk[120].canonV }], trunk, 30)).toBeNull();
+    expect(branchJunction([], trunk, 30)).toBeNull();
+  });
+});
