@@ -54,13 +54,7 @@ export interface Reference {
   noiseSigmaRel: number;
   /** Number of frames the median was taken over. */
   nFrames: number;
-  /**
-   * A pixel of the median darker than the closing by more than this (relative) is a dark
-   * feature (noise-, texture- and darkFeatureRel-bounded); the cracks among them are filled.
-   */
-  darkFeatureRel: number;
 }
-
 
 /** Per-pixel median of a few canonical gray8 frames. */
 export function medianImage(frames: Uint8Array[], n: number): Uint8Array {
@@ -264,10 +258,10 @@ export function buildReference(
   }
   // Crack-like dark features are filled: cracks present at the start (dendrites, which touch
   // the interface, and isolated Li inclusions and scratches, which are elongated; both well
-  // darker than the dark-feature threshold) must show as darkening to be tracked from the
-  // first frame. Compact dark grains (texture, dust) stay in
-  // the background and are subtracted exactly: filling them would leave hundreds of static
-  // darkening blobs per frame to segment, measure and reject (a textured crystal).
+  // darker than the dark-feature threshold) must show as darkening to be tracked from the first
+  // frame. Compact dark grains (texture, dust) stay in the background and are subtracted
+  // exactly: filling them would leave hundreds of static darkening blobs per frame to segment,
+  // measure and reject (a textured crystal).
   keepCrackLike(dark, darkRel, cw, ch, vPx, { ...opts, minContrastRel: opts.inclusionContrast * darkThr, minTouchContrastRel: opts.dendriteContrast * darkThr });
   const grown = dilateBinary(dark, cw, ch, 2);
   // Fill them by normalised convolution of the surrounding crystal (unbiased, unlike the closing).
@@ -311,7 +305,7 @@ export function buildReference(
       background[i] = df[k] > 1e-3 ? nf[k] / df[k] : closedData[i];
     }
   }
-  return { geom, median, background, iface, noiseSigmaRel, nFrames: kF, darkFeatureRel: darkThr };
+  return { geom, median, background, iface, noiseSigmaRel, nFrames: kF };
 }
 
 /**
