@@ -29,7 +29,7 @@ import { capYoungGeneration, youngGenerationBytes } from '../core/youngGeneratio
 import { branchSummaryJson, trackSummaryJson, writeBranchesCsv, writeSummaryJson, writeTracksCsv, type TrackRow } from '../report/tables.js';
 import {
   buildReference, canonicalGeometry, canonicalToImage, loadOpenCv, openCvVersion, Segmenter, segmenterNeedsOpenCv, toCanonical,
-  DEFAULT_REFERENCE_OPTIONS, type Cv, type Reference, type SegmentOptions,
+  DEFAULT_REFERENCE_OPTIONS, type Cv, type Reference, type ReferenceOptions, type SegmentOptions,
 } from '../segment/index.js';
 import { type DendriteAxis, DEFAULT_BRANCH_OPTIONS, DEFAULT_LINK_OPTIONS, DEFAULT_MERGE_OPTIONS, DEFAULT_TIP_OPTIONS, mergeFragments, dendriteAxis, findTips, interfaceAt, lengthAlongAxisPx, Linker, type TipCandidate, TipHistory } from '../track/index.js';
 import type { TrackConfig } from './trackConfig.js';
@@ -70,6 +70,15 @@ const BRANCH_BASE_SEPARATION_PX = 10;
 
 /** A side branch found as a leading tip leaves its dendrite at most this far from where it is first seen [px]. */
 const BRANCH_MAX_JUNCTION_PX = 30;
+
+/** The reference's options from the track configuration's `segment` keys (the stage's defaults for those not given). */
+export function referenceOptionsOf(seg: TrackConfig['segment']): ReferenceOptions {
+  return {
+    ...DEFAULT_REFERENCE_OPTIONS,
+    ...(seg.closing_size_px ? { closingSizePx: seg.closing_size_px } : {}),
+    ...(seg.dendrite_contrast !== undefined ? { dendriteContrast: seg.dendrite_contrast } : {}),
+  };
+}
 
 /** CPU seconds (user + system) of this process's threads so far; child processes (ffmpeg) are not counted (Manifest.process_cpu_s). */
 function processCpuS(): number {
@@ -277,10 +286,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     const initReference = async (restored?: Reference) => {
       const tr = performance.now();
       ref = restored ?? stage('reference', () =>
-        buildReference(pending.map((p) => (source.grayMap ? mapGray(p.img, source.grayMap) : p.img)), geom, {
-          ...DEFAULT_REFERENCE_OPTIONS,
-          ...(cfg.segment.closing_size_px ? { closingSizePx: cfg.segment.closing_size_px } : {}),
-        }),
+        buildReference(pending.map((p) => (source.grayMap ? mapGray(p.img, source.grayMap) : p.img)), geom, referenceOptionsOf(cfg.segment)),
       );
       segmenter = new Segmenter(cv, ref, segmentOpts, { fullEveryFrames: cfg.segment.full_frame_every, bandEveryFrames: cfg.segment.interface_band_every });
       if (source.grayMap) segmenter.grayMap = source.grayMap;

@@ -48,6 +48,12 @@ export const trackConfigSchema = z.strictObject({
       blur_size_px: z.number().int().positive().optional(),
       closing_size_px: z.number().int().positive().optional(),
       /**
+       * A dark feature of the reference touching the interface is a dendrite present at the start
+       * (filled, so that it is tracked from the first frame) when its peak darkening reaches this
+       * many dark-feature thresholds (ReferenceOptions.dendriteContrast).
+       */
+      dendrite_contrast: z.number().nonnegative().optional(),
+      /**
        * Segment the whole frame every this many frames; in between only the interface band and
        * the surroundings of known cracks (src/segment/roiScheduler.ts). 1 = every frame whole.
        */

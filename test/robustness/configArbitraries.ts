@@ -21,7 +21,7 @@ export const validTrackConfig: fc.Arbitrary<Record<string, unknown>> = fc.record
     max_frames: fc.integer({ min: 1, max: 1e7 }),
     reference_frames: fc.integer({ min: 1, max: 51 }),
     segment: fc.record(
-      { high_sigma: posDouble(50), low_sigma: posDouble(50), min_area_px: fc.integer({ min: 1, max: 1e4 }), blur_size_px: fc.integer({ min: 1, max: 31 }), closing_size_px: fc.integer({ min: 1, max: 99 }) },
+      { high_sigma: posDouble(50), low_sigma: posDouble(50), min_area_px: fc.integer({ min: 1, max: 1e4 }), blur_size_px: fc.integer({ min: 1, max: 31 }), closing_size_px: fc.integer({ min: 1, max: 99 }), dendrite_contrast: fc.double({ min: 0, max: 10, noNaN: true }) },
       { requiredKeys: [] },
     ),
     tips: fc.record({ min_prominence_px: posDouble(50), min_length_px: fc.double({ min: 0, max: 50, noNaN: true }) }, { requiredKeys: [] }),

@@ -61,7 +61,7 @@ describe('track configuration (trackConfigSchema via parseOrThrow)', () => {
     const shapes: Record<string, string[]> = {
       '': Object.keys(trackConfigSchema.shape),
       roi: ['x', 'y', 'width', 'height'],
-      segment: ['high_sigma', 'low_sigma', 'min_area_px', 'blur_size_px', 'closing_size_px'],
+      segment: ['high_sigma', 'low_sigma', 'min_area_px', 'blur_size_px', 'closing_size_px', 'dendrite_contrast'],
       tips: ['min_prominence_px', 'min_length_px'],
       link: ['gate_px', 'max_gap_frames'],
     };

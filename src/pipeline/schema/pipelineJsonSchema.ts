@@ -27,6 +27,7 @@ export const STAGE_DEFAULTS: Readonly<Record<string, number>> = {
   'track.segment.min_area_px': DEFAULT_SEGMENT_OPTIONS.minAreaPx,
   'track.segment.blur_size_px': DEFAULT_SEGMENT_OPTIONS.blurSizePx,
   'track.segment.closing_size_px': DEFAULT_REFERENCE_OPTIONS.closingSizePx,
+  'track.segment.dendrite_contrast': DEFAULT_REFERENCE_OPTIONS.dendriteContrast,
   'track.tips.min_prominence_px': DEFAULT_TIP_OPTIONS.minProminencePx,
   'track.tips.min_length_px': DEFAULT_TIP_OPTIONS.minLengthPx,
   'track.tips.branch_min_length_px': DEFAULT_BRANCH_OPTIONS.minLengthPx,

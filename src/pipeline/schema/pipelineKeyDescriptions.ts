@@ -36,6 +36,7 @@ export const PIPELINE_KEY_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'track.segment.min_area_px': 'Dark regions smaller than this are ignored [px²].',
   'track.segment.blur_size_px': 'Gaussian blur kernel size [px], made odd.',
   'track.segment.closing_size_px': 'Width of the morphological closing that removes cracks from the reference background [px]; wider than any crack.',
+  'track.segment.dendrite_contrast': 'A dark feature of the first frames that touches the interface is a dendrite present at the start (tracked from the first frame) when its peak darkening reaches this many dark-feature thresholds (the threshold follows the noise and the crystal\'s texture; troughs of the texture reach about 1.2–1.45). Lower it for a faint dendrite present at the start on a strongly textured crystal.',
   'track.segment.full_frame_every': 'Segment the whole frame every this many frames; in between only the electrode-interface band and the surroundings of known cracks (much faster; new inclusions away from the electrode are picked up at the next whole frame). 1 = every frame whole.',
   'track.segment.interface_band_every': 'Between whole frames, segment the band along the electrode interface (where new dendrites nucleate) every this many frames; known cracks are followed every frame. A new dendrite is then found up to N−1 frames after it shows. 1 = every frame.',
   'track.tips': 'Tip-finding settings; leave out a key for its default.',
