@@ -9,8 +9,6 @@ import { loadOpenCv, type Cv } from '../../src/segment/opencv.js';
 import { canonicalGeometry } from '../../src/segment/orient.js';
 import { buildReference, DEFAULT_REFERENCE_OPTIONS, keepCrackLike } from '../../src/segment/reference.js';
 import { Segmenter } from '../../src/segment/segmenter.js';
-import { referenceOptionsOf } from '../../src/pipeline/runTrack.js';
-import { trackConfigSchema } from '../../src/pipeline/trackConfig.js';
 import { mulberry32 } from '../helpers/rng.js';
 import { synthFrame, type SynthScene } from '../helpers/synth.js';
 
@@ -83,13 +81,6 @@ describe('cracks present at the start', () => {
     const segByDepth = new Segmenter(cv, byDepth);
     expect(segByDepth.segment(frame(9)).regions.filter((r) => r.touchesInterface).length).toBeGreaterThan(1);
     segByDepth.dispose();
-  });
-
-  it('track.segment.dendrite_contrast reaches the reference (default 1.5; 0 = by depth alone)', () => {
-    const seg = trackConfigSchema.parse({ input: 'x', um_per_px: 1, plating_edge: 'top', out: 'o' }).segment;
-    expect(referenceOptionsOf(seg).dendriteContrast).toBe(1.5);
-    expect(referenceOptionsOf({ ...seg, dendrite_contrast: 0 }).dendriteContrast).toBe(0);
-    expect(referenceOptionsOf({ ...seg, closing_size_px: 41 })).toEqual({ ...DEFAULT_REFERENCE_OPTIONS, closingSizePx: 41 });
   });
 });
 
