@@ -6,6 +6,9 @@
  *   - `lidtrack track` end-to-end frames/s (process start to exit) and peak RSS (VmHWM of the
  *     node process, polled from /proc);
  *   - ratios lidtrack ÷ ffmpeg decode and lidtrack ÷ native script;
+ *   - lidtrack's reader alone (`lidtrack probe F --decode`: the same ffmpeg command, gray plane,
+ *     pipe and frame ring as track, no analysis), frames/s from opening the file to the last
+ *     frame: the ceiling of any analysis on this reader, as a ratio to decode-only;
  *   - the CPU budget of the ≥ 0.5× decode target: how much CPU per frame the two cores can give at
  *     that rate, what lidtrack's ffmpeg child takes of it (the run's CPU minus lidtrack's own
  *     threads', manifest.json process_cpu_s), what that leaves for the analysis, and what the
@@ -123,6 +126,17 @@ async function cpuTimed(cmd: string, args: string[], budgetS?: number): Promise<
   return { ...r, cpuS: Number(ru[1]) + Number(ru[2]), peakRssMb: Number(ru[3]) / 1024 };
 }
 
+/** `lidtrack probe FILE --decode --json`: lidtrack's reader alone (open → last frame) [frames/s], null when it failed. */
+async function readerRun(file: string): Promise<number | null> {
+  const r = await timed(process.execPath, [BIN, 'probe', file, '--decode', '--json']);
+  try {
+    const d = (JSON.parse(r.stdout) as { decode?: { frames: number; framesPerS: number } }).decode;
+    return d && d.frames > 0 ? d.framesPerS : null;
+  } catch {
+    return null;
+  }
+}
+
 async function lidtrackRun(file: string, out: string, budgetS: number) {
   const args = [BIN, 'track', file, '--um-per-px', '1', '--plating-edge', 'top', '--out', out, '--no-report', '--force', '--no-progress'];
   const r = await cpuTimed(process.execPath, args, budgetS);
@@ -207,7 +221,7 @@ async function main(): Promise<void> {
     // shared, and a neighbour's load slows one run by up to ~20 %. Every figure is process start
     // to exit (the native script's interpreter and cv2 import included, as lidtrack's Node and
     // OpenCV.js load are), from the same clock.
-    let decFps = 0, sysFps: number | null = null, refFps: number | null = null, refRss: number | null = null;
+    let decFps = 0, sysFps: number | null = null, refFps: number | null = null, refRss: number | null = null, readerFps: number | null = null;
     /** Least CPU seconds (user + system, ffmpeg included) of any run of each. */
     let refCpuS: number | null = null, ltCpuS: number | null = null, decCpuS: number | null = null;
     /** The native script's own CPU seconds (its ffmpeg child excluded): its analysis and pipe reading. */
@@ -225,6 +239,8 @@ async function main(): Promise<void> {
         const d2 = await timed(sysFfmpeg, ['-v', 'error', '-nostdin', '-i', file, '-f', 'null', '-']);
         sysFps = Math.max(sysFps ?? 0, n / d2.wallS);
       }
+      const rd = await readerRun(file);
+      if (rd !== null) readerFps = Math.max(readerFps ?? 0, rd);
       const ref = await timed(py!, [join(SHARED, 'ref_cv2.py'), file]);
       try {
         const j = JSON.parse(ref.stderr.trim().split('\n').pop()!) as { frames: number; peak_rss_mb: number; cpu_self_s: number; cpu_ffmpeg_s: number };
@@ -248,16 +264,17 @@ async function main(): Promise<void> {
     const r1 = lt.fps / decFps, r2 = refFps ? lt.fps / refFps : NaN;
     const msPerFrame = (cpu: number | null, frames: number) => (cpu === null ? null : (1000 * cpu) / frames);
     const refCpuMs = msPerFrame(refCpuS, n), ltCpuMs = msPerFrame(ltCpuS, lt.frames);
-    rows.push([`${s}p (${n} fr)`, fmt(decFps), fmt(sysFps), fmt(refFps), fmt(refRss, 0), fmt(lt.fps, 2) + (lt.interrupted ? ` (budget: ${lt.frames} fr)` : ''), fmt(lt.peakRssMb, 0), fmt(r1, 3), fmt(r2, 3),
+    rows.push([`${s}p (${n} fr)`, fmt(decFps), fmt(sysFps), fmt(readerFps), fmt(readerFps !== null ? readerFps / decFps : null, 3), fmt(refFps), fmt(refRss, 0), fmt(lt.fps, 2) + (lt.interrupted ? ` (budget: ${lt.frames} fr)` : ''), fmt(lt.peakRssMb, 0), fmt(r1, 3), fmt(r2, 3),
       fmt(refCpuMs, 1), fmt(ltCpuMs, 1), fmt(refCpuMs !== null && ltCpuMs !== null ? refCpuMs / ltCpuMs : null, 3)]);
-    summary.push(`${s}p lidtrack ${fmt(lt.fps, 2)} fr/s = ${fmt(r1, 3)}× ffmpeg decode (${fmt(decFps, 0)}) = ${fmt(r2, 3)}× native cv2 (${fmt(refFps, 1)})`);
+    summary.push(`${s}p lidtrack ${fmt(lt.fps, 2)} fr/s = ${fmt(r1, 3)}× ffmpeg decode (${fmt(decFps, 0)}) = ${fmt(r2, 3)}× native cv2 (${fmt(refFps, 1)}); reader alone ${fmt(readerFps, 1)} fr/s = ${fmt(readerFps !== null ? readerFps / decFps : null, 3)}× decode`);
     stageRows.push({ size: `${s}p`, stages: lt.stages });
     const b = budgetRow(`${s}p`, n, decFps, decCpuS, ltSplit, lt.fps, msPerFrame(refSelfCpuS, n));
     budgetRows.push(b);
     summary.push(`${s}p CPU at 0.5× decode: ${b[4]} ms/fr left for the analysis after ffmpeg, lidtrack's takes ${b[5]}, the native script's ${b[7]}`);
   }
-  table(['file', 'ffmpeg dec fr/s', 'system ffmpeg fr/s', 'native cv2 fr/s', 'cv2 RSS MB', 'lidtrack fr/s', 'lidtrack RSS MB', 'lt ÷ decode', 'lt ÷ native', 'native CPU ms/fr', 'lidtrack CPU ms/fr', 'CPU native ÷ lt'], rows);
+  table(['file', 'ffmpeg dec fr/s', 'system ffmpeg fr/s', 'lidtrack reader alone fr/s', 'reader ÷ decode', 'native cv2 fr/s', 'cv2 RSS MB', 'lidtrack fr/s', 'lidtrack RSS MB', 'lt ÷ decode', 'lt ÷ native', 'native CPU ms/fr', 'lidtrack CPU ms/fr', 'CPU native ÷ lt'], rows);
   console.log(`fr/s: frames ÷ wall time from process start to exit (Node, the bundle and OpenCV.js load for lidtrack, the interpreter and the cv2 import for the native script), the fastest of ${REPEAT} interleaved runs each; lidtrack with --no-report. Targets: ≥ 0.5× decode at 1080p; > 1× native.`);
+  console.log('reader alone: `lidtrack probe F --decode` — the ffmpeg command, gray plane, pipe and frame ring of `lidtrack track`, no analysis; frames ÷ time from opening the file to the last frame (no Node start-up), the fastest run: what lidtrack could reach with an analysis that cost nothing.');
   console.log('CPU ms/fr: user + system time of every thread and of the ffmpeg child, per frame, the least of the runs (GNU time for lidtrack, getrusage in the script): less sensitive than wall time to a neighbour\'s load; with 2 cores busy, wall ≈ CPU ÷ 2.');
   if (REPEAT > 1) for (const l of spreads) console.log(`  runs — ${l}`);
   if (budgetRows.length) {

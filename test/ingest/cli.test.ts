@@ -5,7 +5,7 @@ import { isLidtrackError } from '../../src/core/errors.js';
 import { registerDoctor } from '../../src/cli/commands/doctor.js';
 import { registerProbe } from '../../src/cli/commands/probe.js';
 import { ffmpegResolutionChain } from '../../src/ingest/index.js';
-import { ffmpeg, makeTempDir, makeVfrVideo } from './makeInputs.js';
+import { ffmpeg, makeTempDir, makeVfrVideo, vfrDesignedTimes } from './makeInputs.js';
 
 const tmp = makeTempDir('cli');
 const f = (name: string) => join(tmp.dir, name);
@@ -51,6 +51,19 @@ describe('lidtrack probe', () => {
     const { out } = await run(['probe', f('vfr.mkv'), '--json']);
     const j = JSON.parse(out) as { frameCount: number; irregularTimestamps: boolean; codec: string };
     expect([j.frameCount, j.irregularTimestamps, j.codec]).toEqual([25, true, 'h264']);
+  });
+  it('--decode reads every frame as track does: all 25 frames, the designed last time, a reading speed', async () => {
+    const { out, error } = await run(['probe', f('vfr.mkv'), '--json', '--decode']);
+    expect(error).toBeNull();
+    const d = (JSON.parse(out) as { decode: { frames: number; expectedFrames: number; firstTS: number; lastTS: number; framesPerS: number; endedEarly: string | null } }).decode;
+    const t = vfrDesignedTimes();
+    expect([d.frames, d.expectedFrames, d.firstTS, d.endedEarly]).toEqual([t.length, t.length, 0, null]);
+    // container times (ms time base) relative to the first frame: the designed 2.96 s within 1 ms
+    expect(Math.abs(d.lastTS - (t[t.length - 1] - t[0]))).toBeLessThan(1e-3);
+    expect(d.framesPerS).toBeGreaterThan(0);
+    const table = await run(['probe', f('vfr.mkv'), '--decode']);
+    expect(table.out).toMatch(/^decoded\s+25 frames, t = 0 s … 2\.96 s$/m);
+    expect(table.out).toMatch(/^reading speed\s+[\d.]+ frames\/s/m);
   });
   it('an audio-only file is a known error (exit 2 in the CLI) with one line', async () => {
     const { error, out } = await run(['probe', f('audio.m4a')]);

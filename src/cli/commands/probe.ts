@@ -1,15 +1,20 @@
 /**
- * `lidtrack probe INPUT [--json]`: what ffprobe and lidtrack see in a recording — codec, size,
- * nominal rate, frame count, duration, whether the frame timestamps are irregular, and how
+ * `lidtrack probe INPUT [--json] [--decode]`: what ffprobe and lidtrack see in a recording — codec,
+ * size, nominal rate, frame count, duration, whether the frame timestamps are irregular, and how
  * colour is reduced to gray. Works for TIFF stacks and image folders too.
+ *
+ * --decode also reads every frame through lidtrack's own reader, as `lidtrack track` does (the
+ * same ffmpeg command, gray plane, pipe and frame ring), and does nothing with it: does the whole
+ * recording decode, how many frames with what last time, and how fast the reading alone goes —
+ * the ceiling of any analysis (the speed benchmark's "reader only" figure).
  */
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { InputError } from '../../core/errors.js';
 import type { VideoInfo } from '../../core/types.js';
-import { probeSource, type ProbeResult } from '../../ingest/index.js';
+import { openSource, probeSource, type DecodeReport, type ProbeResult } from '../../ingest/index.js';
 
-const optionsSchema = z.strictObject({ json: z.boolean().default(false) });
+const optionsSchema = z.strictObject({ json: z.boolean().default(false), decode: z.boolean().default(false) });
 
 function isProbeResult(i: VideoInfo): i is ProbeResult {
   return 'timestampCheck' in i;
@@ -54,12 +59,59 @@ export function probeTable(info: VideoInfo): string {
   return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n') + '\n';
 }
 
+/** What `probe --decode` measured: every frame read through lidtrack's reader, nothing done with it. */
+export interface DecodePass {
+  frames: number;
+  /** Frames the source said it has (null: unknown). */
+  expectedFrames: number | null;
+  /** Time of the first and the last frame read [s]. */
+  firstTS: number | null;
+  lastTS: number | null;
+  /** Wall time from opening the source to the end of the last frame [s]. */
+  wallS: number;
+  framesPerS: number;
+  /** Why the frames ended before the expected end, when they did. */
+  endedEarly: string | null;
+  decoderWarnings: number;
+}
+
+/** Read every frame of `input` as `lidtrack track` reads it (buffers handed back at once). */
+export async function decodePass(input: string): Promise<DecodePass> {
+  const t0 = performance.now();
+  // the options lidtrack track opens a recording with (no --register): the same ffmpeg command
+  const source = await openSource(input, { deferGrayMap: true });
+  let frames = 0, firstTS: number | null = null, lastTS: number | null = null;
+  for await (const f of source.frames({ reuseBuffers: true })) {
+    if (firstTS === null) firstTS = f.tS;
+    lastTS = f.tS;
+    frames++;
+  }
+  const wallS = (performance.now() - t0) / 1000;
+  const rep: DecodeReport | null = source.lastReport();
+  return {
+    frames, expectedFrames: rep?.expectedFrames ?? source.info.frameCount, firstTS, lastTS, wallS, framesPerS: frames / wallS,
+    endedEarly: rep?.endedEarly ? rep.endReason ?? 'the frames ended early' : null, decoderWarnings: rep?.decodeWarningCount ?? 0,
+  };
+}
+
+function decodeLines(d: DecodePass): string {
+  const rows: Array<[string, string]> = [
+    ['decoded', `${d.frames} frames${d.expectedFrames !== null && d.expectedFrames !== d.frames ? ` of ${d.expectedFrames} expected` : ''}, t = ${fmt(d.firstTS, 3, ' s')} … ${fmt(d.lastTS, 3, ' s')}`],
+    ['reading speed', `${fmt(d.framesPerS, 1)} frames/s (${fmt(d.wallS, 2, ' s')} from opening to the last frame; lidtrack's reader alone, no analysis)`],
+  ];
+  if (d.endedEarly) rows.push(['warning', d.endedEarly]);
+  if (d.decoderWarnings) rows.push(['decoder', `${d.decoderWarnings} warning/error line(s)`]);
+  const w = Math.max(...rows.map((r) => r[0].length));
+  return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n') + '\n';
+}
+
 export function registerProbe(program: Command): void {
   program
     .command('probe')
     .description('show what ffprobe and lidtrack see in a recording: codec, size, fps, frames, irregular timestamps, gray rule')
     .argument('<input>', 'video file, TIFF stack, image folder or pattern (img_%04d.png)')
     .option('--json', 'print the probe result as JSON')
+    .option('--decode', 'also read every frame as lidtrack track does: frame count, last time, reading speed')
     .action(async (input: string, raw: Record<string, unknown>) => {
       const parsed = optionsSchema.safeParse(raw);
       if (!parsed.success) {
@@ -67,6 +119,8 @@ export function registerProbe(program: Command): void {
         throw new InputError(`--${String(is.path[0] ?? '')}: ${is.message}`, 'run `lidtrack probe --help`');
       }
       const info = await probeSource(input);
-      process.stdout.write(parsed.data.json ? JSON.stringify(info, null, 2) + '\n' : probeTable(info));
+      const decode = parsed.data.decode ? await decodePass(input) : null;
+      if (parsed.data.json) process.stdout.write(JSON.stringify(decode ? { ...info, decode } : info, null, 2) + '\n');
+      else process.stdout.write(probeTable(info) + (decode ? decodeLines(decode) : ''));
     });
 }
