@@ -37,7 +37,7 @@ import type { DriftTrackerSnapshot } from '../register/DriftTracker.js';
 import type { TipRowsSnapshot } from './tipRowStore.js';
 import { writeAll, writeThroughTemp } from '../report/atomic.js';
 import type { Reference } from '../segment/reference.js';
-import type { Segmenter } from '../segment/segmenter.js';
+import type { FrozenTiles, Segmenter } from '../segment/segmenter.js';
 import type { RoiScheduleSnapshot } from '../segment/roiScheduler.js';
 import type { InclusionTrackerSnapshot } from '../track/inclusions/InclusionTracker.js';
 import type { BranchRow } from '../measure/branches.js';
@@ -318,15 +318,18 @@ export interface TrackRunState {
 export interface SegmenterSnapshot {
   sigmaBlurRel: number;
   schedule: RoiScheduleSnapshot;
+  /** The tiles the next frames may freeze, as segmented (absent in older checkpoints: none frozen). */
+  frozenTiles?: FrozenTiles;
 }
 
 export function snapshotSegmenter(s: Segmenter): SegmenterSnapshot {
-  return { sigmaBlurRel: s.sigmaBlurRel, schedule: s.schedule.snapshot() };
+  return { sigmaBlurRel: s.sigmaBlurRel, schedule: s.schedule.snapshot(), frozenTiles: s.frozenTiles() };
 }
 
 export function restoreSegmenter(s: Segmenter, snap: SegmenterSnapshot): void {
   s.sigmaBlurRel = snap.sigmaBlurRel;
   s.schedule.restore(snap.schedule);
+  if (snap.frozenTiles) s.restoreFrozenTiles(snap.frozenTiles);
 }
 
 /**

@@ -217,6 +217,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       }
       timing.tips_wait = (timing.tips_wait ?? 0) + performance.now() - t0;
       history.landed(f.ordinal, tips);
+      noteTips(f.ordinal, tips);
       linkTips(f.index, f.tS, f.d, tips);
     };
     const drain = async () => {
@@ -226,6 +227,13 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     // branch ends: TipHistory). The tip worker keeps its own history, so no frame waits for the
     // previous one's tips to be submitted; this one is for in-thread runs and checkpoints.
     let processed = 0;
+    // where the segmenter works between whole frames follows the tips (RoiScheduler: frozen
+    // tiles); frame ordinals are the scheduler's frame count (one segmentNext per frame)
+    const noteTips = (ordinal: number, tips: readonly TipCandidate[]) => {
+      const uv: number[] = [];
+      for (const t of tips) uv.push(t.u, t.v);
+      segmenter?.schedule.noteTips(ordinal, uv);
+    };
     let history = new TipHistory(cfg.tips.branch_search_every);
     const linkTips = (index: number, tS: number, d: { dxPx: number; dyPx: number }, all: TipCandidate[]) => {
       const t0 = performance.now();
@@ -275,6 +283,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
         const { prior, branchSearch } = history.before(ordinal);
         tips = stage('track', () => findTips(seg, ref!, ref!.noiseSigmaRel, tipOpts, prior, branchSearch));
         history.landed(ordinal, tips);
+        noteTips(ordinal, tips);
       }
       t0 = performance.now();
       timing.tips += t0 - t1;
@@ -288,7 +297,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       ref = restored ?? stage('reference', () =>
         buildReference(pending.map((p) => (source.grayMap ? mapGray(p.img, source.grayMap) : p.img)), geom, referenceOptionsOf(cfg.segment)),
       );
-      segmenter = new Segmenter(cv, ref, segmentOpts, { fullEveryFrames: cfg.segment.full_frame_every, bandEveryFrames: cfg.segment.interface_band_every });
+      segmenter = new Segmenter(cv, ref, segmentOpts, { fullEveryFrames: cfg.segment.full_frame_every, bandEveryFrames: cfg.segment.interface_band_every, freezeEveryFrames: cfg.segment.freeze_every });
       if (source.grayMap) segmenter.grayMap = source.grayMap;
       if (useTipWorker(geom.cw * geom.ch)) threads.push((pool = new TipPool(ref!, tipOpts, history)));
       timing.reference += performance.now() - tr;
@@ -378,6 +387,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       await drain();
     }
     const youngMb = youngGenerationBytes() / 2 ** 20;
+    const tileCounts = segmenter ? { ...(segmenter as Segmenter).schedule.tileCounts } : null;
     // The frames are done: the tip worker (its heap, its copy of the reference) and the frame
     // buffers (the worker's slots, ≈ 50 MB at 1080p; the segmenter's) are let go before the end of
     // the run allocates, which was where a long run's RSS peaked.
@@ -614,6 +624,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       notes: warnings,
       timing_ms_per_frame: Object.fromEntries(Object.entries(timing).map(([k, v]) => [k, Number((v / Math.max(1, frames)).toFixed(3))])),
       young_generation_mb: youngMb,
+      ...(tileCounts ? { tiles_segmented: tileCounts.segmented, tiles_frozen: tileCounts.frozen } : {}),
       process_cpu_s: processCpuS(),
       ...(ckpt.resumed ? { resumed: ckpt.resumeInfo()! } : {}),
     };

@@ -63,6 +63,12 @@ export const trackConfigSchema = z.strictObject({
        * is segmented every this many frames; the surroundings of known cracks every frame. 1 = every frame.
        */
       interface_band_every: z.number().int().min(1).default(3),
+      /**
+       * Between whole frames, a tile of a dendrite farther than 64 px from every tip found lately
+       * is segmented only once every this many frames (in between its last segmentation is
+       * reused: src/segment/roiScheduler.ts). 1 = every tile every frame.
+       */
+      freeze_every: z.number().int().min(1).default(4),
     })
     .prefault({}),
   tips: z

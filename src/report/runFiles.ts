@@ -88,6 +88,12 @@ export interface Manifest {
    * run's total to split the CPU between decoding and analysis).
    */
   process_cpu_s?: number;
+  /**
+   * Tiles (24 px) the segmenter worked on, and tiles it left frozen as last segmented (far from
+   * every tip: src/segment/roiScheduler.ts), summed over the frames this process analysed.
+   */
+  tiles_segmented?: number;
+  tiles_frozen?: number;
   /** Present when the run was resumed from a checkpoint (`track --resume`): what was skipped and analysed. */
   resumed?: { after_frame: number; frames_skipped: number; frames_analysed: number; checkpoint_written_at: string };
 }

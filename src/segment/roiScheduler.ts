@@ -18,7 +18,21 @@
  * tile edges (the segmenter joins regions across them). Something appearing elsewhere (an
  * inclusion that did not exist before) is picked up at the next whole frame.
  *
- * State: a frame counter and the recent regions' tiles (snapshot/restore for --resume).
+ * A dendrite changes where it grows — at its tips —, not along its body: between whole frames, a
+ * tile of the plan farther than `hotRadiusPx` from every tip found recently (noteTips) is
+ * *frozen*: not segmented again, its mask from the last frame that segmented it is reused for the
+ * components (Segmenter.segment's `frozen` rectangles), as long as that frame is less than
+ * `freezeEveryFrames` frames ago — every tile is segmented at least that often, so a new side
+ * branch or a change along the body is seen within that many frames. Never frozen: the interface
+ * band, tiles near a region that is not a dendrite (an inclusion moves as a whole), and the tiles
+ * of a dendrite with no tip found yet. Without this, the work per frame grows with the cracks'
+ * length; with it, with their number of tips (a long recording's late frames: see the note of
+ * DEFAULT_ROI_SCHEDULE). The tips of frame n − `tipLagFrames` and older are the ones used for
+ * frame n, whatever has come back from the tip worker by then: the plan, hence every result,
+ * does not depend on the threads' timing.
+ *
+ * State: a frame counter, the recent regions' tiles, when each tile was last segmented and the
+ * recent tips (snapshot/restore for --resume).
  */
 import type { CrackRegion, RectPx } from './segmenter.js';
 
@@ -37,19 +51,43 @@ export interface RoiScheduleOptions {
   stickyFrames: number;
   /** When the rectangles would cover more than this fraction of the frame, do the whole frame. */
   maxCoverage: number;
+  /**
+   * A tile far from every recent tip may be left as it was segmented (frozen) for up to this many
+   * − 1 frames; 1: never (every tile of the plan is segmented every frame).
+   */
+  freezeEveryFrames: number;
+  /** Tiles within this distance (box) of a recent tip are segmented every frame [px]. */
+  hotRadiusPx: number;
+  /** Frame n's plan uses the tips of frames ≤ n − this (all of them have come back from the tip worker: ≥ its slots). */
+  tipLagFrames: number;
+  /** …of this many frames. */
+  tipHistoryFrames: number;
   /** Regions away from the interface are followed when at least this large [px²]… */
   minFollowAreaPx: number;
   /** …and this elongated: (longer box side)² / area. */
   minFollowElongation: number;
 }
 
-export const DEFAULT_ROI_SCHEDULE: RoiScheduleOptions = { fullEveryFrames: 12, marginPx: 24, bandPx: 24, bandEveryFrames: 3, tilePx: 24, stickyFrames: 4, maxCoverage: 0.5, minFollowAreaPx: 20, minFollowElongation: 2 };
+/**
+ * hotRadiusPx: findTips reads up to 48 px from a tip (TIP_READ_MARGIN_PX: its depth profile runs
+ * 24 rows along an axis of slope up to 1.5 px per row), and a tip noted `tipLagFrames` +
+ * `tipHistoryFrames` frames earlier may since have advanced a few pixels: 64 px. (32 px changed
+ * the tips of the accuracy benchmark's hard-all-left scenario — coverage 75 → 52 % —; 64 px
+ * leaves every scenario's tips as they were without frozen tiles.) On the 1500-frame 1080p bench
+ * video, frames 1000–1250, 29 % of the planned tiles were frozen (with 32 px, 42 %).
+ */
+export const DEFAULT_ROI_SCHEDULE: RoiScheduleOptions = {
+  fullEveryFrames: 12, marginPx: 24, bandPx: 24, bandEveryFrames: 3, tilePx: 24, stickyFrames: 4, maxCoverage: 0.5, minFollowAreaPx: 20, minFollowElongation: 2,
+  freezeEveryFrames: 4, hotRadiusPx: 64, tipLagFrames: 4, tipHistoryFrames: 4,
+};
 
 export interface RoiScheduleSnapshot {
   sinceFull: number;
   /** Per recent frame (oldest first), the indices of its active tiles (row-major, `tilePx` grid). */
   recentTiles: number[][];
   tilePx: number;
+  /** Frames planned so far; per tile, the frame that last segmented it; the recent tips; what the last frame's regions forbid to freeze (absent in older checkpoints). */
+  frozen?: { frames: number; computedAt: Int32Array; tips: Array<{ ordinal: number; uv: number[] }>; dendriteBoxes: number[]; frontPts: number[]; otherTiles: number[] };
 }
 
 export class RoiScheduler {
@@ -63,6 +101,21 @@ export class RoiScheduler {
   /** Tiles of the interface band (constant). */
   private readonly band: Uint8Array;
   private readonly plan: Uint8Array;
+  /** Frames planned so far (the ordinal of the next one). */
+  private frames = 0;
+  /** Per tile, the ordinal of the frame that last segmented it (a large negative number: never). */
+  private readonly computedAt: Int32Array;
+  /** Tips by frame (canonical u, v pairs), the last tipLagFrames + tipHistoryFrames frames. */
+  private tips: Array<{ ordinal: number; uv: number[] }> = [];
+  /** The last frame's dendrites' boxes (uMin, vMin, uMax, vMax per region) and its other followed regions' tiles. */
+  private dendriteBoxes: number[] = [];
+  /** The last frame's dendrites' deepest points (depth-profile peaks: where leading tips are), u, v pairs. */
+  private frontPts: number[] = [];
+  private otherTiles: Uint8Array;
+  /** The frozen rectangles of the frame last planned by next() (empty: none). */
+  lastFrozen: RectPx[] = [];
+  /** Tiles segmented and tiles frozen, summed over the frames planned by this scheduler (not restored: this process's frames). */
+  readonly tileCounts = { segmented: 0, frozen: 0 };
 
   constructor(
     private readonly cw: number,
@@ -77,6 +130,28 @@ export class RoiScheduler {
     this.band = new Uint8Array(this.nx * this.ny);
     markBox(this.band, this.interfaceBand(), this.nx, this.ny, t);
     this.plan = new Uint8Array(this.nx * this.ny);
+    this.computedAt = new Int32Array(this.nx * this.ny).fill(NEVER);
+    this.otherTiles = new Uint8Array(this.nx * this.ny);
+  }
+
+  /**
+   * The tips (canonical u, v pairs: leading tips and branch ends) found in frame `ordinal`
+   * (counted as next() counts frames). Any order; frames after n − tipLagFrames do not matter to frame n.
+   */
+  noteTips(ordinal: number, uv: readonly number[]): void {
+    const { tipLagFrames: lag, tipHistoryFrames: hist } = this.opts;
+    this.tips = this.tips.filter((t) => t.ordinal !== ordinal && t.ordinal > this.frames - lag - hist - 2);
+    this.tips.push({ ordinal, uv: [...uv] });
+  }
+
+  /** Frames planned so far. */
+  get framesPlanned(): number {
+    return this.frames;
+  }
+
+  /** Per tile, the frame that last segmented it (Segmenter's snapshot of frozen tiles). */
+  tileComputedAt(): { computedAt: Int32Array; tilePx: number; nx: number } {
+    return { computedAt: this.computedAt, tilePx: this.opts.tilePx, nx: this.nx };
   }
 
   /** True once a frame has been observed. */
@@ -92,27 +167,109 @@ export class RoiScheduler {
     return this.planRects(found);
   }
 
-  /** The rectangles for the next frame, or null for the whole frame. */
+  /**
+   * The rectangles to segment in the next frame, or null for the whole frame; the frozen ones
+   * (reused as they were last segmented) in `lastFrozen`.
+   */
   next(): RectPx[] | null {
     const { fullEveryFrames } = this.opts;
     const k = this.sinceFull + 1;
-    const rects = fullEveryFrames <= 1 || k >= fullEveryFrames || this.recent.length === 0 ? null : this.planRects([], k % Math.max(1, this.opts.bandEveryFrames) === 0);
+    const ordinal = this.frames++;
+    this.lastFrozen = [];
+    const rects = fullEveryFrames <= 1 || k >= fullEveryFrames || this.recent.length === 0 ? null : this.planRects([], k % Math.max(1, this.opts.bandEveryFrames) === 0, ordinal);
     this.sinceFull = rects ? this.sinceFull + 1 : 0;
     return rects;
   }
 
-  /** Interface band + recent regions' tiles + `extra` boxes grown by the margin, as rectangles; null above maxCoverage. */
-  private planRects(extra: readonly RectPx[], withBand = true): RectPx[] | null {
+  /** The frame last planned was segmented whole (not only a coarse pass's plan): every tile is current. */
+  markAllSegmented(): void {
+    this.computedAt.fill(this.frames - 1);
+    this.tileCounts.segmented += this.computedAt.length;
+  }
+
+  /**
+   * Interface band + recent regions' tiles + `extra` boxes grown by the margin, as rectangles; null
+   * above maxCoverage. With `freezeAt` (a frame between whole frames, its ordinal): the tiles that
+   * may be frozen go to `lastFrozen`, the others are returned (and marked segmented at it).
+   */
+  private planRects(extra: readonly RectPx[], withBand = true, freezeAt?: number): RectPx[] | null {
     const { tilePx: t, marginPx: m, maxCoverage } = this.opts;
     const plan = this.plan;
     if (withBand) plan.set(this.band);
     else plan.fill(0);
     for (const r of this.recent) for (let k = 0; k < plan.length; k++) plan[k] |= r[k];
     for (const b of extra) markBox(plan, { x: b.x - m, y: b.y - m, w: b.w + 2 * m, h: b.h + 2 * m }, this.nx, this.ny, t);
-    const rects = runsOfTiles(plan, this.nx, this.ny, t, this.cw, this.ch);
-    let area = 0;
-    for (const r of rects) area += r.w * r.h;
-    return area > maxCoverage * this.cw * this.ch ? null : rects;
+    let nPlan = 0;
+    for (let k = 0; k < plan.length; k++) nPlan += plan[k];
+    // (tiles clipped by the frame's edge count whole: the coverage test is slightly conservative there)
+    if (nPlan * t * t > maxCoverage * this.cw * this.ch) {
+      const rects = runsOfTiles(plan, this.nx, this.ny, t, this.cw, this.ch);
+      let area = 0;
+      for (const r of rects) area += r.w * r.h;
+      if (area > maxCoverage * this.cw * this.ch) return null;
+    }
+    if (freezeAt === undefined) {
+      for (let k = 0; k < plan.length; k++) if (plan[k]) this.computedAt[k] = this.frames - 1;
+      this.tileCounts.segmented += nPlan;
+      return runsOfTiles(plan, this.nx, this.ny, t, this.cw, this.ch);
+    }
+    const frozen = this.frozenTiles(plan, freezeAt);
+    for (let k = 0; k < plan.length; k++) {
+      if (frozen[k]) {
+        plan[k] = 0;
+        this.tileCounts.frozen++;
+      } else if (plan[k]) {
+        this.computedAt[k] = freezeAt;
+        this.tileCounts.segmented++;
+      }
+    }
+    this.lastFrozen = runsOfTiles(frozen, this.nx, this.ny, t, this.cw, this.ch);
+    return runsOfTiles(plan, this.nx, this.ny, t, this.cw, this.ch);
+  }
+
+  /** The tiles of `plan` that frame `ordinal` may leave as they were last segmented. */
+  private frozenTiles(plan: Uint8Array, ordinal: number): Uint8Array {
+    const { freezeEveryFrames: every, hotRadiusPx: R, tipLagFrames: lag, tipHistoryFrames: hist, tilePx: t, marginPx } = this.opts;
+    const { nx, ny } = this;
+    const frozen = new Uint8Array(nx * ny);
+    if (every <= 1) return frozen;
+    // the tips of frames (ordinal − lag − hist, ordinal − lag]: every one of them has come back by now
+    const used = this.tips.filter((f) => f.ordinal <= ordinal - lag && f.ordinal > ordinal - lag - hist).sort((a, b) => a.ordinal - b.ordinal);
+    const pts: number[] = [];
+    for (const f of used) for (const x of f.uv) pts.push(x);
+    if (!pts.length) return frozen;
+    // a tip may have moved on since: by up to (frames since its last note) × the fastest step seen
+    // between the frames noted (a tip and its nearest one a frame before; farther than
+    // TIP_MATCH_PX, a new tip, not a step)
+    let step = 0;
+    for (let j = 1; j < used.length; j++) {
+      if (used[j].ordinal !== used[j - 1].ordinal + 1) continue;
+      const a = used[j].uv, b = used[j - 1].uv;
+      for (let k = 0; k + 1 < a.length; k += 2) {
+        let d2 = Infinity;
+        for (let i = 0; i + 1 < b.length; i += 2) d2 = Math.min(d2, (a[k] - b[i]) ** 2 + (a[k + 1] - b[i + 1]) ** 2);
+        if (d2 <= TIP_MATCH_PX ** 2) step = Math.max(step, Math.sqrt(d2));
+      }
+    }
+    const Rt = R + Math.ceil(Math.max(0, lag * step - TIP_MOTION_ALLOWANCE_PX));
+    const hold = new Uint8Array(nx * ny);
+    // around the tips, and around the last frame's depth peaks (a leading tip the tip search lost
+    // for a few frames stays segmented)
+    for (let k = 0; k + 1 < pts.length; k += 2) markBox(hold, { x: pts[k] - Rt, y: pts[k + 1] - Rt, w: 2 * Rt + 1, h: 2 * Rt + 1 }, nx, ny, t);
+    const fp = this.frontPts;
+    for (let k = 0; k + 1 < fp.length; k += 2) markBox(hold, { x: fp[k] - R, y: fp[k + 1] - R, w: 2 * R + 1, h: 2 * R + 1 }, nx, ny, t);
+    // a dendrite with no recent tip inside its box (a new one, or its tips lost): all of it
+    const b = this.dendriteBoxes;
+    for (let q = 0; q + 3 < b.length; q += 4) {
+      let has = false;
+      for (let k = 0; k + 1 < pts.length && !has; k += 2) has = pts[k] >= b[q] - R && pts[k] <= b[q + 2] + R && pts[k + 1] >= b[q + 1] - R && pts[k + 1] <= b[q + 3] + R;
+      if (!has) markBox(hold, { x: b[q] - marginPx, y: b[q + 1] - marginPx, w: b[q + 2] - b[q] + 1 + 2 * marginPx, h: b[q + 3] - b[q + 1] + 1 + 2 * marginPx }, nx, ny, t);
+    }
+    const other = this.otherTiles;
+    for (let k = 0; k < plan.length; k++) {
+      frozen[k] = plan[k] && !this.band[k] && !hold[k] && !other[k] && this.computedAt[k] > ordinal - every ? 1 : 0;
+    }
+    return frozen;
   }
 
   /**
@@ -162,6 +319,19 @@ export class RoiScheduler {
     }
     this.recent.push(dilateTiles(own, nx, ny, Math.ceil(marginPx / t)));
     while (this.recent.length > this.opts.stickyFrames) this.recent.shift();
+    // for the frozen tiles of the next frames: the dendrites' boxes, and the other followed
+    // regions' tiles grown by the margin (their boxes: an inclusion is small)
+    this.dendriteBoxes = [];
+    this.frontPts = [];
+    const other = new Uint8Array(nx * ny);
+    for (const r of regions) {
+      if (r.touchesInterface) {
+        this.dendriteBoxes.push(r.uMin, r.vMin, r.uMax, r.vMax);
+        depthPeaks(r, this.ifaceV, FRONT_PEAK_HALF_WIDTH_PX, this.frontPts);
+      }
+      else if (follows(r)) markBox(other, { x: r.uMin - marginPx, y: r.vMin - marginPx, w: r.uMax - r.uMin + 1 + 2 * marginPx, h: r.vMax - r.vMin + 1 + 2 * marginPx }, nx, ny, t);
+    }
+    this.otherTiles = other;
   }
 
   snapshot(): RoiScheduleSnapshot {
@@ -170,17 +340,29 @@ export class RoiScheduler {
       for (let k = 0; k < m.length; k++) if (m[k]) out.push(k);
       return out;
     };
-    return { sinceFull: Number.isFinite(this.sinceFull) ? this.sinceFull : -1, recentTiles: this.recent.map(idx), tilePx: this.opts.tilePx };
+    return {
+      sinceFull: Number.isFinite(this.sinceFull) ? this.sinceFull : -1, recentTiles: this.recent.map(idx), tilePx: this.opts.tilePx,
+      frozen: { frames: this.frames, computedAt: this.computedAt.slice(), tips: this.tips.map((f) => ({ ordinal: f.ordinal, uv: [...f.uv] })), dendriteBoxes: [...this.dendriteBoxes], frontPts: [...this.frontPts], otherTiles: idx(this.otherTiles) },
+    };
   }
 
   restore(s: RoiScheduleSnapshot): void {
     if (s.tilePx !== this.opts.tilePx) throw new Error(`checkpoint tile grid ${s.tilePx} px differs from ${this.opts.tilePx} px`);
     this.sinceFull = s.sinceFull < 0 ? Number.POSITIVE_INFINITY : s.sinceFull;
-    this.recent = s.recentTiles.map((ks) => {
+    const tiles = (ks: readonly number[]) => {
       const m = new Uint8Array(this.nx * this.ny);
       for (const k of ks) m[k] = 1;
       return m;
-    });
+    };
+    this.recent = s.recentTiles.map(tiles);
+    const f = s.frozen;
+    // (an older checkpoint: nothing was frozen, every tile is segmented again before it can be)
+    this.frames = f?.frames ?? 0;
+    this.computedAt.set(f && f.computedAt.length === this.computedAt.length ? f.computedAt : new Int32Array(this.computedAt.length).fill(NEVER));
+    this.tips = f ? f.tips.map((x) => ({ ordinal: x.ordinal, uv: [...x.uv] })) : [];
+    this.dendriteBoxes = f ? [...f.dendriteBoxes] : [];
+    this.frontPts = f ? [...f.frontPts] : [];
+    this.otherTiles = tiles(f?.otherTiles ?? []);
   }
 
   private interfaceBand(): RectPx {
@@ -192,6 +374,32 @@ export class RoiScheduler {
     const y0 = Math.max(0, Math.floor(lo) - 2);
     const y1 = Math.min(this.ch, Math.ceil(hi) + this.opts.bandPx + 1);
     return { x: 0, y: y0, w: this.cw, h: Math.max(1, y1 - y0) };
+  }
+}
+
+/** computedAt of a tile never segmented. */
+const NEVER = -(2 ** 30);
+/** hotRadiusPx's room for a tip's advance since it was noted [px] (64 px − findTips' 48 px reach); beyond, the radius grows. */
+const TIP_MOTION_ALLOWANCE_PX = 16;
+/** A tip within this distance of one a frame before is taken as its step [px]. */
+const TIP_MATCH_PX = 24;
+/** A column of a dendrite is a depth peak when no column within this many px is deeper. */
+const FRONT_PEAK_HALF_WIDTH_PX = 8;
+
+/**
+ * The peaks of a region's depth profile (deepest row per column below the interface): columns
+ * no other within ±hw is deeper than (the leading tips are among them), as (u, v) pairs into `out`.
+ * A plateau gives each of its columns.
+ */
+export function depthPeaks(r: CrackRegion, ifaceV: Float32Array, hw: number, out: number[]): void {
+  const ext = r.extentV, n = ext.length, u0 = r.uMin;
+  const depth = (k: number) => (ext[k] < 0 ? -Infinity : ext[k] - ifaceV[u0 + k]);
+  for (let k = 0; k < n; k++) {
+    const d = depth(k);
+    if (d === -Infinity) continue;
+    let peak = true;
+    for (let j = Math.max(0, k - hw); j <= Math.min(n - 1, k + hw) && peak; j++) if (depth(j) > d) peak = false;
+    if (peak) out.push(u0 + k, ext[k]);
   }
 }
 

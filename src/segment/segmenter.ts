@@ -106,6 +106,14 @@ export interface SegmentResult {
   thresholdRel: number;
 }
 
+/** Segmenter.frozenTiles(): tiles (row-major indices of the schedule's grid) and their pixels, tile after tile, row by row. */
+export interface FrozenTiles {
+  tiles: Int32Array;
+  closed: Uint8Array;
+  D: Float32Array;
+  Db: Float32Array;
+}
+
 export class Segmenter {
   readonly opts: SegmentOptions;
   private readonly cw: number;
@@ -229,6 +237,7 @@ export class Segmenter {
    */
   segmentNext(img: Uint8Array): SegmentResult {
     let rects = this.schedule.next();
+    let frozen = this.schedule.lastFrozen;
     this.lastKind = rects ? 'rects' : 'whole';
     // a whole frame, the first one included (its noise σ is measured at the samples, as on every
     // coarse frame, and its plan is the interface band and what the coarse pass found; at 1080p
@@ -238,13 +247,15 @@ export class Segmenter {
       this.coarse ??= new CoarseDetector(this.ref, this.bgCrystal);
       const found = this.coarse.detect(img, this.grayMap, gain, this.cw, this.opts);
       rects = this.schedule.planWith(found);
+      frozen = [];
       if (rects) {
         // the noise σ as a full-resolution whole frame measures it (exact: same samples, same arithmetic)
         this.sigmaBlurRel = Math.max(this.noiseAtSamples(img, gain), 1e-4);
         this.lastKind = 'coarse';
       }
     }
-    const res = this.segment(img, rects);
+    if (!rects) this.schedule.markAllSegmented();
+    const res = this.segment(img, rects, frozen);
     this.schedule.observe(res.regions, res.labels, res.labelSpans);
     return res;
   }
@@ -266,6 +277,60 @@ export class Segmenter {
     const si = this.noiseIdx, sb = this.noiseBuf;
     blurredDarkeningAt(img, this.grayMap, this.bgCrystal, gain, this.cw, this.ch, si, sb, this.noiseBlk, this.noiseRows);
     return si.length > 10 ? robustSigmaInPlace(sb) : 0;
+  }
+
+  /**
+   * What a next frame may reuse of the frames before (frozen tiles: RoiScheduler): per tile it
+   * could freeze, its closed mask, darkening and blurred darkening as last segmented — for
+   * --resume, so that a resumed run freezes the same tiles with the same contents.
+   */
+  frozenTiles(): FrozenTiles {
+    const { computedAt, tilePx: t, nx } = this.schedule.tileComputedAt();
+    const every = this.schedule.opts.freezeEveryFrames, next = this.schedule.framesPlanned;
+    const tiles: number[] = [];
+    for (let k = 0; k < computedAt.length; k++) if (every > 1 && computedAt[k] > next - every) tiles.push(k);
+    const rects = tiles.map((k) => this.tileRect(k, t, nx));
+    const n = rects.reduce((a, r) => a + r.w * r.h, 0);
+    const closed = new Uint8Array(n), D = new Float32Array(n), Db = new Float32Array(n);
+    const mask = this.closedMask();
+    let o = 0;
+    for (const r of rects) {
+      for (let v = r.y; v < r.y + r.h; v++) {
+        const i = v * this.cw + r.x;
+        closed.set(mask.subarray(i, i + r.w), o);
+        D.set(this.blur.D.subarray(i, i + r.w), o);
+        Db.set(this.blur.Db.subarray(i, i + r.w), o);
+        o += r.w;
+      }
+    }
+    return { tiles: Int32Array.from(tiles), closed, D, Db };
+  }
+
+  /** Put back what frozenTiles() took (after the schedule's restore: same tile grid). */
+  restoreFrozenTiles(f: FrozenTiles): void {
+    const { tilePx: t, nx } = this.schedule.tileComputedAt();
+    const mask = this.closedMask();
+    let o = 0;
+    for (const k of f.tiles) {
+      const r = this.tileRect(k, t, nx);
+      for (let v = r.y; v < r.y + r.h; v++) {
+        const i = v * this.cw + r.x;
+        mask.set(f.closed.subarray(o, o + r.w), i);
+        this.blur.D.set(f.D.subarray(o, o + r.w), i);
+        this.blur.Db.set(f.Db.subarray(o, o + r.w), i);
+        o += r.w;
+      }
+    }
+  }
+
+  private tileRect(k: number, t: number, nx: number): RectPx {
+    const x = (k % nx) * t, y = Math.floor(k / nx) * t;
+    return { x, y, w: Math.min(this.cw, x + t) - x, h: Math.min(this.ch, y + t) - y };
+  }
+
+  /** The closed mask (0/255, cw × ch) the components read. */
+  private closedMask(): Uint8Array {
+    return this.mats ? (this.mats.closed.data as Uint8Array) : this.blur.closed;
   }
 
   /** Release the OpenCV.js memory. */
@@ -301,8 +366,13 @@ export class Segmenter {
    * see the same neighbourhood. Outside them everything (darkening, labels) is stale and must
    * not be read: the rectangles carry a margin around every region of interest (RoiScheduler).
    * The noise σ (hence the thresholds) is measured on whole frames only and kept in between.
+   *
+   * `frozen`: more rectangles (not overlapping the others) whose closed mask is taken as the
+   * last frame that segmented them left it (RoiScheduler: far from every tip), for the components
+   * only — they are not segmented again. For that, every rectangle segmented leaves its closed
+   * mask whole: 0 wherever it has no foreground.
    */
-  segment(img: Uint8Array, rects: readonly RectPx[] | null = null): SegmentResult {
+  segment(img: Uint8Array, rects: readonly RectPx[] | null = null, frozen: readonly RectPx[] = []): SegmentResult {
     const { cv, cw, ch, ref, opts } = this;
     const list: readonly RectPx[] = rects ?? [{ x: 0, y: 0, w: cw, h: ch }];
     const hb = (opts.blurSizePx | 1) >> 1, hk = (opts.closeSizePx | 1) >> 1;
@@ -379,15 +449,21 @@ export class Segmenter {
       onRects(cv.dilate, mats.m8, mats.dil, dil);
       onRects(cv.erode, mats.dil, mats.closed, work);
     }
+    // the closed mask of each rectangle is kept whole (0 outside the part the closing ran on): a
+    // frame that freezes a tile later reads all of it
+    {
+      const closed = this.closedMask();
+      list.forEach((r0, k) => clearOutside(closed, cw, r0, work[k]));
+    }
     // labels outside this frame's rectangles are stale: clear the runs last labelled in this buffer
     const labels = this.labelBuf;
     const last = this.lastSpans;
     for (let k = 0; k < last.length; k += 3) fillRunI32(labels, 0, last[k] * cw + last[k + 1], last[k] * cw + last[k + 2]);
-    this.lastRects = list.map((r) => ({ ...r }));
+    this.lastRects = [...list, ...frozen].map((r) => ({ ...r }));
     // 5. 8-connected components of the closed mask on the work rectangles (joined across their
     // seams: one labelling of the frame), kept when large enough and holding a seed above `high`
     const cc = labelComponents({
-      mask: this.mats ? (this.mats.closed.data as Uint8Array) : this.blur.closed, cw, rects: work.filter((w): w is RectPx => w !== null), blurred, high,
+      mask: this.mats ? (this.mats.closed.data as Uint8Array) : this.blur.closed, cw, rects: [...work.filter((w): w is RectPx => w !== null), ...frozen], blurred, high,
       minAreaPx: opts.minAreaPx, ifaceV: ref.iface.vPx, touchBandPx: opts.touchBandPx,
     }, labels, this.cc);
     // the runs, kept with this label buffer (cleared through them when it is written next)
@@ -410,6 +486,19 @@ function darkenSpans(img: Uint8Array, map: Uint8Array, Bc: Float32Array, D: Floa
     for (let i = row + spans[k + 1], e = row + spans[k + 2]; i < e; i++) {
       const bc = Bc[i], b = gain * bc;
       D[i] = bc !== 0 ? (b - map[img[i]]) / b : 0;
+    }
+  }
+}
+
+/** Set m to 0 on rectangle r outside its part `keep` (all of r when keep is null). */
+function clearOutside(m: Uint8Array, cw: number, r: RectPx, keep: RectPx | null): void {
+  const x1 = r.x + r.w;
+  for (let v = r.y; v < r.y + r.h; v++) {
+    const row = v * cw;
+    if (!keep || v < keep.y || v >= keep.y + keep.h) m.fill(0, row + r.x, row + x1);
+    else {
+      if (keep.x > r.x) m.fill(0, row + r.x, row + keep.x);
+      if (keep.x + keep.w < x1) m.fill(0, row + keep.x + keep.w, row + x1);
     }
   }
 }
