@@ -74,7 +74,7 @@ export interface RoiScheduleOptions {
  * `tipHistoryFrames` frames earlier may since have advanced a few pixels: 64 px. (32 px changed
  * the tips of the accuracy benchmark's hard-all-left scenario — coverage 75 → 52 % —; 64 px
  * leaves every scenario's tips as they were without frozen tiles.) On the 1500-frame 1080p bench
- * video, frames 1000–1250, 29 % of the planned tiles were frozen (with 32 px, 42 %).
+ * video, frames 1000–1250, 27 % of the planned tiles were frozen (with 32 px, 42 %); 18 % over the run.
  */
 export const DEFAULT_ROI_SCHEDULE: RoiScheduleOptions = {
   fullEveryFrames: 12, marginPx: 24, bandPx: 24, bandEveryFrames: 3, tilePx: 24, stickyFrames: 4, maxCoverage: 0.5, minFollowAreaPx: 20, minFollowElongation: 2,
