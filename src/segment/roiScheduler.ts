@@ -144,14 +144,25 @@ export class RoiScheduler {
     this.tips.push({ ordinal, uv: [...uv] });
   }
 
-  /** Frames planned so far. */
-  get framesPlanned(): number {
-    return this.frames;
+  /** The tile grid (Segmenter's snapshot of frozen tiles). */
+  tileGrid(): { tilePx: number; nx: number } {
+    return { tilePx: this.opts.tilePx, nx: this.nx };
   }
 
-  /** Per tile, the frame that last segmented it (Segmenter's snapshot of frozen tiles). */
-  tileComputedAt(): { computedAt: Int32Array; tilePx: number; nx: number } {
-    return { computedAt: this.computedAt, tilePx: this.opts.tilePx, nx: this.nx };
+  /**
+   * The tiles the next frame could freeze (row-major indices): segmented less than
+   * freezeEveryFrames frames ago, of a recent region, not of the band — a superset of what it
+   * will freeze, and after a whole frame not the whole grid.
+   */
+  freezableTiles(): number[] {
+    const out: number[] = [];
+    if (this.opts.freezeEveryFrames <= 1) return out;
+    const since = this.frames - this.opts.freezeEveryFrames;
+    for (let k = 0; k < this.computedAt.length; k++) {
+      if (this.computedAt[k] <= since || this.band[k]) continue;
+      if (this.recent.some((r) => r[k])) out.push(k);
+    }
+    return out;
   }
 
   /** True once a frame has been observed. */

@@ -285,10 +285,8 @@ export class Segmenter {
    * --resume, so that a resumed run freezes the same tiles with the same contents.
    */
   frozenTiles(): FrozenTiles {
-    const { computedAt, tilePx: t, nx } = this.schedule.tileComputedAt();
-    const every = this.schedule.opts.freezeEveryFrames, next = this.schedule.framesPlanned;
-    const tiles: number[] = [];
-    for (let k = 0; k < computedAt.length; k++) if (every > 1 && computedAt[k] > next - every) tiles.push(k);
+    const { tilePx: t, nx } = this.schedule.tileGrid();
+    const tiles = this.schedule.freezableTiles();
     const rects = tiles.map((k) => this.tileRect(k, t, nx));
     const n = rects.reduce((a, r) => a + r.w * r.h, 0);
     const closed = new Uint8Array(n), D = new Float32Array(n), Db = new Float32Array(n);
@@ -308,7 +306,7 @@ export class Segmenter {
 
   /** Put back what frozenTiles() took (after the schedule's restore: same tile grid). */
   restoreFrozenTiles(f: FrozenTiles): void {
-    const { tilePx: t, nx } = this.schedule.tileComputedAt();
+    const { tilePx: t, nx } = this.schedule.tileGrid();
     const mask = this.closedMask();
     let o = 0;
     for (const k of f.tiles) {
