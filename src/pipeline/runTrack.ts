@@ -100,13 +100,6 @@ function stage<T>(name: string, f: () => T): T {
  * Start an async iteration now (its first next() is called at once, e.g. to spawn a decoder)
  * and hand its items on when iterated. close() ends it when it is never iterated to the end.
  */
-/** A copy of a frame with every pixel through the gray map (IngestFrameSource.grayMap). */
-function mapGray(img: Uint8Array, map: Uint8Array): Uint8Array {
-  const out = new Uint8Array(img.length);
-  for (let i = 0; i < img.length; i++) out[i] = map[img[i]];
-  return out;
-}
-
 function startEarly<T>(src: AsyncIterable<T>): AsyncIterable<T> & { close(): Promise<void> } {
   const it = src[Symbol.asyncIterator]();
   let first: Promise<IteratorResult<T>> | null = it.next();
@@ -295,7 +288,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     const initReference = async (restored?: Reference) => {
       const tr = performance.now();
       ref = restored ?? stage('reference', () =>
-        buildReference(pending.map((p) => (source.grayMap ? mapGray(p.img, source.grayMap) : p.img)), geom, referenceOptionsOf(cfg.segment)),
+        buildReference(pending.map((p) => p.img), geom, referenceOptionsOf(cfg.segment), source.grayMap),
       );
       segmenter = new Segmenter(cv, ref, segmentOpts, { fullEveryFrames: cfg.segment.full_frame_every, bandEveryFrames: cfg.segment.interface_band_every, freezeEveryFrames: cfg.segment.freeze_every });
       if (source.grayMap) segmenter.grayMap = source.grayMap;

@@ -175,14 +175,22 @@ function nansLast(a: Float64Array, n: number): number {
   return m;
 }
 
+/**
+ * The reference of a recording from its first frames (canonical gray8). `grayMap`: the frames'
+ * gray is grayMap[pixel] (a source that leaves the limited → full range table to its consumer:
+ * IngestFrameSource.grayMap) — applied to the median, not to every frame: the table never
+ * decreases, so the median of the mapped frames is the map of their median, bit for bit.
+ */
 export function buildReference(
   canonicalFrames: Uint8Array[],
   geom: CanonicalGeometry,
   opts: ReferenceOptions = DEFAULT_REFERENCE_OPTIONS,
+  grayMap: Uint8Array | null = null,
 ): Reference {
   const { cw, ch } = geom;
   const n = cw * ch;
   const median = medianImage(canonicalFrames, n);
+  if (grayMap) mapInPlace(median, grayMap);
 
   const iface = detectInterface(median, cw, ch);
   const vPx = iface.vPx;
@@ -210,12 +218,7 @@ export function buildReference(
   const kF = canonicalFrames.length;
   const samples = new Float64Array(kF * nGrid);
   let nS = 0;
-  for (const f of canonicalFrames) {
-    for (let k = 0; k < nGrid; k++) {
-      const i = sv[k] * cw + su[k];
-      if (median[i] > 0) samples[nS++] = (median[i] - f[i]) / median[i];
-    }
-  }
+  for (const f of canonicalFrames) nS = frameResiduals(f, median, su, sv, cw, grayMap ?? IDENTITY, samples, nS);
   let noiseSigmaRel = nS > 10 ? robustSigmaOwned(samples, nS) : 0.01;
   if (kF > 1) noiseSigmaRel /= Math.sqrt(Math.max(0.2, 1 - 1 / kF));
   if (!(noiseSigmaRel > 1e-4)) noiseSigmaRel = 1e-3; // noiseless synthetic input
@@ -246,16 +249,7 @@ export function buildReference(
   const darkRel = new Float32Array(n);
   const crystalFrom = new Float64Array(cw); // pixel (u, v) is in the crystal when v > vPx[u] + 3
   for (let u = 0; u < cw; u++) crystalFrom[u] = vPx[u] + 3;
-  for (let v = 0; v < ch; v++) {
-    const row = v * cw;
-    for (let u = 0; u < cw; u++) {
-      const i = row + u, c = closedData[i];
-      if (v > crystalFrom[u] && isDark[(c << 8) | median[i]]) { // (c = 0 is never dark)
-        dark[i] = 1;
-        darkRel[i] = (c - median[i]) / c;
-      }
-    }
-  }
+  markDark(closedData, median, isDark, crystalFrom, cw, ch, dark, darkRel);
   // Crack-like dark features are filled: cracks present at the start (dendrites, which touch
   // the interface, and isolated Li inclusions and scratches, which are elongated; both well
   // darker than the dark-feature threshold) must show as darkening to be tracked from the first
@@ -306,6 +300,42 @@ export function buildReference(
     }
   }
   return { geom, median, background, iface, noiseSigmaRel, nFrames: kF };
+}
+
+// The per-pixel loops of buildReference, each its own small function: run once per recording,
+// in the big function they were compiled on the stack (OSR) together with all of it, late.
+
+/** The gray map that changes nothing. */
+const IDENTITY = Uint8Array.from({ length: 256 }, (_, i) => i);
+
+/** a[i] = map[a[i]]. */
+function mapInPlace(a: Uint8Array, map: Uint8Array): void {
+  for (let i = 0; i < a.length; i++) a[i] = map[a[i]];
+}
+
+/** (median − map[f]) / median at the grid points where the median is > 0, into out from nS on; the new count. */
+function frameResiduals(f: Uint8Array, median: Uint8Array, su: readonly number[], sv: readonly number[], cw: number, map: Uint8Array, out: Float64Array, nS: number): number {
+  for (let k = 0; k < su.length; k++) {
+    const i = sv[k] * cw + su[k];
+    if (median[i] > 0) out[nS++] = (median[i] - map[f[i]]) / median[i];
+  }
+  return nS;
+}
+
+/** Dark features of the median below the closing (isDark table), in the crystal (v > crystalFrom[u]): dark = 1 and their relative darkening. */
+function markDark(
+  closedData: Uint8Array, median: Uint8Array, isDark: Uint8Array, crystalFrom: Float64Array, cw: number, ch: number, dark: Uint8Array, darkRel: Float32Array,
+): void {
+  for (let v = 0; v < ch; v++) {
+    const row = v * cw;
+    for (let u = 0; u < cw; u++) {
+      const i = row + u, c = closedData[i];
+      if (v > crystalFrom[u] && isDark[(c << 8) | median[i]]) { // (c = 0 is never dark)
+        dark[i] = 1;
+        darkRel[i] = (c - median[i]) / c;
+      }
+    }
+  }
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadOpenCv, type Cv } from '../../src/segment/opencv.js';
+import { limitedRangeGrayMap } from '../../src/ingest/grayConversion.js';
 import { canonicalGeometry } from '../../src/segment/orient.js';
 import { buildReference, DEFAULT_REFERENCE_OPTIONS, keepCrackLike } from '../../src/segment/reference.js';
 import { Segmenter } from '../../src/segment/segmenter.js';
@@ -81,6 +82,28 @@ describe('cracks present at the start', () => {
     const segByDepth = new Segmenter(cv, byDepth);
     expect(segByDepth.segment(frame(9)).regions.filter((r) => r.touchesInterface).length).toBeGreaterThan(1);
     segByDepth.dispose();
+  });
+});
+
+describe('a limited-range recording', () => {
+  it('buildReference with the gray map applied to the median equals it on every frame mapped, bit for bit', () => {
+    const W = 200, H = 120;
+    const scene: SynthScene = { cw: W, ch: H, interfaceV: 18, crystal: 180, electrode: 50, contrast: 0.45, psfSigmaPx: 1.2, noiseSigma: 3, seed: 4 };
+    const dendrites = [{ baseU: 40, tipU: 46, tipV: 75, halfWidthPx: 4 }, { baseU: 140, tipU: 132, tipV: 60, halfWidthPx: 3 }];
+    const map = limitedRangeGrayMap();
+    // the frames as a limited-range decoder delivers them (16–235), and as the table maps them back
+    const raw = [0, 1, 2, 3, 4].map((k) => synthFrame(scene, dendrites, k).map((x) => Math.round(16 + (x * 219) / 255)));
+    const g = canonicalGeometry(W, H, 'top');
+    const mapped = buildReference(raw.map((f) => f.map((x) => map[x])), g, DEFAULT_REFERENCE_OPTIONS);
+    const deferred = buildReference(raw, g, DEFAULT_REFERENCE_OPTIONS, map);
+    expect(deferred.median).toEqual(mapped.median);
+    expect(deferred.background).toEqual(mapped.background);
+    expect(deferred.iface.vPx).toEqual(mapped.iface.vPx);
+    expect(deferred.noiseSigmaRel).toBe(mapped.noiseSigmaRel);
+    // the scene is not trivial: the dendrites are filled in the background
+    let filled = 0;
+    for (let i = 0; i < W * H; i++) if (mapped.background[i] !== mapped.median[i]) filled++;
+    expect(filled).toBeGreaterThan(200);
   });
 });
 
