@@ -112,6 +112,8 @@ export class RoiScheduler {
   /** The last frame's dendrites' deepest points (depth-profile peaks: where leading tips are), u, v pairs. */
   private frontPts: number[] = [];
   private otherTiles: Uint8Array;
+  /** The rows [y0, y1) of the interface band's tiles (never frozen). */
+  readonly bandRowsPx: { y0: number; y1: number };
   /** The frozen rectangles of the frame last planned by next() (empty: none). */
   lastFrozen: RectPx[] = [];
   /** Tiles segmented and tiles frozen, summed over the frames planned by this scheduler (not restored: this process's frames). */
@@ -128,7 +130,9 @@ export class RoiScheduler {
     this.nx = Math.ceil(cw / t);
     this.ny = Math.ceil(ch / t);
     this.band = new Uint8Array(this.nx * this.ny);
-    markBox(this.band, this.interfaceBand(), this.nx, this.ny, t);
+    const b = this.interfaceBand();
+    markBox(this.band, b, this.nx, this.ny, t);
+    this.bandRowsPx = { y0: Math.floor(b.y / t) * t, y1: Math.min(ch, Math.ceil((b.y + b.h) / t) * t) };
     this.plan = new Uint8Array(this.nx * this.ny);
     this.computedAt = new Int32Array(this.nx * this.ny).fill(NEVER);
     this.otherTiles = new Uint8Array(this.nx * this.ny);

@@ -448,10 +448,10 @@ export class Segmenter {
       onRects(cv.erode, mats.dil, mats.closed, work);
     }
     // the closed mask of each rectangle is kept whole (0 outside the part the closing ran on): a
-    // frame that freezes a tile later reads all of it
-    {
-      const closed = this.closedMask();
-      list.forEach((r0, k) => clearOutside(closed, cw, r0, work[k]));
+    // frame that freezes a tile later reads all of it (not the band's tiles: never frozen)
+    if (this.schedule.opts.freezeEveryFrames > 1) {
+      const closed = this.closedMask(), skip = this.schedule.bandRowsPx;
+      list.forEach((r0, k) => clearOutside(closed, cw, r0, work[k], skip));
     }
     // labels outside this frame's rectangles are stale: clear the runs last labelled in this buffer
     const labels = this.labelBuf;
@@ -488,10 +488,14 @@ function darkenSpans(img: Uint8Array, map: Uint8Array, Bc: Float32Array, D: Floa
   }
 }
 
-/** Set m to 0 on rectangle r outside its part `keep` (all of r when keep is null). */
-function clearOutside(m: Uint8Array, cw: number, r: RectPx, keep: RectPx | null): void {
+/** Set m to 0 on rectangle r outside its part `keep` (all of r when keep is null), but on rows [skip.y0, skip.y1). */
+function clearOutside(m: Uint8Array, cw: number, r: RectPx, keep: RectPx | null, skip: { y0: number; y1: number }): void {
   const x1 = r.x + r.w;
   for (let v = r.y; v < r.y + r.h; v++) {
+    if (v >= skip.y0 && v < skip.y1) {
+      v = skip.y1 - 1;
+      continue;
+    }
     const row = v * cw;
     if (!keep || v < keep.y || v >= keep.y + keep.h) m.fill(0, row + r.x, row + x1);
     else {
