@@ -13,11 +13,12 @@
  * workerData: { ffmpegPath, args, frameBytes, readAhead, ring }
  * Frames go to the parent either in the shared `ring` (a SharedArrayBuffer of readAhead + 2 slots
  * of frameBytes: {type:'frame', slot}, the parent reads the slot in place and hands it back with
- * {type:'recycle', slot} when done), or, without a ring (a consumer that keeps frames), each in a
+ * {type:'ack', slot} when done), or, without a ring (a consumer that keeps frames), each in a
  * buffer of its own ({type:'frame', buf}, ArrayBuffer transferred).
  * Also to the parent: {type:'stderr', text}, {type:'error', message} (ffmpeg could not be
  *   started), {type:'close', code, signal, partialLen}.
- * From the parent: {type:'ack'} (one frame consumed: credit for one more), {type:'recycle', slot},
+ * From the parent: {type:'ack'} (one frame consumed: credit for one more; with `slot`, a ring frame
+ *   the parent is done with — one message, not two: each wakes this thread),
  *   {type:'kill'}.
  * Back-pressure: at most readAhead frames are sent and not yet acknowledged; then stdout is
  * paused, the pipe fills and ffmpeg blocks — memory stays bounded. With a ring, bytes of a chunk
@@ -91,7 +92,8 @@ child.on('close', (code, signal) => {
   tellClosed();
 });
 port.on('message', (/** @type {{type: string, slot?: number}} */ m) => {
-  if (m.type === 'recycle' && ring && m.slot !== undefined) {
+  if (m.type === 'ack') outstanding--;
+  if (m.type === 'ack' && ring && m.slot !== undefined) {
     if (partial) freeSlots.push(m.slot);
     else {
       // the slot the next frame goes into; then the bytes that waited for it
@@ -106,8 +108,6 @@ port.on('message', (/** @type {{type: string, slot?: number}} */ m) => {
       }
       tellClosed();
     }
-  } else if (m.type === 'ack') {
-    outstanding--;
   } else if (m.type === 'kill') {
     waiting.length = 0; // (the parent stops reading: nothing waits for a slot any more, the exit is told)
     child.stdout.destroy();

@@ -319,7 +319,9 @@ async function* decodePass(ffmpegPath: string, args: string[], cfg: PassConfig):
       if (rawFrames.length > 0 && pts.length > 0) {
         const data = rawFrames.shift() as Uint8Array;
         const p = pts.shift() as { pts: number | null; ptsTimeS: number | null };
-        worker.postMessage({ type: 'ack' });
+        const inRing = ring !== null && data.buffer === ring;
+        // (a ring frame is acknowledged when the consumer is done with it, with its slot: one message)
+        if (!inRing) worker.postMessage({ type: 'ack' });
         if (first === null) first = p;
         const tS = frameTime(cfg, index, p, timeBase, first);
         if (tS <= prevT) nonMonotonic++;
@@ -328,7 +330,7 @@ async function* decodePass(ffmpegPath: string, args: string[], cfg: PassConfig):
         report.lastTS = tS;
         yield { index, tS, width: cfg.width, height: cfg.height, data };
         // the consumer asked for the next frame: with reuseBuffers it is done with this one
-        if (ring && data.buffer === ring && !exited) worker.postMessage({ type: 'recycle', slot: data.byteOffset / frameBytes });
+        if (inRing && !exited) worker.postMessage({ type: 'ack', slot: data.byteOffset / frameBytes });
         index++;
         continue;
       }

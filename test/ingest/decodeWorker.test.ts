@@ -40,8 +40,7 @@ describe('decode thread with a shared ring', () => {
         const slot = frames[taken].slot!;
         seen.push(new Uint8Array(ring, slot * FRAME, FRAME)[0]);
         taken++;
-        worker.postMessage({ type: 'ack' });
-        worker.postMessage({ type: 'recycle', slot });
+        worker.postMessage({ type: 'ack', slot }); // consumed and handed back
       }
       return messages.some((m) => m.type === 'close');
     });
