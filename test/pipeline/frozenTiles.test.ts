@@ -6,7 +6,8 @@
  * run that segments every tile every frame (freeze_every 1) while a good part of the tiles are
  * frozen, the tips must match the renderer's truth, and a run interrupted while tiles are frozen
  * and resumed must give the uninterrupted run's files byte for byte (the checkpoint holds the
- * frozen tiles' masks).
+ * frozen tiles' masks), as must a run with the tips on the worker thread (which tips have come
+ * back when a frame is planned depends on the threads' timing; the plan must not).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -83,6 +84,21 @@ describe('frozen tiles', () => {
     expect(a).toEqual(b);
     expect(read(join(tmp, 'frozen'), 'branches.csv')).toBe(read(join(tmp, 'every'), 'branches.csv'));
     expect(read(join(tmp, 'frozen'), 'branches.csv').trim().split('\n').length).toBeGreaterThan(10);
+  });
+
+  it('with the tips found on the worker thread (frames in flight): the same files as in this thread', async () => {
+    const out = join(tmp, 'pool');
+    const old = process.env.LIDTRACK_TIP_WORKER;
+    process.env.LIDTRACK_TIP_WORKER = '1';
+    try {
+      await track(out, 4);
+    } finally {
+      if (old === undefined) delete process.env.LIDTRACK_TIP_WORKER;
+      else process.env.LIDTRACK_TIP_WORKER = old;
+    }
+    const full = join(tmp, 'frozen');
+    for (const f of ['tracks.csv', 'branches.csv', 'summary.json']) expect(read(out, f), f).toBe(read(full, f));
+    expect(manifest(out).tiles_frozen).toBe(manifest(full).tiles_frozen);
   });
 
   it('interrupted while tiles are frozen and resumed: byte-identical to the uninterrupted run', async () => {
