@@ -163,6 +163,16 @@ async function lidtrackRun(file: string, out: string, budgetS: number) {
 }
 
 
+/** Linux PSI: "some" avg300 of /proc/pressure/cpu [%], null where not available. */
+function cpuPressure(): number | null {
+  try {
+    const m = /^some avg10=[\d.]+ avg60=[\d.]+ avg300=([\d.]+)/m.exec(readFileSync('/proc/pressure/cpu', 'utf8'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
 const fmt = (x: number | null | undefined, d = 1) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(d));
 
 function table(head: string[], rows: string[][]): void {
@@ -207,6 +217,7 @@ async function main(): Promise<void> {
   // what `npm ci` installs: the bundle (bin/lidtrack.js runs the TypeScript sources through tsx,
   // with a slower start, when a source is newer than it — as after an edit in a work tree)
   const build = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { encoding: 'utf8' });
+  const pressureAtStart = cpuPressure();
   console.log(`ffmpeg (lidtrack's): ${bundled.ffmpeg.path}${sysFfmpeg ? `; system: ${sysFfmpeg}` : ''}; node ${process.version}; lidtrack ${build.status === 0 ? 'from its bundle (rebuilt)' : 'from the sources (the bundle did not build)'}; 2-core figures depend on the load from other work: compare within this run only.`);
 
   const rows: string[][] = [];
@@ -334,6 +345,11 @@ async function main(): Promise<void> {
     const first = peak(ser.filter(([t]) => t < half)), second = peak(ser.filter(([t]) => t >= half));
     const walk = ser.filter((_, k) => k % Math.max(1, Math.round(ser.length / 10)) === 0).map(([t, r]) => `${fmt(t, 1)} s ${fmt(r, 0)}`).join(', ');
     console.log(`10-min run: peak RSS over its second half ÷ over its first half = ${fmt(second / first, 3)} (${fmt(second, 0)} ÷ ${fmt(first, 0)} MB); RSS [MB] over time: ${walk}`);
+  }
+  // the load from outside this run (other VMs on the host show as time this one waits for a CPU)
+  const pressureAtEnd = cpuPressure();
+  if (pressureAtStart !== null && pressureAtEnd !== null) {
+    console.log(`CPU pressure of this machine (/proc/pressure/cpu "some" avg300: the share of the last 5 minutes in which a task waited for a CPU): ${fmt(pressureAtStart, 0)} % before the bench (≈ 0 when nothing else ran; other VMs' load on the host shows here too), ${fmt(pressureAtEnd, 0)} % at its end (the bench's own runs included)`);
   }
   console.log(`SUMMARY speed: ${summary.join('; ')}; ${memLine}`);
 }
