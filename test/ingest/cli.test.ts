@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isLidtrackError } from '../../src/core/errors.js';
@@ -8,6 +9,7 @@ import { ffmpegResolutionChain } from '../../src/ingest/index.js';
 import { ffmpeg, makeTempDir, makeVfrVideo, vfrDesignedTimes } from './makeInputs.js';
 
 const tmp = makeTempDir('cli');
+const FIXTURES = fileURLToPath(new URL('../../fixtures', import.meta.url));
 const f = (name: string) => join(tmp.dir, name);
 
 /** Run one sub-command in-process; returns stdout and the error it threw (if any). */
@@ -64,6 +66,20 @@ describe('lidtrack probe', () => {
     const table = await run(['probe', f('vfr.mkv'), '--decode']);
     expect(table.out).toMatch(/^decoded\s+25 frames, t = 0 s … 2\.96 s$/m);
     expect(table.out).toMatch(/^reading speed\s+[\d.]+ frames\/s/m);
+  });
+  it('--decode of a TIFF stack takes its times as track does (--timestamps or --fps), and says so without them', async () => {
+    const tif = join(FIXTURES, 'tiff16', 'video.tif');
+    const withCsv = await run(['probe', tif, '--decode', '--timestamps', join(FIXTURES, 'tiff16', 'timestamps.csv')]);
+    expect(withCsv.error).toBeNull();
+    expect(withCsv.out).toMatch(/^decoded\s+36 frames, t = 0 s … 7 s$/m); // the CSV's last row: 35,7
+    const withFps = await run(['probe', tif, '--decode', '--fps', '2']);
+    expect(withFps.out).toMatch(/^decoded\s+36 frames, t = 0 s … 17\.5 s$/m);
+    const none = await run(['probe', tif, '--decode']);
+    expect(isLidtrackError(none.error)).toBe(true);
+    if (isLidtrackError(none.error)) expect(none.error.oneLine()).toMatch(/TIFF stacks carry no frame times/);
+    const alone = await run(['probe', tif, '--fps', '2']);
+    expect(isLidtrackError(alone.error)).toBe(true);
+    if (isLidtrackError(alone.error)) expect(alone.error.oneLine()).toMatch(/--timestamps and --fps go with --decode/);
   });
   it('an audio-only file is a known error (exit 2 in the CLI) with one line', async () => {
     const { error, out } = await run(['probe', f('audio.m4a')]);

@@ -13,8 +13,11 @@ import { z } from 'zod';
 import { InputError } from '../../core/errors.js';
 import type { VideoInfo } from '../../core/types.js';
 import { openSource, probeSource, type DecodeReport, type ProbeResult } from '../../ingest/index.js';
+import { numberFlag } from './track.js';
 
-const optionsSchema = z.strictObject({ json: z.boolean().default(false), decode: z.boolean().default(false) });
+const optionsSchema = z.strictObject({
+  json: z.boolean().default(false), decode: z.boolean().default(false), timestamps: z.string().optional(), fps: z.string().optional(),
+});
 
 function isProbeResult(i: VideoInfo): i is ProbeResult {
   return 'timestampCheck' in i;
@@ -75,11 +78,14 @@ export interface DecodePass {
   decoderWarnings: number;
 }
 
-/** Read every frame of `input` as `lidtrack track` reads it (buffers handed back at once). */
-export async function decodePass(input: string): Promise<DecodePass> {
+/**
+ * Read every frame of `input` as `lidtrack track` reads it (buffers handed back at once); a TIFF
+ * stack or image sequence needs its times as track does (`timestampsCsv` or `fps`).
+ */
+export async function decodePass(input: string, times: { timestampsCsv?: string; fps?: number } = {}): Promise<DecodePass> {
   const t0 = performance.now();
   // the options lidtrack track opens a recording with (no --register): the same ffmpeg command
-  const source = await openSource(input, { deferGrayMap: true });
+  const source = await openSource(input, { deferGrayMap: true, ...times });
   let frames = 0, firstTS: number | null = null, lastTS: number | null = null;
   for await (const f of source.frames({ reuseBuffers: true })) {
     if (firstTS === null) firstTS = f.tS;
@@ -112,6 +118,8 @@ export function registerProbe(program: Command): void {
     .argument('<input>', 'video file, TIFF stack, image folder or pattern (img_%04d.png)')
     .option('--json', 'print the probe result as JSON')
     .option('--decode', 'also read every frame as lidtrack track does: frame count, last time, reading speed')
+    .option('--timestamps <CSV>', 'with --decode: frame,t_s for TIFF stacks and image sequences (as for track)')
+    .option('--fps <N>', 'with --decode: frame rate, only when the input has no timestamps (as for track)')
     .action(async (input: string, raw: Record<string, unknown>) => {
       const parsed = optionsSchema.safeParse(raw);
       if (!parsed.success) {
@@ -119,7 +127,9 @@ export function registerProbe(program: Command): void {
         throw new InputError(`--${String(is.path[0] ?? '')}: ${is.message}`, 'run `lidtrack probe --help`');
       }
       const info = await probeSource(input);
-      const decode = parsed.data.decode ? await decodePass(input) : null;
+      const { timestamps, fps } = parsed.data;
+      if (!parsed.data.decode && (timestamps !== undefined || fps !== undefined)) throw new InputError('--timestamps and --fps go with --decode', 'add --decode, or leave them out');
+      const decode = parsed.data.decode ? await decodePass(input, { timestampsCsv: timestamps, fps: numberFlag('--fps', fps, 'positive') }) : null;
       if (parsed.data.json) process.stdout.write(JSON.stringify(decode ? { ...info, decode } : info, null, 2) + '\n');
       else process.stdout.write(probeTable(info) + (decode ? decodeLines(decode) : ''));
     });
