@@ -228,7 +228,7 @@ export class RoiScheduler {
       this.tileCounts.segmented += nPlan;
       return runsOfTiles(plan, this.nx, this.ny, t, this.cw, this.ch);
     }
-    const frozen = this.frozenTiles(plan, freezeAt);
+    const frozen = this.tilesToFreeze(plan, freezeAt);
     for (let k = 0; k < plan.length; k++) {
       if (frozen[k]) {
         plan[k] = 0;
@@ -243,7 +243,7 @@ export class RoiScheduler {
   }
 
   /** The tiles of `plan` that frame `ordinal` may leave as they were last segmented. */
-  private frozenTiles(plan: Uint8Array, ordinal: number): Uint8Array {
+  private tilesToFreeze(plan: Uint8Array, ordinal: number): Uint8Array {
     const { freezeEveryFrames: every, hotRadiusPx: R, tipLagFrames: lag, tipHistoryFrames: hist, tilePx: t, marginPx } = this.opts;
     const { nx, ny } = this;
     const frozen = new Uint8Array(nx * ny);

@@ -58,6 +58,11 @@ export function probeTable(info: VideoInfo): string {
     rows.push(['timestamps', 'none: give --timestamps FILE.csv (frame,t_s) or --fps N when tracking']);
   }
   rows.push(['gray', info.grayConversion]);
+  return keyValueLines(rows);
+}
+
+/** Rows of (key, value) as aligned lines. */
+function keyValueLines(rows: ReadonlyArray<[string, string]>): string {
   const w = Math.max(...rows.map((r) => r[0].length));
   return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n') + '\n';
 }
@@ -107,8 +112,7 @@ function decodeLines(d: DecodePass): string {
   ];
   if (d.endedEarly) rows.push(['warning', d.endedEarly]);
   if (d.decoderWarnings) rows.push(['decoder', `${d.decoderWarnings} warning/error line(s)`]);
-  const w = Math.max(...rows.map((r) => r[0].length));
-  return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n') + '\n';
+  return keyValueLines(rows);
 }
 
 export function registerProbe(program: Command): void {
