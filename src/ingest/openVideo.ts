@@ -15,12 +15,15 @@
  * error whenever ffmpeg is stopped by a signal (which is how we stop it when the consumer
  * breaks early), buffers stderr into its own line list for its progress parser (we need every
  * showinfo line, in order, as it arrives), and gives no hook for pausing stdout per frame.
- * The process is spawned and its pipes drained by a worker thread (decodeWorker.js), so that
- * decoding overlaps the consumer's synchronous per-frame work.
- * Back-pressure: at most `readAheadFrames` decoded frames are in flight to the consumer; then
- * the worker pauses stdout, the pipe fills and ffmpeg blocks — memory does not grow with video
- * length.
+ * The pipes are drained off the consumer's thread, so that decoding overlaps the consumer's
+ * synchronous per-frame work: for frames read in place (reuseBuffers) a thread of blocking reads
+ * puts ffmpeg's stdout straight into a ring of shared slots (pipeReader.js) and this thread reads
+ * stderr; otherwise a worker thread spawns ffmpeg and reads both pipes as streams (decodeWorker.js).
+ * Back-pressure: at most `readAheadFrames` decoded frames are in flight to the consumer (the
+ * ring: readAheadFrames + 2 slots); then nothing reads stdout, the pipe fills and ffmpeg blocks —
+ * memory does not grow with video length.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -228,17 +231,12 @@ interface PassConfig {
 async function* decodePass(ffmpegPath: string, args: string[], cfg: PassConfig): AsyncGenerator<Frame> {
   const { report } = cfg;
   const frameBytes = cfg.width * cfg.height;
-  // ffmpeg is spawned and its pipes drained by a worker thread (decodeWorker.js), so decoding
-  // overlaps the consumer's synchronous work on the other core.
   // A consumer that is done with each frame when it asks for the next (reuseBuffers) reads the
   // frames in place from a ring of shared slots the decode thread fills: no buffer changes thread
   // per frame. (Transferred buffers were new external memory to this thread's heap each time,
   // and with a deep queue that brought 3× the full garbage collections: 12 instead of 4 in a
   // 250-frame 1080p run.) Slots: the queue, the frame the consumer holds, the one being filled.
   const ring = cfg.reuseBuffers ? new SharedArrayBuffer(frameBytes * (cfg.readAhead + 2)) : null;
-  const worker = new Worker(join(PACKAGE_ROOT, 'src/ingest/decodeWorker.js'), {
-    workerData: { ffmpegPath, args, frameBytes, readAhead: cfg.readAhead, ring },
-  });
   const rawFrames: Uint8Array[] = [];
   const pts: Array<{ pts: number | null; ptsTimeS: number | null }> = [];
   let timeBase: [number, number] | null = null;
@@ -255,32 +253,35 @@ async function* decodePass(ffmpegPath: string, args: string[], cfg: PassConfig):
     w?.();
   };
   let onStderr: (s: string) => void = () => undefined;
+  let feed!: FrameFeed;
   const exitedPromise = new Promise<void>((resolve) => {
-    const closed = (code: number | null, signal: NodeJS.Signals | null) => {
-      if (exited) return;
-      exited = true;
-      exitCode = code;
-      exitSignal = signal;
-      notify();
-      resolve();
-    };
-    worker.on('message', (m: WorkerMessage) => {
-      if (m.type === 'frame') {
-        rawFrames.push(m.buf ? new Uint8Array(m.buf) : new Uint8Array(ring!, m.slot! * frameBytes, frameBytes));
+    const events: FeedEvents = {
+      frame: (data) => {
+        rawFrames.push(data);
         if (rawFrames.length > report.maxBufferedFrames) report.maxBufferedFrames = rawFrames.length;
-      } else if (m.type === 'stderr') onStderr(m.text);
-      else if (m.type === 'error') spawnError = new Error(m.message);
-      else if (m.type === 'close') {
-        partialLen = m.partialLen;
-        closed(m.code, m.signal);
-      }
-      notify();
-    });
-    worker.on('error', (e) => {
-      spawnError ??= e;
-      closed(null, null);
-    });
-    worker.on('exit', () => closed(exitCode, exitSignal));
+        notify();
+      },
+      stderr: (text) => {
+        onStderr(text);
+        notify();
+      },
+      error: (e) => {
+        spawnError ??= e;
+        notify();
+      },
+      closed: (code, signal, partial) => {
+        if (exited) return;
+        partialLen = partial;
+        exited = true;
+        exitCode = code;
+        exitSignal = signal;
+        notify();
+        resolve();
+      },
+    };
+    const inPlace = ring ? startPipeFeed(ffmpegPath, args, frameBytes, ring, events) : null;
+    feed = inPlace ?? startWorkerFeed(ffmpegPath, args, frameBytes, cfg.readAhead, ring, events);
+    report.reader = inPlace ? 'in-place' : 'stream';
   });
 
   let stderrRest = '';
@@ -320,8 +321,8 @@ async function* decodePass(ffmpegPath: string, args: string[], cfg: PassConfig):
         const data = rawFrames.shift() as Uint8Array;
         const p = pts.shift() as { pts: number | null; ptsTimeS: number | null };
         const inRing = ring !== null && data.buffer === ring;
-        // (a ring frame is acknowledged when the consumer is done with it, with its slot: one message)
-        if (!inRing) worker.postMessage({ type: 'ack' });
+        // (a ring frame is handed back when the consumer is done with it)
+        if (!inRing) feed.taken();
         if (first === null) first = p;
         const tS = frameTime(cfg, index, p, timeBase, first);
         if (tS <= prevT) nonMonotonic++;
@@ -330,7 +331,7 @@ async function* decodePass(ffmpegPath: string, args: string[], cfg: PassConfig):
         report.lastTS = tS;
         yield { index, tS, width: cfg.width, height: cfg.height, data };
         // the consumer asked for the next frame: with reuseBuffers it is done with this one
-        if (inRing && !exited) worker.postMessage({ type: 'ack', slot: data.byteOffset / frameBytes });
+        if (inRing && !exited) feed.done(data.byteOffset / frameBytes);
         index++;
         continue;
       }
@@ -389,12 +390,152 @@ async function* decodePass(ffmpegPath: string, args: string[], cfg: PassConfig):
     if (!exited) {
       // Consumer stopped early (break / throw) or we failed: stop ffmpeg now and reap it, so
       // no process outlives the iteration.
-      worker.postMessage({ type: 'kill' });
+      feed.kill();
       await exitedPromise;
     }
     report.finished = true;
-    await worker.terminate();
+    await feed.dispose();
   }
+}
+
+/** What a frame feed tells decodePass. */
+interface FeedEvents {
+  /** A complete frame (a ring slot's view, or a buffer of its own). */
+  frame(data: Uint8Array): void;
+  /** Text from ffmpeg's stderr, in order. */
+  stderr(text: string): void;
+  /** ffmpeg could not be started, or the feed failed. */
+  error(e: Error): void;
+  /** ffmpeg is gone and every complete frame was told; `partialLen` bytes of an incomplete one were left. */
+  closed(code: number | null, signal: NodeJS.Signals | null, partialLen: number): void;
+}
+
+/** ffmpeg's frames, however they reach this thread. */
+interface FrameFeed {
+  /** A frame of its own buffer was taken by decodePass: credit for one more. */
+  taken(): void;
+  /** The consumer is done with the frame in ring slot `slot`. */
+  done(slot: number): void;
+  /** The consumer stopped: stop ffmpeg (closed() follows). */
+  kill(): void;
+  /** After closed(): release the threads. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * ffmpeg spawned here, its stderr read by this thread (the showinfo lines), its stdout read by a
+ * thread of blocking reads straight into the ring's slots (pipeReader.js). Null when this Node
+ * does not expose the pipe's descriptor or cannot make it blocking (then decodeWorker.js does it
+ * all), or when ffmpeg could not be started (decodeWorker.js then reports that the usual way).
+ */
+function startPipeFeed(ffmpegPath: string, args: string[], frameBytes: number, ring: SharedArrayBuffer, ev: FeedEvents): FrameFeed | null {
+  // own process group: a terminal's Ctrl-C reaches lidtrack, which stops the decoder itself
+  let child: ChildProcess;
+  try {
+    child = spawn(ffmpegPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  } catch {
+    return null;
+  }
+  // A net.Socket starts reading its pipe at construction (the first read happens in the event
+  // loop, after this function): stop that before any byte is taken, the reader thread reads it all.
+  const handle = (child.stdout as unknown as { _handle?: { fd?: unknown; setBlocking?: (b: boolean) => number; readStop?: () => number } } | null)?._handle;
+  const fd = handle?.fd;
+  if (
+    child.pid === undefined || typeof fd !== 'number' || fd < 0 || typeof handle?.setBlocking !== 'function' || typeof handle.readStop !== 'function'
+    || (child.stdout!.pause(), handle.readStop()) !== 0 || handle.setBlocking(true) !== 0
+  ) {
+    child.on('error', () => undefined);
+    child.kill('SIGKILL');
+    return null;
+  }
+  const ctrl = new Int32Array(new SharedArrayBuffer(8));
+  const reader = new Worker(join(PACKAGE_ROOT, 'src/ingest/pipeReader.js'), { workerData: { fd, ring, frameBytes, ctrl } });
+  let readerEnded = false;
+  let partialLen = 0;
+  let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  const finish = () => {
+    if (readerEnded && exit) ev.closed(exit.code, exit.signal, partialLen);
+  };
+  const endReader = (partial: number) => {
+    if (readerEnded) return;
+    readerEnded = true;
+    partialLen = partial;
+    // the descriptor is closed only now: no thread reads it any more
+    child.stdout?.destroy();
+    finish();
+  };
+  reader.on('message', (m: { type: 'frame'; slot: number } | { type: 'end'; partialLen: number; error: string | null }) => {
+    if (m.type === 'frame') ev.frame(new Uint8Array(ring, m.slot * frameBytes, frameBytes));
+    else {
+      if (m.error) ev.error(new Error(`reading ffmpeg's output: ${m.error}`));
+      endReader(m.partialLen);
+    }
+  });
+  reader.on('error', (e) => {
+    ev.error(e);
+    child.kill('SIGKILL');
+    endReader(0);
+  });
+  child.on('error', (e) => ev.error(e));
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (text: string) => ev.stderr(text));
+  // 'close': the process exited and its stderr is read to the end (stdout: destroyed by endReader)
+  child.on('close', (code, signal) => {
+    exit = { code, signal };
+    finish();
+  });
+  const stopReader = () => {
+    Atomics.store(ctrl, 1, 1);
+    Atomics.notify(ctrl, 1);
+    Atomics.notify(ctrl, 0);
+  };
+  return {
+    taken: () => undefined,
+    done: () => {
+      Atomics.add(ctrl, 0, 1);
+      Atomics.notify(ctrl, 0);
+    },
+    kill: () => {
+      stopReader();
+      child.kill('SIGKILL');
+    },
+    dispose: async () => {
+      await reader.terminate();
+    },
+  };
+}
+
+/** ffmpeg spawned and both its pipes read by a worker thread (decodeWorker.js). */
+function startWorkerFeed(ffmpegPath: string, args: string[], frameBytes: number, readAhead: number, ring: SharedArrayBuffer | null, ev: FeedEvents): FrameFeed {
+  const worker = new Worker(join(PACKAGE_ROOT, 'src/ingest/decodeWorker.js'), {
+    workerData: { ffmpegPath, args, frameBytes, readAhead, ring },
+  });
+  let code: number | null = null;
+  let signal: NodeJS.Signals | null = null;
+  worker.on('message', (m: WorkerMessage) => {
+    if (m.type === 'frame') ev.frame(m.buf ? new Uint8Array(m.buf) : new Uint8Array(ring!, m.slot! * frameBytes, frameBytes));
+    else if (m.type === 'stderr') ev.stderr(m.text);
+    else if (m.type === 'error') ev.error(new Error(m.message));
+    else if (m.type === 'close') {
+      code = m.code;
+      signal = m.signal;
+      ev.closed(m.code, m.signal, m.partialLen);
+    }
+  });
+  worker.on('error', (e) => {
+    ev.error(e);
+    ev.closed(null, null, 0);
+  });
+  worker.on('exit', () => ev.closed(code, signal, 0));
+  return {
+    taken: () => worker.postMessage({ type: 'ack' }),
+    // (one message, not two: each wakes the decode thread)
+    done: (slot) => worker.postMessage({ type: 'ack', slot }),
+    kill: () => worker.postMessage({ type: 'kill' }),
+    dispose: async () => {
+      await worker.terminate();
+    },
+  };
 }
 
 type WorkerMessage =

@@ -55,6 +55,12 @@ export interface DecodeReport {
   maxBufferedFrames: number;
   /** True once the pass is over (end, error or break). */
   finished: boolean;
+  /**
+   * Video: how ffmpeg's output was read — 'in-place' (blocking reads straight into the shared
+   * ring's slots, pipeReader.js: frames read in place) or 'stream' (decodeWorker.js: a Node stream
+   * on a worker thread, for frames the consumer keeps or a Node that hides the pipe's descriptor).
+   */
+  reader?: 'in-place' | 'stream';
 }
 
 /** A FrameSource as opened by lidtrack, with provenance of its timestamps and a decode report. */

@@ -14,7 +14,7 @@ const FIXTURE = 'fixtures/branch/video.mkv';
 
 const digest = (d: Uint8Array) => createHash('sha256').update(d).digest('hex');
 
-async function hashes(reuse: boolean, small = false, slowMs = 0): Promise<{ h: string[]; kept: Frame[] }> {
+async function hashes(reuse: boolean, small = false, slowMs = 0): Promise<{ h: string[]; kept: Frame[]; reader?: string }> {
   // small: a 64 × 48 crop (3 KB frames: one pipe read of up to 64 KB completes many) and a queue of one frame
   const src = await openVideo(FIXTURE, small ? { readAheadFrames: 1, roi: { x: 16, y: 16, width: 64, height: 48 } } : {});
   const h: string[] = [];
@@ -24,7 +24,7 @@ async function hashes(reuse: boolean, small = false, slowMs = 0): Promise<{ h: s
     if (f.index < 3) kept.push(f);
     if (slowMs && f.index % 10 === 0) await new Promise((r) => setTimeout(r, slowMs)); // the decoder runs ahead and waits
   }
-  return { h, kept };
+  return { h, kept, reader: src.lastReport()?.reader };
 }
 
 describe('frames({ reuseBuffers })', () => {
@@ -33,6 +33,7 @@ describe('frames({ reuseBuffers })', () => {
     const reused = await hashes(true);
     expect(reused.h).toHaveLength(80);
     expect(reused.h).toEqual(fresh.h);
+    expect([reused.reader, fresh.reader]).toEqual(['in-place', 'stream']);
     expect(fresh.kept[0].data.length).toBe(256 * 192);
     // views of one shared ring, consecutive frames in different slots (which frame a slot holds
     // last depends on timing: a kept frame's bytes are not asserted)

@@ -218,11 +218,11 @@ describe('streaming', () => {
     expect(r?.maxBufferedFrames).toBeLessThanOrEqual(4);
   });
 
-  it('breaking out early kills ffmpeg and leaves no process (not even a zombie)', async () => {
+  for (const reuseBuffers of [false, true]) it(`breaking out early kills ffmpeg and leaves no process (not even a zombie)${reuseBuffers ? ', frames read in place' : ''}`, async () => {
     const src = await openSource(f('long.mp4'));
     const seen = new Set<number>();
     let n = 0;
-    for await (const fr of src.frames()) {
+    for await (const fr of src.frames({ reuseBuffers })) {
       void fr;
       for (const p of pidsWith(f('long.mp4'))) if (p !== process.pid) seen.add(p);
       if (++n === 3) break;
@@ -233,6 +233,7 @@ describe('streaming', () => {
     expect(r?.stoppedByConsumer).toBe(true);
     expect(r?.framesDecoded).toBe(3);
     expect(r?.finished).toBe(true);
+    expect(r?.reader).toBe(reuseBuffers ? 'in-place' : 'stream');
   });
 
   it('a source can be iterated twice (each pass is a new decode)', async () => {
@@ -245,10 +246,11 @@ describe('streaming', () => {
 });
 
 describe('damaged and unusual inputs', () => {
-  for (const ext of ['mp4', 'mkv']) {
-    it(`truncated ${ext}: keeps every decodable frame, ends cleanly and says where it ended`, async () => {
+  for (const ext of ['mp4', 'mkv']) for (const reuseBuffers of [false, true]) {
+    it(`truncated ${ext}: keeps every decodable frame, ends cleanly and says where it ended${reuseBuffers ? ' (frames read in place)' : ''}`, async () => {
       const src = await openSource(f(`trunc.${ext}`));
-      const frames = await collect(src.frames());
+      const frames: Array<{ tS: number }> = [];
+      for await (const fr of src.frames({ reuseBuffers })) frames.push({ tS: fr.tS });
       expect(frames.length).toBeGreaterThan(10);
       expect(frames.length).toBeLessThan(120);
       frames.forEach((fr, k) => expect(Math.abs(fr.tS - k / 30)).toBeLessThan(1.5e-3));
