@@ -452,13 +452,20 @@ function startPipeFeed(ffmpegPath: string, args: string[], frameBytes: number, r
     child.kill('SIGKILL');
     return null;
   }
+  // process.exit() (a second Ctrl-C) stops the threads and waits for each: a reader blocked in
+  // read(2) stops only at the end of the pipe, and with nothing reading its stderr any more ffmpeg
+  // would block too — both forever. Killing ffmpeg on the way out ends the pipe.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.on('exit', killOnExit);
   const ctrl = new Int32Array(new SharedArrayBuffer(8));
   const reader = new Worker(join(PACKAGE_ROOT, 'src/ingest/pipeReader.js'), { workerData: { fd, ring, frameBytes, ctrl } });
   let readerEnded = false;
   let partialLen = 0;
   let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   const finish = () => {
-    if (readerEnded && exit) ev.closed(exit.code, exit.signal, partialLen);
+    if (!readerEnded || !exit) return;
+    process.off('exit', killOnExit);
+    ev.closed(exit.code, exit.signal, partialLen);
   };
   const endReader = (partial: number) => {
     if (readerEnded) return;
