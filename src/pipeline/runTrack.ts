@@ -292,7 +292,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       );
       segmenter = new Segmenter(cv, ref, segmentOpts, { fullEveryFrames: cfg.segment.full_frame_every, bandEveryFrames: cfg.segment.interface_band_every, freezeEveryFrames: cfg.segment.freeze_every });
       if (source.grayMap) segmenter.grayMap = source.grayMap;
-      if (useTipWorker(geom.cw * geom.ch)) threads.push((pool = new TipPool(ref!, tipOpts, history)));
+      if (useTipWorker(geom.cw * geom.ch, { decoderTakesCore: source.kind === 'video' })) threads.push((pool = new TipPool(ref!, tipOpts, history)));
       timing.reference += performance.now() - tr;
       for (const p of pending) await processFrame(p.index, p.tS, p.img);
       pending.length = 0;

@@ -18,6 +18,7 @@
  * submitted without waiting for the tips of the one before. The tips are bit-identical to an
  * in-thread findTips (test/pipeline/tipPool.test.ts).
  */
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -52,13 +53,28 @@ interface TipReply {
 
 /**
  * Run findTips off the main thread on 'auto' when the frame is large enough for the overlap to
- * pay for the copies and the messages (≥ 0.5 Mpx), always on '1', never on '0'
+ * pay for the copies and the messages (≥ 0.5 Mpx) and a core is free for it: the cores not taken
+ * by ffmpeg's decoding (a video takes one) are at least two. Always on '1', never on '0'
  * (environment LIDTRACK_TIP_WORKER, default 'auto').
+ *
+ * Why the cores: the worker only overlaps the tips with the segmentation; it does not make them
+ * cheaper. It costs CPU of its own (the copies into the shared slots, a message per frame, a
+ * second V8 isolate compiling the tip code). With a video on two cores, ffmpeg already keeps one
+ * core busy and both are full: the run is bound by the CPU time of all its threads, and the
+ * worker added to it. Measured on this 2-core machine, 1080p bench files, interleaved runs:
+ * 250 frames, lidtrack's own CPU 2.35 s in-thread against 2.43 s with the worker, wall 2.82 s
+ * against 2.90 s (4 pairs; 720p: 1.97 against 2.00 s); 1500 frames, CPU 15.5–15.7 s against
+ * 16.6–18.0 s, wall 17.1–17.3 s against 17.1–18.4 s (2 pairs); tracks identical.
  */
-export function useTipWorker(pixels: number, setting = process.env.LIDTRACK_TIP_WORKER ?? 'auto'): boolean {
+export function useTipWorker(
+  pixels: number,
+  opts: { setting?: string; cores?: number; decoderTakesCore?: boolean } = {},
+): boolean {
+  const setting = opts.setting ?? process.env.LIDTRACK_TIP_WORKER ?? 'auto';
   if (setting === '0') return false;
   if (setting === '1') return true;
-  return pixels >= 500_000;
+  const free = (opts.cores ?? availableParallelism()) - (opts.decoderTakesCore ? 1 : 0);
+  return pixels >= 500_000 && free >= 2;
 }
 
 /**

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { runTrack } from '../../src/pipeline/runTrack.js';
 import { trackConfigSchema } from '../../src/pipeline/trackConfig.js';
-import { readArea, tipPoolSlots } from '../../src/pipeline/tipPool.js';
+import { readArea, tipPoolSlots, useTipWorker } from '../../src/pipeline/tipPool.js';
 import { rowSpans } from '../../src/segment/rowSpans.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'lidtrack-tippool-'));
@@ -66,6 +66,17 @@ describe('tips on a worker thread equal tips in the main thread', () => {
     expect(tipPoolSlots(2560 * 1440)).toBe(3);
     expect(tipPoolSlots(3840 * 2160)).toBe(2);
     expect(tipPoolSlots(8192 * 8192)).toBe(2);
+  });
+
+  it("the worker on 'auto': frames of 0.5 Mpx or more, and two cores free of ffmpeg's decoding", () => {
+    const hd = 1920 * 1080;
+    expect(useTipWorker(hd, { setting: 'auto', cores: 2, decoderTakesCore: true })).toBe(false); // a video on 2 cores
+    expect(useTipWorker(hd, { setting: 'auto', cores: 3, decoderTakesCore: true })).toBe(true);
+    expect(useTipWorker(hd, { setting: 'auto', cores: 2, decoderTakesCore: false })).toBe(true); // a TIFF stack on 2 cores
+    expect(useTipWorker(hd, { setting: 'auto', cores: 1, decoderTakesCore: false })).toBe(false);
+    expect(useTipWorker(499_999, { setting: 'auto', cores: 8, decoderTakesCore: true })).toBe(false);
+    expect(useTipWorker(100, { setting: '1', cores: 1, decoderTakesCore: true })).toBe(true);
+    expect(useTipWorker(hd, { setting: '0', cores: 8 })).toBe(false);
   });
 
   it('rowSpans: the union of overlapping rectangles, each pixel once', () => {
