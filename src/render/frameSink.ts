@@ -71,7 +71,12 @@ function ffmpegSink({ outDir, scenario: sc, timesS, irregular }: SinkOptions): F
   if (o.format === 'avi') {
     args.push('-c:v', 'mjpeg', '-q:v', String(o.mjpeg_q), '-pix_fmt', 'yuvj420p');
   } else {
-    args.push('-c:v', 'libx264', '-preset', o.preset, '-crf', String(o.crf), '-pix_fmt', 'yuv420p');
+    // The same bytes on every machine: x264 picks CPU-specific algorithms (not all bit-exact with
+    // each other) and as many threads as the machine has cores, and both change the encoded frames.
+    // A test scenario on the edge of what the tracker resolves (hard-all-bottom) went from no
+    // spurious track to one between two machines of this project. cpu-independent and a fixed
+    // thread count make a rendered video a function of the scenario alone.
+    args.push('-c:v', 'libx264', '-preset', o.preset, '-crf', String(o.crf), '-pix_fmt', 'yuv420p', '-x264-params', 'cpu-independent=1:threads=2');
   }
   // ffmpeg 4.x gives the last VFR packet no duration; with B-frames the MP4 edit list then
   // hides that frame from readers. Without B-frames no edit list is needed: all frames stay.
