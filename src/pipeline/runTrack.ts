@@ -119,6 +119,29 @@ function startEarly<T>(src: AsyncIterable<T>): AsyncIterable<T> & { close(): Pro
   return { [Symbol.asyncIterator]: () => iterator, close: async () => void (await iterator.return!()) };
 }
 
+/**
+ * The rows of dendrite tracks that continue a branch (branchContinuations: track id → the
+ * branch's linker id), as rows of that branch: its junction as in the branch's last frame.
+ */
+function continuationRows(
+  tracks: ReadonlyArray<{ id: number; rows: readonly TrackRow[] }>, branches: readonly BranchTrack[], continued: ReadonlyMap<number, number>,
+): BranchRow[] {
+  const moved: BranchRow[] = [];
+  for (const t of tracks) {
+    const raw = continued.get(t.id);
+    if (raw === undefined) continue;
+    const b = branches.find((x) => x.rawId === raw)!, last = b.rows[b.rows.length - 1];
+    for (const r of t.rows) {
+      moved.push({
+        branchId: raw, frame: r.frame, tS: r.tS, tipXPx: r.tipXPx, tipYPx: r.tipYPx, junctionXPx: last.junctionXPx, junctionYPx: last.junctionYPx,
+        branchLengthPx: Math.hypot(r.tipXPx - last.junctionXPx, r.tipYPx - last.junctionYPx), tipSigmaPx: r.tipSigmaPx, refined: r.refined,
+        parentRawId: last.parentRawId,
+      });
+    }
+  }
+  return moved;
+}
+
 export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promise<TrackResult> {
   const startedAt = new Date().toISOString();
   if (!existsSync(cfg.input)) throw new InputError(`input ${cfg.input} does not exist`, 'check the path of the recording');
@@ -509,7 +532,29 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       }
     }
     let tracks = asLeads.size ? renumbered(grown.filter((t) => !asLeads.has(t.id))) : grown;
-    const allBranchRows = fromLeads.length ? [...branchRows, ...fromLeads] : branchRows;
+    let allBranchRows = fromLeads.length ? [...branchRows, ...fromLeads] : branchRows;
+    // (2a) a branch that becomes a leading tip late in the recording: neither its branch rows nor
+    // its dendrite rows alone may grow enough to be kept (the branching accuracy scenario: 8
+    // frames as a branch, then 8 as a leading tip, the last of the video), so a dropped dendrite
+    // track is tested as the continuation of every persistent branch, grown or not, and the two
+    // are then kept or dropped together as one branch (by consolidateBranches' growth test)
+    if (cfg.tips.branches && allBranchRows.length) {
+      const keptRaw = new Set(grown.flatMap((t) => t.rawIds));
+      const dropped = joined
+        .filter((j) => j.rows.length >= 2 && !j.members.some((m) => keptRaw.has(pieces[m][0].trackId)))
+        .map((j, k) => ({ id: -(k + 1), rows: j.rows.map((r) => rows.row(r.index)) }));
+      const persistent = dropped.length ? consolidateBranches(allBranchRows, new Map(tracks.flatMap((t) => t.rawIds.map((raw) => [raw, t.id] as [number, number]))), {
+        minPoints: cfg.min_track_points, minDuty: BRANCH_MIN_DUTY, umPerPx: cfg.um_per_px, rateWindowPoints: cfg.rate_window_points,
+        requireGrowth: false, minGrowthPx: cfg.min_growth_px,
+      }) : [];
+      const lateOnes = persistent.length
+        ? branchContinuations(dropped, persistent, {
+            maxGapFrames: linker.opts.maxGapFrames, maxOverlapFrames: DEFAULT_MERGE_OPTIONS.maxOverlapFrames,
+            gatePx: linker.opts.gatePx, gateFactor: linker.opts.gateFactor, minStartHeightPx: 2 * cfg.min_height_px,
+          })
+        : new Map<number, number>();
+      if (lateOnes.size) allBranchRows = [...allBranchRows, ...continuationRows(dropped, persistent, lateOnes)];
+    }
     let branches = branchesOf(tracks, allBranchRows);
     // (2) a branch grown deeper than the trunk beside it is found as a leading tip from then on:
     // the dendrite track that starts where it was heading goes back to the branch (branchContinuations)
@@ -520,19 +565,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
         })
       : new Map<number, number>();
     if (continued.size) {
-      const moved: BranchRow[] = [];
-      for (const t of tracks) {
-        const raw = continued.get(t.id);
-        if (raw === undefined) continue;
-        const b = branches.find((x) => x.rawId === raw)!, last = b.rows[b.rows.length - 1];
-        for (const r of t.rows) {
-          moved.push({
-            branchId: raw, frame: r.frame, tS: r.tS, tipXPx: r.tipXPx, tipYPx: r.tipYPx, junctionXPx: last.junctionXPx, junctionYPx: last.junctionYPx,
-            branchLengthPx: Math.hypot(r.tipXPx - last.junctionXPx, r.tipYPx - last.junctionYPx), tipSigmaPx: r.tipSigmaPx, refined: r.refined,
-            parentRawId: last.parentRawId,
-          });
-        }
-      }
+      const moved = continuationRows(tracks, branches, continued);
       tracks = renumbered(tracks.filter((t) => !continued.has(t.id)));
       branches = branchesOf(tracks, [...allBranchRows, ...moved]);
     }
