@@ -8,6 +8,8 @@
  * morphologyDefaultBorderValue), so the results are identical to cv.morphologyEx(…, MORPH_RECT).
  */
 
+import { closeRectSimd } from './simdRef.js';
+
 type Op = 'max' | 'min';
 
 // Speed notes. Erosion is done as 255 − dilation(255 − ·), but the two inversions are folded
@@ -149,6 +151,12 @@ export function rectFilter(src: Uint8Array, w: number, h: number, kx: number, ky
 
 /** Morphological closing (dilation, then erosion) by a k×k square (k odd), as cv.morphologyEx(MORPH_CLOSE, MORPH_RECT). */
 export function closeRect(src: Uint8Array, w: number, h: number, k: number): Uint8Array {
+  // (WebAssembly SIMD where it applies: the same bytes, simdRef.ts says why)
+  return closeRectSimd(src, w, h, k) ?? closeRectJs(src, w, h, k);
+}
+
+/** closeRect in JavaScript (for the sizes closeRectSimd does not take, and as its test's reference). */
+export function closeRectJs(src: Uint8Array, w: number, h: number, k: number): Uint8Array {
   // dilation, stored inverted (255 − D), so that the erosion 255 − dilation(255 − D) needs no
   // inversion pass; one scratch buffer for both row passes
   const tmp = new Uint8Array(w * h), out = new Uint8Array(w * h);

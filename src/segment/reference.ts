@@ -12,6 +12,7 @@
 import type { CanonicalGeometry } from './orient.js';
 import { detectInterface, type ElectrodeInterface } from './interface.js';
 import { closeRect } from './rectMorphology.js';
+import { median5Simd } from './simdRef.js';
 import { gaussianAtPoints, gaussianKernel } from './sparseGaussian.js';
 import { quickselect } from '../core/quantile.js';
 import { linkRuns, maskRuns, MaskRuns } from './components.js';
@@ -65,7 +66,12 @@ export function medianImage(frames: Uint8Array[], n: number): Uint8Array {
   else if (k === 2) median2(frames, out, n);
   else if (k === 3) median3(frames, out, n);
   else if (k === 4) median4(frames, out, n);
-  else if (k === 5) median5(frames, out, n);
+  else if (k === 5) {
+    // (WebAssembly SIMD: the same bytes, simdRef.ts says why)
+    const simd = median5Simd(frames, n);
+    if (simd) return simd;
+    median5(frames, out, n);
+  }
   else {
     const buf = new Uint8Array(k);
     for (let i = 0; i < n; i++) {
@@ -120,7 +126,7 @@ function median4(frames: Uint8Array[], out: Uint8Array, n: number): void {
   }
 }
 
-function median5(frames: Uint8Array[], out: Uint8Array, n: number): void {
+export function median5(frames: Uint8Array[], out: Uint8Array, n: number): void {
   const f0 = frames[0], f1 = frames[1], f2 = frames[2], f3 = frames[3], f4 = frames[4];
   for (let i = 0; i < n; i++) {
     let a = f0[i], b = f1[i], c = f2[i], d = f3[i], e = f4[i], m, s;
