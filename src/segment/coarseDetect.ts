@@ -16,6 +16,7 @@ import type { Reference } from './reference.js';
 import type { RectPx } from './segmenter.js';
 import { robustSigmaInPlace } from '../core/quantile.js';
 import { linkRuns, MaskRuns } from './components.js';
+import { BinnedDarkeningKernel } from './simdDark.js';
 import { SimdBlur } from './simdBlur.js';
 
 export interface CoarseThresholds {
@@ -42,10 +43,16 @@ export class CoarseDetector {
   private parent = new Int32Array(4096);
   /** Noise σ of the binned, blurred darkening of the last call. */
   sigmaRel = NaN;
+  /** The full-resolution frame's size, and binnedDarkening's kernel (made at the first call). */
+  private readonly cw: number;
+  private readonly ch: number;
+  private binned: BinnedDarkeningKernel | null = null;
 
   /** bgCrystal: the background where the darkening is defined, 0 elsewhere (Segmenter's). */
   constructor(ref: Reference, bgCrystal: Float32Array) {
     const { cw, ch } = ref.geom;
+    this.cw = cw;
+    this.ch = ch;
     const hw = (this.hw = cw >> 1), hh = (this.hh = ch >> 1);
     this.bSum = new Float32Array(hw * hh);
     const B = ref.background;
@@ -75,7 +82,9 @@ export class CoarseDetector {
    */
   detect(img: Uint8Array, map: Uint8Array, gain: number, cwFull: number, t: CoarseThresholds): RectPx[] {
     const { hw, hh, bSum } = this;
-    binnedDarkening(img, map, bSum, gain, this.blur.D, hw, hh, cwFull);
+    // (on WebAssembly SIMD, simdDark.ts: the same bits as binnedDarkening)
+    if (cwFull === this.cw) this.blur.D.set((this.binned ??= new BinnedDarkeningKernel(bSum, hw, hh, this.cw, this.ch)).compute(img, map, gain));
+    else binnedDarkening(img, map, bSum, gain, this.blur.D, hw, hh, cwFull);
     this.blur.blur3({ x: 0, y: 0, w: hw, h: hh });
     const Db = this.blur.Db;
     this.sigmaRel = Math.max(sigmaAtSamples(Db, this.sampleIdx, this.sampleBuf), 1e-4);
@@ -95,7 +104,7 @@ export class CoarseDetector {
 // them not yet run, call after call (7 compiles in a 250-frame run, the loops largely interpreted).
 
 /** Relative darkening of each 2 × 2 block: 1 − Σ map[img] / (gain · Σ background); 0 off the crystal. */
-function binnedDarkening(img: Uint8Array, map: Uint8Array, bSum: Float32Array, gain: number, D: Float32Array, hw: number, hh: number, cwFull: number): void {
+export function binnedDarkening(img: Uint8Array, map: Uint8Array, bSum: Float32Array, gain: number, D: Float32Array, hw: number, hh: number, cwFull: number): void {
   for (let y = 0; y < hh; y++) {
     const r0 = 2 * y * cwFull, r1 = r0 + cwFull, o = y * hw;
     for (let x = 0; x < hw; x++) {

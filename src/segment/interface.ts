@@ -51,9 +51,18 @@ export function detectInterface(img: Uint8Array, cw: number, ch: number): Electr
   // would shift the crossing by a fraction of a pixel where the crystal is brighter or darker.
   // (the median of the gray levels of columns u−2..u+2 over rows [va, vb), from per-column
   // histograms: the same value as sorting them, in O(256) per column instead of O(n log n))
+  // (by blocks of 128 columns: their histograms, 128 KiB, stay in the cache while the rows are
+  // read; column by column across the whole width they did not: ≈ 0.8 M increments scattered
+  // over 2 MB at 1080p)
   const colHists = (va: number, vb: number): Uint32Array => {
     const h = new Uint32Array(cw * 256);
-    for (let v = va; v < vb; v++) for (let u = 0; u < cw; u++) h[u * 256 + img[v * cw + u]]++;
+    for (let u0 = 0; u0 < cw; u0 += 128) {
+      const u1 = Math.min(cw, u0 + 128);
+      for (let v = va; v < vb; v++) {
+        const row = v * cw;
+        for (let u = u0; u < u1; u++) h[u * 256 + img[row + u]]++;
+      }
+    }
     return h;
   };
   const hE = colHists(0, edgeRows), hC = colHists(v0, v1);

@@ -20,6 +20,7 @@ import { medianInPlace, robustSigmaInPlace } from '../core/quantile.js';
 import { RoiScheduler, type RoiScheduleOptions } from './roiScheduler.js';
 import { CoarseDetector } from './coarseDetect.js';
 import { ComponentScratch, labelComponents } from './components.js';
+import { BlurredDarkeningAtKernel } from './simdDark.js';
 import { SimdBlur } from './simdBlur.js';
 import { rowSpans } from './rowSpans.js';
 import { fillRunI32 } from '../core/runs.js';
@@ -138,6 +139,8 @@ export class Segmenter {
   private readonly noiseBuf: Float64Array;
   /** Scratch of noiseAtSamples: a 5 × 5 block of darkening (float32) and its 5 row sums. */
   private readonly noiseBlk = new Float32Array(25);
+  /** noiseAtSamples' kernel (made at the first whole frame). */
+  private noiseKernel: BlurredDarkeningAtKernel | null = null;
   private readonly noiseRows = new Float64Array(5);
   /** Where the next frame's labels go (its own buffer, or one the caller gave: useLabelBuffer). */
   private labelBuf: Int32Array;
@@ -275,7 +278,10 @@ export class Segmenter {
    */
   private noiseAtSamples(img: Uint8Array, gain: number): number {
     const si = this.noiseIdx, sb = this.noiseBuf;
-    blurredDarkeningAt(img, this.grayMap, this.bgCrystal, gain, this.cw, this.ch, si, sb, this.noiseBlk, this.noiseRows);
+    // the samples inside the image on WebAssembly SIMD (simdDark.ts), those at its border here
+    this.noiseKernel ??= new BlurredDarkeningAtKernel(this.bgCrystal, this.cw, this.ch, si);
+    this.noiseKernel.compute(img, this.grayMap, gain, sb);
+    blurredDarkeningAt(img, this.grayMap, this.bgCrystal, gain, this.cw, this.ch, si, sb, this.noiseBlk, this.noiseRows, this.noiseKernel.interior);
     return si.length > 10 ? robustSigmaInPlace(sb) : 0;
   }
 
@@ -586,12 +592,13 @@ function darkAt(img: Uint8Array, map: Uint8Array, Bc: Float32Array, gain: number
  * border replicated). Its own function: inside the method, its compiled loop was thrown away at
  * the first line after it, once per whole frame for the first several.
  */
-function blurredDarkeningAt(
+export function blurredDarkeningAt(
   img: Uint8Array, map: Uint8Array, Bc: Float32Array, gain: number, cw: number, ch: number,
-  si: Int32Array, sb: Float64Array, blk: Float32Array, rows: Float64Array,
+  si: Int32Array, sb: Float64Array, blk: Float32Array, rows: Float64Array, skip: Uint8Array | null = null,
 ): void {
   const f = Math.fround;
   for (let k = 0; k < si.length; k++) {
+    if (skip && skip[k]) continue; // (done by the SIMD kernel)
     const u = si[k] % cw, v = (si[k] - u) / cw;
     if (u >= 2 && u < cw - 2 && v >= 2 && v < ch - 2) {
       // inside the image (nearly every sample): no border to replicate

@@ -1,0 +1,102 @@
+/**
+ * The darkening where a whole frame is looked at, on WebAssembly SIMD (simdDark.wat): the coarse
+ * detector's 2 × 2-binned darkening, and the segmenter's blurred darkening at its noise samples —
+ * bit for bit the JavaScript they replace (test/segment/simdDark.test.ts). Both run on every whole
+ * frame (1 in 12 by default), with a float64 division per pixel (≈ 0.5 M at 1080p each); the
+ * kernel does two at a time and needs no warm-up. Each instance owns a memory holding its constant
+ * inputs (the background), a copy of the frame and its output.
+ */
+import { SIMD_DARK_WASM_BASE64 } from './simdDarkWasm.js';
+
+/** The part of the WebAssembly API used here (the project's lib, ES2023 without DOM, does not declare it). */
+interface WasmSync {
+  Memory: new (d: { initial: number }) => { buffer: ArrayBuffer };
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (m: object, imports: object) => { exports: Record<string, unknown> };
+}
+const Wasm = (globalThis as unknown as { WebAssembly: WasmSync }).WebAssembly;
+
+let compiled: object | null = null;
+const align16 = (b: number) => (b + 15) & ~15;
+
+function instance(bytes: number): { exports: Record<string, unknown>; buffer: ArrayBuffer } {
+  const memory = new Wasm.Memory({ initial: Math.ceil(bytes / 65536) });
+  compiled ??= new Wasm.Module(Buffer.from(SIMD_DARK_WASM_BASE64, 'base64'));
+  return { exports: new Wasm.Instance(compiled, { env: { memory } }).exports, buffer: memory.buffer };
+}
+
+type Binned = (img: number, map: number, bSum: number, gain: number, D: number, hw: number, hh: number, cw: number) => void;
+type BlurredAt = (img: number, map: number, Bc: number, gain: number, cw: number, ch: number, si: number, n: number, sb: number) => void;
+
+/** D = 1 − Σ map[img] / (gain · bSum) per 2 × 2 block of a cw-wide frame (0 where bSum ≤ 0), as coarseDetect.ts's binnedDarkening. */
+export class BinnedDarkeningKernel {
+  private readonly run: Binned;
+  private readonly img: Uint8Array;
+  private readonly map: Uint8Array;
+  private readonly bSumPtr: number;
+  /** The output, hw × hh float32. */
+  readonly D: Float32Array;
+
+  constructor(bSum: Float32Array, readonly hw: number, readonly hh: number, readonly cw: number, ch: number) {
+    const nb = hw * hh, n = cw * ch;
+    const bSumPtr = 0, dPtr = align16(4 * nb), imgPtr = dPtr + align16(4 * nb), mapPtr = imgPtr + align16(n);
+    const { exports, buffer } = instance(mapPtr + 256);
+    this.run = exports.binned as Binned;
+    new Float32Array(buffer, bSumPtr, nb).set(bSum.subarray(0, nb));
+    this.bSumPtr = bSumPtr;
+    this.D = new Float32Array(buffer, dPtr, nb);
+    this.img = new Uint8Array(buffer, imgPtr, n);
+    this.map = new Uint8Array(buffer, mapPtr, 256);
+  }
+
+  compute(img: Uint8Array, map: Uint8Array, gain: number): Float32Array {
+    this.img.set(img.subarray(0, this.img.length));
+    this.map.set(map);
+    this.run(this.img.byteOffset, this.map.byteOffset, this.bSumPtr, gain, this.D.byteOffset, this.hw, this.hh, this.cw);
+    return this.D;
+  }
+}
+
+/**
+ * The blurred darkening at fixed sample pixels of a cw × ch frame (segmenter.ts's
+ * blurredDarkeningAt), for the samples at least 2 px inside every border; `interior` says which
+ * those are (the caller computes the others).
+ */
+export class BlurredDarkeningAtKernel {
+  private readonly run: BlurredAt;
+  private readonly img: Uint8Array;
+  private readonly map: Uint8Array;
+  private readonly BcPtr: number;
+  private readonly siPtr: number;
+  private readonly sb: Float64Array;
+  /** Per sample: 1 when the kernel computes it. */
+  readonly interior: Uint8Array;
+
+  constructor(Bc: Float32Array, readonly cw: number, readonly ch: number, readonly si: Int32Array) {
+    const n = cw * ch, ns = si.length;
+    const BcPtr = 0, imgPtr = align16(4 * n), mapPtr = imgPtr + align16(n), siPtr = mapPtr + 256, sbPtr = siPtr + align16(4 * ns);
+    const { exports, buffer } = instance(sbPtr + 8 * ns + 16);
+    this.run = exports.blurredAt as BlurredAt;
+    new Float32Array(buffer, BcPtr, n).set(Bc.subarray(0, n));
+    new Int32Array(buffer, siPtr, ns).set(si);
+    this.BcPtr = BcPtr;
+    this.siPtr = siPtr;
+    this.img = new Uint8Array(buffer, imgPtr, n);
+    this.map = new Uint8Array(buffer, mapPtr, 256);
+    this.sb = new Float64Array(buffer, sbPtr, ns);
+    this.interior = new Uint8Array(ns);
+    for (let k = 0; k < ns; k++) {
+      const u = si[k] % cw, v = (si[k] - u) / cw;
+      this.interior[k] = u >= 2 && u < cw - 2 && v >= 2 && v < ch - 2 ? 1 : 0;
+    }
+  }
+
+  /** sb[k] for the interior samples k (the others are not written). */
+  compute(img: Uint8Array, map: Uint8Array, gain: number, sb: Float64Array): void {
+    this.img.set(img.subarray(0, this.img.length));
+    this.map.set(map);
+    this.run(this.img.byteOffset, this.map.byteOffset, this.BcPtr, gain, this.cw, this.ch, this.siPtr, this.si.length, this.sb.byteOffset);
+    const { interior, sb: out } = this;
+    for (let k = 0; k < out.length; k++) if (interior[k]) sb[k] = out[k];
+  }
+}

@@ -1,0 +1,145 @@
+;; The darkening of a frame where a whole frame is looked at, two pixels at a time (WebAssembly
+;; SIMD, float64 lanes), bit for bit what the JavaScript computed:
+;;   binned:    coarseDetect.ts's binnedDarkening — per 2 × 2 block of the frame,
+;;              D = 1 − Σ map[img] / (gain · bSum) (float64, stored as float32), 0 where bSum ≤ 0;
+;;   blurredAt: segmenter.ts's blurredDarkeningAt at the noise samples away from the image's
+;;              border — the darkening d = (b − map[img]) / b, b = gain · Bc (float64 rounded to
+;;              float32; 0 where Bc = 0) of each one's 5 × 5 neighbourhood, blurred with
+;;              cv.GaussianBlur's float32 arithmetic ((1, 4, 6, 4, 1)/16, rows then column).
+;; Why: both run on every whole frame (1 in 12), over 0.5 M divisions each at 1080p; in
+;; JavaScript ≈ 5 ms per call even compiled, and mostly not yet compiled in a short run. Float64
+;; division two lanes at a time; every operation is the one JavaScript did (IEEE, same order),
+;; so the results are the same bits.
+;;
+;; Source of src/segment/simdDarkWasm.ts (`node scripts/build-wasm.mjs`; a test checks they agree).
+;; Memory is the caller's (imported); pointers are byte offsets.
+(module
+  (import "env" "memory" (memory 1))
+
+  ;; the sum of map[img] over the 2 × 2 block whose top-left pixel is at img + p (rows cw apart)
+  (func $blockSum (param $img i32) (param $map i32) (param $p i32) (param $cw i32) (result i32)
+    (local $q i32)
+    (local.set $q (i32.add (local.get $img) (local.get $p)))
+    (i32.add
+      (i32.add
+        (i32.load8_u (i32.add (local.get $map) (i32.load8_u (local.get $q))))
+        (i32.load8_u (i32.add (local.get $map) (i32.load8_u offset=1 (local.get $q)))))
+      (i32.add
+        (i32.load8_u (i32.add (local.get $map) (i32.load8_u (i32.add (local.get $q) (local.get $cw)))))
+        (i32.load8_u (i32.add (local.get $map) (i32.load8_u (i32.add (i32.add (local.get $q) (local.get $cw)) (i32.const 1))))))))
+
+  ;; D[y·hw + x] (float32) for the hw × hh blocks of the cw-wide frame img (bytes; map: 256 bytes;
+  ;; bSum: float32 per block)
+  (func (export "binned") (param $img i32) (param $map i32) (param $bSum i32) (param $gain f64) (param $D i32)
+    (param $hw i32) (param $hh i32) (param $cw i32)
+    (local $y i32) (local $x i32) (local $r0 i32) (local $o i32) (local $gv v128) (local $bs v128) (local $sv v128)
+    (local $d v128) (local $bs1 f64) (local $s1 f64)
+    (local.set $gv (f64x2.splat (local.get $gain)))
+    (block $yDone
+      (loop $yl
+        (br_if $yDone (i32.ge_s (local.get $y) (local.get $hh)))
+        (local.set $r0 (i32.mul (i32.shl (local.get $y) (i32.const 1)) (local.get $cw)))
+        (local.set $o (i32.mul (local.get $y) (local.get $hw)))
+        (local.set $x (i32.const 0))
+        (block $xDone
+          (loop $xl
+            (br_if $xDone (i32.gt_s (i32.add (local.get $x) (i32.const 2)) (local.get $hw)))
+            ;; bs = bSum · gain (float32 → float64), two blocks
+            (local.set $bs (f64x2.mul
+              (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $bSum) (i32.shl (i32.add (local.get $o) (local.get $x)) (i32.const 2)))))
+              (local.get $gv)))
+            (local.set $sv (f64x2.replace_lane 1
+              (f64x2.splat (f64.convert_i32_u (call $blockSum (local.get $img) (local.get $map) (i32.add (local.get $r0) (i32.shl (local.get $x) (i32.const 1))) (local.get $cw))))
+              (f64.convert_i32_u (call $blockSum (local.get $img) (local.get $map) (i32.add (local.get $r0) (i32.add (i32.shl (local.get $x) (i32.const 1)) (i32.const 2))) (local.get $cw)))))
+            ;; 1 − s / bs where bs > 0, else 0 (+0: all bits clear)
+            (local.set $d (v128.and
+              (f64x2.sub (f64x2.splat (f64.const 1)) (f64x2.div (local.get $sv) (local.get $bs)))
+              (f64x2.gt (local.get $bs) (f64x2.splat (f64.const 0)))))
+            (v128.store64_lane 0 (i32.add (local.get $D) (i32.shl (i32.add (local.get $o) (local.get $x)) (i32.const 2)))
+              (f32x4.demote_f64x2_zero (local.get $d)))
+            (local.set $x (i32.add (local.get $x) (i32.const 2)))
+            (br $xl)))
+        ;; an odd last block
+        (if (i32.lt_s (local.get $x) (local.get $hw))
+          (then
+            (local.set $bs1 (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $bSum) (i32.shl (i32.add (local.get $o) (local.get $x)) (i32.const 2))))) (local.get $gain)))
+            (local.set $s1 (f64.convert_i32_u (call $blockSum (local.get $img) (local.get $map) (i32.add (local.get $r0) (i32.shl (local.get $x) (i32.const 1))) (local.get $cw))))
+            (f32.store (i32.add (local.get $D) (i32.shl (i32.add (local.get $o) (local.get $x)) (i32.const 2)))
+              (if (result f32) (f64.gt (local.get $bs1) (f64.const 0))
+                (then (f32.demote_f64 (f64.sub (f64.const 1) (f64.div (local.get $s1) (local.get $bs1)))))
+                (else (f32.const 0))))))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $yl))))
+
+  ;; the darkening at pixels i and i + 1 (lanes 0 and 1, float64 not yet rounded): (b − g) / b with
+  ;; b = gain · Bc, where Bc ≠ 0; 0 where Bc = 0
+  (func $dark2 (param $img i32) (param $map i32) (param $Bc i32) (param $gv v128) (param $i i32) (result v128)
+    (local $bc v128) (local $b v128) (local $g v128)
+    (local.set $bc (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $Bc) (i32.shl (local.get $i) (i32.const 2))))))
+    (local.set $b (f64x2.mul (local.get $gv) (local.get $bc)))
+    (local.set $g (f64x2.replace_lane 1
+      (f64x2.splat (f64.convert_i32_u (i32.load8_u (i32.add (local.get $map) (i32.load8_u (i32.add (local.get $img) (local.get $i)))))))
+      (f64.convert_i32_u (i32.load8_u (i32.add (local.get $map) (i32.load8_u offset=1 (i32.add (local.get $img) (local.get $i))))))))
+    (v128.and
+      (f64x2.div (f64x2.sub (local.get $b) (local.get $g)) (local.get $b))
+      (v128.not (f64x2.eq (local.get $bc) (f64x2.splat (f64.const 0))))))
+
+  ;; the 5-tap row blur of the darkening at pixels i − 2 … i + 2, float32
+  (func $rowAt (param $img i32) (param $map i32) (param $Bc i32) (param $gv v128) (param $gain f64) (param $i i32) (result f32)
+    (local $a v128) (local $c v128) (local $d0 f32) (local $d1 f32) (local $d2 f32) (local $d3 f32) (local $d4 f32)
+    (local $bc f32) (local $b f64)
+    (local.set $a (f32x4.demote_f64x2_zero (call $dark2 (local.get $img) (local.get $map) (local.get $Bc) (local.get $gv) (i32.sub (local.get $i) (i32.const 2)))))
+    (local.set $c (f32x4.demote_f64x2_zero (call $dark2 (local.get $img) (local.get $map) (local.get $Bc) (local.get $gv) (i32.add (local.get $i) (i32.const 1)))))
+    (local.set $d0 (f32x4.extract_lane 0 (local.get $a)))
+    (local.set $d1 (f32x4.extract_lane 1 (local.get $a)))
+    (local.set $d3 (f32x4.extract_lane 0 (local.get $c)))
+    (local.set $d4 (f32x4.extract_lane 1 (local.get $c)))
+    (local.set $bc (f32.load (i32.add (local.get $Bc) (i32.shl (local.get $i) (i32.const 2)))))
+    (if (f32.ne (local.get $bc) (f32.const 0))
+      (then
+        (local.set $b (f64.mul (local.get $gain) (f64.promote_f32 (local.get $bc))))
+        (local.set $d2 (f32.demote_f64 (f64.div
+          (f64.sub (local.get $b) (f64.convert_i32_u (i32.load8_u (i32.add (local.get $map) (i32.load8_u (i32.add (local.get $img) (local.get $i)))))))
+          (local.get $b))))))
+    (f32.add
+      (f32.add
+        (f32.mul (local.get $d2) (f32.const 0.375))
+        (f32.mul (f32.add (local.get $d1) (local.get $d3)) (f32.const 0.25)))
+      (f32.mul (f32.add (local.get $d0) (local.get $d4)) (f32.const 0.0625))))
+
+  ;; sb[k] (float64) = the blurred darkening at sample si[k] (int32 pixel index of the cw × ch
+  ;; frame) for the samples at least 2 px inside every border; the others are left as they are
+  (func (export "blurredAt") (param $img i32) (param $map i32) (param $Bc i32) (param $gain f64)
+    (param $cw i32) (param $ch i32) (param $si i32) (param $n i32) (param $sb i32)
+    (local $k i32) (local $i i32) (local $u i32) (local $v i32) (local $gv v128)
+    (local $r0 f32) (local $r1 f32) (local $r2 f32) (local $r3 f32) (local $r4 f32)
+    (local.set $gv (f64x2.splat (local.get $gain)))
+    (block $done
+      (loop $kl
+        (br_if $done (i32.ge_s (local.get $k) (local.get $n)))
+        (local.set $i (i32.load (i32.add (local.get $si) (i32.shl (local.get $k) (i32.const 2)))))
+        (local.set $u (i32.rem_s (local.get $i) (local.get $cw)))
+        (local.set $v (i32.div_s (local.get $i) (local.get $cw)))
+        (if (i32.and
+              (i32.and (i32.ge_s (local.get $u) (i32.const 2)) (i32.lt_s (local.get $u) (i32.sub (local.get $cw) (i32.const 2))))
+              (i32.and (i32.ge_s (local.get $v) (i32.const 2)) (i32.lt_s (local.get $v) (i32.sub (local.get $ch) (i32.const 2)))))
+          (then
+            (local.set $r0 (call $rowAt (local.get $img) (local.get $map) (local.get $Bc) (local.get $gv) (local.get $gain)
+              (i32.sub (local.get $i) (i32.shl (local.get $cw) (i32.const 1)))))
+            (local.set $r1 (call $rowAt (local.get $img) (local.get $map) (local.get $Bc) (local.get $gv) (local.get $gain)
+              (i32.sub (local.get $i) (local.get $cw))))
+            (local.set $r2 (call $rowAt (local.get $img) (local.get $map) (local.get $Bc) (local.get $gv) (local.get $gain) (local.get $i)))
+            (local.set $r3 (call $rowAt (local.get $img) (local.get $map) (local.get $Bc) (local.get $gv) (local.get $gain)
+              (i32.add (local.get $i) (local.get $cw))))
+            (local.set $r4 (call $rowAt (local.get $img) (local.get $map) (local.get $Bc) (local.get $gv) (local.get $gain)
+              (i32.add (local.get $i) (i32.shl (local.get $cw) (i32.const 1)))))
+            (f64.store (i32.add (local.get $sb) (i32.shl (local.get $k) (i32.const 3)))
+              (f64.promote_f32
+                (f32.add
+                  (f32.add
+                    (f32.mul (f32.const 0.375) (local.get $r2))
+                    (f32.mul (f32.const 0.25) (f32.add (local.get $r3) (local.get $r1))))
+                  (f32.mul (f32.const 0.0625) (f32.add (local.get $r4) (local.get $r0))))))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $kl))))
+)

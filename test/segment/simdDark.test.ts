@@ -1,0 +1,66 @@
+/**
+ * The darkening kernels on WebAssembly SIMD (src/segment/simdDark.ts) give the bits of the
+ * JavaScript they replace: the coarse detector's 2 × 2-binned darkening (binnedDarkening) and the
+ * segmenter's blurred darkening at its noise samples (blurredDarkeningAt), on random frames with
+ * a gray map, background zeros (off the crystal), an odd half-width, and samples on and near every
+ * border (left to the JavaScript).
+ */
+import { describe, expect, it } from 'vitest';
+import { binnedDarkening } from '../../src/segment/coarseDetect.js';
+import { blurredDarkeningAt } from '../../src/segment/segmenter.js';
+import { BinnedDarkeningKernel, BlurredDarkeningAtKernel } from '../../src/segment/simdDark.js';
+
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+function scene(cw: number, ch: number, seed: number) {
+  const r = rng(seed);
+  const img = new Uint8Array(cw * ch).map(() => 60 + Math.floor(r() * 150));
+  const Bc = new Float32Array(cw * ch).map(() => (r() < 0.05 ? 0 : 80 + r() * 120));
+  const map = new Uint8Array(256).map((_, g) => Math.min(255, Math.round(((g - 16) * 255) / 219 < 0 ? 0 : ((g - 16) * 255) / 219)));
+  return { img, Bc, map, r };
+}
+
+describe('darkening kernels on WebAssembly SIMD', () => {
+  it('binned darkening: the bits of binnedDarkening (odd half-width, blocks off the crystal, two gains)', () => {
+    for (const [cw, ch] of [[38, 21], [64, 40], [1922, 7]] as Array<[number, number]>) {
+      const { img, Bc, map } = scene(cw, ch, cw + ch);
+      const hw = cw >> 1, hh = ch >> 1;
+      const bSum = new Float32Array(hw * hh);
+      for (let y = 0; y < hh; y++) for (let x = 0; x < hw; x++) {
+        const i = 2 * y * cw + 2 * x;
+        const ok = Bc[i] !== 0 && Bc[i + 1] !== 0 && Bc[i + cw] !== 0 && Bc[i + cw + 1] !== 0;
+        bSum[y * hw + x] = ok ? Bc[i] + Bc[i + 1] + Bc[i + cw] + Bc[i + cw + 1] : 0;
+      }
+      const k = new BinnedDarkeningKernel(bSum, hw, hh, cw, ch);
+      for (const gain of [1, 0.98731]) {
+        const js = new Float32Array(hw * hh);
+        binnedDarkening(img, map, bSum, gain, js, hw, hh, cw);
+        const simd = k.compute(img, map, gain);
+        expect(Buffer.from(simd.buffer, simd.byteOffset, simd.byteLength).equals(Buffer.from(js.buffer))).toBe(true);
+        expect(js.some((d) => d !== 0)).toBe(true);
+      }
+    }
+  });
+
+  it('blurred darkening at samples: the bits of blurredDarkeningAt, inside the image; the border samples left to it', () => {
+    const cw = 101, ch = 57;
+    const { img, Bc, map, r } = scene(cw, ch, 5);
+    const idx: number[] = [];
+    for (let v = 0; v < ch; v++) for (let u = 0; u < cw; u++) if (u < 3 || v < 3 || u > cw - 4 || v > ch - 4 || r() < 0.2) idx.push(v * cw + u);
+    const si = Int32Array.from(idx);
+    const k = new BlurredDarkeningAtKernel(Bc, cw, ch, si);
+    const interior = k.interior.reduce((a, x) => a + x, 0);
+    expect(interior).toBeGreaterThan(500);
+    expect(interior).toBeLessThan(si.length - 500); // many border samples too
+    for (const gain of [1, 1.0213]) {
+      const js = new Float64Array(si.length), mixed = new Float64Array(si.length).fill(NaN);
+      blurredDarkeningAt(img, map, Bc, gain, cw, ch, si, js, new Float32Array(25), new Float64Array(5));
+      k.compute(img, map, gain, mixed);
+      blurredDarkeningAt(img, map, Bc, gain, cw, ch, si, mixed, new Float32Array(25), new Float64Array(5), k.interior);
+      for (let i = 0; i < si.length; i++) expect(Object.is(mixed[i], js[i]), `sample ${i} (${si[i] % cw}, ${Math.floor(si[i] / cw)})`).toBe(true);
+    }
+  });
+});
