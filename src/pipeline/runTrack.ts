@@ -492,9 +492,9 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       return k.velocityCi95UmPerS[0] > 0 && grownPx >= cfg.min_growth_px && tiltOk;
     })
       .map(renumber);
-    const branchesOf = (ts: typeof grown, rows: BranchRow[]) => consolidateBranches(rows, new Map(ts.flatMap((t) => t.rawIds.map((raw) => [raw, t.id] as [number, number]))), {
+    const branchesOf = (ts: typeof grown, rows: BranchRow[], requireGrowth = cfg.require_growth) => consolidateBranches(rows, new Map(ts.flatMap((t) => t.rawIds.map((raw) => [raw, t.id] as [number, number]))), {
       minPoints: cfg.min_track_points, minDuty: BRANCH_MIN_DUTY, umPerPx: cfg.um_per_px, rateWindowPoints: cfg.rate_window_points,
-      requireGrowth: cfg.require_growth, minGrowthPx: cfg.min_growth_px,
+      requireGrowth, minGrowthPx: cfg.min_growth_px,
     });
     const renumbered = (ts: typeof grown) => ts.map(renumber);
     // (1) side branches found as leading tips from their first frame (branchesFoundAsLeads): their
@@ -533,6 +533,10 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     }
     let tracks = asLeads.size ? renumbered(grown.filter((t) => !asLeads.has(t.id))) : grown;
     let allBranchRows = fromLeads.length ? [...branchRows, ...fromLeads] : branchRows;
+    const continuationOpts = {
+      maxGapFrames: linker.opts.maxGapFrames, maxOverlapFrames: DEFAULT_MERGE_OPTIONS.maxOverlapFrames,
+      gatePx: linker.opts.gatePx, gateFactor: linker.opts.gateFactor, minStartHeightPx: 2 * cfg.min_height_px,
+    };
     // (2a) a branch that becomes a leading tip late in the recording: neither its branch rows nor
     // its dendrite rows alone may grow enough to be kept (the branching accuracy scenario: 8
     // frames as a branch, then 8 as a leading tip, the last of the video), so a dropped dendrite
@@ -543,27 +547,14 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       const dropped = joined
         .filter((j) => j.rows.length >= 2 && !j.members.some((m) => keptRaw.has(pieces[m][0].trackId)))
         .map((j, k) => ({ id: -(k + 1), rows: j.rows.map((r) => rows.row(r.index)) }));
-      const persistent = dropped.length ? consolidateBranches(allBranchRows, new Map(tracks.flatMap((t) => t.rawIds.map((raw) => [raw, t.id] as [number, number]))), {
-        minPoints: cfg.min_track_points, minDuty: BRANCH_MIN_DUTY, umPerPx: cfg.um_per_px, rateWindowPoints: cfg.rate_window_points,
-        requireGrowth: false, minGrowthPx: cfg.min_growth_px,
-      }) : [];
-      const lateOnes = persistent.length
-        ? branchContinuations(dropped, persistent, {
-            maxGapFrames: linker.opts.maxGapFrames, maxOverlapFrames: DEFAULT_MERGE_OPTIONS.maxOverlapFrames,
-            gatePx: linker.opts.gatePx, gateFactor: linker.opts.gateFactor, minStartHeightPx: 2 * cfg.min_height_px,
-          })
-        : new Map<number, number>();
+      const persistent = dropped.length ? branchesOf(tracks, allBranchRows, false) : [];
+      const lateOnes = persistent.length ? branchContinuations(dropped, persistent, continuationOpts) : new Map<number, number>();
       if (lateOnes.size) allBranchRows = [...allBranchRows, ...continuationRows(dropped, persistent, lateOnes)];
     }
     let branches = branchesOf(tracks, allBranchRows);
     // (2) a branch grown deeper than the trunk beside it is found as a leading tip from then on:
     // the dendrite track that starts where it was heading goes back to the branch (branchContinuations)
-    const continued = branches.length
-      ? branchContinuations(tracks, branches, {
-          maxGapFrames: linker.opts.maxGapFrames, maxOverlapFrames: DEFAULT_MERGE_OPTIONS.maxOverlapFrames,
-          gatePx: linker.opts.gatePx, gateFactor: linker.opts.gateFactor, minStartHeightPx: 2 * cfg.min_height_px,
-        })
-      : new Map<number, number>();
+    const continued = branches.length ? branchContinuations(tracks, branches, continuationOpts) : new Map<number, number>();
     if (continued.size) {
       const moved = continuationRows(tracks, branches, continued);
       tracks = renumbered(tracks.filter((t) => !continued.has(t.id)));

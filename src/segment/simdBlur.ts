@@ -17,21 +17,15 @@
 import type { RectPx } from './segmenter.js';
 import { SIMD_BLUR_WASM_BASE64 } from './simdBlurWasm.js';
 import { SIMD_MASK_WASM_BASE64 } from './simdMaskWasm.js';
+import { wasmKernel, wasmMemory } from './wasmKernel.js';
 
-/** The part of the WebAssembly API used here (the project's lib, ES2023 without DOM, does not declare it). */
-interface WasmSync {
-  Memory: new (d: { initial: number }) => { buffer: ArrayBuffer };
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (m: object, imports: object) => { exports: Record<string, unknown> };
-}
-const Wasm = (globalThis as unknown as { WebAssembly: WasmSync }).WebAssembly;
 
 type Kernel = (src: number, dst: number, cw: number, ch: number, x: number, y: number, w: number, h: number, rows: number) => void;
 type Thresh = (src: number, dst: number, cw: number, x: number, y: number, w: number, h: number, t: number, box: number) => number;
 type Cross = (src: number, dst: number, cw: number, ch: number, x: number, y: number, w: number, h: number, dilate: number) => void;
 
-let compiled: object | null = null;
-let compiledMask: object | null = null;
+const blurKernel = wasmKernel(SIMD_BLUR_WASM_BASE64);
+const maskKernel = wasmKernel(SIMD_MASK_WASM_BASE64);
 
 const F32 = new Float32Array(1), I32 = new Int32Array(F32.buffer);
 /** The largest float32 ≤ x (x finite): for a float32 value f, f > x exactly when f > this. */
@@ -69,15 +63,12 @@ export class SimdBlur {
     const masks = align(2 * n + 5 * cw * 4 + 64);
     const boxPtr = masks + 3 * pxA;
     const bytes = boxPtr + 16;
-    const memory = new Wasm.Memory({ initial: Math.ceil(bytes / 65536) });
-    compiled ??= new Wasm.Module(Buffer.from(SIMD_BLUR_WASM_BASE64, 'base64'));
-    compiledMask ??= new Wasm.Module(Buffer.from(SIMD_MASK_WASM_BASE64, 'base64'));
-    const inst = new Wasm.Instance(compiled, { env: { memory } });
-    const mask = new Wasm.Instance(compiledMask, { env: { memory } });
-    this.k5 = inst.exports.blur5 as Kernel;
-    this.k3 = inst.exports.blur3 as Kernel;
-    this.kThresh = mask.exports.thresh as Thresh;
-    this.kCross = mask.exports.cross as Cross;
+    const memory = wasmMemory(bytes);
+    const inst = blurKernel(memory), mask = maskKernel(memory);
+    this.k5 = inst.blur5 as Kernel;
+    this.k3 = inst.blur3 as Kernel;
+    this.kThresh = mask.thresh as Thresh;
+    this.kCross = mask.cross as Cross;
     this.D = new Float32Array(memory.buffer, 0, cw * ch);
     this.Db = new Float32Array(memory.buffer, n, cw * ch);
     this.rowsPtr = 2 * n;

@@ -7,22 +7,13 @@
  * inputs (the background), a copy of the frame and its output.
  */
 import { SIMD_DARK_WASM_BASE64 } from './simdDarkWasm.js';
+import { align16, wasmKernel, wasmMemory } from './wasmKernel.js';
 
-/** The part of the WebAssembly API used here (the project's lib, ES2023 without DOM, does not declare it). */
-interface WasmSync {
-  Memory: new (d: { initial: number }) => { buffer: ArrayBuffer };
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (m: object, imports: object) => { exports: Record<string, unknown> };
-}
-const Wasm = (globalThis as unknown as { WebAssembly: WasmSync }).WebAssembly;
-
-let compiled: object | null = null;
-const align16 = (b: number) => (b + 15) & ~15;
+const kernel = wasmKernel(SIMD_DARK_WASM_BASE64);
 
 function instance(bytes: number): { exports: Record<string, unknown>; buffer: ArrayBuffer } {
-  const memory = new Wasm.Memory({ initial: Math.ceil(bytes / 65536) });
-  compiled ??= new Wasm.Module(Buffer.from(SIMD_DARK_WASM_BASE64, 'base64'));
-  return { exports: new Wasm.Instance(compiled, { env: { memory } }).exports, buffer: memory.buffer };
+  const memory = wasmMemory(bytes);
+  return { exports: kernel(memory), buffer: memory.buffer };
 }
 
 type Binned = (img: number, map: number, bSum: number, gain: number, D: number, hw: number, hh: number, cw: number) => void;

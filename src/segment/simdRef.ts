@@ -10,27 +10,17 @@
  * sized for it and dropped afterwards (the reference is built once).
  */
 import { SIMD_REF_WASM_BASE64 } from './simdRefWasm.js';
-
-/** The part of the WebAssembly API used here (the project's lib, ES2023 without DOM, does not declare it). */
-interface WasmSync {
-  Memory: new (d: { initial: number }) => { buffer: ArrayBuffer };
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (m: object, imports: object) => { exports: Record<string, unknown> };
-}
-const Wasm = (globalThis as unknown as { WebAssembly: WasmSync }).WebAssembly;
+import { align16, wasmKernel, wasmMemory } from './wasmKernel.js';
 
 type Median5 = (a: number, b: number, c: number, d: number, e: number, out: number, n: number) => void;
 type CloseRect = (src: number, dst: number, w: number, h: number, k: number, A: number, buf: number) => void;
 
-let compiled: object | null = null;
+const kernel = wasmKernel(SIMD_REF_WASM_BASE64);
 
 function instance(bytes: number): { exports: Record<string, unknown>; heap: Uint8Array } {
-  const memory = new Wasm.Memory({ initial: Math.ceil(bytes / 65536) });
-  compiled ??= new Wasm.Module(Buffer.from(SIMD_REF_WASM_BASE64, 'base64'));
-  return { exports: new Wasm.Instance(compiled, { env: { memory } }).exports, heap: new Uint8Array(memory.buffer) };
+  const memory = wasmMemory(bytes);
+  return { exports: kernel(memory), heap: new Uint8Array(memory.buffer) };
 }
-
-const align16 = (b: number) => (b + 15) & ~15;
 
 /** Per-pixel median of five images of n pixels; null when n < 16 (the caller's JavaScript does those). */
 export function median5Simd(frames: readonly Uint8Array[], n: number): Uint8Array | null {
