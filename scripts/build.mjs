@@ -27,7 +27,23 @@ const EXTERNAL_PACKAGES = Object.keys({ ...pkg.dependencies, ...pkg.optionalDepe
   .filter((p) => !BUNDLED_PACKAGES.has(p))
   .flatMap((p) => [p, `${p}/*`]);
 mkdirSync(join(root, 'dist'), { recursive: true });
+/**
+ * zod's namespaces (z.locales, z.core.locales) re-export its ≈ 40 message locales, and `import { z }`
+ * keeps every name of a namespace, so all of them were bundled: 389 kB of the 1.75 MB bundle,
+ * parsed at every start (≈ 20–30 ms of a `track` start before ffmpeg is spawned). lidtrack uses
+ * the English messages zod configures itself with (classic/schemas.js imports locales/en.js
+ * directly) and no other locale, so the namespace is given English alone. If zod moves its files,
+ * the filter no longer matches and the bundle is as before.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (a) => (/[\\/]zod[\\/]v4[\\/](classic|core)[\\/]/.test(a.importer) ? { path: join(dirname(a.importer), '..', 'locales', 'en.js'), namespace: 'zod-en' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'zod-en' }, (a) => ({ contents: `export { default as en } from ${JSON.stringify(a.path)};`, loader: 'js', resolveDir: dirname(a.path) }));
+  },
+};
 const res = await build({
+  plugins: [zodEnglishOnly],
   // the CLI, the tip module the tip worker loads (src/pipeline/tipWorker.js), and the OpenCV.js
   // loader (for writeOpenCvSplit, below)
   entryPoints: { lidtrack: join(root, 'src/cli/main.ts'), track: join(root, 'src/track/index.ts'), opencv: join(root, 'src/segment/opencv.ts') },
