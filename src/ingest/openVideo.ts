@@ -497,8 +497,7 @@ function startPipeFeed(ffmpegPath: string, args: string[], frameBytes: number, r
   });
   const stopReader = () => {
     Atomics.store(ctrl, 1, 1);
-    Atomics.notify(ctrl, 1);
-    Atomics.notify(ctrl, 0);
+    Atomics.notify(ctrl, 0); // (the reader waits on ctrl[0] and reads ctrl[1] when woken)
   };
   return {
     taken: () => undefined,

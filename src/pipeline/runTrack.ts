@@ -546,10 +546,15 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       const keptRaw = new Set(grown.flatMap((t) => t.rawIds));
       const dropped = joined
         .filter((j) => j.rows.length >= 2 && !j.members.some((m) => keptRaw.has(pieces[m][0].trackId)))
-        .map((j, k) => ({ id: -(k + 1), rows: j.rows.map((r) => rows.row(r.index)) }));
+        // (the row references carry what the continuation test reads; only the pieces it joins
+        // to a branch become row objects)
+        .map((j, k) => ({ id: -(k + 1), rows: j.rows }));
       const persistent = dropped.length ? branchesOf(tracks, allBranchRows, false) : [];
       const lateOnes = persistent.length ? branchContinuations(dropped, persistent, continuationOpts) : new Map<number, number>();
-      if (lateOnes.size) allBranchRows = [...allBranchRows, ...continuationRows(dropped, persistent, lateOnes)];
+      if (lateOnes.size) {
+        const joinedOnes = dropped.filter((d) => lateOnes.has(d.id)).map((d) => ({ id: d.id, rows: d.rows.map((r) => rows.row(r.index)) }));
+        allBranchRows = [...allBranchRows, ...continuationRows(joinedOnes, persistent, lateOnes)];
+      }
     }
     let branches = branchesOf(tracks, allBranchRows);
     // (2) a branch grown deeper than the trunk beside it is found as a leading tip from then on:
