@@ -65,11 +65,14 @@ export class MaskRuns {
   }
 }
 
+/** maskRuns' interval scratch when the caller gives none (single-threaded use: nothing keeps it across calls). */
+const MASK_RUNS_SCRATCH = { ivl: new Int32Array(64) };
+
 /**
  * The runs of nonzero pixels of `mask` (cw wide) inside disjoint rectangles, in raster order
  * (intervals of one row that touch are one: a run goes on across the seam), into `out` (reset).
  */
-export function maskRuns(mask: Uint8Array, cw: number, rects: readonly RectPx[], out: MaskRuns, ivlScratch: { ivl: Int32Array } = { ivl: new Int32Array(64) }): MaskRuns {
+export function maskRuns(mask: Uint8Array, cw: number, rects: readonly RectPx[], out: MaskRuns, ivlScratch: { ivl: Int32Array } = MASK_RUNS_SCRATCH): MaskRuns {
   out.count = 0;
   out.pixels = 0;
   let y0 = Infinity, y1 = -Infinity;
@@ -80,18 +83,19 @@ export function maskRuns(mask: Uint8Array, cw: number, rects: readonly RectPx[],
   }
   if (!(y1 > y0)) return out;
   const sorted = rects.filter((r) => r.w > 0 && r.h > 0).sort((p, q) => p.x - q.x);
+  // (a row has at most one interval per rectangle: the scratch is sized before the row loop, and
+  // every operation of the loop runs on every row — V8 compiles this loop while it runs (OSR), and
+  // a line first reached after that (a merge, a growth) would throw the compiled code away)
+  if (2 * sorted.length > ivlScratch.ivl.length) ivlScratch.ivl = new Int32Array(2 * sorted.length);
+  const ivl = ivlScratch.ivl;
   for (let v = y0; v < y1; v++) {
     // this row's intervals, in x order, touching ones merged
-    let nI = 0, ivl = ivlScratch.ivl;
+    let nI = 0;
     for (const r of sorted) {
       if (v < r.y || v >= r.y + r.h) continue;
-      if (nI > 0 && ivl[2 * nI - 1] === r.x) ivl[2 * nI - 1] = r.x + r.w;
-      else {
-        if (2 * nI + 2 > ivl.length) { const t = new Int32Array(2 * ivl.length); t.set(ivl); ivlScratch.ivl = ivl = t; }
-        ivl[2 * nI] = r.x;
-        ivl[2 * nI + 1] = r.x + r.w;
-        nI++;
-      }
+      const x0 = r.x, x1 = r.x + r.w;
+      if (nI === 0 || ivl[2 * nI - 1] !== x0) { ivl[2 * nI] = x0; nI++; }
+      ivl[2 * nI - 1] = x1;
     }
     const row = v * cw;
     for (let k = 0; k < nI; k++) {
@@ -212,7 +216,7 @@ function nextOff(mask: Uint8Array, row: number, u: number, end: number): number 
 /** Statistics per component, the kept regions (raster order of their first pixel), their labels and extents. */
 function regionsOf(inp: ComponentInputs, labels: Int32Array, s: ComponentScratch): ComponentResult {
   const { cw, blurred, high, ifaceV: iv, touchBandPx: band, minAreaPx } = inp;
-  const { parent, area, flags, box, sums } = s;
+  const { parent, area, flags, box, sums, final } = s;
   const { count: nRuns, v: runV, a: runA, b: runB } = s.runs;
   for (let q = 0; q < nRuns; q++) {
     if (parent[q] !== q) continue;
@@ -245,7 +249,6 @@ function regionsOf(inp: ComponentInputs, labels: Int32Array, s: ComponentScratch
   }
   // components in the order of their first run = raster order of their first pixel
   const regions: CrackRegion[] = [];
-  const final = s.final;
   for (let q = 0; q < nRuns; q++) {
     if (parent[q] !== q) continue;
     final[q] = 0;

@@ -229,15 +229,20 @@ export class RoiScheduler {
       return runsOfTiles(plan, this.nx, this.ny, t, this.cw, this.ch);
     }
     const frozen = this.tilesToFreeze(plan, freezeAt);
+    // (the plan is written on every tile, frozen or not: a store first reached after V8 compiled
+    // this loop would throw the compiled code away)
+    let nFrozen = 0, nSegmented = 0;
     for (let k = 0; k < plan.length; k++) {
-      if (frozen[k]) {
-        plan[k] = 0;
-        this.tileCounts.frozen++;
-      } else if (plan[k]) {
+      const fz = frozen[k] !== 0, p = fz ? 0 : plan[k];
+      plan[k] = p;
+      nFrozen += fz ? 1 : 0;
+      if (p) {
         this.computedAt[k] = freezeAt;
-        this.tileCounts.segmented++;
+        nSegmented++;
       }
     }
+    this.tileCounts.frozen += nFrozen;
+    this.tileCounts.segmented += nSegmented;
     this.lastFrozen = runsOfTiles(frozen, this.nx, this.ny, t, this.cw, this.ch);
     return runsOfTiles(plan, this.nx, this.ny, t, this.cw, this.ch);
   }

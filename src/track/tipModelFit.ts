@@ -792,12 +792,14 @@ export function fitTipModel(inp: TipModelInput): TipModelResult | null {
   {
     const s2 = s2Of(blunt.ss, blunt.C), sa = blunt.cv && blunt.cv.aa > 0 ? Math.sqrt(s2 * blunt.cv.aa) : Infinity;
     const occam = Math.log(upper[3] / (Math.sqrt(2 * Math.PI) * sa));
-    const tb = blunt.th, m = mOf(tb[3], tb[4]);
+    // (every element read here on every call: V8 may compile this function before a first tip
+    // takes the branch below, and an element first read there would throw that code away)
+    const tb = blunt.th, ta = tb[3], m = mOf(ta, tb[4]), subResolution = ta > 1e-9 && ta < 0.5 * tb[5];
     // tried for a hyperbola tip (m > 0) whose radius a/2 is below a quarter of the PSF σ, from
     // the wedge of the blunt fit's far field. (A blunt fit that ended at a = 0 is already sharp,
     // but its σ, linearised where a and the apex are degenerate, stays large: such an apex is left
     // to the caller's fallback.)
-    if (m > 0 && tb[3] > 1e-9 && tb[3] < 0.5 * tb[5] && Number.isFinite(occam)) {
+    if (m > 0 && subResolution && Number.isFinite(occam)) {
       const ms = Math.max(m, 0.01), shift = Math.min(2, tb[3] / (2 * ms));
       const s = Math.sin(tb[2]), c = Math.cos(tb[2]);
       it += solve([tb[0] + shift * s, tb[1] + shift * c, tb[2], 0, 2 * D_OPEN * ms, tb[5]], true);
