@@ -194,7 +194,9 @@ export class Segmenter {
     this.schedule = new RoiScheduler(cw, ch, ref.iface.vPx, schedule);
     this.cw = cw;
     this.ch = ch;
-    this.bgCrystal = new Float32Array(cw * ch);
+    // the darkening's kernel (simdBlur.ts) divides by the background in its own memory: it is made there
+    this.blur = new SimdBlur(cw, ch, true);
+    this.bgCrystal = this.blur.Bc;
     for (let v = 0; v < ch; v++) for (let u = 0; u < cw; u++) {
       const i = v * cw + u;
       if (v > ref.iface.vPx[u] + 0.5 && ref.background[i] > 0) this.bgCrystal[i] = ref.background[i];
@@ -206,7 +208,6 @@ export class Segmenter {
     // (on-stack replacement), and a line not yet run then (the return) de-optimised that code at
     // the end of each later whole frame — 78 times in a 250-frame 1080p run.
     for (let k = 0; k < 12; k++) thresholdRect(Float32Array.of(1, 0, 0, 1), new Uint8Array(4), 0.5, 2, 2, { x: 0, y: 0, w: 2, h: 2 });
-    this.blur = new SimdBlur(cw, ch);
     // (OpenCV's 3 × 3 ellipse is this cross: test/segment/crossMorph.test.ts, against simdMask.wat)
     if (!cv && segmenterNeedsOpenCv(this.opts)) throw new Error(`Segmenter: a ${this.opts.blurSizePx}-px blur or a ${this.opts.closeSizePx}-px closing needs OpenCV.js`);
     if (this.opts.closeSizePx === 3) this.mats = null;
@@ -391,8 +392,7 @@ export class Segmenter {
     // blur (hb) and the closing (2·hk: dilation then erosion) read around it
     // (this arithmetic exactly: the tip fit is sensitive to the last bit of the darkening)
     // (each pixel once: the pads of neighbouring rectangles overlap, a third of a 24 px tile row)
-    const D = this.blur.D;
-    darkenSpans(img, this.grayMap, this.bgCrystal, D, gain, cw, rowSpans(list.map((r0) => grow(r0, hb + 2 * hk))));
+    this.blur.darken(img, this.grayMap, gain, rowSpans(list.map((r0) => grow(r0, hb + 2 * hk)))); // (darkenSpans, on WebAssembly SIMD)
     // 2. blur each rectangle + 2·hk (the pixels around it are read from the image: not isolated)
     const ks = opts.blurSizePx | 1;
     for (const r0 of list) {
@@ -483,8 +483,12 @@ export class Segmenter {
 // The per-pixel loops of Segmenter.segment, each its own small function: the JIT compiles (and,
 // when a frame takes a path the first ones did not, recompiles) these, not the whole of segment.
 
-/** Relative darkening D = (g·B − I)/(g·B), I = map[img], on the row runs `spans` ((row, x0, x1) triples: rowSpans; 0 where B is 0: off the crystal). */
-function darkenSpans(img: Uint8Array, map: Uint8Array, Bc: Float32Array, D: Float32Array, gain: number, cw: number, spans: Int32Array): void {
+/**
+ * Relative darkening D = (g·B − I)/(g·B), I = map[img], on the row runs `spans` ((row, x0, x1)
+ * triples: rowSpans; 0 where B is 0: off the crystal). The segmenter runs it on WebAssembly SIMD
+ * (SimdBlur.darken, bit for bit this: test/segment/simdDark.test.ts).
+ */
+export function darkenSpans(img: Uint8Array, map: Uint8Array, Bc: Float32Array, D: Float32Array, gain: number, cw: number, spans: Int32Array): void {
   for (let k = 0; k < spans.length; k += 3) {
     const row = spans[k] * cw;
     for (let i = row + spans[k + 1], e = row + spans[k + 2]; i < e; i++) {

@@ -16,6 +16,7 @@
  */
 import type { RectPx } from './segmenter.js';
 import { SIMD_BLUR_WASM_BASE64 } from './simdBlurWasm.js';
+import { SIMD_DARK_WASM_BASE64 } from './simdDarkWasm.js';
 import { SIMD_MASK_WASM_BASE64 } from './simdMaskWasm.js';
 import { wasmKernel, wasmMemory } from './wasmKernel.js';
 
@@ -23,9 +24,23 @@ import { wasmKernel, wasmMemory } from './wasmKernel.js';
 type Kernel = (src: number, dst: number, cw: number, ch: number, x: number, y: number, w: number, h: number, rows: number) => void;
 type Thresh = (src: number, dst: number, cw: number, x: number, y: number, w: number, h: number, t: number, box: number) => number;
 type Cross = (src: number, dst: number, cw: number, ch: number, x: number, y: number, w: number, h: number, dilate: number) => void;
+type Darken = (img: number, map: number, Bc: number, gain: number, D: number, cw: number, spans: number, n: number) => void;
 
 const blurKernel = wasmKernel(SIMD_BLUR_WASM_BASE64);
 const maskKernel = wasmKernel(SIMD_MASK_WASM_BASE64);
+const darkKernel = wasmKernel(SIMD_DARK_WASM_BASE64);
+/** Row runs handed to the darkening kernel per call (its scratch in the memory: 12 bytes each). */
+const SPAN_CHUNK = 4096;
+
+/** What the darkening (SimdBlur.darken) keeps in the kernel's memory. */
+interface DarkenParts {
+  run: Darken;
+  /** The background the darkening is relative to (0: off the crystal), written by the owner. */
+  Bc: Float32Array;
+  img: Uint8Array;
+  map: Uint8Array;
+  spans: Int32Array;
+}
 
 const F32 = new Float32Array(1), I32 = new Int32Array(F32.buffer);
 /** The largest float32 ≤ x (x finite): for a float32 value f, f > x exactly when f > this. */
@@ -54,15 +69,19 @@ export class SimdBlur {
   private readonly rowsPtr: number;
   private readonly boxPtr: number;
   private readonly box: Int32Array;
+  private readonly dark: DarkenParts | null;
 
-  constructor(readonly cw: number, readonly ch: number) {
+  /** With `darken`: the background for darken() (Bc, its owner writes it) and the frame's copy live in the memory too. */
+  constructor(readonly cw: number, readonly ch: number, darken = false) {
     const n = cw * ch * 4, px = cw * ch;
     // (the masks and the box 16-byte aligned)
     const align = (b: number) => (b + 15) & ~15;
     const pxA = align(px);
     const masks = align(2 * n + 5 * cw * 4 + 64);
     const boxPtr = masks + 3 * pxA;
-    const bytes = boxPtr + 16;
+    const darkPtr = align(boxPtr + 16);
+    const bcPtr = darkPtr, imgPtr = bcPtr + align(4 * px), mapPtr = imgPtr + pxA, spansPtr = mapPtr + 256;
+    const bytes = darken ? spansPtr + 12 * SPAN_CHUNK : boxPtr + 16;
     const memory = wasmMemory(bytes);
     const inst = blurKernel(memory), mask = maskKernel(memory);
     this.k5 = inst.blur5 as Kernel;
@@ -77,6 +96,46 @@ export class SimdBlur {
     this.closed = new Uint8Array(memory.buffer, masks + 2 * pxA, px);
     this.boxPtr = boxPtr;
     this.box = new Int32Array(memory.buffer, boxPtr, 4);
+    this.dark = darken
+      ? {
+          run: darkKernel(memory).darken as Darken, Bc: new Float32Array(memory.buffer, bcPtr, px), img: new Uint8Array(memory.buffer, imgPtr, px),
+          map: new Uint8Array(memory.buffer, mapPtr, 256), spans: new Int32Array(memory.buffer, spansPtr, 3 * SPAN_CHUNK),
+        }
+      : null;
+  }
+
+  /** The background darken() divides by (cw × ch float32, in the kernel's memory; zero until its owner writes it). */
+  get Bc(): Float32Array {
+    if (!this.dark) throw new Error('SimdBlur: made without darken');
+    return this.dark.Bc;
+  }
+
+  /**
+   * D = (b − map[img]) / b, b = gain · Bc (float64, stored as float32; 0 where Bc = 0), on the row
+   * runs `spans` ((row, x0, x1) triples, rowSpans) — bit for bit segmenter.ts's darkenSpans. The
+   * frame is copied into the memory first: whole when the runs cover more than an eighth of it,
+   * else run by run.
+   */
+  darken(img: Uint8Array, map: Uint8Array, gain: number, spans: Int32Array): void {
+    const dk = this.dark;
+    if (!dk) throw new Error('SimdBlur: made without darken');
+    const { cw } = this;
+    dk.map.set(map);
+    let nPx = 0;
+    for (let k = 0; k < spans.length; k += 3) nPx += spans[k + 2] - spans[k + 1];
+    const whole = 8 * nPx > dk.img.length;
+    if (whole) dk.img.set(img.subarray(0, dk.img.length));
+    for (let k0 = 0; k0 < spans.length; k0 += 3 * SPAN_CHUNK) {
+      const chunk = spans.subarray(k0, Math.min(spans.length, k0 + 3 * SPAN_CHUNK));
+      if (!whole) {
+        for (let k = 0; k < chunk.length; k += 3) {
+          const a = chunk[k] * cw + chunk[k + 1], b = chunk[k] * cw + chunk[k + 2];
+          if (b > a) dk.img.set(img.subarray(a, b), a);
+        }
+      }
+      dk.spans.set(chunk);
+      dk.run(dk.img.byteOffset, dk.map.byteOffset, dk.Bc.byteOffset, gain, this.D.byteOffset, cw, dk.spans.byteOffset, chunk.length / 3);
+    }
   }
 
   /**

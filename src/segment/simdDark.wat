@@ -6,6 +6,10 @@
 ;;              border — the darkening d = (b − map[img]) / b, b = gain · Bc (float64 rounded to
 ;;              float32; 0 where Bc = 0) of each one's 5 × 5 neighbourhood, blurred with
 ;;              cv.GaussianBlur's float32 arithmetic ((1, 4, 6, 4, 1)/16, rows then column).
+;;   darken:    segmenter.ts's darkenSpans — the darkening d = (b − map[img]) / b, b = gain · Bc
+;;              (float64, stored as float32; 0 where Bc = 0) on row runs of the frame: every
+;;              pixel the segmentation looks at, every frame (the segmenter's largest JavaScript
+;;              loop late in a long recording, ≈ 1.3 ms a 1080p frame).
 ;; Why: both run on every whole frame (1 in 12), over 0.5 M divisions each at 1080p; in
 ;; JavaScript ≈ 5 ms per call even compiled, and mostly not yet compiled in a short run. Float64
 ;; division two lanes at a time; every operation is the one JavaScript did (IEEE, same order),
@@ -140,6 +144,67 @@
                     (f32.mul (f32.const 0.375) (local.get $r2))
                     (f32.mul (f32.const 0.25) (f32.add (local.get $r3) (local.get $r1))))
                   (f32.mul (f32.const 0.0625) (f32.add (local.get $r4) (local.get $r0))))))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $kl))))
+
+  ;; D[i] (float32) = the darkening of pixel i (as $dark2: the same operations, rounded to float32) on the n runs at
+  ;; spans: (row, x0, x1) int32 triples, pixels row·cw + x0 … row·cw + x1 − 1 of the cw-wide frame
+  (func (export "darken") (param $img i32) (param $map i32) (param $Bc i32) (param $gain f64) (param $D i32)
+    (param $cw i32) (param $spans i32) (param $n i32)
+    (local $k i32) (local $p i32) (local $row i32) (local $i i32) (local $e i32) (local $q i32) (local $gv v128) (local $bc f32) (local $b f64)
+    (local $bc4 v128) (local $g4 v128) (local $blo v128) (local $bhi v128)
+    (local.set $gv (f64x2.splat (local.get $gain)))
+    (block $done
+      (loop $kl
+        (br_if $done (i32.ge_s (local.get $k) (local.get $n)))
+        (local.set $p (i32.add (local.get $spans) (i32.mul (local.get $k) (i32.const 12))))
+        (local.set $row (i32.mul (i32.load (local.get $p)) (local.get $cw)))
+        (local.set $i (i32.add (local.get $row) (i32.load offset=4 (local.get $p))))
+        (local.set $e (i32.add (local.get $row) (i32.load offset=8 (local.get $p))))
+        ;; four pixels at a time: Bc as float32 lanes, b = gain · Bc and g = map[img] as two float64
+        ;; pairs, d = (b − g) / b demoted to float32 lanes, cleared (+0) where Bc = 0
+        (block $d4
+          (loop $l4
+            (br_if $d4 (i32.gt_s (i32.add (local.get $i) (i32.const 4)) (local.get $e)))
+            (local.set $bc4 (v128.load (i32.add (local.get $Bc) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.set $q (i32.add (local.get $img) (local.get $i)))
+            (local.set $g4 (i32x4.replace_lane 3
+              (i32x4.replace_lane 2
+                (i32x4.replace_lane 1
+                  (i32x4.splat (i32.load8_u (i32.add (local.get $map) (i32.load8_u (local.get $q)))))
+                  (i32.load8_u (i32.add (local.get $map) (i32.load8_u offset=1 (local.get $q)))))
+                (i32.load8_u (i32.add (local.get $map) (i32.load8_u offset=2 (local.get $q)))))
+              (i32.load8_u (i32.add (local.get $map) (i32.load8_u offset=3 (local.get $q))))))
+            (local.set $blo (f64x2.mul (local.get $gv) (f64x2.promote_low_f32x4 (local.get $bc4))))
+            (local.set $bhi (f64x2.mul (local.get $gv)
+              (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $bc4) (local.get $bc4)))))
+            (v128.store (i32.add (local.get $D) (i32.shl (local.get $i) (i32.const 2)))
+              (v128.andnot
+                (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                  (f32x4.demote_f64x2_zero (f64x2.div
+                    (f64x2.sub (local.get $blo) (f64x2.convert_low_i32x4_u (local.get $g4)))
+                    (local.get $blo)))
+                  (f32x4.demote_f64x2_zero (f64x2.div
+                    (f64x2.sub (local.get $bhi)
+                      (f64x2.convert_low_i32x4_u (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $g4) (local.get $g4))))
+                    (local.get $bhi))))
+                (f32x4.eq (local.get $bc4) (f32x4.splat (f32.const 0)))))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (br $l4)))
+        ;; the last one to three
+        (block $d1
+          (loop $l1
+            (br_if $d1 (i32.ge_s (local.get $i) (local.get $e)))
+            (local.set $bc (f32.load (i32.add (local.get $Bc) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.set $b (f64.mul (local.get $gain) (f64.promote_f32 (local.get $bc))))
+            (f32.store (i32.add (local.get $D) (i32.shl (local.get $i) (i32.const 2)))
+              (if (result f32) (f32.ne (local.get $bc) (f32.const 0))
+                (then (f32.demote_f64 (f64.div
+                  (f64.sub (local.get $b) (f64.convert_i32_u (i32.load8_u (i32.add (local.get $map) (i32.load8_u (i32.add (local.get $img) (local.get $i)))))))
+                  (local.get $b))))
+                (else (f32.const 0))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $l1)))
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (br $kl))))
 )

@@ -3,11 +3,12 @@
  * JavaScript they replace: the coarse detector's 2 × 2-binned darkening (binnedDarkening) and the
  * segmenter's blurred darkening at its noise samples (blurredDarkeningAt), on random frames with
  * a gray map, background zeros (off the crystal), an odd half-width, and samples on and near every
- * border (left to the JavaScript).
+ * border (left to the JavaScript); and the segmenter's darkening on row runs (darkenSpans, SimdBlur.darken).
  */
 import { describe, expect, it } from 'vitest';
 import { binnedDarkening } from '../../src/segment/coarseDetect.js';
-import { blurredDarkeningAt } from '../../src/segment/segmenter.js';
+import { blurredDarkeningAt, darkenSpans } from '../../src/segment/segmenter.js';
+import { SimdBlur } from '../../src/segment/simdBlur.js';
 import { BinnedDarkeningKernel, BlurredDarkeningAtKernel } from '../../src/segment/simdDark.js';
 
 function rng(seed: number) {
@@ -61,6 +62,40 @@ describe('darkening kernels on WebAssembly SIMD', () => {
       k.compute(img, map, gain, mixed);
       blurredDarkeningAt(img, map, Bc, gain, cw, ch, si, mixed, new Float32Array(25), new Float64Array(5), k.interior);
       for (let i = 0; i < si.length; i++) expect(Object.is(mixed[i], js[i]), `sample ${i} (${si[i] % cw}, ${Math.floor(si[i] / cw)})`).toBe(true);
+    }
+  });
+
+  it('darkening on row runs: the bits of darkenSpans, pixels off the runs untouched (few runs, many, more than one chunk)', () => {
+    const cw = 203, ch = 97;
+    const { img, Bc, map, r } = scene(cw, ch, 11);
+    const blur = new SimdBlur(cw, ch, true);
+    blur.Bc.set(Bc);
+    // runs of 0–9 px (every tail length of the 4-wide loop) and whole rows; disjoint within a row
+    const runsOf = (rows: number, perRow: number): Int32Array => {
+      const out: number[] = [];
+      for (let q = 0; q < rows; q++) {
+        const v = Math.floor(r() * ch);
+        let x = Math.floor(r() * 5);
+        for (let k = 0; k < perRow && x < cw; k++) {
+          const len = perRow === 1 ? cw - x : Math.floor(r() * 10);
+          out.push(v, x, Math.min(cw, x + len));
+          x += len + 1 + Math.floor(r() * 6);
+        }
+      }
+      return Int32Array.from(out);
+    };
+    // (few runs: the frame copied run by run; many: whole; > 4096 runs: several kernel calls)
+    for (const [spans, gain] of [[runsOf(6, 4), 1], [runsOf(60, 1), 0.98731], [runsOf(250, 900), 1.0213]] as Array<[Int32Array, number]>) {
+      const before = new Float32Array(cw * ch).map(() => r() - 0.5);
+      const js = before.slice();
+      blur.D.set(before);
+      darkenSpans(img, map, Bc, js, gain, cw, spans);
+      blur.darken(img, map, gain, spans);
+      expect(Buffer.from(blur.D.buffer, blur.D.byteOffset, blur.D.byteLength).equals(Buffer.from(js.buffer))).toBe(true);
+      let changed = 0;
+      for (let i = 0; i < js.length; i++) if (js[i] !== before[i]) changed++;
+      expect(changed).toBeGreaterThan(20);
+      if (gain === 1.0213) expect(spans.length / 3).toBeGreaterThan(4096);
     }
   });
 });
