@@ -5,6 +5,7 @@
  * mode flag is chosen from what this binary lists in its help.
  */
 import { resolveFfmpeg } from './binaries.js';
+import { readCachedCapabilities, writeCachedCapabilities } from './capsCache.js';
 import { runProcess } from './runProcess.js';
 import { InputError } from '../core/errors.js';
 
@@ -40,6 +41,9 @@ export function ffmpegCapabilities(): Promise<FfmpegCapabilities> {
   if (cached) return cached;
   cached = (async () => {
     const bins = resolveFfmpeg();
+    // (asked once per pair of binaries and kept on disk: capsCache.ts)
+    const stored = readCachedCapabilities(bins.ffmpeg.path, bins.ffprobe.path);
+    if (stored) return stored;
     const [ffmpegVersion, ffprobeVersion, help, showinfoHelp] = await Promise.all([
       binaryVersionLine(bins.ffmpeg.path),
       binaryVersionLine(bins.ffprobe.path),
@@ -47,12 +51,14 @@ export function ffmpegCapabilities(): Promise<FfmpegCapabilities> {
       runProcess(bins.ffmpeg.path, ['-hide_banner', '-h', 'filter=showinfo'], { timeoutMs: 15_000 }),
     ]);
     const hasFpsMode = /-fps_mode\b/.test(help.stdout);
-    return {
+    const caps: FfmpegCapabilities = {
       ffmpegVersion,
       ffprobeVersion,
       showinfoFilter: /^\s*checksum\s/m.test(showinfoHelp.stdout) ? 'showinfo=checksum=0' : 'showinfo',
       passthroughArgs: hasFpsMode ? ['-fps_mode', 'passthrough'] : ['-vsync', 'passthrough'],
     };
+    if (help.code === 0 && showinfoHelp.code === 0) writeCachedCapabilities(bins.ffmpeg.path, bins.ffprobe.path, caps);
+    return caps;
   })();
   cached = cached.catch((e: unknown) => {
     cached = null;
