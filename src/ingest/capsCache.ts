@@ -6,9 +6,10 @@
  * both); anything unreadable is a miss, and a cache that cannot be written is left alone.
  * Where: $LIDTRACK_CACHE_DIR, else $XDG_CACHE_HOME/lidtrack, else ~/.cache/lidtrack.
  */
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { makeDirs } from '../core/makeDirs.js';
 
 export interface CachedCapabilities {
   showinfoFilter: string;
@@ -62,27 +63,6 @@ export function readCachedCapabilities(ffmpeg: string, ffprobe: string): CachedC
   return isCaps(c) ? { showinfoFilter: c.showinfoFilter, passthroughArgs: [...c.passthroughArgs], ffmpegVersion: c.ffmpegVersion, ffprobeVersion: c.ffprobeVersion } : null;
 }
 
-/**
- * Make dir and its missing parents, one level at a time. (Not mkdirSync's `recursive`: on Node 20
- * it loops forever where mkdir keeps failing with ENOENT under an existing parent, e.g. in /proc.)
- */
-function ensureDir(dir: string): void {
-  const missing: string[] = [];
-  for (let d = dir, k = 0; k < 64; k++) {
-    try {
-      if (statSync(d).isDirectory()) break;
-      throw new Error(`${d} is not a directory`);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    }
-    missing.push(d);
-    const parent = dirname(d);
-    if (parent === d) break;
-    d = parent;
-  }
-  for (const d of missing.reverse()) mkdirSync(d);
-}
-
 /** Store them (written whole to a temporary file and renamed: a concurrent reader sees the old or the new file). */
 export function writeCachedCapabilities(ffmpeg: string, ffprobe: string, caps: CachedCapabilities): void {
   const key = keyOf(ffmpeg, ffprobe);
@@ -93,7 +73,7 @@ export function writeCachedCapabilities(ffmpeg: string, ffprobe: string, caps: C
     delete all[key];
     const kept = Object.entries(all).slice(-(MAX_ENTRIES - 1));
     const next = Object.fromEntries([...kept, [key, caps]]);
-    ensureDir(dirname(file));
+    makeDirs(dirname(file));
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(next, null, 1));
     renameSync(tmp, file);

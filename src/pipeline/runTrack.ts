@@ -10,7 +10,7 @@
  *   6. report    — tracks.csv, summary.json, manifest.json (atomic), figures + report.html
  * Each stage's failure is labelled with the stage's name.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { isLidtrackError, InputError } from '../core/errors.js';
 import type { Frame } from '../core/types.js';
@@ -35,6 +35,7 @@ import { type DendriteAxis, DEFAULT_BRANCH_OPTIONS, DEFAULT_LINK_OPTIONS, DEFAUL
 import type { TrackConfig } from './trackConfig.js';
 import { TipPool, useTipWorker } from './tipPool.js';
 import { hasCheckpoint, restoreSegmenter, snapshotSegmenter, TrackCheckpoints, type ResumeInfo, type TrackRunState } from './checkpoint.js';
+import { makeDirs } from '../core/makeDirs.js';
 
 export interface TrackProgress {
   stage: string;
@@ -583,7 +584,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     // 6. report (a --force rerun starts from an empty set of outputs: nothing stale survives)
     // (a resumed run replaces the interrupted run's partial outputs likewise)
     if (cfg.force || ckpt.resumed) clearRunOutputs(cfg.out);
-    mkdirSync(cfg.out, { recursive: true });
+    makeDirs(cfg.out);
     const files: string[] = [];
     if (inclRows.length || cfg.current) files.push(writeInclusionsCsv(cfg.out, inclRows, cfg.um_per_px));
     if (currentLog) {

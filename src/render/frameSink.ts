@@ -5,7 +5,7 @@
  * on success, so an interrupted render never leaves a file that looks complete.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSharp } from '../core/lazySharp.js';
@@ -15,6 +15,7 @@ import { tempPathFor } from '../report/atomic.js';
 import { ptsExpression } from './ptsExpression.js';
 import type { Scenario } from './scenarioSchema.js';
 import { openTiffStack } from './tiffStackWriter.js';
+import { makeDirs } from '../core/makeDirs.js';
 
 export interface FrameSink {
   /** Relative paths (in the output folder) this sink produces. */
@@ -154,7 +155,7 @@ function pngSink({ outDir, scenario: sc }: SinkOptions): FrameSink {
   const name = videoFileName(sc);
   const finalDir = join(outDir, name);
   const tmpDir = tempPathFor(finalDir);
-  mkdirSync(tmpDir, { recursive: true });
+  makeDirs(tmpDir);
   let i = 0;
   const { width_px: width, height_px: height } = sc.frame;
   return {

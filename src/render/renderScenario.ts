@@ -8,7 +8,7 @@
  *      current.csv when the scenario has a current log.
  * Same scenario → same frames and the same truth (all randomness is seeded).
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { LIDTRACK_VERSION } from '../core/version.js';
@@ -18,6 +18,7 @@ import { openFrameSink, videoFileName } from './frameSink.js';
 import { frameTruth, interfaceTruth, type FrameTruth } from './groundTruth.js';
 import { renderFrame } from './renderFrame.js';
 import type { Scenario } from './scenarioSchema.js';
+import { makeDirs } from '../core/makeDirs.js';
 
 export interface RenderOptions {
   /** Overwrite the outputs of an earlier render in outDir. */
@@ -48,7 +49,7 @@ export async function renderScenario(sc: Scenario, outDir: string, opts: RenderO
   const t0 = performance.now();
   if (existsSync(join(outDir, 'truth.json')) && !opts.force)
     throw new InputError(`output folder ${outDir} already holds a simulation (truth.json)`, 'pass --force to overwrite it, or choose another --out');
-  mkdirSync(outDir, { recursive: true });
+  makeDirs(outDir);
 
   // 1. scene
   const scene = buildScene(sc);

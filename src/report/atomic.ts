@@ -2,8 +2,9 @@
  * Atomic file output: write to a temporary name in the same folder, then rename, so an
  * interrupted run never leaves a file that looks complete.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { makeDirs } from '../core/makeDirs.js';
 
 let counter = 0;
 
@@ -19,7 +20,7 @@ export function tempPathFor(path: string): string {
  * renamed over `path`; the temporary is removed if anything fails. The folder is created if needed.
  */
 export function writeThroughTemp(path: string, write: (fd: number) => void, opts: { fsync?: boolean; tmp?: string } = {}): void {
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirs(dirname(path));
   const tmp = opts.tmp ?? tempPathFor(path);
   try {
     const fd = openSync(tmp, 'w');

@@ -3,10 +3,11 @@
  * (input hash, resolved configuration, tool and binary versions, start/end time, status).
  */
 import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../core/errors.js';
+import { makeDirs } from '../core/makeDirs.js';
 import { writeJsonAtomic } from './atomic.js';
 
 /** Files whose presence marks a folder as holding lidtrack results. */
@@ -27,6 +28,15 @@ export function guardOutputDir(dir: string, force: boolean, flag = '--force'): v
       }
     }
     if (!ok) throw new InputError(`--out ${dir} cannot be created: ${p} is ${statSync(p).isDirectory() ? 'not writable' : 'a file'}`, 'choose an --out inside a writable folder');
+    // and it can be made (a writable parent may still refuse, e.g. in /proc): made and removed
+    // again — the results folder appears only when there are results
+    let made: string[];
+    try {
+      made = makeDirs(dir);
+    } catch (e) {
+      throw new InputError(`--out ${dir} cannot be created (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, 'choose an --out inside a writable folder');
+    }
+    for (const d of made.reverse()) rmdirSync(d);
     return;
   }
   if (!statSync(dir).isDirectory()) throw new InputError(`--out ${dir} exists and is not a folder`, 'choose another --out');

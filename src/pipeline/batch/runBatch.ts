@@ -5,10 +5,11 @@
  * skipped. Each recording's log goes to `<outDir>/logs/<recording>.log`.
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { BatchEntry, BatchManifest } from './batchManifest.js';
 import { PACKAGE_ROOT } from '../../core/packageRoot.js';
+import { makeDirs } from '../../core/makeDirs.js';
 
 /** The `lidtrack` launcher this library belongs to (absolute). */
 export const LIDTRACK_BIN = join(PACKAGE_ROOT, 'bin/lidtrack.js');
@@ -124,7 +125,7 @@ export async function runBatch(m: BatchManifest, opts: RunBatchOptions): Promise
   const jobs = Math.max(1, Math.floor(opts.jobs));
   const selected = opts.only ? m.entries.filter((e) => opts.only!.includes(e.index)) : m.entries;
   const logDir = join(m.outDir, 'logs');
-  mkdirSync(logDir, { recursive: true });
+  makeDirs(logDir);
   const outcomes: EntryOutcome[] = new Array(selected.length);
   let next = 0;
   const worker = async () => {
@@ -142,7 +143,7 @@ export async function runBatch(m: BatchManifest, opts: RunBatchOptions): Promise
         outcomes[k] = { entry: e, status: 'failed', exitCode: null, elapsedS: 0, error: 'not started: batch interrupted', log: null };
         continue;
       }
-      mkdirSync(dirname(e.out), { recursive: true });
+      makeDirs(dirname(e.out));
       opts.onEvent?.({ kind: 'start', entry: e, reason: opts.rerun ? 'rerun requested' : stale ?? undefined });
       outcomes[k] = await runOne(e, logDir, opts.report ?? true);
       opts.onEvent?.({ kind: 'end', entry: e, outcome: outcomes[k] });

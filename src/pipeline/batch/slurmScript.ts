@@ -5,11 +5,12 @@
  * job: the script prints the command). Paths are absolute so the script runs from anywhere on
  * a shared file system.
  */
-import { chmodSync, mkdirSync } from 'node:fs';
+import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../report/atomic.js';
 import type { BatchManifest } from './batchManifest.js';
 import { LIDTRACK_BIN } from './runBatch.js';
+import { makeDirs } from '../../core/makeDirs.js';
 
 export interface SlurmOptions {
   /** Cores per array task (OpenCV.js work + ffmpeg decode: 2 is right). */
@@ -63,7 +64,7 @@ export function slurmScript(m: BatchManifest, o: SlurmOptions = {}): string {
  * file before the script runs, so the folder must exist at submission.
  */
 export function writeSlurmScript(path: string, m: BatchManifest, o: SlurmOptions = {}): void {
-  mkdirSync(join(m.outDir, 'logs'), { recursive: true });
+  makeDirs(join(m.outDir, 'logs'));
   writeFileAtomic(path, slurmScript(m, o));
   chmodSync(path, 0o755);
 }
