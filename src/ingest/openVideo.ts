@@ -35,7 +35,7 @@ import { checkRoi } from './checkRoi.js';
 import { videoGrayPlan } from './grayConversion.js';
 import { ffmpegCapabilities } from './ffmpegCapabilities.js';
 import { parseDecoderProblem, parseShowinfoFrame, parseShowinfoTimeBase } from './ffmpegLog.js';
-import { probeVideo, type ProbeResult } from './probeVideo.js';
+import { probeVideoStages, type ProbeResult } from './probeVideo.js';
 import type { DecodeReport, IngestFrameSource, TimestampSource } from './types.js';
 
 /** Options of openVideo(). */
@@ -106,11 +106,12 @@ export async function openVideo(path: string, opts: OpenVideoOptions = {}): Prom
   // first). The probe's two ffprobes are spawned first: they take ≈ 50 ms, the four short
   // capability checks ≈ 5 ms each, and each spawn holds this thread for a few ms — spawned
   // after the checks, the probes (and so the decoding) started ≈ 15 ms later.
-  const probing = probeVideo(path);
+  // (the probe's first stage: decoding need not wait for its scan of every packet — probeVideoStages)
+  const probing = probeVideoStages(path);
   probing.catch(() => undefined); // awaited below
   const capsAsked = ffmpegCapabilities();
   capsAsked.catch(() => undefined);
-  const probe = await probing;
+  const { first: probe, full: fullProbe } = await probing;
   const caps = await capsAsked;
   const roi = opts.roi ? checkRoi(opts.roi, probe.width, probe.height, path) : null;
   const width = roi ? roi.width : probe.width;
@@ -171,9 +172,24 @@ export async function openVideo(path: string, opts: OpenVideoOptions = {}): Prom
     '-avioflags', 'direct',
     '-f', 'rawvideo', '-pix_fmt', 'gray', 'pipe:1',
   ];
-  const expectedFrames = probe.frameCount !== null ? Math.min(probe.frameCount, opts.maxFrames ?? Infinity) : null;
+  const expectedOf = (p: ProbeResult) => (p.frameCount !== null ? Math.min(p.frameCount, opts.maxFrames ?? Infinity) : null);
+  const intervalOf = (p: ProbeResult) => p.timestampCheck?.medianIntervalS ?? (p.nominalFps ? 1 / p.nominalFps : 0.04);
   let report: DecodeReport | null = null;
-  const info: ProbeResult = roi ? { ...probe, width, height } : probe;
+  const info: ProbeResult = roi ? { ...probe, width, height } : { ...probe };
+  // The packet scan's counts and checks, once it is done (decoding does not wait for it): into
+  // info, and into each pass's end-of-stream checks (decodePass awaits it there).
+  const probed = fullProbe.then(
+    (f) => {
+      info.frameCount = f.frameCount;
+      info.frameCountSource = f.frameCountSource;
+      info.irregularTimestamps = f.irregularTimestamps;
+      info.timestampCheck = f.timestampCheck;
+      info.possiblyTruncated = f.possiblyTruncated;
+      return { expectedFrames: expectedOf(f), frameIntervalS: intervalOf(f) };
+    },
+    // (a scan that failed: what the first stage read stands)
+    () => ({ expectedFrames: expectedOf(probe), frameIntervalS: intervalOf(probe) }),
+  );
 
   return {
     info,
@@ -183,12 +199,13 @@ export async function openVideo(path: string, opts: OpenVideoOptions = {}): Prom
     warnings,
     ffmpegArgs: args,
     lastReport: () => report,
+    settled: async () => void (await probed),
     frames(fo: FramesOptions = {}): AsyncIterable<Frame> {
       return {
         [Symbol.asyncIterator]: () => {
           report = {
             framesDecoded: 0,
-            expectedFrames,
+            expectedFrames: expectedOf(probe),
             endedEarly: false,
             endReason: null,
             lastTS: null,
@@ -209,7 +226,7 @@ export async function openVideo(path: string, opts: OpenVideoOptions = {}): Prom
             timestampsS: opts.timestampsS,
             maxFrames: opts.maxFrames,
             durationS: probe.durationS,
-            frameIntervalS: probe.timestampCheck?.medianIntervalS ?? (probe.nominalFps ? 1 / probe.nominalFps : 0.04),
+            probed: () => probed,
             reuseBuffers: fo.reuseBuffers ?? false,
           });
         },
@@ -230,8 +247,8 @@ interface PassConfig {
   maxFrames?: number;
   /** Stream duration [s] from the container, for truncation detection. */
   durationS: number | null;
-  /** Typical frame interval [s]. */
-  frameIntervalS: number;
+  /** The probe's frame count (min with maxFrames) and typical frame interval [s], once its packet scan is done. */
+  probed: () => Promise<{ expectedFrames: number | null; frameIntervalS: number }>;
   /** Hand each frame's buffer back to the decode thread when the next frame is asked for (FramesOptions). */
   reuseBuffers: boolean;
 }
@@ -375,9 +392,11 @@ async function* decodePass(ffmpegPath: string, args: string[], cfg: PassConfig):
     // so (MP4 edit lists), so "early" means: the decode stopped more than 2.5 frame intervals
     // before the stream's stated end — not merely a count mismatch.
     const hitMaxFrames = cfg.maxFrames !== undefined && index >= cfg.maxFrames;
+    const { expectedFrames, frameIntervalS } = await cfg.probed();
+    report.expectedFrames = expectedFrames;
     if (!hitMaxFrames && cfg.durationS !== null && cfg.timestampSource === 'container') {
       const missingS = cfg.durationS - prevT;
-      if (missingS > 2.5 * cfg.frameIntervalS) {
+      if (missingS > 2.5 * frameIntervalS) {
         const listed = report.expectedFrames !== null && index < report.expectedFrames ? ` of the ${report.expectedFrames} frames the container lists` : '';
         reasons.push(
           `decoding stopped at frame #${index - 1} (t = ${prevT.toFixed(3)} s), ${missingS.toFixed(3)} s before the stream's stated end (${cfg.durationS.toFixed(3)} s); ${index} frames${listed} were decoded`,

@@ -73,6 +73,11 @@ export interface IngestFrameSource extends FrameSource {
   /** Report of the latest (or current) frames() pass; null before the first. */
   lastReport(): DecodeReport | null;
   /**
+   * Video: resolves when `info` is complete — the probe's scan of the packets (frame count,
+   * timestamp regularity, truncation) goes on while the frames are decoded (probeVideoStages).
+   */
+  settled?(): Promise<void>;
+  /**
    * With deferGrayMap: the 256-entry table from each delivered pixel to its full-range gray
    * (apply it to every pixel read); null when the frames are the final gray already.
    */

@@ -212,7 +212,8 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     const pending: Array<{ index: number; tS: number; img: Uint8Array }> = [];
     let frames = 0;
     let stopped = false;
-    const total = source.info.frameCount;
+    // (the frame count the probe's packet scan gives comes during the run: read as it is now)
+    const totalNow = () => source.info.frameCount;
 
     // per-stage wall time [ms], for the benchmark's timing table (manifest.json, not summary.json:
     // summary.json must be byte-identical between runs)
@@ -354,7 +355,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     for await (const raw of frameStream) {
       if (ckpt.skip(raw.index)) {
         // --resume: analysed before the checkpoint; decoded only (true timestamps come from the start)
-        hooks.onProgress?.({ stage: 'resume', frame: raw.index + 1, total });
+        hooks.onProgress?.({ stage: 'resume', frame: raw.index + 1, total: totalNow() });
         if (hooks.shouldStop?.()) {
           stopped = true;
           break;
@@ -386,7 +387,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       const tc = performance.now();
       await ckpt.afterFrame(frame.index, frames, (ref as Reference | null) !== null && pending.length === 0, captureState, drain);
       timing.checkpoint = (timing.checkpoint ?? 0) + performance.now() - tc;
-      hooks.onProgress?.({ stage: 'track', frame: frames, total });
+      hooks.onProgress?.({ stage: 'track', frame: frames, total: totalNow() });
       if (hooks.shouldStop?.()) {
         stopped = true;
         break;
@@ -417,6 +418,8 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     }
     (segmenter as Segmenter | null)?.dispose();
     segmenter = null;
+    // (the probe's packet scan, which decoding did not wait for: info complete)
+    await source.settled?.();
     const report = source.lastReport();
     const warnings = [...source.warnings];
     // Frames lost mid-stream (corrupt data): say how many; the decoder's messages alone (some
@@ -654,7 +657,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     files.push(writeManifest(cfg.out, manifest));
     if (!stopped) ckpt.remove(); // complete: nothing to resume
     if (cfg.report && !stopped && cfg.visuals) {
-      hooks.onProgress?.({ stage: 'visuals', frame: frames, total });
+      hooks.onProgress?.({ stage: 'visuals', frame: frames, total: totalNow() });
       const { runVisuals } = await import('./runVisuals.js');
       files.push(
         ...(await runVisuals(cv ?? (await loadOpenCv()), source, refDone, geom, tracks, {
@@ -663,7 +666,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
       );
     }
     if (cfg.report) {
-      hooks.onProgress?.({ stage: 'report', frame: frames, total });
+      hooks.onProgress?.({ stage: 'report', frame: frames, total: totalNow() });
       const { buildReport } = await import('../report/buildReport.js');
       const rep = await buildReport(cfg.out);
       files.push(...rep.files);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError, VideoDecodeError } from '../../src/core/errors.js';
 import type { Frame } from '../../src/core/types.js';
 import { openSource, openVideo, probeVideo } from '../../src/ingest/index.js';
+import { probeVideoStages } from '../../src/ingest/probeVideo.js';
 import { ffmpeg, ffprobeFrameTimes, makeTempDir, makeVfrVideo, vfrDesignedTimes } from './makeInputs.js';
 
 const tmp = makeTempDir('video');
@@ -242,6 +243,35 @@ describe('streaming', () => {
     const b = await collect(src.frames());
     expect(b.map((x) => x.tS)).toEqual(a.map((x) => x.tS));
     expect(Buffer.from(b[4].data).equals(Buffer.from(a[4].data))).toBe(true);
+  });
+});
+
+describe('the probe in two stages (probeVideoStages): decoding does not wait for the packet scan', () => {
+  it('a Matroska file (no frame count in its header): open and decode at once; the count, the timestamp check and the decode report come with the scan, equal to probeVideo', async () => {
+    const path = f('whole.mkv');
+    const { first, full } = await probeVideoStages(path);
+    expect(first.frameCount).toBeNull(); // 120 packets > FIRST_PACKETS, none counted in the header
+    expect(first.timestampCheck?.complete).toBe(false);
+    expect(await full).toEqual(await probeVideo(path));
+    const src = await openVideo(path);
+    expect(src.info.width).toBe(160);
+    const frames = await collect(src.frames());
+    await src.settled!();
+    expect(frames).toHaveLength(120);
+    const { width: _w, height: _h, ...info } = src.info;
+    const { width: _pw, height: _ph, ...probed } = await probeVideo(path);
+    expect(info).toEqual(probed);
+    expect(src.info.frameCount).toBe(120);
+    expect(src.info.frameCountSource).toBe('packets');
+    expect(src.lastReport()!.expectedFrames).toBe(120);
+    expect(src.lastReport()!.endedEarly).toBe(false);
+  });
+
+  it('a file of fewer packets than the first stage reads: both stages are the same result', async () => {
+    const { first, full } = await probeVideoStages(f('cfr.mp4'));
+    expect(first.frameCount).toBe(45);
+    expect(await full).toBe(first);
+    expect(first.timestampCheck?.complete).toBe(true);
   });
 });
 
