@@ -111,7 +111,7 @@ export async function openVideo(path: string, opts: OpenVideoOptions = {}): Prom
   probing.catch(() => undefined); // awaited below
   const capsAsked = ffmpegCapabilities();
   capsAsked.catch(() => undefined);
-  const { first: probe, full: fullProbe } = await probing;
+  const { first: probe, full: fullProbe, stopScan } = await probing;
   const caps = await capsAsked;
   const roi = opts.roi ? checkRoi(opts.roi, probe.width, probe.height, path) : null;
   const width = roi ? roi.width : probe.width;
@@ -200,6 +200,7 @@ export async function openVideo(path: string, opts: OpenVideoOptions = {}): Prom
     ffmpegArgs: args,
     lastReport: () => report,
     settled: async () => void (await probed),
+    stopScan,
     frames(fo: FramesOptions = {}): AsyncIterable<Frame> {
       return {
         [Symbol.asyncIterator]: () => {

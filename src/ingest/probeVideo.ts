@@ -157,23 +157,32 @@ export async function probeVideo(path: string): Promise<ProbeResult> {
  * packets than FIRST_PACKETS; otherwise it has full's header fields, and its frame count, timestamp
  * regularity and truncation are those of a partial scan (the container's count, else unknown).
  */
-export async function probeVideoStages(path: string): Promise<{ first: ProbeResult; full: Promise<ProbeResult> }> {
+export async function probeVideoStages(path: string): Promise<ProbeStages> {
   return probeVideoStagesOf(path, true);
+}
+
+export interface ProbeStages {
+  first: ProbeResult;
+  full: Promise<ProbeResult>;
+  /** End the scan now (e.g. an interrupted run): `full` then holds what it had read (incomplete). */
+  stopScan(): void;
 }
 
 /** Packets the first stage reads (a few ms of demuxing). */
 export const FIRST_PACKETS = 64;
 
-async function probeVideoStagesOf(path: string, staged: boolean): Promise<{ first: ProbeResult; full: Promise<ProbeResult> }> {
+async function probeVideoStagesOf(path: string, staged: boolean): Promise<ProbeStages> {
   assertReadableFile(path);
   const { ffprobe } = resolveFfmpeg();
+  const scan = new AbortController();
+  const stopScan = () => scan.abort();
   // Packet timestamps: demux only (fast, no decode). Compact output "pts=123|flags=K_". They are
   // read at the same time as the header, from the first video stream (the one used unless it is
   // an attached picture: then read again below), instead of one ffprobe after the other.
   const packetsOf = (sel: string, max: number) => runProcess(
     ffprobe.path,
     ['-v', 'error', '-select_streams', sel, '-show_entries', 'packet=pts', '-read_intervals', `%+#${max}`, '-of', 'csv=p=0', path],
-    { timeoutMs: 120_000 },
+    { timeoutMs: 120_000, signal: max === PROBE_MAX_PACKETS ? scan.signal : undefined },
   );
   const firstPackets = packetsOf('v:0', PROBE_MAX_PACKETS);
   firstPackets.catch(() => undefined); // awaited below, once the header says the file is a video
@@ -291,12 +300,12 @@ async function probeVideoStagesOf(path: string, staged: boolean): Promise<{ firs
   };
   if (!fewPackets || firstVideo !== video) {
     const r = resultOf(await fullPackets, PROBE_MAX_PACKETS);
-    return { first: r, full: Promise.resolve(r) };
+    return { first: r, full: Promise.resolve(r), stopScan };
   }
   const fewPk = await fewPackets;
   const few = resultOf(fewPk, FIRST_PACKETS);
   // a short file: its first packets are all of them (the full scan reads the same)
   const nFew = fewPk.stdout.split('\n').filter((l) => l.trim()).length;
-  if (fewPk.code === 0 && nFew < FIRST_PACKETS) return { first: few, full: Promise.resolve(few) };
-  return { first: few, full: fullPackets.then((pk) => resultOf(pk, PROBE_MAX_PACKETS)) };
+  if (fewPk.code === 0 && nFew < FIRST_PACKETS) return { first: few, full: Promise.resolve(few), stopScan };
+  return { first: few, full: fullPackets.then((pk) => resultOf(pk, PROBE_MAX_PACKETS)), stopScan };
 }

@@ -18,11 +18,12 @@ export interface ProcessResult {
  * Rejects only when the binary cannot be started (ENOENT, EACCES).
  * @param timeoutMs kill the process (SIGKILL) after this many milliseconds; 0 = no limit.
  * @param maxStdoutBytes stop (kill) once stdout grew beyond this, to bound memory.
+ * @param signal kill the process (SIGKILL) when it aborts; the result then has code null.
  */
 export function runProcess(
   file: string,
   args: readonly string[],
-  opts: { timeoutMs?: number; maxStdoutBytes?: number } = {},
+  opts: { timeoutMs?: number; maxStdoutBytes?: number; signal?: AbortSignal } = {},
 ): Promise<ProcessResult> {
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const maxStdoutBytes = opts.maxStdoutBytes ?? 256 * 1024 * 1024;
@@ -57,8 +58,12 @@ export function runProcess(
       if (timer) clearTimeout(timer);
       reject(e);
     });
+    const abort = () => child.kill('SIGKILL');
+    if (opts.signal?.aborted) abort();
+    else opts.signal?.addEventListener('abort', abort, { once: true });
     child.on('close', (code) => {
       if (timer) clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', abort);
       resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), timedOut });
     });
   });

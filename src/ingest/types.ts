@@ -77,6 +77,8 @@ export interface IngestFrameSource extends FrameSource {
    * timestamp regularity, truncation) goes on while the frames are decoded (probeVideoStages).
    */
   settled?(): Promise<void>;
+  /** Video: end that scan now (an interrupted run); `info` keeps what it had read. */
+  stopScan?(): void;
   /**
    * With deferGrayMap: the 256-entry table from each delivered pixel to its full-range gray
    * (apply it to every pixel read); null when the frames are the final gray already.

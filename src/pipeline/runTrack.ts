@@ -184,6 +184,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
   } finally {
     young.release();
     await frameStream.close(); // (no-op when the stream was read to its end)
+    source.stopScan?.(); // (a run that failed does not wait for the probe's scan to exit)
     for (const t of threads) await t.close();
   }
 
@@ -418,7 +419,9 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
     }
     (segmenter as Segmenter | null)?.dispose();
     segmenter = null;
-    // (the probe's packet scan, which decoding did not wait for: info complete)
+    // (the probe's packet scan, which decoding did not wait for: info complete — or, for an
+    // interrupted run, as far as it got)
+    if (stopped) source.stopScan?.();
     await source.settled?.();
     const report = source.lastReport();
     const warnings = [...source.warnings];

@@ -5,6 +5,7 @@ import { InputError, VideoDecodeError } from '../../src/core/errors.js';
 import type { Frame } from '../../src/core/types.js';
 import { openSource, openVideo, probeVideo } from '../../src/ingest/index.js';
 import { probeVideoStages } from '../../src/ingest/probeVideo.js';
+import { runProcess } from '../../src/ingest/runProcess.js';
 import { ffmpeg, ffprobeFrameTimes, makeTempDir, makeVfrVideo, vfrDesignedTimes } from './makeInputs.js';
 
 const tmp = makeTempDir('video');
@@ -265,6 +266,23 @@ describe('the probe in two stages (probeVideoStages): decoding does not wait for
     expect(src.info.frameCountSource).toBe('packets');
     expect(src.lastReport()!.expectedFrames).toBe(120);
     expect(src.lastReport()!.endedEarly).toBe(false);
+  });
+
+  it('stopScan ends the scan at once (an interrupted run does not wait for it): the process is killed, its result incomplete', async () => {
+    const ac = new AbortController();
+    const t0 = performance.now();
+    const running = runProcess('sleep', ['20'], { signal: ac.signal });
+    setTimeout(() => ac.abort(), 50);
+    const r = await running;
+    expect(r.code).toBeNull();
+    expect(performance.now() - t0).toBeLessThan(5000);
+    const already = new AbortController();
+    already.abort();
+    expect((await runProcess('sleep', ['20'], { signal: already.signal })).code).toBeNull();
+    const stages = await probeVideoStages(f('long.mp4'));
+    stages.stopScan();
+    const full = await stages.full; // (killed, or done before the kill: either way it returns)
+    expect(full.frameCount).toBe(200); // the header's count
   });
 
   it('a file of fewer packets than the first stage reads: both stages are the same result', async () => {
