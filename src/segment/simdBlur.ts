@@ -113,26 +113,26 @@ export class SimdBlur {
   /**
    * D = (b − map[img]) / b, b = gain · Bc (float64, stored as float32; 0 where Bc = 0), on the row
    * runs `spans` ((row, x0, x1) triples, rowSpans) — bit for bit segmenter.ts's darkenSpans. The
-   * frame is copied into the memory first: whole when the runs cover more than an eighth of it,
-   * else run by run.
+   * frame's bytes from the first run's first pixel to the last run's last are copied into the
+   * memory first (one copy; at most the frame).
    */
   darken(img: Uint8Array, map: Uint8Array, gain: number, spans: Int32Array): void {
     const dk = this.dark;
     if (!dk) throw new Error('SimdBlur: made without darken');
     const { cw } = this;
+    let lo = Infinity, hi = -1;
+    for (let k = 0; k < spans.length; k += 3) {
+      const row = spans[k] * cw;
+      if (spans[k + 2] > spans[k + 1]) {
+        lo = Math.min(lo, row + spans[k + 1]);
+        hi = Math.max(hi, row + spans[k + 2]);
+      }
+    }
+    if (hi < 0) return;
+    dk.img.set(img.subarray(lo, hi), lo);
     dk.map.set(map);
-    let nPx = 0;
-    for (let k = 0; k < spans.length; k += 3) nPx += spans[k + 2] - spans[k + 1];
-    const whole = 8 * nPx > dk.img.length;
-    if (whole) dk.img.set(img.subarray(0, dk.img.length));
     for (let k0 = 0; k0 < spans.length; k0 += 3 * SPAN_CHUNK) {
       const chunk = spans.subarray(k0, Math.min(spans.length, k0 + 3 * SPAN_CHUNK));
-      if (!whole) {
-        for (let k = 0; k < chunk.length; k += 3) {
-          const a = chunk[k] * cw + chunk[k + 1], b = chunk[k] * cw + chunk[k + 2];
-          if (b > a) dk.img.set(img.subarray(a, b), a);
-        }
-      }
       dk.spans.set(chunk);
       dk.run(dk.img.byteOffset, dk.map.byteOffset, dk.Bc.byteOffset, gain, this.D.byteOffset, cw, dk.spans.byteOffset, chunk.length / 3);
     }
