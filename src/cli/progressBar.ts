@@ -17,7 +17,8 @@ export function makeProgress(enabled: boolean): { update: (p: TrackProgress) => 
         bar.start(p.total ?? p.frame, p.frame, { stage: p.stage, fps });
         started = true;
       }
-      if (p.total === null) bar.setTotal(Math.max(p.frame, 1));
+      // (a total may come during the run: the probe's packet scan counts a file whose header does not)
+      bar.setTotal(p.total ?? Math.max(p.frame, 1));
       bar.update(p.frame, { stage: p.stage, fps });
     },
     stop: () => {
