@@ -102,11 +102,10 @@ export function decoderThreadArgs(env = process.env.LIDTRACK_DECODE_THREADS, cor
 }
 
 export async function openVideo(path: string, opts: OpenVideoOptions = {}): Promise<VideoFrameSource> {
-  // (what the installed ffmpeg can do is asked while the file is probed; a probe error comes
-  // first). The probe's two ffprobes are spawned first: they take ≈ 50 ms, the four short
-  // capability checks ≈ 5 ms each, and each spawn holds this thread for a few ms — spawned
-  // after the checks, the probes (and so the decoding) started ≈ 15 ms later.
-  // (the probe's first stage: decoding need not wait for its scan of every packet — probeVideoStages)
+  // What the installed ffmpeg can do is asked while the file is probed (a probe error comes
+  // first). The probe's ffprobes are spawned first: its first stage (≈ 50 ms) sets when decoding
+  // can start, and each spawn holds this thread for a few ms. Decoding waits for that first stage
+  // only, not for the scan of every packet (probeVideoStages).
   const probing = probeVideoStages(path);
   probing.catch(() => undefined); // awaited below
   const capsAsked = ffmpegCapabilities();

@@ -16,7 +16,7 @@
  */
 import type { RectPx } from './segmenter.js';
 import { SIMD_BLUR_WASM_BASE64 } from './simdBlurWasm.js';
-import { SIMD_DARK_WASM_BASE64 } from './simdDarkWasm.js';
+import { darkKernel } from './simdDark.js';
 import { SIMD_MASK_WASM_BASE64 } from './simdMaskWasm.js';
 import { wasmKernel, wasmMemory } from './wasmKernel.js';
 
@@ -28,7 +28,6 @@ type Darken = (img: number, map: number, Bc: number, gain: number, D: number, cw
 
 const blurKernel = wasmKernel(SIMD_BLUR_WASM_BASE64);
 const maskKernel = wasmKernel(SIMD_MASK_WASM_BASE64);
-const darkKernel = wasmKernel(SIMD_DARK_WASM_BASE64);
 /** Row runs handed to the darkening kernel per call (its scratch in the memory: 12 bytes each). */
 const SPAN_CHUNK = 4096;
 

@@ -9,11 +9,12 @@
 import { SIMD_DARK_WASM_BASE64 } from './simdDarkWasm.js';
 import { align16, wasmKernel, wasmMemory } from './wasmKernel.js';
 
-const kernel = wasmKernel(SIMD_DARK_WASM_BASE64);
+/** simdDark.wat, compiled once per process (SimdBlur.darken instantiates it on its own memory too). */
+export const darkKernel = wasmKernel(SIMD_DARK_WASM_BASE64);
 
 function instance(bytes: number): { exports: Record<string, unknown>; buffer: ArrayBuffer } {
   const memory = wasmMemory(bytes);
-  return { exports: kernel(memory), buffer: memory.buffer };
+  return { exports: darkKernel(memory), buffer: memory.buffer };
 }
 
 type Binned = (img: number, map: number, bSum: number, gain: number, D: number, hw: number, hh: number, cw: number) => void;
