@@ -18,6 +18,7 @@ export const KERNELS = [
   { wat: 'src/segment/simdMask.wat', ts: 'src/segment/simdMaskWasm.ts', name: 'SIMD_MASK_WASM_BASE64' },
   { wat: 'src/segment/simdRef.wat', ts: 'src/segment/simdRefWasm.ts', name: 'SIMD_REF_WASM_BASE64' },
   { wat: 'src/segment/simdDark.wat', ts: 'src/segment/simdDarkWasm.ts', name: 'SIMD_DARK_WASM_BASE64' },
+  { wat: 'src/segment/refScan.wat', ts: 'src/segment/refScanWasm.ts', name: 'REF_SCAN_WASM_BASE64' },
 ];
 
 /** The TypeScript module text for the kernel compiled from `watText`. */

@@ -12,6 +12,7 @@
  * followed between whole frames anyway. A quarter of the pixels: ≈ 4× less work for the part of
  * a whole frame that is new.
  */
+import { binnedBackground } from './refScan.js';
 import type { Reference } from './reference.js';
 import type { RectPx } from './segmenter.js';
 import { robustSigmaInPlace } from '../core/quantile.js';
@@ -54,26 +55,12 @@ export class CoarseDetector {
     this.cw = cw;
     this.ch = ch;
     const hw = (this.hw = cw >> 1), hh = (this.hh = ch >> 1);
-    this.bSum = new Float32Array(hw * hh);
-    const B = ref.background;
-    for (let y = 0; y < hh; y++) {
-      for (let x = 0; x < hw; x++) {
-        const i = 2 * y * cw + 2 * x;
-        const ok = bgCrystal[i] !== 0 && bgCrystal[i + 1] !== 0 && bgCrystal[i + cw] !== 0 && bgCrystal[i + cw + 1] !== 0;
-        this.bSum[y * hw + x] = ok ? B[i] + B[i + 1] + B[i + cw] + B[i + cw + 1] : 0;
-      }
-    }
+    // the 2 × 2 sums of the background where all four pixels are in the crystal, else 0
+    // (refScan.wat: a whole-frame loop run once per recording, at its start)
+    this.bSum = binnedBackground(bgCrystal, ref.background, cw, hw, hh);
     this.blur = new SimdBlur(hw, hh);
-    const idx: number[] = [];
-    const step = Math.max(1, Math.floor(Math.sqrt((hw * hh) / 10000)));
-    for (let y = 0; y < hh; y += step) {
-      for (let x = (y / step) % 2 ? step >> 1 : 0; x < hw; x += step) {
-        const u = 2 * x;
-        if (this.bSum[y * hw + x] > 0 && 2 * y > ref.iface.vPx[u] + 4) idx.push(y * hw + x);
-      }
-    }
-    this.sampleIdx = Int32Array.from(idx);
-    this.sampleBuf = new Float64Array(idx.length);
+    this.sampleIdx = coarseSamples(this.bSum, hw, hh, ref.iface.vPx);
+    this.sampleBuf = new Float64Array(this.sampleIdx.length);
   }
 
   /**
@@ -167,4 +154,20 @@ function seededBoxes(runs: MaskRuns, parent: Int32Array, Db: Float32Array, hw: n
 function runHasSeed(Db: Float32Array, w: number, y: number, a: number, b: number, high: number): boolean {
   for (let i = y * w + a, e = y * w + b; i < e; i++) if (Db[i] >= high) return true;
   return false;
+}
+
+/**
+ * A fixed sparse sample (≈ 10 000, staggered) of the binned crystal for the coarse σ: binned
+ * pixels with a background and more than 4 px below the interface. (Its own function: in the
+ * constructor the loop was compiled on the stack together with all of it.)
+ */
+function coarseSamples(bSum: Float32Array, hw: number, hh: number, vPx: Float32Array): Int32Array {
+  const idx: number[] = [];
+  const step = Math.max(1, Math.floor(Math.sqrt((hw * hh) / 10000)));
+  for (let y = 0; y < hh; y += step) {
+    for (let x = (y / step) % 2 ? step >> 1 : 0; x < hw; x += step) {
+      if (bSum[y * hw + x] > 0 && 2 * y > vPx[2 * x] + 4) idx.push(y * hw + x);
+    }
+  }
+  return Int32Array.from(idx);
 }

@@ -14,8 +14,8 @@ import { detectInterface, type ElectrodeInterface } from './interface.js';
 import { closeRect } from './rectMorphology.js';
 import { median5Simd } from './simdRef.js';
 import { gaussianAtPoints, gaussianKernel } from './sparseGaussian.js';
-import { quickselect } from '../core/quantile.js';
-import { linkRuns, maskRuns, MaskRuns } from './components.js';
+import { linkRuns } from './components.js';
+import { crystalOnlyImage, gridResiduals, mapBytesInPlace, markDarkFeatures, robustSigmaOf, wholeMaskRuns } from './refScan.js';
 
 export interface ReferenceOptions {
   /** Width of the closing that removes cracks from the background [px]; wider than any crack. */
@@ -142,43 +142,15 @@ export function median5(frames: Uint8Array[], out: Uint8Array, n: number): void 
   }
 }
 
-/** Median absolute deviation scaled to σ for a sample (the input is not modified). */
+/**
+ * Median absolute deviation scaled to σ for a sample (the input is not modified): 1.4826 ×
+ * median(|x − median(x)|), both upper medians (element n >> 1 of the sorted values, NaNs last as
+ * Float64Array#sort orders them), found by selection (refScan.wat) — the same order statistics as
+ * two sorts, so the same value.
+ */
 export function robustSigma(values: Float64Array | number[]): number {
-  return robustSigmaOwned(Float64Array.from(values));
-}
-
-/**
- * robustSigma of a[0..n), reordering and overwriting a. The upper median a[n >> 1] of the sorted
- * values is found by selection (O(n)) instead of two sorts: the same order statistic, so the
- * same value. NaNs (which Float64Array#sort puts last) are moved to the end first, so the
- * selection ranks exactly as the sort did.
- */
-function robustSigmaOwned(a: Float64Array, n = a.length): number {
-  if (n === 0) return NaN;
-  const med = orderStat(a, n >> 1, n);
-  for (let i = 0; i < n; i++) a[i] = Math.abs(a[i] - med);
-  return 1.4826 * orderStat(a, n >> 1, n);
-}
-
-/** Element k of sorted(a[0..n)) as Float64Array#sort orders it (NaN last); reorders a. */
-function orderStat(a: Float64Array, k: number, n: number): number {
-  const m = nansLast(a, n); // a[m..n) are NaN
-  if (k >= m) return NaN;
-  // (±0 compare equal here but are ordered −0 < +0 by the sort: the caller's results do not
-  // depend on the sign of a zero — |x − (±0)| and |±0| are the same)
-  return quickselect(a, k, m);
-}
-
-/**
- * Move the NaNs of a[0..n) to its end; the count of the others. (Its own function: inside
- * orderStat the loop was compiled on the stack and thrown away at the line after it.)
- */
-function nansLast(a: Float64Array, n: number): number {
-  let m = n;
-  for (let i = 0; i < m; ) {
-    if (a[i] !== a[i]) { m--; const t = a[i]; a[i] = a[m]; a[m] = t; } else i++;
-  }
-  return m;
+  const a = values instanceof Float64Array ? values : Float64Array.from(values);
+  return robustSigmaOf(a, a.length);
 }
 
 /**
@@ -196,36 +168,26 @@ export function buildReference(
   const { cw, ch } = geom;
   const n = cw * ch;
   const median = medianImage(canonicalFrames, n);
-  if (grayMap) mapInPlace(median, grayMap);
+  if (grayMap) mapBytesInPlace(median, grayMap);
 
   const iface = detectInterface(median, cw, ch);
   const vPx = iface.vPx;
   // Closing of the median removes dark features narrower than the kernel. The electrode side is
   // replaced by the crystal just beyond the interface first: a bright electrode would otherwise
   // be spread into the crystal's edge by the closing, and a dark one cut into by it.
-  const crystalOnly = median.slice();
-  for (let u = 0; u < cw; u++) {
-    const vi = Math.floor(vPx[u]);
-    const vs = Math.min(ch - 1, Math.max(0, vi + 4));
-    for (let v = 0; v < Math.min(vs, ch); v++) crystalOnly[v * cw + u] = median[vs * cw + u];
-  }
+  const crystalOnly = crystalOnlyImage(median, cw, ch, vPx);
   const closedData = closeRect(crystalOnly, cw, ch, Math.max(3, opts.closingSizePx | 1));
 
   // The sample grid of the noise and texture estimates: every step-th row and column, in the
   // crystal (raster order; collected once for both).
-  const step = Math.max(1, Math.floor(Math.sqrt(n / 20000)));
-  const su: number[] = [], sv: number[] = [];
-  for (let v = 0; v < ch; v += step) for (let u = 0; u < cw; u += step) if (v > vPx[u] + 3) { su.push(u); sv.push(v); }
-  const nGrid = su.length;
+  const { su: suI, sv: svI } = crystalGrid(vPx, cw, ch, Math.max(1, Math.floor(Math.sqrt(n / 20000))));
 
   // Noise: residuals of the individual frames against the median, in the crystal (robust, so
   // the few crack pixels do not matter). The median of K frames is itself noisy: the residual
   // variance is ≈ σ²(1 − 1/K); correct for it. (The samples go straight into a Float64Array.)
   const kF = canonicalFrames.length;
-  const samples = new Float64Array(kF * nGrid);
-  let nS = 0;
-  for (const f of canonicalFrames) nS = frameResiduals(f, median, su, sv, cw, grayMap ?? IDENTITY, samples, nS);
-  let noiseSigmaRel = nS > 10 ? robustSigmaOwned(samples, nS) : 0.01;
+  const { samples, count: nS } = gridResiduals(canonicalFrames, median, grayMap ?? IDENTITY, suI, svI, cw);
+  let noiseSigmaRel = nS > 10 ? robustSigmaOf(samples, nS) : 0.01;
   if (kF > 1) noiseSigmaRel /= Math.sqrt(Math.max(0.2, 1 - 1 / kF));
   if (!(noiseSigmaRel > 1e-4)) noiseSigmaRel = 1e-3; // noiseless synthetic input
   const medianNoiseRel = (1.25 * noiseSigmaRel) / Math.sqrt(kF);
@@ -237,25 +199,17 @@ export function buildReference(
   // version (symmetric, so a few large dark features — cracks, inclusions — do not inflate it).
   // (the smooth version is needed only at the sample points: blurred there, not everywhere)
   const sg = Math.max(2, opts.closingSizePx / 3);
-  const smoothAt = gaussianAtPoints(crystalOnly, cw, ch, gaussianKernel(2 * Math.ceil(3 * sg) + 1, sg), Int32Array.from(su), Int32Array.from(sv));
-  const spread = new Float64Array(nGrid);
-  let nSp = 0;
-  for (let k = 0; k < nGrid; k++) {
-    const sm = Math.min(255, Math.round(smoothAt[k])), i = sv[k] * cw + su[k]; // (as a gray8 blur)
-    if (sm > 0) spread[nSp++] = (sm - median[i]) / sm;
-  }
-  const textureRel = nSp > 10 ? robustSigmaOwned(spread, nSp) : 0;
+  const smoothAt = gaussianAtPoints(crystalOnly, cw, ch, gaussianKernel(2 * Math.ceil(3 * sg) + 1, sg), suI, svI);
+  const { spread, count: nSp } = relativeSpread(smoothAt, median, suI, svI, cw);
+  const textureRel = nSp > 10 ? robustSigmaOf(spread, nSp) : 0;
   const darkThr = Math.max(opts.darkFeatureRel, 6 * medianNoiseRel, 4 * textureRel);
   // The relative darkening (c − m)/c, rounded to float32 as stored, depends only on the two
   // gray levels: its comparison with the threshold is tabulated once for all 256 × 256 pairs.
   // darkRel is read (by keepCrackLike) only at dark pixels, so only they are written.
-  const isDark = new Uint8Array(256 * 256);
-  for (let c = 1; c < 256; c++) for (let m = 0; m < 256; m++) isDark[(c << 8) | m] = Math.fround((c - m) / c) > darkThr ? 1 : 0;
-  const dark = new Uint8Array(n);
-  const darkRel = new Float32Array(n);
+  const isDark = darkTable(darkThr);
   const crystalFrom = new Float64Array(cw); // pixel (u, v) is in the crystal when v > vPx[u] + 3
   for (let u = 0; u < cw; u++) crystalFrom[u] = vPx[u] + 3;
-  markDark(closedData, median, isDark, crystalFrom, cw, ch, dark, darkRel);
+  const { dark, darkRel } = markDarkFeatures(closedData, median, isDark, crystalFrom, cw, ch);
   // Crack-like dark features are filled: cracks present at the start (dendrites, which touch
   // the interface, and isolated Li inclusions and scratches, which are elongated; both well
   // darker than the dark-feature threshold) must show as darkening to be tracked from the first
@@ -269,7 +223,46 @@ export function buildReference(
   const kFill = gaussianKernel(2 * Math.ceil(3 * sigmaFill) + 1, sigmaFill);
   const background = new Float32Array(n);
   background.set(median);
-  const fill = maskRuns(grown, cw, [{ x: 0, y: 0, w: cw, h: ch }], new MaskRuns());
+  fillCracks(background, grown, median, closedData, vPx, cw, ch, kFill);
+  return { geom, median, background, iface, noiseSigmaRel, nFrames: kF };
+}
+
+// buildReference's loops, each in a small function of its own: inside the big function V8
+// compiled them on the stack (OSR) together with all of it, and threw that code away at the
+// first line after them not yet run — several compilations of buildReference per run.
+
+/** The sample grid of the noise and texture estimates: every step-th row and column, in the crystal (v > vPx[u] + 3), in raster order. */
+function crystalGrid(vPx: Float32Array, cw: number, ch: number, step: number): { su: Int32Array; sv: Int32Array } {
+  const su: number[] = [], sv: number[] = [];
+  for (let v = 0; v < ch; v += step) for (let u = 0; u < cw; u += step) if (v > vPx[u] + 3) { su.push(u); sv.push(v); }
+  return { su: Int32Array.from(su), sv: Int32Array.from(sv) };
+}
+
+/** (s − median) / s at the grid points where s, the smooth version rounded as a gray8 blur, is > 0. */
+function relativeSpread(smoothAt: Float64Array, median: Uint8Array, su: Int32Array, sv: Int32Array, cw: number): { spread: Float64Array; count: number } {
+  const spread = new Float64Array(su.length);
+  let count = 0;
+  for (let k = 0; k < su.length; k++) {
+    const sm = Math.min(255, Math.round(smoothAt[k])), i = sv[k] * cw + su[k];
+    if (sm > 0) spread[count++] = (sm - median[i]) / sm;
+  }
+  return { spread, count };
+}
+
+/** isDark[(c << 8) | m] = 1 where the relative darkening (c − m) / c, rounded to float32 as stored, is above the threshold. */
+function darkTable(darkThr: number): Uint8Array {
+  const isDark = new Uint8Array(256 * 256);
+  for (let c = 1; c < 256; c++) for (let m = 0; m < 256; m++) isDark[(c << 8) | m] = Math.fround((c - m) / c) > darkThr ? 1 : 0;
+  return isDark;
+}
+
+/**
+ * The background at the pixels of `grown` (the kept crack-like features, grown): the normalised
+ * convolution (kernel kFill) of the surrounding crystal's median, or the closing where the crystal
+ * does not reach.
+ */
+function fillCracks(background: Float32Array, grown: Uint8Array, median: Uint8Array, closedData: Uint8Array, vPx: Float32Array, cw: number, ch: number, kFill: Float64Array): void {
+  const fill = wholeMaskRuns(grown, cw, ch);
   if (fill.count) {
     // the filled pixels, in raster order
     const fus = new Int32Array(fill.pixels), fvs = new Int32Array(fill.pixels);
@@ -305,44 +298,10 @@ export function buildReference(
       background[i] = df[k] > 1e-3 ? nf[k] / df[k] : closedData[i];
     }
   }
-  return { geom, median, background, iface, noiseSigmaRel, nFrames: kF };
 }
-
-// The per-pixel loops of buildReference, each its own small function: run once per recording,
-// in the big function they were compiled on the stack (OSR) together with all of it, late.
 
 /** The gray map that changes nothing. */
 const IDENTITY = Uint8Array.from({ length: 256 }, (_, i) => i);
-
-/** a[i] = map[a[i]]. */
-function mapInPlace(a: Uint8Array, map: Uint8Array): void {
-  for (let i = 0; i < a.length; i++) a[i] = map[a[i]];
-}
-
-/** (median − map[f]) / median at the grid points where the median is > 0, into out from nS on; the new count. */
-function frameResiduals(f: Uint8Array, median: Uint8Array, su: readonly number[], sv: readonly number[], cw: number, map: Uint8Array, out: Float64Array, nS: number): number {
-  for (let k = 0; k < su.length; k++) {
-    const i = sv[k] * cw + su[k];
-    if (median[i] > 0) out[nS++] = (median[i] - map[f[i]]) / median[i];
-  }
-  return nS;
-}
-
-/** Dark features of the median below the closing (isDark table), in the crystal (v > crystalFrom[u]): dark = 1 and their relative darkening. */
-function markDark(
-  closedData: Uint8Array, median: Uint8Array, isDark: Uint8Array, crystalFrom: Float64Array, cw: number, ch: number, dark: Uint8Array, darkRel: Float32Array,
-): void {
-  for (let v = 0; v < ch; v++) {
-    const row = v * cw;
-    for (let u = 0; u < cw; u++) {
-      const i = row + u, c = closedData[i];
-      if (v > crystalFrom[u] && isDark[(c << 8) | median[i]]) { // (c = 0 is never dark)
-        dark[i] = 1;
-        darkRel[i] = (c - median[i]) / c;
-      }
-    }
-  }
-}
 
 /**
  * Keep (in place) the 8-connected components of a dark-feature mask that look like Li-filled
@@ -369,7 +328,7 @@ export function keepCrackLike(
   // the dark pixels are visited (a labelling such as OpenCV's connectedComponentsWithStats
   // walks and labels the whole frame). A decision depends only on each component's pixel set,
   // not on how it is labelled, so the result is that of any correct labelling.
-  const runs = maskRuns(dark, cw, [{ x: 0, y: 0, w: cw, h: ch }], new MaskRuns());
+  const runs = wholeMaskRuns(dark, cw, ch);
   const nr = runs.count, rv = runs.v, rs = runs.a, re = runs.b;
   const parent = new Int32Array(nr);
   linkRuns(runs, parent);
@@ -428,7 +387,7 @@ export function dilateBinary(mask: Uint8Array, w: number, h: number, r: number):
   // from the runs of the mask: each run, widened by r, is set on the rows v−r..v+r (the union
   // of the shifted squares; only the set pixels and their neighbourhoods are touched)
   const out = new Uint8Array(mask.length);
-  const runs = maskRuns(mask, w, [{ x: 0, y: 0, w, h }], new MaskRuns());
+  const runs = wholeMaskRuns(mask, w, h);
   for (let q = 0; q < runs.count; q++) {
     const s = Math.max(0, runs.a[q] - r), e = Math.min(w, runs.b[q] + r);
     const v = runs.v[q];

@@ -24,6 +24,7 @@ import { BlurredDarkeningAtKernel } from './simdDark.js';
 import { SimdBlur } from './simdBlur.js';
 import { rowSpans } from './rowSpans.js';
 import { fillRunI32 } from '../core/runs.js';
+import { crystalBackground } from './refScan.js';
 
 /** An axis-aligned rectangle of canonical pixels [x, x+w) × [y, y+h). */
 export interface RectPx {
@@ -197,10 +198,9 @@ export class Segmenter {
     // the darkening's kernel (simdBlur.ts) divides by the background in its own memory: it is made there
     this.blur = new SimdBlur(cw, ch, true);
     this.bgCrystal = this.blur.Bc;
-    for (let v = 0; v < ch; v++) for (let u = 0; u < cw; u++) {
-      const i = v * cw + u;
-      if (v > ref.iface.vPx[u] + 0.5 && ref.background[i] > 0) this.bgCrystal[i] = ref.background[i];
-    }
+    // the background where v > vPx[u] + 0.5 and it is > 0, else 0 (refScan.wat: a whole-frame loop
+    // run once per recording, at its start)
+    this.bgCrystal.set(crystalBackground(ref.background, ref.iface.vPx, cw, ch));
     this.labelBuf = new Int32Array(cw * ch);
     // Run the threshold loop on a 2 × 2 image with foreground a few times (V8 records type
     // feedback from about the 8th call on), so that every line of it has run before the JIT
@@ -218,21 +218,11 @@ export class Segmenter {
       };
     }
     // A fixed sparse sample of crystal pixels for the gain estimate.
-    const idx: number[] = [];
-    const step = Math.max(1, Math.floor(Math.sqrt((cw * ch) / 4000)));
-    for (let v = 0; v < ch; v += step) {
-      for (let u = (v / step) % 2 ? step >> 1 : 0; u < cw; u += step) {
-        if (v > ref.iface.vPx[u] + 4 && ref.median[v * cw + u] > 8) idx.push(v * cw + u);
-      }
-    }
-    this.gainIdx = Int32Array.from(idx);
-    this.gainBuf = new Float64Array(idx.length);
+    this.gainIdx = crystalSamples(ref, 4000, ref.median);
+    this.gainBuf = new Float64Array(this.gainIdx.length);
     // A denser fixed sample (≈ 20 000 pixels) of the crystal for the noise σ.
-    const nIdx: number[] = [];
-    const ns = Math.max(1, Math.floor(Math.sqrt((cw * ch) / 20000)));
-    for (let v = 0; v < ch; v += ns) for (let u = (v / ns) % 2 ? ns >> 1 : 0; u < cw; u += ns) if (v > ref.iface.vPx[u] + 4) nIdx.push(v * cw + u);
-    this.noiseIdx = Int32Array.from(nIdx);
-    this.noiseBuf = new Float64Array(nIdx.length);
+    this.noiseIdx = crystalSamples(ref, 20000, null);
+    this.noiseBuf = new Float64Array(this.noiseIdx.length);
   }
 
   /**
@@ -625,4 +615,21 @@ export function blurredDarkeningAt(
     }
     sb[k] = f(f(f(0.375 * rows[2]) + f(0.25 * f(rows[3] + rows[1]))) + f(0.0625 * f(rows[4] + rows[0])));
   }
+}
+
+/**
+ * A fixed staggered sample of about `count` crystal pixels (more than 4 px below the interface;
+ * with `median`, only where it is > 8): their indices. (Its own function: in Segmenter's
+ * constructor the loop was compiled on the stack together with all of it.)
+ */
+function crystalSamples(ref: Reference, count: number, median: Uint8Array | null): Int32Array {
+  const { cw, ch } = ref.geom, vPx = ref.iface.vPx;
+  const idx: number[] = [];
+  const step = Math.max(1, Math.floor(Math.sqrt((cw * ch) / count)));
+  for (let v = 0; v < ch; v += step) {
+    for (let u = (v / step) % 2 ? step >> 1 : 0; u < cw; u += step) {
+      if (v > vPx[u] + 4 && (!median || median[v * cw + u] > 8)) idx.push(v * cw + u);
+    }
+  }
+  return Int32Array.from(idx);
 }

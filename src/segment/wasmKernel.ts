@@ -1,5 +1,5 @@
 /**
- * The WebAssembly plumbing of lidtrack's hand-written kernels (simdBlur, simdRef, simdDark): each
+ * The WebAssembly plumbing of lidtrack's hand-written kernels (simdBlur, simdRef, simdDark, refScan): each
  * module is compiled once per process (synchronously: a few kB), and instantiated on a memory of
  * the caller's size.
  */
