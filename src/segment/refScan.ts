@@ -19,15 +19,23 @@
  */
 import { MaskRuns } from './components.js';
 import { REF_SCAN_WASM_BASE64 } from './refScanWasm.js';
-import { align16, wasmKernel, wasmMemory } from './wasmKernel.js';
+import { align16, wasmKernel, wasmMemory, type WasmMemory } from './wasmKernel.js';
 
 const kernel = wasmKernel(REF_SCAN_WASM_BASE64);
 
 type Fn = (...args: number[]) => number;
 
-/** Byte offsets of a call's arrays in one memory, laid out before it is made. */
+/**
+ * Byte offsets of a call's arrays in one memory, laid out before it is made; arrays whose size a
+ * first kernel call finds can be added after it (`grow`). Every byte of a WebAssembly memory
+ * counts for V8 as memory outside its heap, and V8 runs a full collection of its heap each time
+ * such memory has grown by tens of megabytes since the last one — at the start of a run, where
+ * the reference and the segmenter allocate their buffers, each megabyte not asked for is fewer
+ * collections on the main thread.
+ */
 class Arena {
   private top = 0;
+  private memory: WasmMemory | null = null;
   /** Reserve `bytes` (16-aligned); its offset. */
   take(bytes: number): number {
     const p = this.top;
@@ -36,8 +44,15 @@ class Arena {
   }
   /** The memory (zeroed) and the kernel's exports on it. */
   open(): { fn: Record<string, Fn>; buf: ArrayBuffer } {
-    const memory = wasmMemory(this.top);
-    return { fn: kernel(memory) as Record<string, Fn>, buf: memory.buffer };
+    this.memory = wasmMemory(this.top);
+    return { fn: kernel(this.memory) as Record<string, Fn>, buf: this.memory.buffer };
+  }
+  /** After open: the memory grown to hold what was taken since (zeroed); its bytes now (views made before are void). */
+  grow(): ArrayBuffer {
+    const m = this.memory!;
+    const need = Math.ceil(this.top / 65536) - m.buffer.byteLength / 65536;
+    if (need > 0) m.grow(need);
+    return m.buffer;
   }
 }
 
@@ -130,15 +145,17 @@ export function gaussAtPoints(img: Uint8Array | Float32Array | Float64Array, w: 
   const pImg = ar.take(n * (kind === 0 ? 1 : kind === 1 ? 4 : 8)), pK = ar.take(8 * kern.length);
   const pU = ar.take(4 * np), pV = ar.take(4 * np), pOut = ar.take(8 * np);
   const pSlot = ar.take(4 * w), pCols = ar.take(4 * Math.min(np, w)), pRows = ar.take(h), pPad = ar.take(8 * (w + 2 * r));
-  const pH = ar.take(8 * h * Math.min(np, w));
-  const { fn, buf } = ar.open();
-  if (kind === 0) new Uint8Array(buf, pImg, n).set(img.subarray(0, n) as Uint8Array);
-  else if (kind === 1) new Float32Array(buf, pImg, n).set(img.subarray(0, n) as Float32Array);
-  else new Float64Array(buf, pImg, n).set(img.subarray(0, n) as Float64Array);
-  new Float64Array(buf, pK, kern.length).set(kern);
-  new Int32Array(buf, pU, np).set(us);
-  new Int32Array(buf, pV, np).set(vs);
+  const { fn, buf: buf0 } = ar.open();
+  if (kind === 0) new Uint8Array(buf0, pImg, n).set(img.subarray(0, n) as Uint8Array);
+  else if (kind === 1) new Float32Array(buf0, pImg, n).set(img.subarray(0, n) as Float32Array);
+  else new Float64Array(buf0, pImg, n).set(img.subarray(0, n) as Float64Array);
+  new Float64Array(buf0, pK, kern.length).set(kern);
+  new Int32Array(buf0, pU, np).set(us);
+  new Int32Array(buf0, pV, np).set(vs);
   const nc = fn.gaussPrepare(pU, pV, np, w, h, r, pSlot, pCols, pRows);
+  // the horizontal pass's table: h rows of the nc distinct columns
+  const pH = ar.take(8 * h * nc);
+  const buf = ar.grow();
   const rowNeeded = new Uint8Array(buf, pRows, h);
   for (let v = 0; v < h; v++) if (rowNeeded[v]) fn.gaussRow(pImg, kind, w, v, pK, r, pCols, nc, pPad, pH);
   for (let i0 = 0; i0 < np; i0 += 1024) fn.gaussPoints(pH, nc, h, pK, r, pSlot, pU, pV, i0, Math.min(np, i0 + 1024), pOut);
@@ -147,10 +164,15 @@ export function gaussAtPoints(img: Uint8Array | Float32Array | Float64Array, w: 
 
 /** The runs of nonzero pixels of a whole mask (w × h), in raster order, as maskRuns gives them for the full-frame rectangle. */
 export function wholeMaskRuns(mask: Uint8Array, w: number, h: number): MaskRuns {
-  const n = w * h, cap = h * ((w + 1) >> 1), ar = new Arena();
-  const pM = ar.take(n), pV = ar.take(4 * cap), pA = ar.take(4 * cap), pB = ar.take(4 * cap);
-  const { fn, buf } = ar.open();
-  new Uint8Array(buf, pM, n).set(mask.subarray(0, n));
+  const n = w * h, ar = new Arena();
+  const pM = ar.take(n);
+  const { fn, buf: buf0 } = ar.open();
+  new Uint8Array(buf0, pM, n).set(mask.subarray(0, n));
+  // counted first, then stored (the room for the worst case, every other pixel, was 12 MB at 1080p)
+  let cap = 0;
+  for (let v = 0; v < h; v += 32) cap += fn.countRuns(pM, w, v, Math.min(h, v + 32));
+  const pV = ar.take(4 * cap), pA = ar.take(4 * cap), pB = ar.take(4 * cap);
+  const buf = ar.grow();
   let count = 0;
   for (let v = 0; v < h; v += 32) count = fn.runs(pM, w, v, Math.min(h, v + 32), pV, pA, pB, count);
   const out = new MaskRuns();
@@ -200,12 +222,13 @@ export function crystalOnlyImage(img: Uint8Array, cw: number, ch: number, vPx: F
  */
 export function crystalBackground(background: Float32Array, vPx: Float32Array, cw: number, ch: number): Float32Array {
   const n = cw * ch, ar = new Arena();
-  const pV = ar.take(4 * cw), pB = ar.take(4 * n), pO = ar.take(4 * n);
+  const pV = ar.take(4 * cw), pB = ar.take(4 * n);
   const { fn, buf } = ar.open();
   new Float32Array(buf, pV, cw).set(vPx.subarray(0, cw));
-  new Float32Array(buf, pB, n).set(background.subarray(0, n));
-  for (let v = 0; v < ch; v += 8) fn.crystalBackground(pV, pB, cw, v, Math.min(ch, v + 8), pO);
-  return new Float32Array(buf, pO, n);
+  const out = new Float32Array(buf, pB, n);
+  out.set(background.subarray(0, n));
+  for (let v = 0; v < ch; v += 8) fn.crystalBackground(pV, pB, cw, v, Math.min(ch, v + 8));
+  return out;
 }
 
 /**

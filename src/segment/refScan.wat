@@ -525,10 +525,10 @@
       (local.set $v (i32.add (local.get $v) (i32.const 1)))
       (br $l1))))
 
-  ;; The segmenter's background of the crystal (Segmenter's constructor): out[i] (f32) = B[i] where
-  ;; v > vPx[u] + 0.5 (in doubles) and B[i] > 0, else left as it is; rows v0 ≤ v < v1 of cw columns
-  (func (export "crystalBackground") (param $vPx i32) (param $B i32) (param $cw i32) (param $v0 i32) (param $v1 i32) (param $out i32)
-    (local $v i32) (local $u i32) (local $i i32) (local $b f32) (local $fv f64)
+  ;; The segmenter's background of the crystal (Segmenter's constructor), in place: B[i] (f32) is
+  ;; kept where v > vPx[u] + 0.5 (in doubles) and B[i] > 0, else set to 0; rows v0 ≤ v < v1 of cw columns
+  (func (export "crystalBackground") (param $vPx i32) (param $B i32) (param $cw i32) (param $v0 i32) (param $v1 i32)
+    (local $v i32) (local $u i32) (local $p i32) (local $fv f64)
     (local.set $v (local.get $v0))
     (block $d0 (loop $rows
       (br_if $d0 (i32.ge_s (local.get $v) (local.get $v1)))
@@ -536,12 +536,11 @@
       (local.set $u (i32.const 0))
       (block $d1 (loop $cols
         (br_if $d1 (i32.ge_s (local.get $u) (local.get $cw)))
-        (if (f64.gt (local.get $fv) (f64.add (f64.promote_f32 (f32.load (i32.add (local.get $vPx) (i32.shl (local.get $u) (i32.const 2))))) (f64.const 0.5)))
-          (then
-            (local.set $i (i32.shl (i32.add (i32.mul (local.get $v) (local.get $cw)) (local.get $u)) (i32.const 2)))
-            (local.set $b (f32.load (i32.add (local.get $B) (local.get $i))))
-            (if (f32.gt (local.get $b) (f32.const 0))
-              (then (f32.store (i32.add (local.get $out) (local.get $i)) (local.get $b))))))
+        (local.set $p (i32.add (local.get $B) (i32.shl (i32.add (i32.mul (local.get $v) (local.get $cw)) (local.get $u)) (i32.const 2))))
+        (if (i32.eqz (i32.and
+              (f64.gt (local.get $fv) (f64.add (f64.promote_f32 (f32.load (i32.add (local.get $vPx) (i32.shl (local.get $u) (i32.const 2))))) (f64.const 0.5)))
+              (f32.gt (f32.load (local.get $p)) (f32.const 0))))
+          (then (f32.store (local.get $p) (f32.const 0))))
         (local.set $u (i32.add (local.get $u) (i32.const 1)))
         (br $cols)))
       (local.set $v (i32.add (local.get $v) (i32.const 1)))
@@ -581,4 +580,41 @@
         (br $cols)))
       (local.set $y (i32.add (local.get $y) (i32.const 1)))
       (br $rows))))
+
+  ;; The number of runs of nonzero bytes in rows v0 ≤ v < v1 of mask (w columns): rows where a
+  ;; nonzero byte follows a zero one or starts the row (sixteen bytes at a time where all are equal)
+  (func (export "countRuns") (param $mask i32) (param $w i32) (param $v0 i32) (param $v1 i32) (result i32)
+    (local $v i32) (local $row i32) (local $u i32) (local $n i32)
+    (local.set $v (local.get $v0))
+    (block $d0 (loop $rows
+      (br_if $d0 (i32.ge_s (local.get $v) (local.get $v1)))
+      (local.set $row (i32.add (local.get $mask) (i32.mul (local.get $v) (local.get $w))))
+      (local.set $u (i32.const 0))
+      (block $rowDone (loop $scan
+        (block $z16 (loop $zl
+          (br_if $z16 (i32.gt_s (i32.add (local.get $u) (i32.const 16)) (local.get $w)))
+          (br_if $z16 (v128.any_true (v128.load (i32.add (local.get $row) (local.get $u)))))
+          (local.set $u (i32.add (local.get $u) (i32.const 16)))
+          (br $zl)))
+        (block $z1 (loop $zs
+          (br_if $z1 (i32.ge_s (local.get $u) (local.get $w)))
+          (br_if $z1 (i32.load8_u (i32.add (local.get $row) (local.get $u))))
+          (local.set $u (i32.add (local.get $u) (i32.const 1)))
+          (br $zs)))
+        (br_if $rowDone (i32.ge_s (local.get $u) (local.get $w)))
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (block $o16 (loop $ol
+          (br_if $o16 (i32.gt_s (i32.add (local.get $u) (i32.const 16)) (local.get $w)))
+          (br_if $o16 (i32.eqz (i8x16.all_true (v128.load (i32.add (local.get $row) (local.get $u))))))
+          (local.set $u (i32.add (local.get $u) (i32.const 16)))
+          (br $ol)))
+        (block $o1 (loop $os
+          (br_if $o1 (i32.ge_s (local.get $u) (local.get $w)))
+          (br_if $o1 (i32.eqz (i32.load8_u (i32.add (local.get $row) (local.get $u)))))
+          (local.set $u (i32.add (local.get $u) (i32.const 1)))
+          (br $os)))
+        (br $scan)))
+      (local.set $v (i32.add (local.get $v) (i32.const 1)))
+      (br $rows)))
+    (local.get $n))
 )

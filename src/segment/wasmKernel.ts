@@ -6,19 +6,25 @@
 
 /** The part of the WebAssembly API used here (the project's lib, ES2023 without DOM, does not declare it). */
 interface WasmSync {
-  Memory: new (d: { initial: number }) => { buffer: ArrayBuffer };
+  Memory: new (d: { initial: number }) => WasmMemory;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (m: object, imports: object) => { exports: Record<string, unknown> };
 }
 const Wasm = (globalThis as unknown as { WebAssembly: WasmSync }).WebAssembly;
 
+/** A WebAssembly memory: its bytes (a new ArrayBuffer after each grow) and growth by 64 KiB pages. */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+
 /** A memory of at least `bytes` bytes (zeroed). */
-export function wasmMemory(bytes: number): { buffer: ArrayBuffer } {
+export function wasmMemory(bytes: number): WasmMemory {
   return new Wasm.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
 }
 
 /** A kernel module (base64 of its bytes), compiled at its first instance; instances import `env.memory`. */
-export function wasmKernel(base64: string): (memory: { buffer: ArrayBuffer }) => Record<string, unknown> {
+export function wasmKernel(base64: string): (memory: WasmMemory) => Record<string, unknown> {
   let compiled: object | null = null;
   return (memory) => {
     compiled ??= new Wasm.Module(Buffer.from(base64, 'base64'));
