@@ -607,6 +607,161 @@ function workFor(n: number): typeof work {
   }
   return work;
 }
+/**
+ * The state of one tip fit and its Levenberg–Marquardt steps (fitTipModel). Methods of one object
+ * kept between fits, not closures made per fit: TurboFan compiled the LM loop with the first fit's
+ * closures inlined and threw that code away at the next fit ("wrong call target"), ≈ 90 ms of
+ * compilation for nothing; and the per-fit arrays (normal equations, their work matrix, the steps)
+ * are allocated once. One fit at a time per thread (fitTipModel is not re-entrant).
+ */
+class LmFit {
+  model!: TipModel;
+  /** The fitted pixels' window indices and darkening; the window's and the fit's pixel counts; the stated noise σ. */
+  idx: Int32Array = new Int32Array(0);
+  y: Float64Array = new Float64Array(0);
+  n = 0;
+  nv = 0;
+  noiseSigma = 0;
+  /** θ's box. */
+  lower: number[] = [];
+  upper: number[] = [];
+  /** Model and derivatives at θ (F, jac), the model at a trial θ (Fp), residuals at θ and at the trial. */
+  F: Float64Array = new Float64Array(0);
+  Fp: Float64Array = new Float64Array(0);
+  jac: Float64Array = new Float64Array(0);
+  r: Float64Array = new Float64Array(0);
+  r2: Float64Array = new Float64Array(0);
+  readonly lin = { b: 0, C: 0 };
+  readonly lin2 = { b: 0, C: 0 };
+  th: Float64Array = new Float64Array(NT);
+  ss = 0;
+  readonly A = new Float64Array(NT * NT);
+  readonly g = new Float64Array(NT);
+  readonly M = new Float64Array(NT * NT);
+  readonly fixed = new Uint8Array(NT);
+  readonly gn = new Float64Array(NT);
+  readonly dp = new Float64Array(NT);
+  /** θ of the model's last evaluation when the model and Fp still hold it (the start chosen in fitTipModel), else null. */
+  evaluatedAt: Float64Array | null = null;
+
+  /** θ clamped to its box, as a new Float64Array (one array type for the model's hot loops). */
+  clamp(q: ArrayLike<number>): Float64Array {
+    const { lower, upper } = this;
+    return Float64Array.from({ length: NT }, (_, i) => Math.min(upper[i], Math.max(lower[i], q[i])));
+  }
+
+  /**
+   * Normal equations at θ (Kaufman's variable projection: the columns C·∂F/∂θ with their part
+   * in span{1, F} removed; the residual is already orthogonal to it).
+   */
+  normal(): void {
+    normalEquations(this.F, this.jac, this.r, this.idx, this.n, this.lin.C, this.A, this.g);
+  }
+
+  /** Solve (A + λ·diag A) x = g over the parameters not held at a bound (x = 0 there) into x; false when singular. */
+  solveDamped(lambda: number, x: Float64Array): boolean {
+    const { A, g, M, fixed } = this;
+    for (let a = 0; a < NT; a++) {
+      for (let c = 0; c < NT; c++) M[a * NT + c] = fixed[a] || fixed[c] ? (a === c ? 1 : 0) : A[a * NT + c];
+      if (!fixed[a]) M[a * NT + a] += lambda * A[a * NT + a] + 1e-12 * (A[a * NT + a] + 1e-12);
+      x[a] = fixed[a] ? 0 : g[a];
+    }
+    return gaussSolve(M, x);
+  }
+
+  /**
+   * Variance per pixel: the larger of the stated noise and the residual scatter, plus the model
+   * error (MODEL_ERR of the contrast C: the image is never exactly the model's — a rendered or
+   * real tip has sub-pixel structure that no smooth conic has — and that error is systematic, so
+   * it is not averaged away by the number of pixels).
+   */
+  s2Of(sse: number, C: number): number {
+    return Math.max(this.noiseSigma * this.noiseSigma, sse / Math.max(1, this.nv - NT - 2)) + (MODEL_ERR * C) ** 2;
+  }
+
+  /**
+   * Bounded LM from θ0; with `sharp` the tip is held sharp (a = 0). Leaves θ, Σr², b, C, F, jac,
+   * r and the normal equations (A, g) at the result; returns the number of iterations.
+   */
+  solve(th0: ArrayLike<number>, sharp: boolean): number {
+    const { model, idx, y, lin, lin2, lower, upper, A, g, fixed, gn, dp } = this;
+    this.th = this.clamp(th0);
+    if (sharp) this.th[3] = 0;
+    const ev = this.evaluatedAt;
+    if (ev && this.th.every((x, i) => x === ev[i])) {
+      // the start was just evaluated (the apex comparison): its F is in Fp, and evalJac continues from it
+      const t = this.F; this.F = this.Fp; this.Fp = t;
+      model.evalJac(this.jac);
+    } else model.eval(this.th, this.F, this.jac);
+    this.evaluatedAt = null;
+    this.ss = project(this.F, idx, y, this.r, lin);
+    let lambda = 1e-3, nu = 2, it = 0, stalls = 0;
+    for (; it < MAX_IT; it++) {
+      this.normal();
+      // parameters at a bound that the gradient pushes outward are held there for this step
+      const th = this.th;
+      for (let a = 0; a < NT; a++) {
+        fixed[a] = (th[a] <= lower[a] + 1e-9 && g[a] < 0) || (th[a] >= upper[a] - 1e-9 && g[a] > 0) || (sharp && a === 3) ? 1 : 0;
+      }
+      // converged when the full Gauss–Newton step would lower χ² by less than CHI2_TOL (its
+      // parameter change is then a small fraction of their standard errors)
+      if (!this.solveDamped(0, gn)) break;
+      let dec = 0;
+      for (let a = 0; a < NT; a++) dec += gn[a] * g[a];
+      if (dec < CHI2_TOL * this.s2Of(this.ss, lin.C)) break;
+      let improved = false;
+      for (let tries = 0; tries < 6; tries++) {
+        if (!this.solveDamped(lambda, dp)) { lambda *= nu; nu *= 2; continue; }
+        const qc = new Float64Array(NT);
+        for (let a = 0; a < NT; a++) qc[a] = Math.min(upper[a], Math.max(lower[a], th[a] + dp[a]));
+        model.evalF(qc, this.Fp);
+        const ss2 = project(this.Fp, idx, y, this.r2, lin2);
+        // gain ratio: actual over predicted decrease (Nielsen's damping update)
+        let pred = 0;
+        for (let a = 0; a < NT; a++) pred += dp[a] * (lambda * A[a * NT + a] * dp[a] + g[a]);
+        const rho = (this.ss - ss2) / Math.max(pred, 1e-300);
+        if (ss2 < this.ss) {
+          // a heavily damped step that gained next to nothing: the quadratic model does not hold here
+          stalls = lambda >= STALL_LAMBDA && this.ss - ss2 < STALL_CHI2 * this.s2Of(ss2, lin2.C) ? stalls + 1 : 0;
+          this.th = qc; this.ss = ss2; lin.b = lin2.b; lin.C = lin2.C;
+          const t = this.F; this.F = this.Fp; this.Fp = t;
+          model.evalJac(this.jac);
+          const tr = this.r; this.r = this.r2; this.r2 = tr;
+          lambda *= Math.max(1 / 3, 1 - (2 * rho - 1) ** 3);
+          lambda = Math.max(lambda, 1e-9);
+          nu = 2;
+          improved = true;
+          break;
+        }
+        lambda *= nu;
+        nu *= 2;
+      }
+      // no step lowers χ²: at the minimum (to rounding), and the last linearisation stands
+      if (!improved) break;
+      if (stalls >= STALL_STEPS) { it++; break; }
+    }
+    if (it === MAX_IT || stalls >= STALL_STEPS) this.normal();
+    return it;
+  }
+
+  /**
+   * Covariance (per unit variance) of (u0, v0) and the variance of a from the normal equations
+   * at the current θ, with a free (blunt model) or held at 0 (sharp model).
+   */
+  cov(sharp: boolean): { uu: number; uv: number; vv: number; aa: number } | null {
+    const { A, M } = this;
+    for (let a = 0; a < NT; a++) {
+      for (let c = 0; c < NT; c++) M[a * NT + c] = sharp && (a === 3 || c === 3) ? (a === c ? 1 : 0) : A[a * NT + c];
+      M[a * NT + a] += 1e-12 * (A[a * NT + a] + 1e-12);
+    }
+    const e0 = solveSym(M, [1, 0, 0, 0, 0, 0], NT), e1 = solveSym(M, [0, 1, 0, 0, 0, 0], NT);
+    const e3 = sharp ? [0, 0, 0, 0] : solveSym(M, [0, 0, 0, 1, 0, 0], NT);
+    if (!e0 || !e1 || !e3) return null;
+    return { uu: e0[0], uv: e0[1], vv: e1[1], aa: e3[3] };
+  }
+}
+const FIT = new LmFit();
+
 /** One model per window size (nr × nc: a dozen sizes), re-placed at (r0, c0) for each fit. */
 const models = new Map<number, TipModel>();
 function modelFor(r0: number, nr: number, c0: number, nc: number): TipModel {
@@ -650,122 +805,22 @@ export function fitTipModel(inp: TipModelInput): TipModelResult | null {
   }
   if (nv < 0.6 * n) return null;
   const idx = idxAll.subarray(0, nv), y = yAll.subarray(0, nv);
-  const model = modelFor(r0, nr, c0, nc);
+  const f = FIT;
+  f.model = modelFor(r0, nr, c0, nc);
+  f.idx = idx; f.y = y; f.n = n; f.nv = nv; f.noiseSigma = inp.noiseSigma;
   // a = k² up to k = 12; q from a wedge of half-angle 1.8° (or an ellipse tip open to 2·D_OPEN)
   // up to k = 12 plus a wedge of m = 1.5 (half-angle 51°)
-  const lower = [inp.u - 4, inp.v - 4, inp.angleRad - 0.5, 0, 0.025, 0.4];
-  const upper = [inp.u + 4, inp.v + 4, inp.angleRad + 0.5, 144, 144 + 2 * D_OPEN * 1.5, 3];
-  /** θ clamped to its box, as a new Float64Array (one array type for the model's hot loops). */
-  const clamp = (q: ArrayLike<number>): Float64Array => Float64Array.from({ length: NT }, (_, i) => Math.min(upper[i], Math.max(lower[i], q[i])));
+  f.lower = [inp.u - 4, inp.v - 4, inp.angleRad - 0.5, 0, 0.025, 0.4];
+  f.upper = [inp.u + 4, inp.v + 4, inp.angleRad + 0.5, 144, 144 + 2 * D_OPEN * 1.5, 3];
   // model and derivatives at θ (F, jac) and the model at a trial θ (Fp); a trial's derivatives
   // are computed only once it is accepted (from what evalF kept), so a rejected one costs F alone
-  let F = w.F.subarray(0, n), Fp = w.Fp.subarray(0, n);
-  const jac = w.jac.subarray(0, NT * n);
-  let r = w.r.subarray(0, nv), r2 = w.r2.subarray(0, nv);
-  const lin = { b: 0, C: 0 }, lin2 = { b: 0, C: 0 };
-  let th: Float64Array = new Float64Array(NT);
-  let ss = 0;
-  const A = new Float64Array(NT * NT), g = new Float64Array(NT), M = new Float64Array(NT * NT);
-  const fixed = new Uint8Array(NT);
-  const gn = new Float64Array(NT), dp = new Float64Array(NT);
-  /**
-   * Normal equations at θ (Kaufman's variable projection: the columns C·∂F/∂θ with their part
-   * in span{1, F} removed; the residual is already orthogonal to it).
-   */
-  const normal = (): void => normalEquations(F, jac, r, idx, n, lin.C, A, g);
-  /** Solve (A + λ·diag A) x = g over the parameters not held at a bound (x = 0 there) into x; false when singular. */
-  const solveDamped = (lambda: number, x: Float64Array): boolean => {
-    for (let a = 0; a < NT; a++) {
-      for (let c = 0; c < NT; c++) M[a * NT + c] = fixed[a] || fixed[c] ? (a === c ? 1 : 0) : A[a * NT + c];
-      if (!fixed[a]) M[a * NT + a] += lambda * A[a * NT + a] + 1e-12 * (A[a * NT + a] + 1e-12);
-      x[a] = fixed[a] ? 0 : g[a];
-    }
-    return gaussSolve(M, x);
-  };
-  /**
-   * Variance per pixel: the larger of the stated noise and the residual scatter, plus the model
-   * error (MODEL_ERR of the contrast C: the image is never exactly the model's — a rendered or
-   * real tip has sub-pixel structure that no smooth conic has — and that error is systematic, so
-   * it is not averaged away by the number of pixels).
-   */
-  const s2Of = (sse: number, C: number) => Math.max(inp.noiseSigma * inp.noiseSigma, sse / Math.max(1, nv - NT - 2)) + (MODEL_ERR * C) ** 2;
-  /** θ of the model's last evaluation when the model and Fp still hold it (the start chosen below), else null. */
-  let evaluatedAt: Float64Array | null = null;
-  /**
-   * Bounded LM from θ0; with `sharp` the tip is held sharp (a = 0). Leaves θ, Σr², b, C, F, jac,
-   * r and the normal equations (A, g) at the result; returns the number of iterations.
-   */
-  const solve = (th0: ArrayLike<number>, sharp: boolean): number => {
-    th = clamp(th0);
-    if (sharp) th[3] = 0;
-    if (evaluatedAt && th.every((x, i) => x === evaluatedAt![i])) {
-      // the start was just evaluated (the apex comparison): its F is in Fp, and evalJac continues from it
-      [F, Fp] = [Fp, F];
-      model.evalJac(jac);
-    } else model.eval(th, F, jac);
-    evaluatedAt = null;
-    ss = project(F, idx, y, r, lin);
-    let lambda = 1e-3, nu = 2, it = 0, stalls = 0;
-    for (; it < MAX_IT; it++) {
-      normal();
-      // parameters at a bound that the gradient pushes outward are held there for this step
-      for (let a = 0; a < NT; a++) {
-        fixed[a] = (th[a] <= lower[a] + 1e-9 && g[a] < 0) || (th[a] >= upper[a] - 1e-9 && g[a] > 0) || (sharp && a === 3) ? 1 : 0;
-      }
-      // converged when the full Gauss–Newton step would lower χ² by less than CHI2_TOL (its
-      // parameter change is then a small fraction of their standard errors)
-      if (!solveDamped(0, gn)) break;
-      let dec = 0;
-      for (let a = 0; a < NT; a++) dec += gn[a] * g[a];
-      if (dec < CHI2_TOL * s2Of(ss, lin.C)) break;
-      let improved = false;
-      for (let tries = 0; tries < 6; tries++) {
-        if (!solveDamped(lambda, dp)) { lambda *= nu; nu *= 2; continue; }
-        const qc = new Float64Array(NT);
-        for (let a = 0; a < NT; a++) qc[a] = Math.min(upper[a], Math.max(lower[a], th[a] + dp[a]));
-        model.evalF(qc, Fp);
-        const ss2 = project(Fp, idx, y, r2, lin2);
-        // gain ratio: actual over predicted decrease (Nielsen's damping update)
-        let pred = 0;
-        for (let a = 0; a < NT; a++) pred += dp[a] * (lambda * A[a * NT + a] * dp[a] + g[a]);
-        const rho = (ss - ss2) / Math.max(pred, 1e-300);
-        if (ss2 < ss) {
-          // a heavily damped step that gained next to nothing: the quadratic model does not hold here
-          stalls = lambda >= STALL_LAMBDA && ss - ss2 < STALL_CHI2 * s2Of(ss2, lin2.C) ? stalls + 1 : 0;
-          th = qc; ss = ss2; lin.b = lin2.b; lin.C = lin2.C;
-          [F, Fp] = [Fp, F];
-          model.evalJac(jac);
-          [r, r2] = [r2, r];
-          lambda *= Math.max(1 / 3, 1 - (2 * rho - 1) ** 3);
-          lambda = Math.max(lambda, 1e-9);
-          nu = 2;
-          improved = true;
-          break;
-        }
-        lambda *= nu;
-        nu *= 2;
-      }
-      // no step lowers χ²: at the minimum (to rounding), and the last linearisation stands
-      if (!improved) break;
-      if (stalls >= STALL_STEPS) { it++; break; }
-    }
-    if (it === MAX_IT || stalls >= STALL_STEPS) normal();
-    return it;
-  };
-  /**
-   * Covariance (per unit variance) of (u0, v0) and the variance of a from the normal equations
-   * at the current θ, with a free (blunt model) or held at 0 (sharp model).
-   */
-  const cov = (sharp: boolean): { uu: number; uv: number; vv: number; aa: number } | null => {
-    for (let a = 0; a < NT; a++) {
-      for (let c = 0; c < NT; c++) M[a * NT + c] = sharp && (a === 3 || c === 3) ? (a === c ? 1 : 0) : A[a * NT + c];
-      M[a * NT + a] += 1e-12 * (A[a * NT + a] + 1e-12);
-    }
-    const e0 = solveSym(M, [1, 0, 0, 0, 0, 0], NT), e1 = solveSym(M, [0, 1, 0, 0, 0, 0], NT);
-    const e3 = sharp ? [0, 0, 0, 0] : solveSym(M, [0, 0, 0, 1, 0, 0], NT);
-    if (!e0 || !e1 || !e3) return null;
-    return { uu: e0[0], uv: e0[1], vv: e1[1], aa: e3[3] };
-  };
+  f.F = w.F.subarray(0, n); f.Fp = w.Fp.subarray(0, n);
+  f.jac = w.jac.subarray(0, NT * n);
+  f.r = w.r.subarray(0, nv); f.r2 = w.r2.subarray(0, nv);
+  f.th = new Float64Array(NT);
+  f.ss = 0;
+  f.evaluatedAt = null;
+  const { model, lin, lin2, upper } = f;
   interface Fit { th: Float64Array; ss: number; b: number; C: number; cv: { uu: number; uv: number; vv: number; aa: number } | null }
   const k0 = Math.max(0.8, inp.halfWidthPx / Math.sqrt(BEHIND));
   // the conic tip, bluntness a free
@@ -774,14 +829,14 @@ export function fitTipModel(inp: TipModelInput): TipModelResult | null {
   if (inp.startApex) {
     // start from the apex the model fits better, with the same shape (the earlier apex, evaluated
     // last: on a tracked tip it nearly always wins, and solve then starts from this evaluation)
-    model.evalF(clamp(th0), Fp);
-    const ssCoarse = project(Fp, idx, y, r2, lin2);
-    const alt = clamp([inp.startApex.u, inp.startApex.v, th0[2], th0[3], th0[4], th0[5]]);
-    model.evalF(alt, Fp);
-    if (project(Fp, idx, y, r2, lin2) < ssCoarse) { th0[0] = alt[0]; th0[1] = alt[1]; evaluatedAt = alt; }
+    model.evalF(f.clamp(th0), f.Fp);
+    const ssCoarse = project(f.Fp, idx, y, f.r2, lin2);
+    const alt = f.clamp([inp.startApex.u, inp.startApex.v, th0[2], th0[3], th0[4], th0[5]]);
+    model.evalF(alt, f.Fp);
+    if (project(f.Fp, idx, y, f.r2, lin2) < ssCoarse) { th0[0] = alt[0]; th0[1] = alt[1]; f.evaluatedAt = alt; }
   }
-  let it = solve(th0, false);
-  const blunt: Fit = { th, ss, b: lin.b, C: lin.C, cv: cov(false) };
+  let it = f.solve(th0, false);
+  const blunt: Fit = { th: f.th, ss: f.ss, b: lin.b, C: lin.C, cv: f.cov(false) };
   // The sharp alternative (a = 0: a straight wedge). A bluntness a puts the conic's apex a/(2m)
   // behind the apex of its asymptotic wedge while changing the image only in second order, so a
   // bluntness below the resolution is an alias of the apex position and is not claimed unless
@@ -790,7 +845,7 @@ export function fitTipModel(inp: TipModelInput): TipModelResult | null {
   // their spread.
   let sharp: Fit | null = null, wSharp = 0;
   {
-    const s2 = s2Of(blunt.ss, blunt.C), sa = blunt.cv && blunt.cv.aa > 0 ? Math.sqrt(s2 * blunt.cv.aa) : Infinity;
+    const s2 = f.s2Of(blunt.ss, blunt.C), sa = blunt.cv && blunt.cv.aa > 0 ? Math.sqrt(s2 * blunt.cv.aa) : Infinity;
     const occam = Math.log(upper[3] / (Math.sqrt(2 * Math.PI) * sa));
     // (every element read here on every call: V8 may compile this function before a first tip
     // takes the branch below, and an element first read there would throw that code away)
@@ -802,15 +857,15 @@ export function fitTipModel(inp: TipModelInput): TipModelResult | null {
     if (m > 0 && subResolution && Number.isFinite(occam)) {
       const ms = Math.max(m, 0.01), shift = Math.min(2, tb[3] / (2 * ms));
       const s = Math.sin(tb[2]), c = Math.cos(tb[2]);
-      it += solve([tb[0] + shift * s, tb[1] + shift * c, tb[2], 0, 2 * D_OPEN * ms, tb[5]], true);
-      sharp = { th, ss, b: lin.b, C: lin.C, cv: cov(true) };
+      it += f.solve([tb[0] + shift * s, tb[1] + shift * c, tb[2], 0, 2 * D_OPEN * ms, tb[5]], true);
+      sharp = { th: f.th, ss: f.ss, b: lin.b, C: lin.C, cv: f.cov(true) };
       // log Bayes factor of blunt over sharp: Δχ²/2 minus the Occam factor of a
       const lnBF = (sharp.ss - blunt.ss) / (2 * s2) - Math.max(0, occam);
       wSharp = sharp.cv && sharp.C > 0 ? 1 / (1 + Math.exp(Math.min(50, Math.max(-50, lnBF)))) : 0;
     }
   }
   const main = wSharp >= 0.5 ? sharp! : blunt;
-  th = main.th; ss = main.ss;
+  const th = main.th, ss = main.ss;
   if (!(main.C > 0)) return null;
   // model-averaged apex
   const wB = 1 - wSharp;
@@ -821,11 +876,11 @@ export function fitTipModel(inp: TipModelInput): TipModelResult | null {
   {
     const s = Math.sin(th[2]), c = Math.cos(th[2]);
     let va = 0, vc = 0, ok = true;
-    for (const [f, w] of [[blunt, wB], [sharp, wSharp]] as Array<[Fit | null, number]>) {
-      if (!f || w <= 0) continue;
-      if (!f.cv) { ok = false; break; }
-      const s2 = s2Of(f.ss, f.C), cuu = s2 * f.cv.uu, cuv = s2 * f.cv.uv, cvv = s2 * f.cv.vv;
-      const du = f.th[0] - uA, dv = f.th[1] - vA;
+    for (const [fi, w] of [[blunt, wB], [sharp, wSharp]] as Array<[Fit | null, number]>) {
+      if (!fi || w <= 0) continue;
+      if (!fi.cv) { ok = false; break; }
+      const s2 = FIT.s2Of(fi.ss, fi.C), cuu = s2 * fi.cv.uu, cuv = s2 * fi.cv.uv, cvv = s2 * fi.cv.vv;
+      const du = fi.th[0] - uA, dv = fi.th[1] - vA;
       va += w * (Math.max(0, s * s * cuu + 2 * s * c * cuv + c * c * cvv) + (du * s + dv * c) ** 2);
       vc += w * (Math.max(0, c * c * cuu - 2 * s * c * cuv + s * s * cvv) + (du * c - dv * s) ** 2);
     }
