@@ -19,23 +19,25 @@
  */
 import { MaskRuns } from './components.js';
 import { REF_SCAN_WASM_BASE64 } from './refScanWasm.js';
-import { align16, wasmKernel, wasmMemory, type WasmMemory } from './wasmKernel.js';
+import { align16, wasmKernel, wasmMemory } from './wasmKernel.js';
 
 const kernel = wasmKernel(REF_SCAN_WASM_BASE64);
 
 type Fn = (...args: number[]) => number;
 
 /**
- * Byte offsets of a call's arrays in one memory, laid out before it is made; arrays whose size a
- * first kernel call finds can be added after it (`grow`). Every byte of a WebAssembly memory
- * counts for V8 as memory outside its heap, and V8 runs a full collection of its heap each time
- * such memory has grown by tens of megabytes since the last one — at the start of a run, where
- * the reference and the segmenter allocate their buffers, each megabyte not asked for is fewer
- * collections on the main thread.
+ * Byte offsets of a call's arrays in one memory, laid out before it is made, and exactly as large
+ * as they need to be: every byte of a WebAssembly memory counts for V8 as memory outside its heap,
+ * and V8 runs a full collection of its heap each time such memory has grown by tens of megabytes
+ * since the last one — at the start of a run, where the reference and the segmenter allocate
+ * their buffers, each megabyte not asked for is fewer collections on the main thread. (Sizes a
+ * first kernel call finds are found in a small memory of their own: a memory is never grown —
+ * growing detaches its old ArrayBuffer, and the first detached ArrayBuffer of a process makes V8
+ * add a check to every typed-array access it compiles from then on, and throw away what it had
+ * compiled without.)
  */
 class Arena {
   private top = 0;
-  private memory: WasmMemory | null = null;
   /** Reserve `bytes` (16-aligned); its offset. */
   take(bytes: number): number {
     const p = this.top;
@@ -44,15 +46,8 @@ class Arena {
   }
   /** The memory (zeroed) and the kernel's exports on it. */
   open(): { fn: Record<string, Fn>; buf: ArrayBuffer } {
-    this.memory = wasmMemory(this.top);
-    return { fn: kernel(this.memory) as Record<string, Fn>, buf: this.memory.buffer };
-  }
-  /** After open: the memory grown to hold what was taken since (zeroed); its bytes now (views made before are void). */
-  grow(): ArrayBuffer {
-    const m = this.memory!;
-    const need = Math.ceil(this.top / 65536) - m.buffer.byteLength / 65536;
-    if (need > 0) m.grow(need);
-    return m.buffer;
+    const memory = wasmMemory(this.top);
+    return { fn: kernel(memory) as Record<string, Fn>, buf: memory.buffer };
   }
 }
 
@@ -141,21 +136,29 @@ export function robustSigmaOf(a: Float64Array, n = a.length): number {
 export function gaussAtPoints(img: Uint8Array | Float32Array | Float64Array, w: number, h: number, kern: Float64Array, us: Int32Array, vs: Int32Array): Float64Array {
   const np = us.length, r = (kern.length - 1) >> 1, n = w * h;
   const kind = img instanceof Uint8Array ? 0 : img instanceof Float32Array ? 1 : 2;
+  // the number of distinct columns (the horizontal pass's table is rows × them), from the points alone
+  let nc: number;
+  {
+    const a0 = new Arena();
+    const qU = a0.take(4 * np), qV = a0.take(4 * np), qSlot = a0.take(4 * w), qCols = a0.take(4 * Math.min(np, w)), qRows = a0.take(h);
+    const { fn: f0, buf: b0 } = a0.open();
+    new Int32Array(b0, qU, np).set(us);
+    new Int32Array(b0, qV, np).set(vs);
+    nc = f0.gaussPrepare(qU, qV, np, w, h, r, qSlot, qCols, qRows);
+  }
   const ar = new Arena();
   const pImg = ar.take(n * (kind === 0 ? 1 : kind === 1 ? 4 : 8)), pK = ar.take(8 * kern.length);
   const pU = ar.take(4 * np), pV = ar.take(4 * np), pOut = ar.take(8 * np);
   const pSlot = ar.take(4 * w), pCols = ar.take(4 * Math.min(np, w)), pRows = ar.take(h), pPad = ar.take(8 * (w + 2 * r));
-  const { fn, buf: buf0 } = ar.open();
-  if (kind === 0) new Uint8Array(buf0, pImg, n).set(img.subarray(0, n) as Uint8Array);
-  else if (kind === 1) new Float32Array(buf0, pImg, n).set(img.subarray(0, n) as Float32Array);
-  else new Float64Array(buf0, pImg, n).set(img.subarray(0, n) as Float64Array);
-  new Float64Array(buf0, pK, kern.length).set(kern);
-  new Int32Array(buf0, pU, np).set(us);
-  new Int32Array(buf0, pV, np).set(vs);
-  const nc = fn.gaussPrepare(pU, pV, np, w, h, r, pSlot, pCols, pRows);
-  // the horizontal pass's table: h rows of the nc distinct columns
   const pH = ar.take(8 * h * nc);
-  const buf = ar.grow();
+  const { fn, buf } = ar.open();
+  if (kind === 0) new Uint8Array(buf, pImg, n).set(img.subarray(0, n) as Uint8Array);
+  else if (kind === 1) new Float32Array(buf, pImg, n).set(img.subarray(0, n) as Float32Array);
+  else new Float64Array(buf, pImg, n).set(img.subarray(0, n) as Float64Array);
+  new Float64Array(buf, pK, kern.length).set(kern);
+  new Int32Array(buf, pU, np).set(us);
+  new Int32Array(buf, pV, np).set(vs);
+  fn.gaussPrepare(pU, pV, np, w, h, r, pSlot, pCols, pRows);
   const rowNeeded = new Uint8Array(buf, pRows, h);
   for (let v = 0; v < h; v++) if (rowNeeded[v]) fn.gaussRow(pImg, kind, w, v, pK, r, pCols, nc, pPad, pH);
   for (let i0 = 0; i0 < np; i0 += 1024) fn.gaussPoints(pH, nc, h, pK, r, pSlot, pU, pV, i0, Math.min(np, i0 + 1024), pOut);
@@ -164,15 +167,20 @@ export function gaussAtPoints(img: Uint8Array | Float32Array | Float64Array, w: 
 
 /** The runs of nonzero pixels of a whole mask (w × h), in raster order, as maskRuns gives them for the full-frame rectangle. */
 export function wholeMaskRuns(mask: Uint8Array, w: number, h: number): MaskRuns {
-  const n = w * h, ar = new Arena();
-  const pM = ar.take(n);
-  const { fn, buf: buf0 } = ar.open();
-  new Uint8Array(buf0, pM, n).set(mask.subarray(0, n));
+  const n = w * h;
   // counted first, then stored (the room for the worst case, every other pixel, was 12 MB at 1080p)
   let cap = 0;
-  for (let v = 0; v < h; v += 32) cap += fn.countRuns(pM, w, v, Math.min(h, v + 32));
-  const pV = ar.take(4 * cap), pA = ar.take(4 * cap), pB = ar.take(4 * cap);
-  const buf = ar.grow();
+  {
+    const a0 = new Arena();
+    const qM = a0.take(n);
+    const { fn: f0, buf: b0 } = a0.open();
+    new Uint8Array(b0, qM, n).set(mask.subarray(0, n));
+    for (let v = 0; v < h; v += 32) cap += f0.countRuns(qM, w, v, Math.min(h, v + 32));
+  }
+  const ar = new Arena();
+  const pM = ar.take(n), pV = ar.take(4 * cap), pA = ar.take(4 * cap), pB = ar.take(4 * cap);
+  const { fn, buf } = ar.open();
+  new Uint8Array(buf, pM, n).set(mask.subarray(0, n));
   let count = 0;
   for (let v = 0; v < h; v += 32) count = fn.runs(pM, w, v, Math.min(h, v + 32), pV, pA, pB, count);
   const out = new MaskRuns();

@@ -12,10 +12,9 @@ interface WasmSync {
 }
 const Wasm = (globalThis as unknown as { WebAssembly: WasmSync }).WebAssembly;
 
-/** A WebAssembly memory: its bytes (a new ArrayBuffer after each grow) and growth by 64 KiB pages. */
+/** A WebAssembly memory (lidtrack never grows one: see refScan.ts's Arena). */
 export interface WasmMemory {
   readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
 }
 
 /** A memory of at least `bytes` bytes (zeroed). */

@@ -7,7 +7,13 @@
  * robustSigma, gaussianAtPoints, keepCrackLike (wholeMaskRuns) and dilateBinary are checked
  * against their definitions in referenceExact.test.ts.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildSync } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { PACKAGE_ROOT } from '../../src/core/packageRoot.js';
 import {
   binnedBackground, crystalBackground, crystalOnlyImage, gridResiduals, interfaceCrossings, mapBytesInPlace, markDarkFeatures, wholeMaskRuns,
 } from '../../src/segment/refScan.js';
@@ -203,5 +209,28 @@ describe('the reference loops on WebAssembly', () => {
         for (const k of ['v', 'a', 'b'] as const) expect(Array.from(got[k].subarray(0, got.count))).toEqual(Array.from(want[k].subarray(0, want.count)));
       }
     }
+  });
+
+  it('detaches no ArrayBuffer (a first detached one makes V8 slow every typed-array access it compiles afterwards)', () => {
+    // (refScan bundled by esbuild and run by a plain node: tsx's loader itself detaches buffers)
+    const dir = mkdtempSync(join(tmpdir(), 'lidtrack-refscan-'));
+    const entry = join(dir, 'entry.ts'), out = join(dir, 'run.mjs');
+    writeFileSync(entry, `import * as k from ${JSON.stringify(join(PACKAGE_ROOT, 'src', 'segment', 'refScan.ts'))};
+const cw = 200, ch = 120, img = new Uint8Array(cw * ch).map((_, i) => (i * 7919) % 251), mask = img.map((g) => (g > 200 ? 1 : 0));
+const vPx = new Float32Array(cw).fill(10), bg = Float32Array.from(img);
+k.interfaceCrossings(img, cw, ch, 3, 36, 84, 30, 150, 1, 108);
+k.crystalOnlyImage(img, cw, ch, vPx); k.mapBytesInPlace(img.slice(), new Uint8Array(256));
+k.markDarkFeatures(img, img, new Uint8Array(65536).fill(1), new Float64Array(cw), cw, ch);
+k.gridResiduals([img], img, new Uint8Array(256), Int32Array.of(1, 2), Int32Array.of(3, 4), cw);
+k.robustSigmaOf(Float64Array.of(1, 2, 3));
+k.gaussAtPoints(img, cw, ch, Float64Array.of(0.25, 0.5, 0.25), Int32Array.of(5, 9, 5), Int32Array.of(7, 7, 60));
+k.wholeMaskRuns(mask, cw, ch); k.crystalBackground(bg, vPx, cw, ch); k.binnedBackground(bg, bg, cw, cw >> 1, ch >> 1);
+console.log('ran');
+`);
+    buildSync({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', outfile: out, logLevel: 'silent' });
+    const r = spawnSync(process.execPath, ['--trace-protector-invalidation', out], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('ran');
+    expect(r.stdout + r.stderr).not.toMatch(/Invalidating protector cell ArrayBufferDetaching/);
   });
 });
