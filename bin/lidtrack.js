@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Launcher. Runs the bundle the install step builds (dist/lidtrack.cjs with its code cache,
-// scripts/build.mjs and bin/bundle.js) when it is newer than every source file; otherwise (a source edited since, or no bundle yet) the
+// Launcher. Runs the bundle the install step builds (dist/lidtrack.mjs, scripts/build.mjs) when
+// it is newer than every source file; otherwise (a source edited since, or no bundle yet) the
 // TypeScript sources through tsx, so `npm ci && npx lidtrack ...` never needs a separate build
 // step and an edit is never shadowed by a stale bundle. LIDTRACK_FROM_SOURCE=1 forces the sources.
 import { readdirSync, statSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const bundle = join(root, 'dist', 'lidtrack.cjs');
+const bundle = join(root, 'dist', 'lidtrack.mjs');
 
 /** Newest modification time [ms] of the files under dir (recursive). */
 function newestMtimeMs(dir) {
@@ -31,10 +31,8 @@ function bundleIsFresh() {
 }
 
 let main;
-if (bundleIsFresh()) {
-  const { loadBundle } = await import('./bundle.js');
-  ({ main } = loadBundle(root).exports);
-} else {
+if (bundleIsFresh()) ({ main } = await import(bundle));
+else {
   const { register } = await import('tsx/esm/api');
   register();
   ({ main } = await import('../src/cli/main.ts'));

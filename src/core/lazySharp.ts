@@ -4,10 +4,9 @@
  * images and writes PNG figures and panels).
  */
 import type sharpT from 'sharp';
-import { importPackage } from './importPackage.js';
 
 let loading: Promise<typeof sharpT> | null = null;
 
 export function loadSharp(): Promise<typeof sharpT> {
-  return (loading ??= importPackage<unknown>('sharp').then((m) => (m as unknown as { default: typeof sharpT }).default ?? (m as unknown as typeof sharpT)));
+  return (loading ??= import('sharp').then((m) => (m as unknown as { default: typeof sharpT }).default ?? (m as unknown as typeof sharpT)));
 }

@@ -1,7 +1,7 @@
 /**
  * The folder of lidtrack's package.json, found from this module's own location by walking up.
  * The same answer whether lidtrack runs from its TypeScript sources (src/…, via tsx) or from the
- * bundle the install step builds (dist/lidtrack.cjs, see scripts/build.mjs), whose modules all
+ * bundle the install step builds (dist/lidtrack.mjs, see scripts/build.mjs), whose modules all
  * share one import.meta.url: paths to package files are resolved from here, never relative to a
  * module.
  */

@@ -149,7 +149,7 @@ export class TipPool {
       written: new Int32Array(0),
       touched: false,
     }));
-    // the bundle (dist/lidtrack.cjs) has its tip module beside it; from the sources, tsx loads the TypeScript
+    // the bundle (dist/lidtrack.mjs) has its tip module beside it; from the sources, tsx loads the TypeScript
     const fromBundle = fileURLToPath(import.meta.url).includes(`${join(PACKAGE_ROOT, 'dist')}`);
     const modulePath = fromBundle ? join(PACKAGE_ROOT, 'dist', 'track.mjs') : join(PACKAGE_ROOT, 'src', 'track', 'index.ts');
     this.worker = new Worker(join(PACKAGE_ROOT, 'src/pipeline/tipWorker.js'), {

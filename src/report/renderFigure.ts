@@ -3,7 +3,6 @@
  * (renderer "none", no canvas, no DOM) to SVG, and rasterise the SVG with sharp (librsvg) to a
  * PNG of an exact physical width at 300 dpi.
  */
-import { importPackage } from '../core/importPackage.js';
 import { loadSharp } from '../core/lazySharp.js';
 import type { TopLevelSpec } from 'vega-lite';
 import type { VlSpec } from './vlSpec.js';
@@ -11,7 +10,7 @@ import type { VlSpec } from './vlSpec.js';
 // vega, vega-lite and sharp are loaded on first use: importing them costs ~1 s, which every
 // `lidtrack` command would otherwise pay at start-up, figures or not.
 let libs: Promise<{ vega: typeof import('vega'); vl: typeof import('vega-lite') }> | null = null;
-const loadVega = () => (libs ??= Promise.all([importPackage<typeof import('vega')>('vega'), importPackage<typeof import('vega-lite')>('vega-lite')]).then(([vega, vl]) => ({ vega, vl })));
+const loadVega = () => (libs ??= Promise.all([import('vega'), import('vega-lite')]).then(([vega, vl]) => ({ vega, vl })));
 
 /** Vega-Lite → SVG text (deterministic for a given spec and library version). */
 export async function renderSvg(spec: VlSpec | TopLevelSpec): Promise<string> {

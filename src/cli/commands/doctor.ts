@@ -8,13 +8,12 @@ import { createRequire } from 'node:module';
 import { InputError } from '../../core/errors.js';
 import { LIDTRACK_VERSION } from '../../core/version.js';
 import { diagnoseFfmpeg, ffmpegResolutionChain, type Check } from '../../ingest/index.js';
-import { loadSharp } from '../../core/lazySharp.js';
 
 /** sharp and libvips load, and encode/decode a tiny image. */
 async function checkSharp(): Promise<Check> {
   const fix = 'run `npm ci` again (sharp ships prebuilt libvips for linux/macOS/windows x64 and arm64)';
   try {
-    const sharp = await loadSharp();
+    const { default: sharp } = await import('sharp');
     const png = await sharp(Buffer.from([0, 128, 255, 64]), { raw: { width: 2, height: 2, channels: 1 } }).png().toBuffer();
     const back = await sharp(png).toColourspace('b-w').raw().toBuffer();
     const ok = back.length === 4 && back[1] === 128;
