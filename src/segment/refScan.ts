@@ -175,14 +175,14 @@ export function wholeMaskRuns(mask: Uint8Array, w: number, h: number): MaskRuns 
     const qM = a0.take(n);
     const { fn: f0, buf: b0 } = a0.open();
     new Uint8Array(b0, qM, n).set(mask.subarray(0, n));
-    for (let v = 0; v < h; v += 32) cap += f0.countRuns(qM, w, v, Math.min(h, v + 32));
+    for (let v = 0; v < h; v += 32) cap = f0.runs(qM, w, v, Math.min(h, v + 32), 0, 0, 0, cap, 0);
   }
   const ar = new Arena();
   const pM = ar.take(n), pV = ar.take(4 * cap), pA = ar.take(4 * cap), pB = ar.take(4 * cap);
   const { fn, buf } = ar.open();
   new Uint8Array(buf, pM, n).set(mask.subarray(0, n));
   let count = 0;
-  for (let v = 0; v < h; v += 32) count = fn.runs(pM, w, v, Math.min(h, v + 32), pV, pA, pB, count);
+  for (let v = 0; v < h; v += 32) count = fn.runs(pM, w, v, Math.min(h, v + 32), pV, pA, pB, count, 1);
   const out = new MaskRuns();
   out.count = count;
   // (at least one element each: MaskRuns.push doubles a full array's length)

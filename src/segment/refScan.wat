@@ -441,8 +441,9 @@
   ;; The runs of nonzero bytes of mask (w × h), row by row in raster order: run q is row outV[q],
   ;; columns outA[q] ≤ u < outB[q] (i32 each); returns their count. Sixteen bytes at a time over
   ;; stretches all zero (outside a run) or all nonzero (inside one). Rows v0 ≤ v < v1, runs from
-  ;; index n on; returns the new count.
-  (func (export "runs") (param $mask i32) (param $w i32) (param $v0 i32) (param $v1 i32) (param $outV i32) (param $outA i32) (param $outB i32) (param $n i32) (result i32)
+  ;; index n on; returns the new count. With store = 0 the runs are only counted (the caller sizes
+  ;; outV, outA, outB from that count).
+  (func (export "runs") (param $mask i32) (param $w i32) (param $v0 i32) (param $v1 i32) (param $outV i32) (param $outA i32) (param $outB i32) (param $n i32) (param $store i32) (result i32)
     (local $v i32) (local $row i32) (local $u i32) (local $a i32) (local $q i32)
     (local.set $v (local.get $v0))
     (block $d0 (loop $rows
@@ -474,10 +475,12 @@
           (br_if $o1 (i32.eqz (i32.load8_u (i32.add (local.get $row) (local.get $u)))))
           (local.set $u (i32.add (local.get $u) (i32.const 1)))
           (br $os)))
-        (local.set $q (i32.shl (local.get $n) (i32.const 2)))
-        (i32.store (i32.add (local.get $outV) (local.get $q)) (local.get $v))
-        (i32.store (i32.add (local.get $outA) (local.get $q)) (local.get $a))
-        (i32.store (i32.add (local.get $outB) (local.get $q)) (local.get $u))
+        (if (local.get $store)
+          (then
+            (local.set $q (i32.shl (local.get $n) (i32.const 2)))
+            (i32.store (i32.add (local.get $outV) (local.get $q)) (local.get $v))
+            (i32.store (i32.add (local.get $outA) (local.get $q)) (local.get $a))
+            (i32.store (i32.add (local.get $outB) (local.get $q)) (local.get $u))))
         (local.set $n (i32.add (local.get $n) (i32.const 1)))
         (br $scan)))
       (local.set $v (i32.add (local.get $v) (i32.const 1)))
@@ -580,41 +583,4 @@
         (br $cols)))
       (local.set $y (i32.add (local.get $y) (i32.const 1)))
       (br $rows))))
-
-  ;; The number of runs of nonzero bytes in rows v0 ≤ v < v1 of mask (w columns): rows where a
-  ;; nonzero byte follows a zero one or starts the row (sixteen bytes at a time where all are equal)
-  (func (export "countRuns") (param $mask i32) (param $w i32) (param $v0 i32) (param $v1 i32) (result i32)
-    (local $v i32) (local $row i32) (local $u i32) (local $n i32)
-    (local.set $v (local.get $v0))
-    (block $d0 (loop $rows
-      (br_if $d0 (i32.ge_s (local.get $v) (local.get $v1)))
-      (local.set $row (i32.add (local.get $mask) (i32.mul (local.get $v) (local.get $w))))
-      (local.set $u (i32.const 0))
-      (block $rowDone (loop $scan
-        (block $z16 (loop $zl
-          (br_if $z16 (i32.gt_s (i32.add (local.get $u) (i32.const 16)) (local.get $w)))
-          (br_if $z16 (v128.any_true (v128.load (i32.add (local.get $row) (local.get $u)))))
-          (local.set $u (i32.add (local.get $u) (i32.const 16)))
-          (br $zl)))
-        (block $z1 (loop $zs
-          (br_if $z1 (i32.ge_s (local.get $u) (local.get $w)))
-          (br_if $z1 (i32.load8_u (i32.add (local.get $row) (local.get $u))))
-          (local.set $u (i32.add (local.get $u) (i32.const 1)))
-          (br $zs)))
-        (br_if $rowDone (i32.ge_s (local.get $u) (local.get $w)))
-        (local.set $n (i32.add (local.get $n) (i32.const 1)))
-        (block $o16 (loop $ol
-          (br_if $o16 (i32.gt_s (i32.add (local.get $u) (i32.const 16)) (local.get $w)))
-          (br_if $o16 (i32.eqz (i8x16.all_true (v128.load (i32.add (local.get $row) (local.get $u))))))
-          (local.set $u (i32.add (local.get $u) (i32.const 16)))
-          (br $ol)))
-        (block $o1 (loop $os
-          (br_if $o1 (i32.ge_s (local.get $u) (local.get $w)))
-          (br_if $o1 (i32.eqz (i32.load8_u (i32.add (local.get $row) (local.get $u)))))
-          (local.set $u (i32.add (local.get $u) (i32.const 1)))
-          (br $os)))
-        (br $scan)))
-      (local.set $v (i32.add (local.get $v) (i32.const 1)))
-      (br $rows)))
-    (local.get $n))
 )
