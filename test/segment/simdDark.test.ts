@@ -10,6 +10,7 @@ import { binnedDarkening } from '../../src/segment/coarseDetect.js';
 import { blurredDarkeningAt, darkenSpans } from '../../src/segment/segmenter.js';
 import { SimdBlur } from '../../src/segment/simdBlur.js';
 import { BinnedDarkeningKernel, BlurredDarkeningAtKernel } from '../../src/segment/simdDark.js';
+import { binnedSumJs } from '../helpers/binnedSum.js';
 
 function rng(seed: number) {
   let s = seed >>> 0;
@@ -29,12 +30,7 @@ describe('darkening kernels on WebAssembly SIMD', () => {
     for (const [cw, ch] of [[38, 21], [64, 40], [1922, 7]] as Array<[number, number]>) {
       const { img, Bc, map } = scene(cw, ch, cw + ch);
       const hw = cw >> 1, hh = ch >> 1;
-      const bSum = new Float32Array(hw * hh);
-      for (let y = 0; y < hh; y++) for (let x = 0; x < hw; x++) {
-        const i = 2 * y * cw + 2 * x;
-        const ok = Bc[i] !== 0 && Bc[i + 1] !== 0 && Bc[i + cw] !== 0 && Bc[i + cw + 1] !== 0;
-        bSum[y * hw + x] = ok ? Bc[i] + Bc[i + 1] + Bc[i + cw] + Bc[i + cw + 1] : 0;
-      }
+      const bSum = binnedSumJs(Bc, Bc, cw, hw, hh);
       const k = new BinnedDarkeningKernel(bSum, hw, hh, cw, ch);
       for (const gain of [1, 0.98731]) {
         const js = new Float32Array(hw * hh);
