@@ -161,6 +161,7 @@ export async function openVideo(path: string, opts: OpenVideoOptions = {}): Prom
   const args = [
     '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'level+info',
     ...decoderThreadArgs(),
+    ...gray.decoderArgs,
     '-i', path,
     '-filter_complex', graph, '-map', '[out]', '-an', '-sn', '-dn',
     ...caps.passthroughArgs,
