@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * Compile the hand-written WebAssembly kernels (src/segment/*.wat) to TypeScript modules holding
- * their bytes (src/segment/*Wasm.ts, committed: installing lidtrack needs no WebAssembly
+ * Compile the hand-written WebAssembly kernels (src/segment/*.wat, src/track/*.wat) to TypeScript modules
+ * holding their bytes (*Wasm.ts beside them, committed: installing lidtrack needs no WebAssembly
  * toolchain). Run after editing a .wat file; test/segment/simdBlur.test.ts checks that the committed
  * bytes are those of the source. Uses wabt (a devDependency).
  *
@@ -19,6 +19,7 @@ export const KERNELS = [
   { wat: 'src/segment/simdRef.wat', ts: 'src/segment/simdRefWasm.ts', name: 'SIMD_REF_WASM_BASE64' },
   { wat: 'src/segment/simdDark.wat', ts: 'src/segment/simdDarkWasm.ts', name: 'SIMD_DARK_WASM_BASE64' },
   { wat: 'src/segment/refScan.wat', ts: 'src/segment/refScanWasm.ts', name: 'REF_SCAN_WASM_BASE64' },
+  { wat: 'src/track/tipKernel.wat', ts: 'src/track/tipKernelWasm.ts', name: 'TIP_KERNEL_WASM_BASE64' },
 ];
 
 /** The TypeScript module text for the kernel compiled from `watText`. */

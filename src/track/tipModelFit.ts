@@ -45,6 +45,8 @@
  */
 import { solveInPlace, solveSym } from './edgeFit.js';
 import { exactCdf } from './normalTable.js';
+import { align16, wasmMemory } from '../segment/wasmKernel.js';
+import { tipKernelOn, type TipKernel } from './tipKernel.js';
 
 export interface TipModelInput {
   /** Relative darkening image (canonical, optical blur only) and its size. */
@@ -300,10 +302,6 @@ export class TipModel {
   private readonly nb: Float64Array;
   private readonly na: Float64Array;
   private readonly ivl = new Float64Array(2);
-  private readonly dR: Float64Array;
-  private readonly dPhi: Float64Array;
-  private readonly dA: Float64Array;
-  private readonly dQ: Float64Array;
   /** ∂(Δ*)/∂(φ, a, q) and the interval's derivatives (cutGrad). */
   private readonly dStarG = new Float64Array(3);
   private readonly pk = new Float64Array(6);
@@ -326,14 +324,23 @@ export class TipModel {
   private readonly slX: Float64Array;
   private readonly colBuf: Float64Array;
   private readonly rowBuf: Float64Array;
+  /**
+   * The per-pixel sums run on WebAssembly (tipKernel.wat) in a memory of this model's own, sized at
+   * construction (never grown: see refScan.ts's Arena): colBuf and rowBuf above are views of it,
+   * and Fw, jw hold F and ∂F/∂θ while they are summed (copied out at the end of an evaluation).
+   */
+  private readonly k: TipKernel;
+  private readonly pCb: number;
+  private readonly pRb: number;
+  private readonly pCj: number;
+  private readonly pFw: number;
+  private readonly pJw: number;
+  private readonly Fw: Float64Array;
+  private readonly jw: Float64Array;
   private readonly th = new Float64Array(NT);
   readonly n: number;
   /** r0, c0: the window's first row and column; a model is re-placed (fitTipModel's cache) by setting them. */
   constructor(public r0: number, readonly nr: number, public c0: number, readonly nc: number) {
-    this.dR = new Float64Array(nc);
-    this.dPhi = new Float64Array(nc);
-    this.dA = new Float64Array(nc);
-    this.dQ = new Float64Array(nc);
     this.nb = new Float64Array(6 * (nc + 1));
     this.na = new Float64Array(3 * (nr + 1));
     this.n = nr * nc;
@@ -341,8 +348,18 @@ export class TipModel {
     this.slX = new Float64Array(2 * SLICE_EDGES.length);
     // room for every slice's columns and rows (at most nc and nr each): a model is kept between
     // fits (modelFor), and a buffer grown mid-run had its evalF thrown away and compiled again
-    this.colBuf = new Float64Array(4 * SLICE_EDGES.length * nc);
-    this.rowBuf = new Float64Array(3 * SLICE_EDGES.length * nr);
+    const nCb = 4 * SLICE_EDGES.length * nc, nRb = 3 * SLICE_EDGES.length * nr, n = nr * nc;
+    this.pCb = 0;
+    this.pRb = align16(8 * nCb);
+    this.pCj = this.pRb + align16(8 * nRb);
+    this.pFw = this.pCj + 64 * nc;
+    this.pJw = this.pFw + align16(8 * n);
+    const memory = wasmMemory(this.pJw + 8 * NT * n);
+    this.k = tipKernelOn(memory);
+    this.colBuf = new Float64Array(memory.buffer, this.pCb, nCb);
+    this.rowBuf = new Float64Array(memory.buffer, this.pRb, nRb);
+    this.Fw = new Float64Array(memory.buffer, this.pFw, n);
+    this.jw = new Float64Array(memory.buffer, this.pJw, NT * n);
   }
 
   /** Geometry valid for θ (the conic is cut by rows in bounded intervals). */
@@ -365,10 +382,11 @@ export class TipModel {
     const s = Math.sin(phi), c = Math.cos(phi);
     const { r0, nr, c0, nc, nb, na, ivl, slI, slX } = this;
     for (let p = 0; p < NT; p++) this.th[p] = th[p];
-    F.fill(0);
     this.nSl = 0;
     this.valid = this.ok(th);
-    if (!this.valid) return;
+    if (!this.valid) { F.fill(0); return; }
+    const Fw = this.Fw, kern = this.k;
+    Fw.fill(0);
     const dStar = deepest(s, c, k2, m);
     const geo = this.geo, xs = this.xs;
     geo[0] = s; geo[1] = c; geo[2] = k2; geo[3] = m;
@@ -417,15 +435,13 @@ export class TipModel {
       const rBase = rOff - jLo;
       for (let j = jLo; j <= jHi; j++) {
         const a = 3 * j, b = a + 3, e = 3 * (rBase + j);
-        const w = thick * (na[b] - na[a]);
         const pa = (r0 + j - 0.5 - y) * inv, pb = pa + inv;
-        rb[e] = w;
+        rb[e] = thick * (na[b] - na[a]);
         rb[e + 1] = thick * inv * (na[a + 1] - na[b + 1]);
         rb[e + 2] = thick * inv * (pa * na[a + 1] - pb * na[b + 1]);
-        if (w === 0) continue;
-        const o = j * nc;
-        for (let i = iLo; i <= iHi; i++) F[o + i] += w * cb[4 * (cBase + i)];
       }
+      // F += w ⊗ L over the slice's rows and columns (rows of w = 0 skipped)
+      kern.accF(this.pFw, nc, iLo, iHi, jLo, jHi, this.pCb + 32 * cBase, this.pRb + 24 * rBase);
       const t = 6 * nSl;
       slI[t] = iLo; slI[t + 1] = iHi; slI[t + 2] = jLo; slI[t + 3] = jHi; slI[t + 4] = cOff; slI[t + 5] = rOff;
       slX[2 * nSl] = x;
@@ -435,13 +451,14 @@ export class TipModel {
       rOff += nrow;
     }
     this.nSl = nSl;
+    F.set(Fw);
   }
 
   /** ∂F/∂θ_p into jac[NT·pixel + p] at the θ of the last evalF. */
   evalJac(jac: Float64Array): void {
-    const { nc, n, dR, dPhi, dA, dQ, dStarG, pk, slI, slX, colBuf: cb, rowBuf: rb, th } = this;
-    jac.fill(0);
-    if (!this.valid) return;
+    const { nc, n, dStarG, pk, slI, slX, th, jw, k: kern } = this;
+    if (!this.valid) { jac.fill(0); return; }
+    jw.fill(0);
     const k2 = th[3], m = mOf(k2, th[4]);
     const s = Math.sin(th[2]), c = Math.cos(th[2]);
     // ∂y/∂θ_p = −∂(Δ*)/∂θ_p for every slice (φ, a, q): its share of ∂F/∂θ_p is that multiple of ∂F/∂v0
@@ -456,40 +473,12 @@ export class TipModel {
       // the interval's derivatives at this slice's depth (which moves with Δ*)
       geo[4] = slX[2 * sl + 1];
       cutGrad(geo, dStarG, pk);
-      const rA = pk[0], lA = pk[1], rB = pk[2], lB = pk[3], rC = pk[4], lC = pk[5];
-      // per column: ∂L/∂uR·∂uR/∂θ + ∂L/∂uL·∂uL/∂θ for u0, φ, a, q
-      for (let i = iLo; i <= iHi; i++) {
-        const e = 4 * (cBase + i);
-        const R = cb[e + 1], Lf = cb[e + 2];
-        dR[i] = R + Lf;
-        dPhi[i] = rA * R + lA * Lf;
-        dA[i] = rB * R + lB * Lf;
-        dQ[i] = rC * R + lC * Lf;
-      }
-      for (let j = jLo; j <= jHi; j++) {
-        const er = 3 * (rBase + j);
-        const w = rb[er], wy = rb[er + 1], ws = rb[er + 2];
-        const o = j * nc;
-        for (let i = iLo; i <= iHi; i++) {
-          const ec = 4 * (cBase + i);
-          const L = cb[ec];
-          const e = NT * (o + i);
-          jac[e] += w * dR[i];
-          jac[e + 1] += wy * L;
-          jac[e + 2] += w * dPhi[i];
-          jac[e + 3] += w * dA[i];
-          jac[e + 4] += w * dQ[i];
-          jac[e + 5] += ws * L + w * cb[ec + 3];
-        }
-      }
+      // per column: ∂L/∂uR·∂uR/∂θ + ∂L/∂uL·∂uL/∂θ for u0, φ, a, q; then the slice's outer products
+      kern.colJac(this.pCj, this.pCb + 32 * cBase, iLo, iHi, pk[0], pk[1], pk[2], pk[3], pk[4], pk[5]);
+      kern.accJac(this.pJw, nc, iLo, iHi, jLo, jHi, this.pCj, this.pRb + 24 * rBase);
     }
-    for (let e = 0; e < NT * n; e += NT) {
-      const jv = jac[e + 1];
-      if (jv === 0) continue;
-      jac[e + 2] += yp0 * jv;
-      jac[e + 3] += yp1 * jv;
-      jac[e + 4] += yp2 * jv;
-    }
+    kern.finJac(this.pJw, n, yp0, yp1, yp2);
+    jac.set(jw);
   }
 }
 
