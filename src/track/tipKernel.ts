@@ -7,6 +7,13 @@ import { wasmKernel, type WasmMemory } from '../segment/wasmKernel.js';
 import { TIP_KERNEL_WASM_BASE64 } from './tipKernelWasm.js';
 
 export interface TipKernel {
+  /**
+   * One slice of evalF: normal3 at the column boundaries against the interval [uL, uR] (into nb, 6
+   * per boundary) and at the row boundaries against the depth y (into na, 3 per boundary), the
+   * slice's column records cb[4i …] and row records rb[3j …] from them, then accF.
+   */
+  sliceF(F: number, nc: number, nb: number, na: number, cb: number, rb: number, c0: number, iLo: number, iHi: number,
+    r0: number, jLo: number, jHi: number, uL: number, uR: number, y: number, inv: number, sig: number, thick: number): void;
   /** F[j·nc + i] += rb[3j]·cb[4i] for jLo ≤ j ≤ jHi with rb[3j] ≠ 0, iLo ≤ i ≤ iHi. */
   accF(F: number, nc: number, iLo: number, iHi: number, jLo: number, jHi: number, cb: number, rb: number): void;
   /** cj[8i …] = [R + Lf, L, rA·R + lA·Lf, rB·R + lB·Lf, rC·R + lC·Lf, L, Ls, 0] from cb[4i …] = [L, R, Lf, Ls]. */

@@ -2,6 +2,8 @@
 ;; sums over the conic's axial slices of outer products (a row factor × a column factor), and these
 ;; are the loops over the window's pixels that add them up — ≈ 2/3 of the fits' time, which are in
 ;; turn ≈ 1/4 of the main thread's on a long recording with a dozen tips.
+;;   sliceF:  one slice's lateral (per column) and axial (per row) pixel-integrated profiles from
+;;            the normal distribution's table (normal3), then accF;
 ;;   accF:    F[j·nc + i] += w_j · L_i over one slice's rows and columns;
 ;;   colJac:  one slice's per-column factors of ∂F/∂θ (from the interval's derivatives);
 ;;   accJac:  jac[6·(j·nc + i) + p] += (row factor) · (column factor), p = 0 … 5, over one slice;
@@ -12,15 +14,134 @@
 ;; (test/track/tipKernel.test.ts compares with the JavaScript, bit for bit).
 ;;
 ;; Source of src/track/tipKernelWasm.ts (`node scripts/build-wasm.mjs`; a test checks they agree).
-;; Memory is the caller's (imported); pointers are byte offsets of f64 arrays.
+;; Memory is the caller's (imported); pointers are byte offsets of f64 arrays. The normal
+;; distribution's table (tipModelFit.ts: Φ, φ and φ' at x = −3 … 3 by 1/16, 97 values each) is
+;; at offset 0: Φ at 0, φ at 776, φ' at 1552.
 ;; Layouts: cb (per slice column): [L, ∂L/∂uR, ∂L/∂uL, ∂L/∂σ]; rb (per slice row): [w, ∂w/∂y, ∂w/∂σ];
 ;; cj (per window column, colJac's output): [dR, L, dPhi, dA, dQ, L, ∂L/∂σ, 0].
 (module
   (import "env" "memory" (memory 1))
 
+  ;; Φ(x), φ(x) and G(x) = x·Φ(x) + φ(x) into out[0 … 2] by cubic Hermite interpolation of the
+  ;; table (tipModelFit.ts normal3: the same operations in the same order; CUT = 3, step 1/16).
+  (func $normal3 (param $x f64) (param $out i32)
+    (local $f f64) (local $k i32) (local $t f64) (local $t2 f64) (local $t3 f64)
+    (local $h00 f64) (local $h10 f64) (local $h01 f64) (local $h11 f64) (local $pk i32) (local $cdf f64)
+    (if (f64.ge (local.get $x) (f64.const 3))
+      (then
+        (f64.store (local.get $out) (f64.const 1))
+        (f64.store offset=8 (local.get $out) (f64.const 0))
+        (f64.store offset=16 (local.get $out) (local.get $x))
+        (return)))
+    (if (f64.le (local.get $x) (f64.const -3))
+      (then
+        (f64.store (local.get $out) (f64.const 0))
+        (f64.store offset=8 (local.get $out) (f64.const 0))
+        (f64.store offset=16 (local.get $out) (f64.const 0))
+        (return)))
+    (local.set $f (f64.div (f64.add (local.get $x) (f64.const 3)) (f64.const 0.0625)))
+    ;; k = min(TN − 2, f | 0) (f | 0 truncates; NaN → 0, as JavaScript's)
+    (local.set $k (i32.trunc_sat_f64_s (local.get $f)))
+    (if (i32.gt_s (local.get $k) (i32.const 95)) (then (local.set $k (i32.const 95))))
+    (local.set $t (f64.sub (local.get $f) (f64.convert_i32_s (local.get $k))))
+    (local.set $t2 (f64.mul (local.get $t) (local.get $t)))
+    (local.set $t3 (f64.mul (local.get $t2) (local.get $t)))
+    (local.set $h00 (f64.add (f64.sub (f64.mul (f64.const 2) (local.get $t3)) (f64.mul (f64.const 3) (local.get $t2))) (f64.const 1)))
+    (local.set $h10 (f64.mul (f64.add (f64.sub (local.get $t3) (f64.mul (f64.const 2) (local.get $t2))) (local.get $t)) (f64.const 0.0625)))
+    (local.set $h01 (f64.sub (f64.const 1) (local.get $h00)))
+    (local.set $h11 (f64.mul (f64.sub (local.get $t3) (local.get $t2)) (f64.const 0.0625)))
+    (local.set $pk (i32.shl (local.get $k) (i32.const 3)))
+    ;; cdf = h00·Φ[k] + h10·φ[k] + h01·Φ[k+1] + h11·φ[k+1]
+    (local.set $cdf
+      (f64.add (f64.add (f64.add
+        (f64.mul (local.get $h00) (f64.load (local.get $pk)))
+        (f64.mul (local.get $h10) (f64.load offset=776 (local.get $pk))))
+        (f64.mul (local.get $h01) (f64.load offset=8 (local.get $pk))))
+        (f64.mul (local.get $h11) (f64.load offset=784 (local.get $pk)))))
+    (f64.store (local.get $out) (local.get $cdf))
+    ;; pdf = h00·φ[k] + h10·φ'[k] + h01·φ[k+1] + h11·φ'[k+1]; then G = x·cdf + pdf
+    (f64.store offset=8 (local.get $out)
+      (f64.add (f64.add (f64.add
+        (f64.mul (local.get $h00) (f64.load offset=776 (local.get $pk)))
+        (f64.mul (local.get $h10) (f64.load offset=1552 (local.get $pk))))
+        (f64.mul (local.get $h01) (f64.load offset=784 (local.get $pk))))
+        (f64.mul (local.get $h11) (f64.load offset=1560 (local.get $pk)))))
+    (f64.store offset=16 (local.get $out)
+      (f64.add (f64.mul (local.get $x) (local.get $cdf)) (f64.load offset=8 (local.get $out)))))
+
+  ;; One slice of evalF. Columns iLo … iHi (window column i at u = c0 + i): normal3 at both of
+  ;; the interval's edges [uL, uR] against each pixel boundary c0 + i − ½ (i ≤ iHi + 1) into nb
+  ;; (6 per boundary), then cb[4i …] = [σ·(G_R(i) − G_R(i+1) − G_L(i) + G_L(i+1)), Φ_R(i) − Φ_R(i+1),
+  ;; Φ_L(i+1) − Φ_L(i), φ_R(i) − φ_R(i+1) − φ_L(i) + φ_L(i+1)]. Rows jLo … jHi (window row j at
+  ;; v = r0 + j): normal3 at each boundary r0 + j − ½ against the slice's depth y into na (3 per
+  ;; boundary), then rb[3j …] = [thick·(Φ(j+1) − Φ(j)), thick/σ·(φ(j) − φ(j+1)),
+  ;; thick/σ·(pa·φ(j) − pb·φ(j+1))], pa = (r0 + j − ½ − y)/σ, pb = pa + 1/σ. Then accF.
+  (func (export "sliceF") (param $F i32) (param $nc i32) (param $nb i32) (param $na i32) (param $cb i32) (param $rb i32)
+    (param $c0 i32) (param $iLo i32) (param $iHi i32) (param $r0 i32) (param $jLo i32) (param $jHi i32)
+    (param $uL f64) (param $uR f64) (param $y f64) (param $inv f64) (param $sig f64) (param $thick f64)
+    (local $i i32) (local $j i32) (local $bnd f64) (local $pa i32) (local $pb i32) (local $pe i32) (local $xa f64) (local $ti f64)
+    ;; lateral
+    (local.set $i (local.get $iLo))
+    (block $d1
+      (loop $l1
+        (br_if $d1 (i32.gt_s (local.get $i) (i32.add (local.get $iHi) (i32.const 1))))
+        (local.set $bnd (f64.sub (f64.convert_i32_s (i32.add (local.get $c0) (local.get $i))) (f64.const 0.5)))
+        (local.set $pa (i32.add (local.get $nb) (i32.mul (local.get $i) (i32.const 48))))
+        (call $normal3 (f64.mul (f64.sub (local.get $uR) (local.get $bnd)) (local.get $inv)) (local.get $pa))
+        (call $normal3 (f64.mul (f64.sub (local.get $uL) (local.get $bnd)) (local.get $inv)) (i32.add (local.get $pa) (i32.const 24)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l1)))
+    (local.set $i (local.get $iLo))
+    (block $d2
+      (loop $l2
+        (br_if $d2 (i32.gt_s (local.get $i) (local.get $iHi)))
+        (local.set $pa (i32.add (local.get $nb) (i32.mul (local.get $i) (i32.const 48))))
+        (local.set $pb (i32.add (local.get $pa) (i32.const 48)))
+        (local.set $pe (i32.add (local.get $cb) (i32.shl (local.get $i) (i32.const 5))))
+        ;; σ·(nb[a+2] − nb[b+2] − nb[a+5] + nb[b+5])
+        (f64.store (local.get $pe) (f64.mul (local.get $sig)
+          (f64.add (f64.sub (f64.sub (f64.load offset=16 (local.get $pa)) (f64.load offset=16 (local.get $pb)))
+            (f64.load offset=40 (local.get $pa))) (f64.load offset=40 (local.get $pb)))))
+        (f64.store offset=8 (local.get $pe) (f64.sub (f64.load (local.get $pa)) (f64.load (local.get $pb))))
+        (f64.store offset=16 (local.get $pe) (f64.sub (f64.load offset=24 (local.get $pb)) (f64.load offset=24 (local.get $pa))))
+        ;; nb[a+1] − nb[b+1] − nb[a+4] + nb[b+4]
+        (f64.store offset=24 (local.get $pe)
+          (f64.add (f64.sub (f64.sub (f64.load offset=8 (local.get $pa)) (f64.load offset=8 (local.get $pb)))
+            (f64.load offset=32 (local.get $pa))) (f64.load offset=32 (local.get $pb))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l2)))
+    ;; axial
+    (local.set $j (local.get $jLo))
+    (block $d3
+      (loop $l3
+        (br_if $d3 (i32.gt_s (local.get $j) (i32.add (local.get $jHi) (i32.const 1))))
+        (call $normal3
+          (f64.mul (f64.sub (f64.sub (f64.convert_i32_s (i32.add (local.get $r0) (local.get $j))) (f64.const 0.5)) (local.get $y)) (local.get $inv))
+          (i32.add (local.get $na) (i32.mul (local.get $j) (i32.const 24))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $l3)))
+    (local.set $ti (f64.mul (local.get $thick) (local.get $inv)))
+    (local.set $j (local.get $jLo))
+    (block $d4
+      (loop $l4
+        (br_if $d4 (i32.gt_s (local.get $j) (local.get $jHi)))
+        (local.set $pa (i32.add (local.get $na) (i32.mul (local.get $j) (i32.const 24))))
+        (local.set $pb (i32.add (local.get $pa) (i32.const 24)))
+        (local.set $pe (i32.add (local.get $rb) (i32.mul (local.get $j) (i32.const 24))))
+        (local.set $xa
+          (f64.mul (f64.sub (f64.sub (f64.convert_i32_s (i32.add (local.get $r0) (local.get $j))) (f64.const 0.5)) (local.get $y)) (local.get $inv)))
+        (f64.store (local.get $pe) (f64.mul (local.get $thick) (f64.sub (f64.load (local.get $pb)) (f64.load (local.get $pa)))))
+        (f64.store offset=8 (local.get $pe) (f64.mul (local.get $ti) (f64.sub (f64.load offset=8 (local.get $pa)) (f64.load offset=8 (local.get $pb)))))
+        (f64.store offset=16 (local.get $pe) (f64.mul (local.get $ti)
+          (f64.sub (f64.mul (local.get $xa) (f64.load offset=8 (local.get $pa)))
+            (f64.mul (f64.add (local.get $xa) (local.get $inv)) (f64.load offset=8 (local.get $pb))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $l4)))
+    (call $accF (local.get $F) (local.get $nc) (local.get $iLo) (local.get $iHi) (local.get $jLo) (local.get $jHi) (local.get $cb) (local.get $rb)))
+
   ;; F[j·nc + i] += rb[3j] · cb[4i] for jLo ≤ j ≤ jHi (rows with w = 0 skipped), iLo ≤ i ≤ iHi;
   ;; cb, rb: the slice's column and row records, indexed by window column and row.
-  (func (export "accF") (param $F i32) (param $nc i32) (param $iLo i32) (param $iHi i32) (param $jLo i32) (param $jHi i32)
+  (func $accF (export "accF") (param $F i32) (param $nc i32) (param $iLo i32) (param $iHi i32) (param $jLo i32) (param $jHi i32)
     (param $cb i32) (param $rb i32)
     (local $j i32) (local $i i32) (local $w f64) (local $pf i32) (local $pc i32) (local $pEnd i32)
     (local.set $j (local.get $jLo))

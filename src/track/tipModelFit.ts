@@ -160,26 +160,10 @@ for (let k = 0; k < TN; k++) {
   T_PDF[k] = Math.exp(-0.5 * x * x) * INV_SQRT2PI;
   T_DPDF[k] = -x * T_PDF[k];
 }
-
-/**
- * Φ(x), φ(x) and G(x) = x·Φ(x) + φ(x) into out[o…o+2] (table, cubic Hermite), x = xs[0]. (x comes
- * in an array: where TurboFan's inlining budget runs out in evalF a call is left, and a double
- * argument of a call is boxed — a heap allocation per pixel edge, ≈ 0.4 MB/frame in the tip worker.)
- */
-function normal3(xs: Float64Array, out: Float64Array, o: number): void {
-  const x = xs[0];
-  if (x >= CUT) { out[o] = 1; out[o + 1] = 0; out[o + 2] = x; return; }
-  if (x <= -CUT) { out[o] = 0; out[o + 1] = 0; out[o + 2] = 0; return; }
-  const f = (x + CUT) / TH;
-  const k = Math.min(TN - 2, f | 0);
-  const t = f - k, t2 = t * t, t3 = t2 * t;
-  const h00 = 2 * t3 - 3 * t2 + 1, h10 = (t3 - 2 * t2 + t) * TH, h01 = 1 - h00, h11 = (t3 - t2) * TH;
-  const cdf = h00 * T_CDF[k] + h10 * T_PDF[k] + h01 * T_CDF[k + 1] + h11 * T_PDF[k + 1];
-  const pdf = h00 * T_PDF[k] + h10 * T_DPDF[k] + h01 * T_PDF[k + 1] + h11 * T_DPDF[k + 1];
-  out[o] = cdf;
-  out[o + 1] = pdf;
-  out[o + 2] = x * cdf + pdf;
-}
+/** The same table as tipKernel.wat reads it (Φ, φ, φ' one after the other), whose constants it has built in. */
+export const T_KERNEL = new Float64Array(3 * TN);
+T_KERNEL.set(T_CDF, 0); T_KERNEL.set(T_PDF, TN); T_KERNEL.set(T_DPDF, 2 * TN);
+if (CUT !== 3 || TH !== 1 / 16 || TN !== 97) throw new Error('tipKernel.wat assumes CUT = 3 and a step of 1/16 (97 table values)');
 
 /**
  * Nonlinear parameters θ = [u0, v0, φ, a, q, σ] with a = k² and q = a + 2·D_OPEN·m, i.e.
@@ -299,8 +283,6 @@ function cutGrad(g: Float64Array, dStarG: Float64Array, out: Float64Array): void
  * F(θ) and, on request, its derivatives ∂F/∂θ (NT planes of nr × nc).
  */
 export class TipModel {
-  private readonly nb: Float64Array;
-  private readonly na: Float64Array;
   private readonly ivl = new Float64Array(2);
   /** ∂(Δ*)/∂(φ, a, q) and the interval's derivatives (cutGrad). */
   private readonly dStarG = new Float64Array(3);
@@ -311,25 +293,25 @@ export class TipModel {
    * (a heap allocation) — per slice, per model evaluation: ≈ 0.5 MB/frame of garbage in the tip worker.
    */
   private readonly geo = new Float64Array(5);
-  /** normal3's argument (see there). */
-  private readonly xs = new Float64Array(1);
   /**
    * What evalF leaves for evalJac, per slice that reached the window: its column and row ranges,
-   * depth, and (in colBuf/rowBuf from its offsets) the lateral profile L, ∂L/∂uR, ∂L/∂uL, ∂L/∂σ
-   * per column and the axial weight w, ∂w/∂y, ∂w/∂σ per row.
+   * depth, and (at pCb/pRb from its offsets) the lateral profile L, ∂L/∂uR, ∂L/∂uL, ∂L/∂σ per
+   * column and the axial weight w, ∂w/∂y, ∂w/∂σ per row.
    */
   private nSl = 0;
   private valid = false;
   private readonly slI: Int32Array;
   private readonly slX: Float64Array;
-  private readonly colBuf: Float64Array;
-  private readonly rowBuf: Float64Array;
   /**
-   * The per-pixel sums run on WebAssembly (tipKernel.wat) in a memory of this model's own, sized at
-   * construction (never grown: see refScan.ts's Arena): colBuf and rowBuf above are views of it,
-   * and Fw, jw hold F and ∂F/∂θ while they are summed (copied out at the end of an evaluation).
+   * The per-pixel work runs on WebAssembly (tipKernel.wat) in a memory of this model's own, sized
+   * at construction (never grown: see refScan.ts's Arena), at these byte offsets: the normal table
+   * (at 0), normal3's values at the column and row boundaries (pNb, pNa), every slice's column and
+   * row records (pCb, pRb), evalJac's column factors (pCj), and F and ∂F/∂θ while they are summed
+   * (pFw, pJw: Fw, jw; copied out at the end of an evaluation).
    */
   private readonly k: TipKernel;
+  private readonly pNb: number;
+  private readonly pNa: number;
   private readonly pCb: number;
   private readonly pRb: number;
   private readonly pCj: number;
@@ -341,23 +323,23 @@ export class TipModel {
   readonly n: number;
   /** r0, c0: the window's first row and column; a model is re-placed (fitTipModel's cache) by setting them. */
   constructor(public r0: number, readonly nr: number, public c0: number, readonly nc: number) {
-    this.nb = new Float64Array(6 * (nc + 1));
-    this.na = new Float64Array(3 * (nr + 1));
     this.n = nr * nc;
     this.slI = new Int32Array(6 * SLICE_EDGES.length);
     this.slX = new Float64Array(2 * SLICE_EDGES.length);
     // room for every slice's columns and rows (at most nc and nr each): a model is kept between
     // fits (modelFor), and a buffer grown mid-run had its evalF thrown away and compiled again
     const nCb = 4 * SLICE_EDGES.length * nc, nRb = 3 * SLICE_EDGES.length * nr, n = nr * nc;
-    this.pCb = 0;
-    this.pRb = align16(8 * nCb);
+    // the normal table at 0 (where tipKernel.wat reads it), then the buffers
+    this.pNb = align16(8 * 3 * TN);
+    this.pNa = this.pNb + align16(8 * 6 * (nc + 1));
+    this.pCb = this.pNa + align16(8 * 3 * (nr + 1));
+    this.pRb = this.pCb + align16(8 * nCb);
     this.pCj = this.pRb + align16(8 * nRb);
     this.pFw = this.pCj + 64 * nc;
     this.pJw = this.pFw + align16(8 * n);
     const memory = wasmMemory(this.pJw + 8 * NT * n);
     this.k = tipKernelOn(memory);
-    this.colBuf = new Float64Array(memory.buffer, this.pCb, nCb);
-    this.rowBuf = new Float64Array(memory.buffer, this.pRb, nRb);
+    new Float64Array(memory.buffer, 0, 3 * TN).set(T_KERNEL);
     this.Fw = new Float64Array(memory.buffer, this.pFw, n);
     this.jw = new Float64Array(memory.buffer, this.pJw, NT * n);
   }
@@ -380,7 +362,7 @@ export class TipModel {
     const u0 = th[0], v0 = th[1], phi = th[2], k2 = th[3], q = th[4], sig = th[5];
     const m = mOf(k2, q);
     const s = Math.sin(phi), c = Math.cos(phi);
-    const { r0, nr, c0, nc, nb, na, ivl, slI, slX } = this;
+    const { r0, nr, c0, nc, ivl, slI, slX } = this;
     for (let p = 0; p < NT; p++) this.th[p] = th[p];
     this.nSl = 0;
     this.valid = this.ok(th);
@@ -388,7 +370,7 @@ export class TipModel {
     const Fw = this.Fw, kern = this.k;
     Fw.fill(0);
     const dStar = deepest(s, c, k2, m);
-    const geo = this.geo, xs = this.xs;
+    const geo = this.geo;
     geo[0] = s; geo[1] = c; geo[2] = k2; geo[3] = m;
     const dEnd = v0 - (r0 - 0.5) + CUT * sig - dStar;
     const inv = 1 / sig;
@@ -410,38 +392,12 @@ export class TipModel {
       const iLo = Math.max(0, Math.floor(uL - CUT * sig - c0)), iHi = Math.min(nc - 1, Math.ceil(uR + CUT * sig - c0));
       if (iLo > iHi) continue;
       const ncol = iHi - iLo + 1, nrow = jHi - jLo + 1;
-      const cb = this.colBuf, rb = this.rowBuf;
-      for (let i = iLo; i <= iHi + 1; i++) {
-        const bnd = c0 + i - 0.5;
-        xs[0] = (uR - bnd) * inv;
-        normal3(xs, nb, 6 * i);
-        xs[0] = (uL - bnd) * inv;
-        normal3(xs, nb, 6 * i + 3);
-      }
-      const cBase = cOff - iLo;
-      for (let i = iLo; i <= iHi; i++) {
-        const a = 6 * i, b = a + 6, e = 4 * (cBase + i);
-        cb[e] = sig * (nb[a + 2] - nb[b + 2] - nb[a + 5] + nb[b + 5]);
-        cb[e + 1] = nb[a] - nb[b];
-        cb[e + 2] = nb[b + 3] - nb[a + 3];
-        cb[e + 3] = nb[a + 1] - nb[b + 1] - nb[a + 4] + nb[b + 4];
-      }
-      // axial, pixel-integrated: thick·[Φ((y_j + ½ − y)/σ) − Φ((y_j − ½ − y)/σ)], and its
-      // derivatives w.r.t. y and σ
-      for (let j = jLo; j <= jHi + 1; j++) {
-        xs[0] = (r0 + j - 0.5 - y) * inv;
-        normal3(xs, na, 3 * j);
-      }
-      const rBase = rOff - jLo;
-      for (let j = jLo; j <= jHi; j++) {
-        const a = 3 * j, b = a + 3, e = 3 * (rBase + j);
-        const pa = (r0 + j - 0.5 - y) * inv, pb = pa + inv;
-        rb[e] = thick * (na[b] - na[a]);
-        rb[e + 1] = thick * inv * (na[a + 1] - na[b + 1]);
-        rb[e + 2] = thick * inv * (pa * na[a + 1] - pb * na[b + 1]);
-      }
-      // F += w ⊗ L over the slice's rows and columns (rows of w = 0 skipped)
-      kern.accF(this.pFw, nc, iLo, iHi, jLo, jHi, this.pCb + 32 * cBase, this.pRb + 24 * rBase);
+      // the slice's lateral profile per column (σ·[G((uR − u + ½)/σ) − G((uR − u − ½)/σ)] − the same
+      // at uL, and its derivatives) and axial weight per row (thick·[Φ((y_j + ½ − y)/σ) −
+      // Φ((y_j − ½ − y)/σ)], and its derivatives w.r.t. y and σ) at pCb and pRb from
+      // cOff and rOff, and F += weight ⊗ profile (tipKernel.wat sliceF)
+      const cBase = cOff - iLo, rBase = rOff - jLo;
+      kern.sliceF(this.pFw, nc, this.pNb, this.pNa, this.pCb + 32 * cBase, this.pRb + 24 * rBase, c0, iLo, iHi, r0, jLo, jHi, uL, uR, y, inv, sig, thick);
       const t = 6 * nSl;
       slI[t] = iLo; slI[t + 1] = iHi; slI[t + 2] = jLo; slI[t + 3] = jHi; slI[t + 4] = cOff; slI[t + 5] = rOff;
       slX[2 * nSl] = x;

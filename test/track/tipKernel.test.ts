@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { wasmMemory } from '../../src/segment/wasmKernel.js';
 import { tipKernelOn } from '../../src/track/tipKernel.js';
-import { TipModel } from '../../src/track/tipModelFit.js';
+import { T_KERNEL, TipModel } from '../../src/track/tipModelFit.js';
 import { mulberry32 } from '../helpers/rng.js';
 
 const NT = 6;
@@ -113,6 +113,82 @@ describe('tip model kernels against the JavaScript they replaced', () => {
     k.accF(512, nc, 0, 2, 0, 0, 0, 256);
     // skipped row: F stays −0 everywhere (without the skip −0 + (−0·−1 = +0) = +0 at column 0)
     expect(Array.from(F).map((x) => Object.is(x, -0))).toEqual([true, true, true]);
+  });
+});
+
+/** normal3 as it was in tipModelFit.ts (the oracle of the kernel's): Φ, φ, G at x into out[o …]. */
+const TN = 97, CUT = 3, TH = 1 / 16;
+function normal3(x: number, out: Float64Array, o: number): void {
+  const T_CDF = T_KERNEL.subarray(0, TN), T_PDF = T_KERNEL.subarray(TN, 2 * TN), T_DPDF = T_KERNEL.subarray(2 * TN);
+  if (x >= CUT) { out[o] = 1; out[o + 1] = 0; out[o + 2] = x; return; }
+  if (x <= -CUT) { out[o] = 0; out[o + 1] = 0; out[o + 2] = 0; return; }
+  const f = (x + CUT) / TH;
+  const k = Math.min(TN - 2, f | 0);
+  const t = f - k, t2 = t * t, t3 = t2 * t;
+  const h00 = 2 * t3 - 3 * t2 + 1, h10 = (t3 - 2 * t2 + t) * TH, h01 = 1 - h00, h11 = (t3 - t2) * TH;
+  const cdf = h00 * T_CDF[k] + h10 * T_PDF[k] + h01 * T_CDF[k + 1] + h11 * T_PDF[k + 1];
+  const pdf = h00 * T_PDF[k] + h10 * T_DPDF[k] + h01 * T_PDF[k + 1] + h11 * T_DPDF[k + 1];
+  out[o] = cdf;
+  out[o + 1] = pdf;
+  out[o + 2] = x * cdf + pdf;
+}
+
+describe('sliceF against evalF\'s JavaScript slice', () => {
+  it('column and row records and F, bit for bit (400 random slices, edges beyond ±3σ, a NaN edge)', () => {
+    const rnd = mulberry32(99);
+    const r = (lo: number, hi: number) => lo + (hi - lo) * rnd();
+    const ri = (lo: number, hi: number) => Math.floor(r(lo, hi + 1));
+    for (let trial = 0; trial < 400; trial++) {
+      const nr = ri(1, 14), nc = ri(1, 30), n = nr * nc;
+      const iLo = ri(0, nc - 1), iHi = ri(iLo, nc - 1), jLo = ri(0, nr - 1), jHi = ri(jLo, nr - 1);
+      const cOff = ri(0, 20), rOff = ri(0, 20), cBase = cOff - iLo, rBase = rOff - jLo;
+      const c0 = ri(-5, 300), r0 = ri(-5, 300);
+      const sig = r(0.4, 3), inv = 1 / sig, thick = [0.04, 0.08, 0.13, 0.25, 0.5][ri(0, 4)];
+      let uL = c0 + r(-8, nc + 8), uR = uL + r(0, 12);
+      if (trial === 7) uR = NaN;
+      const y = r0 + r(-6, nr + 6);
+      const nCb = 4 * (cOff + nc), nRb = 3 * (rOff + nr);
+      const a16 = (b: number) => 16 * Math.ceil(b / 16);
+      const pNb = a16(8 * 3 * TN), pNa = pNb + a16(8 * 6 * (nc + 1)), pCb = pNa + a16(8 * 3 * (nr + 1)), pRb = pCb + a16(8 * nCb), pF = pRb + a16(8 * nRb);
+      const mem = wasmMemory(pF + 8 * n);
+      new Float64Array(mem.buffer, 0, 3 * TN).set(T_KERNEL);
+      const k = tipKernelOn(mem);
+      const F = new Float64Array(mem.buffer, pF, n);
+      for (let e = 0; e < n; e++) F[e] = r(-1, 1);
+      // the oracle
+      const nb = new Float64Array(6 * (nc + 1)), na = new Float64Array(3 * (nr + 1));
+      const cb = new Float64Array(nCb), rb = new Float64Array(nRb), Fo = F.slice();
+      for (let i = iLo; i <= iHi + 1; i++) {
+        const bnd = c0 + i - 0.5;
+        normal3((uR - bnd) * inv, nb, 6 * i);
+        normal3((uL - bnd) * inv, nb, 6 * i + 3);
+      }
+      for (let i = iLo; i <= iHi; i++) {
+        const a = 6 * i, b = a + 6, e = 4 * (cBase + i);
+        cb[e] = sig * (nb[a + 2] - nb[b + 2] - nb[a + 5] + nb[b + 5]);
+        cb[e + 1] = nb[a] - nb[b];
+        cb[e + 2] = nb[b + 3] - nb[a + 3];
+        cb[e + 3] = nb[a + 1] - nb[b + 1] - nb[a + 4] + nb[b + 4];
+      }
+      for (let j = jLo; j <= jHi + 1; j++) normal3((r0 + j - 0.5 - y) * inv, na, 3 * j);
+      for (let j = jLo; j <= jHi; j++) {
+        const a = 3 * j, b = a + 3, e = 3 * (rBase + j);
+        const w = thick * (na[b] - na[a]);
+        const pa = (r0 + j - 0.5 - y) * inv, pb = pa + inv;
+        rb[e] = w;
+        rb[e + 1] = thick * inv * (na[a + 1] - na[b + 1]);
+        rb[e + 2] = thick * inv * (pa * na[a + 1] - pb * na[b + 1]);
+        if (w === 0) continue;
+        const o = j * nc;
+        for (let i = iLo; i <= iHi; i++) Fo[o + i] += w * cb[4 * (cBase + i)];
+      }
+      k.sliceF(pF, nc, pNb, pNa, pCb + 32 * cBase, pRb + 24 * rBase, c0, iLo, iHi, r0, jLo, jHi, uL, uR, y, inv, sig, thick);
+      const cbW = new Float64Array(mem.buffer, pCb, nCb), rbW = new Float64Array(mem.buffer, pRb, nRb);
+      const sl = (a: Float64Array, from: number, len: number) => a.slice(from, from + len);
+      expect(firstDiff(sl(cbW, 4 * cOff, 4 * (iHi - iLo + 1)), sl(cb, 4 * cOff, 4 * (iHi - iLo + 1))), `columns, trial ${trial}`).toBe(-1);
+      expect(firstDiff(sl(rbW, 3 * rOff, 3 * (jHi - jLo + 1)), sl(rb, 3 * rOff, 3 * (jHi - jLo + 1))), `rows, trial ${trial}`).toBe(-1);
+      expect(firstDiff(F, Fo), `F, trial ${trial}`).toBe(-1);
+    }
   });
 });
 
