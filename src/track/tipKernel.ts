@@ -22,6 +22,12 @@ export interface TipKernel {
   accJac(jac: number, nc: number, iLo: number, iHi: number, jLo: number, jHi: number, cj: number, rb: number): void;
   /** jac[6k + 2 … 4] += (yp0, yp1, yp2)·jac[6k + 1] for k < n where jac[6k + 1] ≠ 0. */
   finJac(jac: number, n: number, yp0: number, yp1: number, yp2: number): void;
+  /**
+   * The normal equations' sums over the nv fitted pixels (window index idx[k] (i32), model F there,
+   * residual r[k], derivatives jac[6·idx[k] …]) into out (58 f64): [Σf, Σr, Σf², Σf·r, Σj (6),
+   * Σf·j (6), Σr·j (6), Σj·jᵀ (36, row-major, the upper triangle written)].
+   */
+  normalEq(F: number, r: number, idx: number, nv: number, jac: number, out: number): void;
 }
 
 const instance = wasmKernel(TIP_KERNEL_WASM_BASE64);

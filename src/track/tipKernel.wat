@@ -7,7 +7,9 @@
 ;;   accF:    F[j·nc + i] += w_j · L_i over one slice's rows and columns;
 ;;   colJac:  one slice's per-column factors of ∂F/∂θ (from the interval's derivatives);
 ;;   accJac:  jac[6·(j·nc + i) + p] += (row factor) · (column factor), p = 0 … 5, over one slice;
-;;   finJac:  the apex depth's share of ∂F/∂(φ, a, q) (a multiple of ∂F/∂v0), once per evaluation.
+;;   finJac:  the apex depth's share of ∂F/∂(φ, a, q) (a multiple of ∂F/∂v0), once per evaluation;
+;;   normalEq: the sums over the fitted pixels that the Levenberg–Marquardt step's normal
+;;            equations are made of (Σf, Σr, Σf², Σf·r, Σ∂F, Σf·∂F, Σr·∂F, Σ∂F·∂Fᵀ).
 ;; Floating point: every product and sum is the IEEE double operation, in the same order, of the
 ;; JavaScript these replace (no fused multiply–add in WebAssembly); two parameters' sums share a
 ;; v128 (f64x2) where the JavaScript had two scalar lines, lane by lane the same operations
@@ -248,4 +250,95 @@
             (f64.store offset=32 (local.get $p) (f64.add (f64.load offset=32 (local.get $p)) (f64.mul (local.get $yp2) (local.get $jv))))))
         (local.set $p (i32.add (local.get $p) (i32.const 48)))
         (br $px))))
+;; The sums of the normal equations over the nv fitted pixels k (window index q = idx[k], model
+  ;; value f = F[q], residual r[k], derivatives j = jac[6q … 6q + 5]), each summed over k in order
+  ;; (tipModelFit.ts normalEquations as it was: the same sums, lane by lane), into out:
+  ;; [Σf, Σr, Σf², Σf·r, Σj (6), Σf·j (6), Σr·j (6), Σ j·jᵀ (36, row-major; the upper triangle)].
+  (func (export "normalEq") (param $F i32) (param $r i32) (param $idx i32) (param $nv i32) (param $jac i32) (param $out i32)
+    (local $k i32) (local $pj i32) (local $f f64) (local $rk f64)
+    (local $j01 v128) (local $j23 v128) (local $j45 v128) (local $vf v128) (local $vr v128)
+    (local $j0 v128) (local $j1 v128) (local $j2 v128) (local $j3 v128) (local $j4 v128) (local $j5 f64)
+    (local $sfr v128) (local $sq v128)
+    (local $s01 v128) (local $s23 v128) (local $s45 v128)
+    (local $f01 v128) (local $f23 v128) (local $f45 v128)
+    (local $g01 v128) (local $g23 v128) (local $g45 v128)
+    (local $a00 v128) (local $a02 v128) (local $a04 v128) (local $a11 v128) (local $a13 v128) (local $a1535 v128)
+    (local $a22 v128) (local $a24 v128) (local $a33 v128) (local $a44 v128) (local $a55 f64)
+    (block $done
+      (loop $px
+        (br_if $done (i32.ge_s (local.get $k) (local.get $nv)))
+        (local.set $pj (i32.load (i32.add (local.get $idx) (i32.shl (local.get $k) (i32.const 2)))))
+        (local.set $f (f64.load (i32.add (local.get $F) (i32.shl (local.get $pj) (i32.const 3)))))
+        (local.set $rk (f64.load (i32.add (local.get $r) (i32.shl (local.get $k) (i32.const 3)))))
+        (local.set $pj (i32.add (local.get $jac) (i32.mul (local.get $pj) (i32.const 48))))
+        (local.set $j01 (v128.load (local.get $pj)))
+        (local.set $j23 (v128.load offset=16 (local.get $pj)))
+        (local.set $j45 (v128.load offset=32 (local.get $pj)))
+        (local.set $vf (f64x2.splat (local.get $f)))
+        (local.set $vr (f64x2.splat (local.get $rk)))
+        ;; (Σf, Σr) += (f, r); (Σf², Σf·r) += f·(f, r)
+        (local.set $sfr (f64x2.add (local.get $sfr) (f64x2.replace_lane 1 (local.get $vf) (local.get $rk))))
+        (local.set $sq (f64x2.add (local.get $sq) (f64x2.mul (local.get $vf) (f64x2.replace_lane 1 (local.get $vf) (local.get $rk)))))
+        (local.set $s01 (f64x2.add (local.get $s01) (local.get $j01)))
+        (local.set $s23 (f64x2.add (local.get $s23) (local.get $j23)))
+        (local.set $s45 (f64x2.add (local.get $s45) (local.get $j45)))
+        (local.set $f01 (f64x2.add (local.get $f01) (f64x2.mul (local.get $vf) (local.get $j01))))
+        (local.set $f23 (f64x2.add (local.get $f23) (f64x2.mul (local.get $vf) (local.get $j23))))
+        (local.set $f45 (f64x2.add (local.get $f45) (f64x2.mul (local.get $vf) (local.get $j45))))
+        (local.set $g01 (f64x2.add (local.get $g01) (f64x2.mul (local.get $vr) (local.get $j01))))
+        (local.set $g23 (f64x2.add (local.get $g23) (f64x2.mul (local.get $vr) (local.get $j23))))
+        (local.set $g45 (f64x2.add (local.get $g45) (f64x2.mul (local.get $vr) (local.get $j45))))
+        ;; j_a splatted
+        (local.set $j0 (f64x2.splat (f64x2.extract_lane 0 (local.get $j01))))
+        (local.set $j1 (f64x2.splat (f64x2.extract_lane 1 (local.get $j01))))
+        (local.set $j2 (f64x2.splat (f64x2.extract_lane 0 (local.get $j23))))
+        (local.set $j3 (f64x2.splat (f64x2.extract_lane 1 (local.get $j23))))
+        (local.set $j4 (f64x2.splat (f64x2.extract_lane 0 (local.get $j45))))
+        (local.set $j5 (f64x2.extract_lane 1 (local.get $j45)))
+        ;; row 0: (a00, a01), (a02, a03), (a04, a05)
+        (local.set $a00 (f64x2.add (local.get $a00) (f64x2.mul (local.get $j0) (local.get $j01))))
+        (local.set $a02 (f64x2.add (local.get $a02) (f64x2.mul (local.get $j0) (local.get $j23))))
+        (local.set $a04 (f64x2.add (local.get $a04) (f64x2.mul (local.get $j0) (local.get $j45))))
+        ;; row 1: (a11, a12) = j1·(j1, j2), (a13, a14) = j1·(j3, j4)
+        (local.set $a11 (f64x2.add (local.get $a11) (f64x2.mul (local.get $j1)
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 (local.get $j01) (local.get $j23)))))
+        (local.set $a13 (f64x2.add (local.get $a13) (f64x2.mul (local.get $j1)
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 (local.get $j23) (local.get $j45)))))
+        ;; (a15, a35) = (j1, j3)·j5
+        (local.set $a1535 (f64x2.add (local.get $a1535) (f64x2.mul
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $j01) (local.get $j23))
+          (f64x2.splat (local.get $j5)))))
+        ;; row 2: (a22, a23), (a24, a25); row 3: (a33, a34) = j3·(j3, j4); row 4: (a44, a45); a55
+        (local.set $a22 (f64x2.add (local.get $a22) (f64x2.mul (local.get $j2) (local.get $j23))))
+        (local.set $a24 (f64x2.add (local.get $a24) (f64x2.mul (local.get $j2) (local.get $j45))))
+        (local.set $a33 (f64x2.add (local.get $a33) (f64x2.mul (local.get $j3)
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 (local.get $j23) (local.get $j45)))))
+        (local.set $a44 (f64x2.add (local.get $a44) (f64x2.mul (local.get $j4) (local.get $j45))))
+        (local.set $a55 (f64.add (local.get $a55) (f64.mul (local.get $j5) (local.get $j5))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $px)))
+    (v128.store (local.get $out) (local.get $sfr))
+    (v128.store offset=16 (local.get $out) (local.get $sq))
+    (v128.store offset=32 (local.get $out) (local.get $s01))
+    (v128.store offset=48 (local.get $out) (local.get $s23))
+    (v128.store offset=64 (local.get $out) (local.get $s45))
+    (v128.store offset=80 (local.get $out) (local.get $f01))
+    (v128.store offset=96 (local.get $out) (local.get $f23))
+    (v128.store offset=112 (local.get $out) (local.get $f45))
+    (v128.store offset=128 (local.get $out) (local.get $g01))
+    (v128.store offset=144 (local.get $out) (local.get $g23))
+    (v128.store offset=160 (local.get $out) (local.get $g45))
+    ;; Σ j·jᵀ at out[22 …] (byte 176): raw[a·6 + c]
+    (v128.store offset=176 (local.get $out) (local.get $a00))
+    (v128.store offset=192 (local.get $out) (local.get $a02))
+    (v128.store offset=208 (local.get $out) (local.get $a04))
+    (v128.store offset=232 (local.get $out) (local.get $a11))
+    (v128.store offset=248 (local.get $out) (local.get $a13))
+    (f64.store offset=264 (local.get $out) (f64x2.extract_lane 0 (local.get $a1535)))
+    (v128.store offset=288 (local.get $out) (local.get $a22))
+    (v128.store offset=304 (local.get $out) (local.get $a24))
+    (v128.store offset=344 (local.get $out) (local.get $a33))
+    (f64.store offset=360 (local.get $out) (f64x2.extract_lane 1 (local.get $a1535)))
+    (v128.store offset=400 (local.get $out) (local.get $a44))
+    (f64.store offset=456 (local.get $out) (local.get $a55)))
 )

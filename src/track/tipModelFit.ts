@@ -175,6 +175,8 @@ if (CUT !== 3 || TH !== 1 / 16 || TN !== 97) throw new Error('tipKernel.wat assu
  * behind the true one (0.55 px for k = 0.2 and a 10.8° half-angle).
  */
 const NT = 6;
+/** Length of TipModel.normalSums' result. */
+const NORMAL_SUMS = 22 + NT * NT;
 const D_OPEN = BEHIND + 4;
 /** m of (a, q). */
 const mOf = (a: number, q: number): number => (q - a) / (2 * D_OPEN);
@@ -317,8 +319,17 @@ export class TipModel {
   private readonly pCj: number;
   private readonly pFw: number;
   private readonly pJw: number;
+  private readonly pFn: number;
+  private readonly pRn: number;
+  private readonly pIn: number;
+  private readonly pOut: number;
+  private readonly Fn: Float64Array;
+  private readonly Rn: Float64Array;
+  private readonly In: Int32Array;
+  private readonly sums: Float64Array;
   private readonly Fw: Float64Array;
-  private readonly jw: Float64Array;
+  /** ∂F/∂θ of the last evalJac (jac[NT·pixel + p]); evalJac given this array itself copies nothing. */
+  readonly jw: Float64Array;
   private readonly th = new Float64Array(NT);
   readonly n: number;
   /** r0, c0: the window's first row and column; a model is re-placed (fitTipModel's cache) by setting them. */
@@ -337,11 +348,19 @@ export class TipModel {
     this.pCj = this.pRb + align16(8 * nRb);
     this.pFw = this.pCj + 64 * nc;
     this.pJw = this.pFw + align16(8 * n);
-    const memory = wasmMemory(this.pJw + 8 * NT * n);
+    this.pFn = this.pJw + align16(8 * NT * n);
+    this.pRn = this.pFn + align16(8 * n);
+    this.pIn = this.pRn + align16(8 * n);
+    this.pOut = this.pIn + align16(4 * n);
+    const memory = wasmMemory(this.pOut + 8 * NORMAL_SUMS);
     this.k = tipKernelOn(memory);
     new Float64Array(memory.buffer, 0, 3 * TN).set(T_KERNEL);
     this.Fw = new Float64Array(memory.buffer, this.pFw, n);
     this.jw = new Float64Array(memory.buffer, this.pJw, NT * n);
+    this.Fn = new Float64Array(memory.buffer, this.pFn, n);
+    this.Rn = new Float64Array(memory.buffer, this.pRn, n);
+    this.In = new Int32Array(memory.buffer, this.pIn, n);
+    this.sums = new Float64Array(memory.buffer, this.pOut, NORMAL_SUMS);
   }
 
   /** Geometry valid for θ (the conic is cut by rows in bounded intervals). */
@@ -434,7 +453,20 @@ export class TipModel {
       kern.accJac(this.pJw, nc, iLo, iHi, jLo, jHi, this.pCj, this.pRb + 24 * rBase);
     }
     kern.finJac(this.pJw, n, yp0, yp1, yp2);
-    jac.set(jw);
+    if (jac !== jw) jac.set(jw);
+  }
+
+  /**
+   * The sums the normal equations are made of, over the fitted pixels idx (model F, residuals r,
+   * ∂F/∂θ of the last evalJac): [Σf, Σr, Σf², Σf·r, Σ∂F (6), Σf·∂F (6), Σr·∂F (6), Σ∂F·∂Fᵀ (36,
+   * row-major, the upper triangle)] (tipKernel.wat normalEq). A view, valid until the next call.
+   */
+  normalSums(F: Float64Array, r: Float64Array, idx: Int32Array): Float64Array {
+    this.Fn.set(F);
+    this.Rn.set(r);
+    this.In.set(idx);
+    this.k.normalEq(this.pFn, this.pRn, this.pIn, idx.length, this.pJw, this.pOut);
+    return this.sums;
   }
 }
 
@@ -469,67 +501,35 @@ function gaussSolve(M: Float64Array, x: Float64Array): boolean {
   return solveInPlace(GS_WORK, x, NT);
 }
 
+/** normalEquations' coefficients, kept between calls (no garbage per LM iteration). */
+const NE = { bF: new Float64Array(NT), b1: new Float64Array(NT) };
+
 /**
  * Normal equations of the variable-projection problem at θ (Kaufman's: the columns C·∂F/∂θ with
  * their part in span{1, F} removed; the residual r is already orthogonal to it) into A (NT × NT)
- * and g, from one pass of raw moments over the fitted pixels: with J̃_a = J_a − β1_a − βF_a·F the
- * column's residual on {1, F}, J̃_aᵀJ̃_c = J_aᵀJ_c − β1_a·Σ J_c − βF_a·Fᵀ J_c.
+ * and g, from one pass of raw moments over the fitted pixels (the model's normalSums, with ∂F/∂θ
+ * of its last evalJac): with J̃_a = J_a − β1_a − βF_a·F the column's residual on {1, F},
+ * J̃_aᵀJ̃_c = J_aᵀJ_c − β1_a·Σ J_c − βF_a·Fᵀ J_c.
  */
-/** normalEquations' per-call sums and coefficients, kept between calls (no garbage per LM iteration). */
-const NE = {
-  S1: new Float64Array(NT), SF: new Float64Array(NT), SR: new Float64Array(NT), raw: new Float64Array(NT * NT),
-  bF: new Float64Array(NT), b1: new Float64Array(NT),
-};
 
-function normalEquations(F: Float64Array, jac: Float64Array, r: Float64Array, idx: Int32Array, n: number, C: number, A: Float64Array, g: Float64Array): void {
+function normalEquations(model: TipModel, F: Float64Array, r: Float64Array, idx: Int32Array, C: number, A: Float64Array, g: Float64Array): void {
   const nv = idx.length;
-  let sf = 0, sff = 0, sr = 0, sfr = 0;
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0;
-  let f0 = 0, f1 = 0, f2 = 0, f3 = 0, f4 = 0, f5 = 0;
-  let g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0, g5 = 0;
-  let a00 = 0, a01 = 0, a02 = 0, a03 = 0, a04 = 0, a05 = 0;
-  let a11 = 0, a12 = 0, a13 = 0, a14 = 0, a15 = 0;
-  let a22 = 0, a23 = 0, a24 = 0, a25 = 0;
-  let a33 = 0, a34 = 0, a35 = 0;
-  let a44 = 0, a45 = 0;
-  let a55 = 0;
-  for (let k = 0; k < nv; k++) {
-    const q = idx[k], f = F[q], rk = r[k];
-    const e = NT * q;
-    const j0 = jac[e], j1 = jac[e + 1], j2 = jac[e + 2], j3 = jac[e + 3], j4 = jac[e + 4], j5 = jac[e + 5];
-    sf += f; sff += f * f; sr += rk; sfr += f * rk;
-    s0 += j0; s1 += j1; s2 += j2; s3 += j3; s4 += j4; s5 += j5;
-    f0 += f * j0; f1 += f * j1; f2 += f * j2; f3 += f * j3; f4 += f * j4; f5 += f * j5;
-    g0 += rk * j0; g1 += rk * j1; g2 += rk * j2; g3 += rk * j3; g4 += rk * j4; g5 += rk * j5;
-    a00 += j0 * j0; a01 += j0 * j1; a02 += j0 * j2; a03 += j0 * j3; a04 += j0 * j4; a05 += j0 * j5;
-    a11 += j1 * j1; a12 += j1 * j2; a13 += j1 * j3; a14 += j1 * j4; a15 += j1 * j5;
-    a22 += j2 * j2; a23 += j2 * j3; a24 += j2 * j4; a25 += j2 * j5;
-    a33 += j3 * j3; a34 += j3 * j4; a35 += j3 * j5;
-    a44 += j4 * j4; a45 += j4 * j5;
-    a55 += j5 * j5;
-  }
-  const { S1, SF, SR, raw, bF, b1 } = NE;
-  S1[0] = s0; S1[1] = s1; S1[2] = s2; S1[3] = s3; S1[4] = s4; S1[5] = s5;
-  SF[0] = f0; SF[1] = f1; SF[2] = f2; SF[3] = f3; SF[4] = f4; SF[5] = f5;
-  SR[0] = g0; SR[1] = g1; SR[2] = g2; SR[3] = g3; SR[4] = g4; SR[5] = g5;
-  // (the upper triangle: all that is read below)
-  raw[0] = a00; raw[1] = a01; raw[2] = a02; raw[3] = a03; raw[4] = a04; raw[5] = a05;
-  raw[7] = a11; raw[8] = a12; raw[9] = a13; raw[10] = a14; raw[11] = a15;
-  raw[14] = a22; raw[15] = a23; raw[16] = a24; raw[17] = a25;
-  raw[21] = a33; raw[22] = a34; raw[23] = a35;
-  raw[28] = a44; raw[29] = a45;
-  raw[35] = a55;
+  const sums = model.normalSums(F, r, idx);
+  const sf = sums[0], sr = sums[1], sff = sums[2], sfr = sums[3];
+  const { bF, b1 } = NE;
+  // Σ∂F at sums[S1 + a], Σf·∂F at [SF + a], Σr·∂F at [SR + a], Σ∂F·∂Fᵀ at [RAW + a·NT + c] (c ≥ a)
+  const S1 = 4, SF = 10, SR = 16, RAW = 22;
   // least-squares coefficients of each column on {1, F}
   const det = nv * sff - sf * sf;
   for (let a = 0; a < NT; a++) {
-    bF[a] = det > 1e-12 ? (nv * SF[a] - sf * S1[a]) / det : 0;
-    b1[a] = (S1[a] - bF[a] * sf) / nv;
+    bF[a] = det > 1e-12 ? (nv * sums[SF + a] - sf * sums[S1 + a]) / det : 0;
+    b1[a] = (sums[S1 + a] - bF[a] * sf) / nv;
   }
   const C2 = C * C;
   for (let a = 0; a < NT; a++) {
-    g[a] = C * (SR[a] - b1[a] * sr - bF[a] * sfr);
+    g[a] = C * (sums[SR + a] - b1[a] * sr - bF[a] * sfr);
     for (let c = a; c < NT; c++) {
-      const v = C2 * (raw[a * NT + c] - b1[a] * S1[c] - bF[a] * SF[c]);
+      const v = C2 * (sums[RAW + a * NT + c] - b1[a] * sums[S1 + c] - bF[a] * sums[SF + c]);
       A[a * NT + c] = v;
       A[c * NT + a] = v;
     }
@@ -542,12 +542,12 @@ function normalEquations(F: Float64Array, jac: Float64Array, r: Float64Array, id
  * worker, fitting ~20 tips a frame, spent ≈ 190 ms of a 250-frame 1080p run in 130 young-generation
  * collections. One fit at a time per thread (fitTipModel is not re-entrant), so one set suffices.
  */
-const work = { n: 0, idx: new Int32Array(0), y: new Float64Array(0), F: new Float64Array(0), Fp: new Float64Array(0), jac: new Float64Array(0), r: new Float64Array(0), r2: new Float64Array(0) };
+const work = { n: 0, idx: new Int32Array(0), y: new Float64Array(0), F: new Float64Array(0), Fp: new Float64Array(0), r: new Float64Array(0), r2: new Float64Array(0) };
 function workFor(n: number): typeof work {
   if (work.n < n) {
     Object.assign(work, {
       n, idx: new Int32Array(n), y: new Float64Array(n), F: new Float64Array(n), Fp: new Float64Array(n),
-      jac: new Float64Array(NT * n), r: new Float64Array(n), r2: new Float64Array(n),
+      r: new Float64Array(n), r2: new Float64Array(n),
     });
   }
   return work;
@@ -600,7 +600,7 @@ class LmFit {
    * in span{1, F} removed; the residual is already orthogonal to it).
    */
   normal(): void {
-    normalEquations(this.F, this.jac, this.r, this.idx, this.n, this.lin.C, this.A, this.g);
+    normalEquations(this.model, this.F, this.r, this.idx, this.lin.C, this.A, this.g);
   }
 
   /** Solve (A + λ·diag A) x = g over the parameters not held at a bound (x = 0 there) into x; false when singular. */
@@ -760,7 +760,7 @@ export function fitTipModel(inp: TipModelInput): TipModelResult | null {
   // model and derivatives at θ (F, jac) and the model at a trial θ (Fp); a trial's derivatives
   // are computed only once it is accepted (from what evalF kept), so a rejected one costs F alone
   f.F = w.F.subarray(0, n); f.Fp = w.Fp.subarray(0, n);
-  f.jac = w.jac.subarray(0, NT * n);
+  f.jac = f.model.jw;
   f.r = w.r.subarray(0, nv); f.r2 = w.r2.subarray(0, nv);
   f.th = new Float64Array(NT);
   f.ss = 0;

@@ -192,6 +192,41 @@ describe('sliceF against evalF\'s JavaScript slice', () => {
   });
 });
 
+describe('normalEq against normalEquations\' JavaScript sums', () => {
+  it('58 sums bit for bit (200 random windows, idx in window order with gaps, zeros in ∂F)', () => {
+    const rnd = mulberry32(4242);
+    for (let trial = 0; trial < 200; trial++) {
+      const n = 1 + Math.floor(rnd() * 400);
+      const idx: number[] = [];
+      for (let q = 0; q < n; q++) if (rnd() < 0.8) idx.push(q);
+      const nv = idx.length;
+      const pF = 0, pR = 16 * Math.ceil((8 * n) / 16), pI = pR + 16 * Math.ceil((8 * n) / 16), pJ = pI + 16 * Math.ceil((4 * n) / 16), pO = pJ + 48 * n;
+      const mem = wasmMemory(pO + 8 * 58);
+      const k = tipKernelOn(mem);
+      const F = new Float64Array(mem.buffer, pF, n), r = new Float64Array(mem.buffer, pR, n), I = new Int32Array(mem.buffer, pI, n);
+      const jac = new Float64Array(mem.buffer, pJ, NT * n), out = new Float64Array(mem.buffer, pO, 58);
+      for (let q = 0; q < n; q++) F[q] = rnd() < 0.1 ? 0 : rnd() * 2 - 0.5;
+      for (let e = 0; e < NT * n; e++) jac[e] = rnd() < 0.15 ? 0 : (rnd() - 0.5) * 10 ** (4 * rnd() - 2);
+      for (let q = 0; q < nv; q++) { r[q] = (rnd() - 0.5) * 0.2; I[q] = idx[q]; }
+      k.normalEq(pF, pR, pI, nv, pJ, pO);
+      // the oracle: normalEquations' loop as it was
+      let sf = 0, sff = 0, sr = 0, sfr = 0;
+      const S1 = new Float64Array(NT), SF = new Float64Array(NT), SR = new Float64Array(NT), raw = new Float64Array(NT * NT);
+      for (let q = 0; q < nv; q++) {
+        const p = idx[q], f = F[p], rk = r[q], e = NT * p;
+        sf += f; sff += f * f; sr += rk; sfr += f * rk;
+        for (let a = 0; a < NT; a++) {
+          S1[a] += jac[e + a]; SF[a] += f * jac[e + a]; SR[a] += rk * jac[e + a];
+          for (let c = a; c < NT; c++) raw[a * NT + c] += jac[e + a] * jac[e + c];
+        }
+      }
+      const want = [sf, sr, sff, sfr, ...S1, ...SF, ...SR];
+      for (let i = 0; i < want.length; i++) expect(Object.is(out[i], want[i]), `sum ${i}, trial ${trial}`).toBe(true);
+      for (let a = 0; a < NT; a++) for (let c = a; c < NT; c++) expect(Object.is(out[22 + a * NT + c], raw[a * NT + c]), `Σj${a}j${c}, trial ${trial}`).toBe(true);
+    }
+  });
+});
+
 describe('TipModel on the kernels', () => {
   it('∂F/∂θ from evalJac matches central differences of evalF (40 random θ, 3 window sizes)', () => {
     const rnd = mulberry32(7);
