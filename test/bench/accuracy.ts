@@ -8,7 +8,10 @@
  * summary row. Tracks are matched to truth by mean tip distance over common frames (≤ 5 px);
  * a second track matched to the same dendrite counts as spurious (a fragment).
  *
- *   node --import tsx test/bench/accuracy.ts [--only NAME[,NAME]] [--keep DIR]
+ *   node --import tsx test/bench/accuracy.ts [--only NAME[,NAME]] [--keep DIR] [--no-fast-path]
+ * --no-fast-path: every frame segmented whole, every tile every frame, every dendrite searched for
+ * branches every frame (segment.full_frame_every, interface_band_every, freeze_every and
+ * tips.branch_search_every all 1): the same scenarios without the shortcuts of issue 7, to compare.
  * Renders are cached in $LIDTRACK_BENCH_DIR/accuracy (default /tmp/lidtrack-bench) by scenario hash.
  */
 import { createHash } from 'node:crypto';
@@ -38,10 +41,14 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const onlyIx = args.indexOf('--only');
   const only = onlyIx >= 0 ? args[onlyIx + 1].split(',') : null;
+  const noFastPath = args.includes('--no-fast-path');
+  const fastPathOff = noFastPath
+    ? { segment: { full_frame_every: 1, interface_band_every: 1, freeze_every: 1 }, tips: { branch_search_every: 1 } }
+    : {};
   const base = join(process.env.LIDTRACK_BENCH_DIR ?? join(tmpdir(), 'lidtrack-bench'), 'accuracy');
   mkdirSync(base, { recursive: true });
   const list = ACCURACY_SCENARIOS.filter((s) => !only || only.includes(s.name));
-  console.log(`accuracy benchmark: ${list.length} scenario(s), targets clean RMSE ≤ ${TARGETS.clean.rmsePx} px, v/j ≤ ${TARGETS.clean.vRel * 100} %; hard RMSE ≤ ${TARGETS.hard.rmsePx} px, v ≤ ${TARGETS.hard.vRel * 100} %, no spurious`);
+  console.log(`accuracy benchmark${noFastPath ? ' WITHOUT the fast path (every frame whole, every tile, branches every frame)' : ''}: ${list.length} scenario(s), targets clean RMSE ≤ ${TARGETS.clean.rmsePx} px, v/j ≤ ${TARGETS.clean.vRel * 100} %; hard RMSE ≤ ${TARGETS.hard.rmsePx} px, v ≤ ${TARGETS.hard.vRel * 100} %, no spurious`);
   console.log('RMSE: image coordinates of each frame (drift included, the tracks.csv contract); (reg px): against drift-registered truth, diagnostic only; (smooth px): the smoothed extra columns tip_x/y_smooth_px, beside the target.');
   const rows: ScenarioScore[] = [];
   const branchRows: Array<{ name: string } & BranchScore> = [];
@@ -63,7 +70,7 @@ async function main(): Promise<void> {
     try {
       r = await runTrack(trackConfigSchema.parse({
         input: join(dir, 'video.mp4'), um_per_px: valid.calibration.um_per_px, plating_edge: valid.calibration.plating_edge,
-        out: join(dir, 'out'), report: false, force: true,
+        out: join(dir, noFastPath ? 'out-no-fast-path' : 'out'), report: false, force: true, ...fastPathOff,
       }));
     } catch (e) {
       console.log(`${sc.name}: track failed: ${e instanceof Error ? e.message : String(e)}`);
