@@ -153,16 +153,15 @@ const INV_SQRT2PI = 1 / Math.sqrt(2 * Math.PI);
 // cubic Hermite interpolation (error < 10⁻⁸, far below any image noise).
 const TH = 1 / 16;
 const TN = Math.round((2 * CUT) / TH) + 1;
-const T_CDF = new Float64Array(TN), T_PDF = new Float64Array(TN), T_DPDF = new Float64Array(TN);
+/** That table as tipKernel.wat reads it, which has its constants built in: Φ at [0, TN), φ at [TN, 2·TN), φ' at [2·TN, 3·TN). */
+export const T_KERNEL = new Float64Array(3 * TN);
 for (let k = 0; k < TN; k++) {
   const x = -CUT + k * TH;
-  T_CDF[k] = exactCdf(x);
-  T_PDF[k] = Math.exp(-0.5 * x * x) * INV_SQRT2PI;
-  T_DPDF[k] = -x * T_PDF[k];
+  const pdf = Math.exp(-0.5 * x * x) * INV_SQRT2PI;
+  T_KERNEL[k] = exactCdf(x);
+  T_KERNEL[TN + k] = pdf;
+  T_KERNEL[2 * TN + k] = -x * pdf;
 }
-/** The same table as tipKernel.wat reads it (Φ, φ, φ' one after the other), whose constants it has built in. */
-export const T_KERNEL = new Float64Array(3 * TN);
-T_KERNEL.set(T_CDF, 0); T_KERNEL.set(T_PDF, TN); T_KERNEL.set(T_DPDF, 2 * TN);
 if (CUT !== 3 || TH !== 1 / 16 || TN !== 97) throw new Error('tipKernel.wat assumes CUT = 3 and a step of 1/16 (97 table values)');
 
 /**
@@ -308,8 +307,9 @@ export class TipModel {
    * The per-pixel work runs on WebAssembly (tipKernel.wat) in a memory of this model's own, sized
    * at construction (never grown: see refScan.ts's Arena), at these byte offsets: the normal table
    * (at 0), normal3's values at the column and row boundaries (pNb, pNa), every slice's column and
-   * row records (pCb, pRb), evalJac's column factors (pCj), and F and ∂F/∂θ while they are summed
-   * (pFw, pJw: Fw, jw; copied out at the end of an evaluation).
+   * row records (pCb, pRb), evalJac's column factors (pCj), F while it is summed (pFw: Fw, copied
+   * out at the end of evalF), ∂F/∂θ (pJw: jw — the fit's own Jacobian array), and normalSums' copies
+   * of the fit's F, residuals and pixel indices and its result (pFn, pRn, pIn, pOut).
    */
   private readonly k: TipKernel;
   private readonly pNb: number;
