@@ -62,10 +62,10 @@ export function videoGrayFilters(pixFmt: string, colorRange: string | null): str
 export function videoGrayPlan(pixFmt: string, colorRange: string | null, deferMap: boolean): VideoGrayPlan {
   if (PLANAR_YUV8.test(pixFmt)) {
     const full = pixFmt.startsWith('yuvj') || colorRange === 'pc' || colorRange === 'jpeg';
-    if (full) return { filters: ['extractplanes=y'], map: null, decoderArgs: LUMA_ONLY_DECODE };
+    if (full) return { filters: ['extractplanes=y'], map: null, decoderArgs: [...LUMA_ONLY_DECODE] };
     return deferMap
-      ? { filters: ['extractplanes=y'], map: limitedRangeGrayMap(), decoderArgs: LUMA_ONLY_DECODE }
-      : { filters: ['extractplanes=y', `lut=c0=${LIMITED_RANGE_EXPR}`], map: null, decoderArgs: LUMA_ONLY_DECODE };
+      ? { filters: ['extractplanes=y'], map: limitedRangeGrayMap(), decoderArgs: [...LUMA_ONLY_DECODE] }
+      : { filters: ['extractplanes=y', `lut=c0=${LIMITED_RANGE_EXPR}`], map: null, decoderArgs: [...LUMA_ONLY_DECODE] };
   }
   return { filters: ['scale=out_range=full', 'format=gray'], map: null, decoderArgs: [] };
 }
@@ -89,7 +89,7 @@ export interface VideoGrayPlan {
  * flag. On the 250-frame 1080p H.264 bench file the decoder's CPU drops by ≈ 10 %. Not for RGB or
  * other layouts: there swscale computes gray from all planes.
  */
-const LUMA_ONLY_DECODE = ['-flags:v', 'gray'];
+export const LUMA_ONLY_DECODE: readonly string[] = ['-flags:v', 'gray'];
 
 /** ffmpeg expression of the limited → full range expansion of Y' (the lut filter clips to 0–255). */
 const LIMITED_RANGE_EXPR = 'floor((val-16)*255/219+0.5)';

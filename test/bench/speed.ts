@@ -32,6 +32,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { medianInPlace } from '../../src/core/quantile.js';
 import { resolveFfmpeg } from '../../src/ingest/binaries.js';
+import { LUMA_ONLY_DECODE } from '../../src/ingest/grayConversion.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = join(ROOT, 'bin/lidtrack.js');
@@ -252,7 +253,7 @@ async function main(): Promise<void> {
       if (dec.cpuS !== null) decCpuS = Math.min(decCpuS ?? Infinity, dec.cpuS);
       // what lidtrack asks of ffmpeg's decoder for a YUV video: the luma plane alone (-flags:v gray,
       // grayConversion.ts): shown beside the figure, which stays the plain decode's
-      const dl = await timed(bundled.ffmpeg.path, ['-v', 'error', '-nostdin', '-flags:v', 'gray', '-i', file, '-f', 'null', '-']);
+      const dl = await timed(bundled.ffmpeg.path, ['-v', 'error', '-nostdin', ...LUMA_ONLY_DECODE, '-i', file, '-f', 'null', '-']);
       lumaFps = Math.max(lumaFps, n / dl.wallS);
       if (sysFfmpeg && sysFfmpeg !== bundled.ffmpeg.path) {
         const d2 = await timed(sysFfmpeg, ['-v', 'error', '-nostdin', '-i', file, '-f', 'null', '-']);

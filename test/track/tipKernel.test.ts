@@ -7,7 +7,7 @@
  * are the model's derivatives, not just some sums).
  */
 import { describe, expect, it } from 'vitest';
-import { wasmMemory } from '../../src/segment/wasmKernel.js';
+import { align16, wasmMemory } from '../../src/segment/wasmKernel.js';
 import { tipKernelOn } from '../../src/track/tipKernel.js';
 import { T_KERNEL, TipModel } from '../../src/track/tipModelFit.js';
 import { mulberry32 } from '../helpers/rng.js';
@@ -33,7 +33,7 @@ describe('tip model kernels against the JavaScript they replaced', () => {
       const cOff = ri(0, 20), rOff = ri(0, 20);
       const cBase = cOff - iLo, rBase = rOff - jLo;
       const nCb = 4 * (cOff + nc), nRb = 3 * (rOff + nr);
-      const pCb = 0, pRb = 16 * Math.ceil((8 * nCb) / 16), pCj = pRb + 16 * Math.ceil((8 * nRb) / 16), pF = pCj + 64 * nc, pJ = pF + 16 * Math.ceil((8 * n) / 16);
+      const pCb = 0, pRb = align16(8 * nCb), pCj = pRb + align16(8 * nRb), pF = pCj + 64 * nc, pJ = pF + align16(8 * n);
       const mem = wasmMemory(pJ + 8 * NT * n);
       const k = tipKernelOn(mem);
       const cb = new Float64Array(mem.buffer, pCb, nCb), rb = new Float64Array(mem.buffer, pRb, nRb);
@@ -148,8 +148,7 @@ describe('sliceF against evalF\'s JavaScript slice', () => {
       if (trial === 7) uR = NaN;
       const y = r0 + r(-6, nr + 6);
       const nCb = 4 * (cOff + nc), nRb = 3 * (rOff + nr);
-      const a16 = (b: number) => 16 * Math.ceil(b / 16);
-      const pNb = a16(8 * 3 * TN), pNa = pNb + a16(8 * 6 * (nc + 1)), pCb = pNa + a16(8 * 3 * (nr + 1)), pRb = pCb + a16(8 * nCb), pF = pRb + a16(8 * nRb);
+      const pNb = align16(8 * 3 * TN), pNa = pNb + align16(8 * 6 * (nc + 1)), pCb = pNa + align16(8 * 3 * (nr + 1)), pRb = pCb + align16(8 * nCb), pF = pRb + align16(8 * nRb);
       const mem = wasmMemory(pF + 8 * n);
       new Float64Array(mem.buffer, 0, 3 * TN).set(T_KERNEL);
       const k = tipKernelOn(mem);
@@ -200,7 +199,7 @@ describe('normalEq against normalEquations\' JavaScript sums', () => {
       const idx: number[] = [];
       for (let q = 0; q < n; q++) if (rnd() < 0.8) idx.push(q);
       const nv = idx.length;
-      const pF = 0, pR = 16 * Math.ceil((8 * n) / 16), pI = pR + 16 * Math.ceil((8 * n) / 16), pJ = pI + 16 * Math.ceil((4 * n) / 16), pO = pJ + 48 * n;
+      const pF = 0, pR = align16(8 * n), pI = pR + align16(8 * n), pJ = pI + align16(4 * n), pO = pJ + 48 * n;
       const mem = wasmMemory(pO + 8 * 58);
       const k = tipKernelOn(mem);
       const F = new Float64Array(mem.buffer, pF, n), r = new Float64Array(mem.buffer, pR, n), I = new Int32Array(mem.buffer, pI, n);
