@@ -20,7 +20,6 @@ import { medianInPlace, robustSigmaInPlace } from '../core/quantile.js';
 import { RoiScheduler, type RoiScheduleOptions } from './roiScheduler.js';
 import { CoarseDetector } from './coarseDetect.js';
 import { ComponentScratch, labelComponents } from './components.js';
-import { BlurredDarkeningAtKernel } from './simdDark.js';
 import { SimdBlur } from './simdBlur.js';
 import { rowSpans } from './rowSpans.js';
 import { fillRunI32 } from '../core/runs.js';
@@ -54,6 +53,14 @@ export interface SegmentOptions {
    * false: full resolution.
    */
   coarseWholeFrames: boolean;
+  /**
+   * The frames segmentNext segments on rectangles measure their own noise σ at every this-many-th
+   * noise sample (≈ 20 000 / this; the whole frames measure it at all of them); 0: they keep the
+   * last whole frame's. Compressed video is not stationary: a frame far from its reference frame
+   * can be noisier than the last whole one, and thresholds set from the quieter frame let noise
+   * join a faint tip (accuracy bench, hard-all-left).
+   */
+  rectNoiseStride: number;
 }
 
 export const DEFAULT_SEGMENT_OPTIONS: SegmentOptions = {
@@ -65,6 +72,7 @@ export const DEFAULT_SEGMENT_OPTIONS: SegmentOptions = {
   touchBandPx: 10,
   closeSizePx: 3,
   coarseWholeFrames: true,
+  rectNoiseStride: 4,
 };
 
 /**
@@ -136,12 +144,15 @@ export class Segmenter {
   private readonly mats: { m8: CvMat; dil: CvMat; closed: CvMat; kernel: CvMat } | null;
   private readonly gainIdx: Int32Array;
   private readonly gainBuf: Float64Array;
+  /**
+   * The noise samples (≈ 20 000 crystal pixels), every rectNoiseStride-th of the staggered grid
+   * first (the rectangle frames' samples: the first nRectNoise), then the others.
+   */
   private readonly noiseIdx: Int32Array;
+  private readonly nRectNoise: number;
   private readonly noiseBuf: Float64Array;
   /** Scratch of noiseAtSamples: a 5 × 5 block of darkening (float32) and its 5 row sums. */
   private readonly noiseBlk = new Float32Array(25);
-  /** noiseAtSamples' kernel (made at the first whole frame). */
-  private noiseKernel: BlurredDarkeningAtKernel | null = null;
   private readonly noiseRows = new Float64Array(5);
   /** Where the next frame's labels go (its own buffer, or one the caller gave: useLabelBuffer). */
   private labelBuf: Int32Array;
@@ -174,8 +185,15 @@ export class Segmenter {
     this.labelBuf = buf;
   }
 
-  /** Noise σ of the blurred relative darkening in the last whole frame segmented. */
+  /**
+   * Noise σ of the blurred relative darkening in the last frame that measured it (whole frames,
+   * and rectangle frames of segmentNext unless rectNoiseStride is 0).
+   */
   sigmaBlurRel = NaN;
+  /** The noise samples a rectangle frame of segmentNext measures σ at (pixel indices). */
+  get rectNoiseSamples(): Int32Array {
+    return this.noiseIdx.subarray(0, this.nRectNoise);
+  }
   /**
    * The frames' gray is grayMap[pixel] (a source that leaves the limited → full range table to
    * its consumer: IngestFrameSource.grayMap), applied to each pixel read; the identity by default.
@@ -195,8 +213,16 @@ export class Segmenter {
     this.schedule = new RoiScheduler(cw, ch, ref.iface.vPx, schedule);
     this.cw = cw;
     this.ch = ch;
-    // the darkening's kernel (simdBlur.ts) divides by the background in its own memory: it is made there
-    this.blur = new SimdBlur(cw, ch, true);
+    // A denser fixed sample (≈ 20 000 pixels) of the crystal for the noise σ (a whole frame's
+    // σ does not depend on their order; the rectangle frames' samples first).
+    const grid = crystalSamples(ref, 20000, null), stride = Math.max(0, Math.floor(this.opts.rectNoiseStride));
+    const first = stride > 0 ? grid.filter((_, k) => k % stride === 0) : new Int32Array(0);
+    this.noiseIdx = Int32Array.from([...first, ...(stride > 0 ? grid.filter((_, k) => k % stride !== 0) : grid)]);
+    this.nRectNoise = first.length;
+    this.noiseBuf = new Float64Array(this.noiseIdx.length);
+    // the darkening's kernel (simdBlur.ts) divides by the background in its own memory: it is
+    // made there, and it computes the blurred darkening at the noise samples there too
+    this.blur = new SimdBlur(cw, ch, true, this.noiseIdx);
     this.bgCrystal = this.blur.Bc;
     // the background where v > vPx[u] + 0.5 and it is > 0, else 0 (refScan.wat: a whole-frame loop
     // run once per recording, at its start)
@@ -220,9 +246,6 @@ export class Segmenter {
     // A fixed sparse sample of crystal pixels for the gain estimate.
     this.gainIdx = crystalSamples(ref, 4000, ref.median);
     this.gainBuf = new Float64Array(this.gainIdx.length);
-    // A denser fixed sample (≈ 20 000 pixels) of the crystal for the noise σ.
-    this.noiseIdx = crystalSamples(ref, 20000, null);
-    this.noiseBuf = new Float64Array(this.noiseIdx.length);
   }
 
   /**
@@ -244,12 +267,12 @@ export class Segmenter {
       frozen = [];
       if (rects) {
         // the noise σ as a full-resolution whole frame measures it (exact: same samples, same arithmetic)
-        this.sigmaBlurRel = Math.max(this.noiseAtSamples(img, gain), 1e-4);
+        this.sigmaBlurRel = Math.max(this.noiseAtSamples(img, gain, this.noiseIdx.length), 1e-4);
         this.lastKind = 'coarse';
       }
     }
     if (!rects) this.schedule.markAllSegmented();
-    const res = this.segment(img, rects, frozen);
+    const res = this.segment(img, rects, frozen, this.lastKind === 'rects' ? this.nRectNoise : 0);
     this.schedule.observe(res.regions, res.labels, res.labelSpans);
     return res;
   }
@@ -262,18 +285,20 @@ export class Segmenter {
   }
 
   /**
-   * Robust σ of the blurred darkening over the noise sample, computed at the sample points only:
-   * the darkening of the 5 × 5 neighbourhood of each, blurred with cv.GaussianBlur's own
-   * arithmetic ((1, 4, 6, 4, 1)/16, row pass then column pass in float32, border replicated) —
-   * bit for bit what a whole frame measures (test/track/segmentRects.test.ts).
+   * Robust σ of the blurred darkening over the first n noise samples, computed at the sample
+   * points only: the darkening of the 5 × 5 neighbourhood of each, blurred with cv.GaussianBlur's
+   * own arithmetic ((1, 4, 6, 4, 1)/16, row pass then column pass in float32, border replicated) —
+   * bit for bit what a whole frame computes there (test/track/segmentRects.test.ts). With all of
+   * them, the σ a whole frame measures.
    */
-  private noiseAtSamples(img: Uint8Array, gain: number): number {
-    const si = this.noiseIdx, sb = this.noiseBuf;
-    // the samples inside the image on WebAssembly SIMD (simdDark.ts), those at its border here
-    this.noiseKernel ??= new BlurredDarkeningAtKernel(this.bgCrystal, this.cw, this.ch, si);
-    this.noiseKernel.compute(img, this.grayMap, gain, sb);
-    blurredDarkeningAt(img, this.grayMap, this.bgCrystal, gain, this.cw, this.ch, si, sb, this.noiseBlk, this.noiseRows, this.noiseKernel.interior);
-    return si.length > 10 ? robustSigmaInPlace(sb) : 0;
+  private noiseAtSamples(img: Uint8Array, gain: number, n: number): number {
+    const si = this.noiseIdx.subarray(0, n), sb = this.noiseBuf;
+    // the samples inside the image on WebAssembly SIMD (simdDark.wat, in the darkening's memory:
+    // the frame copied there serves this frame's darkening too), those at its border here
+    this.blur.loadFrame(img, this.grayMap);
+    this.blur.blurredAtSamples(gain, n, sb);
+    blurredDarkeningAt(img, this.grayMap, this.bgCrystal, gain, this.cw, this.ch, si, sb, this.noiseBlk, this.noiseRows, this.blur.sampleInterior);
+    return n > 10 ? robustSigmaInPlace(sb, n) : 0;
   }
 
   /**
@@ -360,14 +385,16 @@ export class Segmenter {
    * whole frame's: darkening is computed with a pad wide enough for the blur and the closing to
    * see the same neighbourhood. Outside them everything (darkening, labels) is stale and must
    * not be read: the rectangles carry a margin around every region of interest (RoiScheduler).
-   * The noise σ (hence the thresholds) is measured on whole frames only and kept in between.
+   * The noise σ (hence the thresholds) is measured on whole frames (at the ≈ 20 000 noise
+   * samples) and, with `noiseSamples` > 0, on a rectangle frame too at the first `noiseSamples`
+   * of them (segmentNext: rectNoiseStride); otherwise the last one measured is kept.
    *
    * `frozen`: more rectangles (not overlapping the others) whose closed mask is taken as the
    * last frame that segmented them left it (RoiScheduler: far from every tip), for the components
    * only — they are not segmented again. For that, every rectangle segmented leaves its closed
    * mask whole: 0 wherever it has no foreground.
    */
-  segment(img: Uint8Array, rects: readonly RectPx[] | null = null, frozen: readonly RectPx[] = []): SegmentResult {
+  segment(img: Uint8Array, rects: readonly RectPx[] | null = null, frozen: readonly RectPx[] = [], noiseSamples = 0): SegmentResult {
     const { cv, cw, ch, ref, opts } = this;
     const list: readonly RectPx[] = rects ?? [{ x: 0, y: 0, w: cw, h: ch }];
     const hb = (opts.blurSizePx | 1) >> 1, hk = (opts.closeSizePx | 1) >> 1;
@@ -378,6 +405,9 @@ export class Segmenter {
     const cvRect = (r: RectPx) => new cv.Rect(r.x, r.y, r.w, r.h);
     // 1. gain (flicker), from a fixed sparse sample of the whole frame
     const gain = this.gainOf(img);
+    // (a rectangle frame's noise σ at its samples: the frame is copied to the kernel's memory for it,
+    // and the darkening below reads that copy)
+    if (rects !== null && noiseSamples > 0) this.sigmaBlurRel = Math.max(this.noiseAtSamples(img, gain, Math.min(noiseSamples, this.noiseIdx.length)), 1e-4);
     // relative darkening D = (g·B − I)/(g·B) = 1 − I·(1/B)/g, on each rectangle + the pad the
     // blur (hb) and the closing (2·hk: dilation then erosion) read around it
     // (this arithmetic exactly: the tip fit is sensitive to the last bit of the darkening)
@@ -391,8 +421,8 @@ export class Segmenter {
     }
     const blurred = this.blur.Db;
     // Noise of this frame, robust (a few cracks do not move the MAD), over a fixed sparse set
-    // of crystal pixels; measured on whole frames: compressed video is not stationary, a frame
-    // just after the reference frames (the same GOP) can be half as noisy as the rest.
+    // of crystal pixels; measured on every frame (above for rectangles): compressed video is not
+    // stationary, a frame just after the reference frames (the same GOP) can be half as noisy as the rest.
     if (rects === null) {
       const si = this.noiseIdx, sb = this.noiseBuf;
       for (let k = 0; k < si.length; k++) sb[k] = blurred[si[k]];

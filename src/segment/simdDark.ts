@@ -18,7 +18,6 @@ function instance(bytes: number): { exports: Record<string, unknown>; buffer: Ar
 }
 
 type Binned = (img: number, map: number, bSum: number, gain: number, D: number, hw: number, hh: number, cw: number) => void;
-type BlurredAt = (img: number, map: number, Bc: number, gain: number, cw: number, ch: number, si: number, n: number, sb: number) => void;
 
 /** D = 1 − Σ map[img] / (gain · bSum) per 2 × 2 block of a cw-wide frame (0 where bSum ≤ 0), as coarseDetect.ts's binnedDarkening. */
 export class BinnedDarkeningKernel {
@@ -46,49 +45,5 @@ export class BinnedDarkeningKernel {
     this.map.set(map);
     this.run(this.img.byteOffset, this.map.byteOffset, this.bSumPtr, gain, this.D.byteOffset, this.hw, this.hh, this.cw);
     return this.D;
-  }
-}
-
-/**
- * The blurred darkening at fixed sample pixels of a cw × ch frame (segmenter.ts's
- * blurredDarkeningAt), for the samples at least 2 px inside every border; `interior` says which
- * those are (the caller computes the others).
- */
-export class BlurredDarkeningAtKernel {
-  private readonly run: BlurredAt;
-  private readonly img: Uint8Array;
-  private readonly map: Uint8Array;
-  private readonly BcPtr: number;
-  private readonly siPtr: number;
-  private readonly sb: Float64Array;
-  /** Per sample: 1 when the kernel computes it. */
-  readonly interior: Uint8Array;
-
-  constructor(Bc: Float32Array, readonly cw: number, readonly ch: number, readonly si: Int32Array) {
-    const n = cw * ch, ns = si.length;
-    const BcPtr = 0, imgPtr = align16(4 * n), mapPtr = imgPtr + align16(n), siPtr = mapPtr + 256, sbPtr = siPtr + align16(4 * ns);
-    const { exports, buffer } = instance(sbPtr + 8 * ns + 16);
-    this.run = exports.blurredAt as BlurredAt;
-    new Float32Array(buffer, BcPtr, n).set(Bc.subarray(0, n));
-    new Int32Array(buffer, siPtr, ns).set(si);
-    this.BcPtr = BcPtr;
-    this.siPtr = siPtr;
-    this.img = new Uint8Array(buffer, imgPtr, n);
-    this.map = new Uint8Array(buffer, mapPtr, 256);
-    this.sb = new Float64Array(buffer, sbPtr, ns);
-    this.interior = new Uint8Array(ns);
-    for (let k = 0; k < ns; k++) {
-      const u = si[k] % cw, v = (si[k] - u) / cw;
-      this.interior[k] = u >= 2 && u < cw - 2 && v >= 2 && v < ch - 2 ? 1 : 0;
-    }
-  }
-
-  /** sb[k] for the interior samples k (the others are not written). */
-  compute(img: Uint8Array, map: Uint8Array, gain: number, sb: Float64Array): void {
-    this.img.set(img.subarray(0, this.img.length));
-    this.map.set(map);
-    this.run(this.img.byteOffset, this.map.byteOffset, this.BcPtr, gain, this.cw, this.ch, this.siPtr, this.si.length, this.sb.byteOffset);
-    const { interior, sb: out } = this;
-    for (let k = 0; k < out.length; k++) if (interior[k]) sb[k] = out[k];
   }
 }

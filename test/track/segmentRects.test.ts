@@ -10,6 +10,7 @@ import { canonicalGeometry } from '../../src/segment/orient.js';
 import { buildReference } from '../../src/segment/reference.js';
 import { RoiScheduler, tileRuns } from '../../src/segment/roiScheduler.js';
 import { Segmenter, type CrackRegion, type RectPx } from '../../src/segment/segmenter.js';
+import { robustSigmaInPlace } from '../../src/core/quantile.js';
 import { synthFrame, type SynthScene } from '../helpers/synth.js';
 
 let cv: Cv;
@@ -224,5 +225,38 @@ describe('segmenting rectangles gives the whole frame\'s result inside them', ()
     expect(b.regions.map(key).sort()).toEqual(a.regions.map(key).sort());
     seg.dispose();
     whole.dispose();
+  });
+
+  it('a frame segmented on rectangles measures its own noise σ at every 4th noise sample (the whole frame\'s blur there, bit for bit); with rectNoiseStride 0 it keeps the last whole frame\'s', () => {
+    const g = canonicalGeometry(scene.cw, scene.ch, 'top');
+    const ref = buildReference([0, 1, 2, 3, 4].map((k) => synthFrame(scene, [], k)), g);
+    const seg = new Segmenter(cv, ref, {}, { fullEveryFrames: 12, maxCoverage: 0.9 });
+    const kept = new Segmenter(cv, ref, { rectNoiseStride: 0 }, { fullEveryFrames: 12, maxCoverage: 0.9 });
+    const whole = new Segmenter(cv, ref);
+    // frame 0 (whole) as noisy as the reference; then twice as noisy (far from a key frame)
+    const sigmas: number[] = [];
+    for (let k = 0; k < 4; k++) {
+      const f = synthFrame({ ...scene, noiseSigma: k === 0 ? 3 : 6 }, dendrites, 80 + k);
+      seg.segmentNext(f);
+      kept.segmentNext(f);
+      const w = whole.segment(f);
+      expect([seg.lastKind, kept.lastKind]).toEqual(k === 0 ? ['coarse', 'coarse'] : ['rects', 'rects']);
+      if (k === 0) {
+        expect(seg.sigmaBlurRel).toBe(whole.sigmaBlurRel);
+        expect(kept.sigmaBlurRel).toBe(whole.sigmaBlurRel);
+        sigmas.push(whole.sigmaBlurRel);
+        continue;
+      }
+      const si = seg.rectNoiseSamples;
+      const sb = Float64Array.from(si, (i) => w.darkeningBlurred[i]);
+      expect(seg.sigmaBlurRel).toBe(Math.max(robustSigmaInPlace(sb), 1e-4));
+      // a quarter of the whole frame's samples, and within 5 % of its σ
+      expect(si.length).toBeGreaterThan(2000);
+      expect(Math.abs(seg.sigmaBlurRel / whole.sigmaBlurRel - 1)).toBeLessThan(0.05);
+      expect(kept.sigmaBlurRel).toBe(sigmas[0]);
+      // (the noise doubled: the kept σ is half the frame's)
+      expect(whole.sigmaBlurRel / sigmas[0]).toBeGreaterThan(1.7);
+    }
+    for (const s of [seg, kept, whole]) s.dispose();
   });
 });
