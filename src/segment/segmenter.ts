@@ -20,6 +20,7 @@ import { medianInPlace, robustSigmaInPlace } from '../core/quantile.js';
 import { RoiScheduler, type RoiScheduleOptions } from './roiScheduler.js';
 import { CoarseDetector } from './coarseDetect.js';
 import { ComponentScratch, labelComponents } from './components.js';
+import { BlurredDarkeningAtKernel } from './simdDark.js';
 import { SimdBlur } from './simdBlur.js';
 import { rowSpans } from './rowSpans.js';
 import { fillRunI32 } from '../core/runs.js';
@@ -154,6 +155,8 @@ export class Segmenter {
   /** Scratch of noiseAtSamples: a 5 × 5 block of darkening (float32) and its 5 row sums. */
   private readonly noiseBlk = new Float32Array(25);
   private readonly noiseRows = new Float64Array(5);
+  /** noiseAtSamples' kernel (made at the first frame that measures σ at the samples). */
+  private noiseKernel: BlurredDarkeningAtKernel | null = null;
   /** Where the next frame's labels go (its own buffer, or one the caller gave: useLabelBuffer). */
   private labelBuf: Int32Array;
   private lastRects: RectPx[] = [];
@@ -220,9 +223,8 @@ export class Segmenter {
     this.noiseIdx = Int32Array.from([...first, ...(stride > 0 ? grid.filter((_, k) => k % stride !== 0) : grid)]);
     this.nRectNoise = first.length;
     this.noiseBuf = new Float64Array(this.noiseIdx.length);
-    // the darkening's kernel (simdBlur.ts) divides by the background in its own memory: it is
-    // made there, and it computes the blurred darkening at the noise samples there too
-    this.blur = new SimdBlur(cw, ch, true, this.noiseIdx);
+    // the darkening's kernel (simdBlur.ts) divides by the background in its own memory: it is made there
+    this.blur = new SimdBlur(cw, ch, true);
     this.bgCrystal = this.blur.Bc;
     // the background where v > vPx[u] + 0.5 and it is > 0, else 0 (refScan.wat: a whole-frame loop
     // run once per recording, at its start)
@@ -293,11 +295,10 @@ export class Segmenter {
    */
   private noiseAtSamples(img: Uint8Array, gain: number, n: number): number {
     const si = this.noiseIdx.subarray(0, n), sb = this.noiseBuf;
-    // the samples inside the image on WebAssembly SIMD (simdDark.wat, in the darkening's memory:
-    // the frame copied there serves this frame's darkening too), those at its border here
-    this.blur.loadFrame(img, this.grayMap);
-    this.blur.blurredAtSamples(gain, n, sb);
-    blurredDarkeningAt(img, this.grayMap, this.bgCrystal, gain, this.cw, this.ch, si, sb, this.noiseBlk, this.noiseRows, this.blur.sampleInterior);
+    // the samples inside the image on WebAssembly SIMD (simdDark.ts), those at its border here
+    this.noiseKernel ??= new BlurredDarkeningAtKernel(this.bgCrystal, this.cw, this.ch, this.noiseIdx);
+    this.noiseKernel.compute(img, this.grayMap, gain, n, sb);
+    blurredDarkeningAt(img, this.grayMap, this.bgCrystal, gain, this.cw, this.ch, si, sb, this.noiseBlk, this.noiseRows, this.noiseKernel.interior);
     return n > 10 ? robustSigmaInPlace(sb, n) : 0;
   }
 
@@ -405,8 +406,7 @@ export class Segmenter {
     const cvRect = (r: RectPx) => new cv.Rect(r.x, r.y, r.w, r.h);
     // 1. gain (flicker), from a fixed sparse sample of the whole frame
     const gain = this.gainOf(img);
-    // (a rectangle frame's noise σ at its samples: the frame is copied to the kernel's memory for it,
-    // and the darkening below reads that copy)
+    // (a rectangle frame's noise σ, at its samples)
     if (rects !== null && noiseSamples > 0) this.sigmaBlurRel = Math.max(this.noiseAtSamples(img, gain, Math.min(noiseSamples, this.noiseIdx.length)), 1e-4);
     // relative darkening D = (g·B − I)/(g·B) = 1 − I·(1/B)/g, on each rectangle + the pad the
     // blur (hb) and the closing (2·hk: dilation then erosion) read around it

@@ -25,7 +25,6 @@ type Kernel = (src: number, dst: number, cw: number, ch: number, x: number, y: n
 type Thresh = (src: number, dst: number, cw: number, x: number, y: number, w: number, h: number, t: number, box: number) => number;
 type Cross = (src: number, dst: number, cw: number, ch: number, x: number, y: number, w: number, h: number, dilate: number) => void;
 type Darken = (img: number, map: number, Bc: number, gain: number, D: number, cw: number, spans: number, n: number) => void;
-type BlurredAt = (img: number, map: number, Bc: number, gain: number, cw: number, ch: number, si: number, n: number, sb: number) => void;
 
 const blurKernel = wasmKernel(SIMD_BLUR_WASM_BASE64);
 const maskKernel = wasmKernel(SIMD_MASK_WASM_BASE64);
@@ -40,12 +39,6 @@ interface DarkenParts {
   img: Uint8Array;
   map: Uint8Array;
   spans: Int32Array;
-  /** The frame copied in whole by loadFrame (darken then copies nothing); null after darken. */
-  loaded: Uint8Array | null;
-  /** The blurred darkening at fixed samples (blurredAtSamples): the kernel, the samples, their output. */
-  blurredAt: BlurredAt;
-  si: Int32Array;
-  sb: Float64Array;
 }
 
 const F32 = new Float32Array(1), I32 = new Int32Array(F32.buffer);
@@ -77,17 +70,8 @@ export class SimdBlur {
   private readonly box: Int32Array;
   private readonly dark: DarkenParts | null;
 
-  /**
-   * Per sample of `samples`, 1 when blurredAtSamples computes it (at least 2 px inside every
-   * border; the caller computes the others: blurredDarkeningAt).
-   */
-  readonly sampleInterior: Uint8Array;
-
-  /**
-   * With `darken`: the background for darken() (Bc, its owner writes it) and the frame's copy live
-   * in the memory too, and the pixel indices `samples` for blurredAtSamples.
-   */
-  constructor(readonly cw: number, readonly ch: number, darken = false, samples: Int32Array = new Int32Array(0)) {
+  /** With `darken`: the background for darken() (Bc, its owner writes it) and the frame's copy live in the memory too. */
+  constructor(readonly cw: number, readonly ch: number, darken = false) {
     const n = cw * ch * 4, px = cw * ch;
     // (the masks and the box 16-byte aligned)
     const align = (b: number) => (b + 15) & ~15;
@@ -96,8 +80,7 @@ export class SimdBlur {
     const boxPtr = masks + 3 * pxA;
     const darkPtr = align(boxPtr + 16);
     const bcPtr = darkPtr, imgPtr = bcPtr + align(4 * px), mapPtr = imgPtr + pxA, spansPtr = mapPtr + 256;
-    const ns = samples.length, siPtr = align(spansPtr + 12 * SPAN_CHUNK), sbPtr = siPtr + align(4 * ns);
-    const bytes = darken ? sbPtr + 8 * ns : boxPtr + 16;
+    const bytes = darken ? spansPtr + 12 * SPAN_CHUNK : boxPtr + 16;
     const memory = wasmMemory(bytes);
     const inst = blurKernel(memory), mask = maskKernel(memory);
     this.k5 = inst.blur5 as Kernel;
@@ -112,21 +95,12 @@ export class SimdBlur {
     this.closed = new Uint8Array(memory.buffer, masks + 2 * pxA, px);
     this.boxPtr = boxPtr;
     this.box = new Int32Array(memory.buffer, boxPtr, 4);
-    const dk = darken ? darkKernel(memory) : null;
-    this.dark = dk
+    this.dark = darken
       ? {
-          run: dk.darken as Darken, Bc: new Float32Array(memory.buffer, bcPtr, px), img: new Uint8Array(memory.buffer, imgPtr, px),
-          map: new Uint8Array(memory.buffer, mapPtr, 256), spans: new Int32Array(memory.buffer, spansPtr, 3 * SPAN_CHUNK), loaded: null,
-          blurredAt: dk.blurredAt as BlurredAt, si: new Int32Array(memory.buffer, siPtr, ns), sb: new Float64Array(memory.buffer, sbPtr, ns),
+          run: darkKernel(memory).darken as Darken, Bc: new Float32Array(memory.buffer, bcPtr, px), img: new Uint8Array(memory.buffer, imgPtr, px),
+          map: new Uint8Array(memory.buffer, mapPtr, 256), spans: new Int32Array(memory.buffer, spansPtr, 3 * SPAN_CHUNK),
         }
       : null;
-    if (ns > 0 && !this.dark) throw new Error('SimdBlur: samples need darken');
-    this.dark?.si.set(samples);
-    this.sampleInterior = new Uint8Array(ns);
-    for (let k = 0; k < ns; k++) {
-      const u = samples[k] % cw, v = (samples[k] - u) / cw;
-      this.sampleInterior[k] = u >= 2 && u < cw - 2 && v >= 2 && v < ch - 2 ? 1 : 0;
-    }
   }
 
   /** The background darken() divides by (cw × ch float32, in the kernel's memory; zero until its owner writes it). */
@@ -145,8 +119,6 @@ export class SimdBlur {
     const dk = this.dark;
     if (!dk) throw new Error('SimdBlur: made without darken');
     const { cw } = this;
-    const loaded = dk.loaded === img;
-    dk.loaded = null;
     let lo = Infinity, hi = -1;
     for (let k = 0; k < spans.length; k += 3) {
       const row = spans[k] * cw;
@@ -156,41 +128,13 @@ export class SimdBlur {
       }
     }
     if (hi < 0) return;
-    if (!loaded) {
-      dk.img.set(img.subarray(lo, hi), lo);
-      dk.map.set(map);
-    }
+    dk.img.set(img.subarray(lo, hi), lo);
+    dk.map.set(map);
     for (let k0 = 0; k0 < spans.length; k0 += 3 * SPAN_CHUNK) {
       const chunk = spans.subarray(k0, Math.min(spans.length, k0 + 3 * SPAN_CHUNK));
       dk.spans.set(chunk);
       dk.run(dk.img.byteOffset, dk.map.byteOffset, dk.Bc.byteOffset, gain, this.D.byteOffset, cw, dk.spans.byteOffset, chunk.length / 3);
     }
-  }
-
-  /**
-   * Copy the whole frame and the gray map into the memory (blurredAtSamples reads them; the next
-   * darken() of the same `img`, with the same map, copies nothing).
-   */
-  loadFrame(img: Uint8Array, map: Uint8Array): void {
-    const dk = this.dark;
-    if (!dk) throw new Error('SimdBlur: made without darken');
-    dk.img.set(img.subarray(0, dk.img.length));
-    dk.map.set(map);
-    dk.loaded = img;
-  }
-
-  /**
-   * out[k] = the blurred darkening at samples[k] (segmenter.ts's blurredDarkeningAt, bit for bit)
-   * for k < n where sampleInterior[k]; the others are not written. The frame loaded last
-   * (loadFrame) is read.
-   */
-  blurredAtSamples(gain: number, n: number, out: Float64Array): void {
-    const dk = this.dark;
-    if (!dk) throw new Error('SimdBlur: made without darken');
-    if (n > dk.si.length) throw new Error(`SimdBlur: ${n} samples asked of ${dk.si.length}`);
-    dk.blurredAt(dk.img.byteOffset, dk.map.byteOffset, dk.Bc.byteOffset, gain, this.cw, this.ch, dk.si.byteOffset, n, dk.sb.byteOffset);
-    const { sampleInterior: interior } = this, sb = dk.sb;
-    for (let k = 0; k < n; k++) if (interior[k]) out[k] = sb[k];
   }
 
   /**

@@ -5,12 +5,15 @@
 ;;   blurredAt: segmenter.ts's blurredDarkeningAt at the noise samples away from the image's
 ;;              border — the darkening d = (b − map[img]) / b, b = gain · Bc (float64 rounded to
 ;;              float32; 0 where Bc = 0) of each one's 5 × 5 neighbourhood, blurred with
-;;              cv.GaussianBlur's float32 arithmetic ((1, 4, 6, 4, 1)/16, rows then column).
+;;              cv.GaussianBlur's float32 arithmetic ((1, 4, 6, 4, 1)/16, rows then column);
+;;              two samples at a time, one per lane (every frame: the whole frames at ≈ 20 000
+;;              samples, the others at a quarter of them).
 ;;   darken:    segmenter.ts's darkenSpans — the darkening d = (b − map[img]) / b, b = gain · Bc
 ;;              (float64, stored as float32; 0 where Bc = 0) on row runs of the frame: every
 ;;              pixel the segmentation looks at, every frame (the segmenter's largest JavaScript
 ;;              loop late in a long recording, ≈ 1.3 ms a 1080p frame).
-;; Why: both run on every whole frame (1 in 12), over 0.5 M divisions each at 1080p; in
+;; Why: binned runs on every whole frame (1 in 12), blurredAt on every frame, over 0.5 M
+;; (binned) and 0.1–0.5 M (blurredAt) divisions at 1080p; in
 ;; JavaScript ≈ 5 ms per call even compiled, and mostly not yet compiled in a short run. Float64
 ;; division two lanes at a time; every operation is the one JavaScript did (IEEE, same order),
 ;; so the results are the same bits.
@@ -75,79 +78,70 @@
         (local.set $y (i32.add (local.get $y) (i32.const 1)))
         (br $yl))))
 
-  ;; the darkening at pixels i and i + 1 (lanes 0 and 1, float64 not yet rounded): (b − g) / b with
-  ;; b = gain · Bc, where Bc ≠ 0; 0 where Bc = 0
-  (func $dark2 (param $img i32) (param $map i32) (param $Bc i32) (param $gv v128) (param $i i32) (result v128)
-    (local $bc v128) (local $b v128) (local $g v128)
-    (local.set $bc (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $Bc) (i32.shl (local.get $i) (i32.const 2))))))
-    (local.set $b (f64x2.mul (local.get $gv) (local.get $bc)))
-    (local.set $g (f64x2.replace_lane 1
-      (f64x2.splat (f64.convert_i32_u (i32.load8_u (i32.add (local.get $map) (i32.load8_u (i32.add (local.get $img) (local.get $i)))))))
-      (f64.convert_i32_u (i32.load8_u (i32.add (local.get $map) (i32.load8_u offset=1 (i32.add (local.get $img) (local.get $i))))))))
-    (v128.and
-      (f64x2.div (f64x2.sub (local.get $b) (local.get $g)) (local.get $b))
-      (v128.not (f64x2.eq (local.get $bc) (f64x2.splat (f64.const 0))))))
-
-  ;; the 5-tap row blur of the darkening at pixels i − 2 … i + 2, float32
-  (func $rowAt (param $img i32) (param $map i32) (param $Bc i32) (param $gv v128) (param $gain f64) (param $i i32) (result f32)
-    (local $a v128) (local $c v128) (local $d0 f32) (local $d1 f32) (local $d2 f32) (local $d3 f32) (local $d4 f32)
-    (local $bc f32) (local $b f64)
-    (local.set $a (f32x4.demote_f64x2_zero (call $dark2 (local.get $img) (local.get $map) (local.get $Bc) (local.get $gv) (i32.sub (local.get $i) (i32.const 2)))))
-    (local.set $c (f32x4.demote_f64x2_zero (call $dark2 (local.get $img) (local.get $map) (local.get $Bc) (local.get $gv) (i32.add (local.get $i) (i32.const 1)))))
-    (local.set $d0 (f32x4.extract_lane 0 (local.get $a)))
-    (local.set $d1 (f32x4.extract_lane 1 (local.get $a)))
-    (local.set $d3 (f32x4.extract_lane 0 (local.get $c)))
-    (local.set $d4 (f32x4.extract_lane 1 (local.get $c)))
-    (local.set $bc (f32.load (i32.add (local.get $Bc) (i32.shl (local.get $i) (i32.const 2)))))
-    (if (f32.ne (local.get $bc) (f32.const 0))
-      (then
-        (local.set $b (f64.mul (local.get $gain) (f64.promote_f32 (local.get $bc))))
-        (local.set $d2 (f32.demote_f64 (f64.div
-          (f64.sub (local.get $b) (f64.convert_i32_u (i32.load8_u (i32.add (local.get $map) (i32.load8_u (i32.add (local.get $img) (local.get $i)))))))
-          (local.get $b))))))
-    (f32.add
-      (f32.add
-        (f32.mul (local.get $d2) (f32.const 0.375))
-        (f32.mul (f32.add (local.get $d1) (local.get $d3)) (f32.const 0.25)))
-      (f32.mul (f32.add (local.get $d0) (local.get $d4)) (f32.const 0.0625))))
-
-  ;; sb[k] (float64) = the blurred darkening at sample si[k] (int32 pixel index of the cw × ch
-  ;; frame) for the samples at least 2 px inside every border; the others are left as they are
-  (func (export "blurredAt") (param $img i32) (param $map i32) (param $Bc i32) (param $gain f64)
-    (param $cw i32) (param $ch i32) (param $si i32) (param $n i32) (param $sb i32)
-    (local $k i32) (local $i i32) (local $u i32) (local $v i32) (local $gv v128)
-    (local $r0 f32) (local $r1 f32) (local $r2 f32) (local $r3 f32) (local $r4 f32)
+  ;; sb[2k], sb[2k + 1] (float64) = the blurred darkening at the two samples of pair k < pairs,
+  ;; one per lane: their pixels are pix[2k], pix[2k + 1] (int32 indices into img, cw wide; at
+  ;; least 2 px inside every border), and the background at their 5 × 5 neighbourhoods is laid
+  ;; out pair by pair, row by row: bcs + 200k + 8t, t = 5·row + column (float32 pairs). Each
+  ;; pixel gives d = (b − g) / b, b = gain · Bc (float64), g = map[img], rounded to float32 (+0
+  ;; where Bc = 0); each row's 5-tap blur, then the column's, in float32: the operations and
+  ;; their order those of blurredDarkeningAt. scr: 80 bytes of scratch (16-aligned).
+  (func (export "blurredAt") (param $img i32) (param $map i32) (param $cw i32) (param $pix i32) (param $bcs i32) (param $gain f64)
+    (param $pairs i32) (param $sb i32) (param $scr i32)
+    (local $k i32) (local $r i32) (local $c i32) (local $pb i32) (local $a i32) (local $b i32)
+    (local $gv v128) (local $bc v128) (local $bv v128) (local $g v128) (local $d v128)
+    (local $d0 v128) (local $d1 v128) (local $d2 v128) (local $d3 v128) (local $d4 v128)
     (local.set $gv (f64x2.splat (local.get $gain)))
+    (local.set $pb (local.get $bcs))
     (block $done
       (loop $kl
-        (br_if $done (i32.ge_s (local.get $k) (local.get $n)))
-        (local.set $i (i32.load (i32.add (local.get $si) (i32.shl (local.get $k) (i32.const 2)))))
-        (local.set $u (i32.rem_s (local.get $i) (local.get $cw)))
-        (local.set $v (i32.div_s (local.get $i) (local.get $cw)))
-        (if (i32.and
-              (i32.and (i32.ge_s (local.get $u) (i32.const 2)) (i32.lt_s (local.get $u) (i32.sub (local.get $cw) (i32.const 2))))
-              (i32.and (i32.ge_s (local.get $v) (i32.const 2)) (i32.lt_s (local.get $v) (i32.sub (local.get $ch) (i32.const 2)))))
-          (then
-            (local.set $r0 (call $rowAt (local.get $img) (local.get $map) (local.get $Bc) (local.get $gv) (local.get $gain)
-              (i32.sub (local.get $i) (i32.shl (local.get $cw) (i32.const 1)))))
-            (local.set $r1 (call $rowAt (local.get $img) (local.get $map) (local.get $Bc) (local.get $gv) (local.get $gain)
-              (i32.sub (local.get $i) (local.get $cw))))
-            (local.set $r2 (call $rowAt (local.get $img) (local.get $map) (local.get $Bc) (local.get $gv) (local.get $gain) (local.get $i)))
-            (local.set $r3 (call $rowAt (local.get $img) (local.get $map) (local.get $Bc) (local.get $gv) (local.get $gain)
-              (i32.add (local.get $i) (local.get $cw))))
-            (local.set $r4 (call $rowAt (local.get $img) (local.get $map) (local.get $Bc) (local.get $gv) (local.get $gain)
-              (i32.add (local.get $i) (i32.shl (local.get $cw) (i32.const 1)))))
-            (f64.store (i32.add (local.get $sb) (i32.shl (local.get $k) (i32.const 3)))
-              (f64.promote_f32
-                (f32.add
-                  (f32.add
-                    (f32.mul (f32.const 0.375) (local.get $r2))
-                    (f32.mul (f32.const 0.25) (f32.add (local.get $r3) (local.get $r1))))
-                  (f32.mul (f32.const 0.0625) (f32.add (local.get $r4) (local.get $r0))))))))
+        (br_if $done (i32.ge_s (local.get $k) (local.get $pairs)))
+        ;; rows −2 … 2: the row blur of each into scr + 16·r (f32x4, lanes 0 and 1)
+        (local.set $r (i32.const 0))
+        (loop $rl
+          ;; columns −2 … 2 of the row (a, b: the two samples' pixels there, in the frame's copy):
+          ;; the darkening into d0 … d4
+          (local.set $a (i32.add (local.get $img) (i32.add (i32.load (i32.add (local.get $pix) (i32.shl (local.get $k) (i32.const 3))))
+            (i32.sub (i32.mul (i32.sub (local.get $r) (i32.const 2)) (local.get $cw)) (i32.const 2)))))
+          (local.set $b (i32.add (local.get $img) (i32.add (i32.load offset=4 (i32.add (local.get $pix) (i32.shl (local.get $k) (i32.const 3))))
+            (i32.sub (i32.mul (i32.sub (local.get $r) (i32.const 2)) (local.get $cw)) (i32.const 2)))))
+          (local.set $c (i32.const 0))
+          (loop $cl
+            (local.set $bc (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $pb))))
+            (local.set $bv (f64x2.mul (local.get $gv) (local.get $bc)))
+            (local.set $g (f64x2.replace_lane 1
+              (f64x2.splat (f64.convert_i32_u (i32.load8_u (i32.add (local.get $map) (i32.load8_u (i32.add (local.get $a) (local.get $c)))))))
+              (f64.convert_i32_u (i32.load8_u (i32.add (local.get $map) (i32.load8_u (i32.add (local.get $b) (local.get $c))))))))
+            (local.set $d (f32x4.demote_f64x2_zero (v128.and
+              (f64x2.div (f64x2.sub (local.get $bv) (local.get $g)) (local.get $bv))
+              (v128.not (f64x2.eq (local.get $bc) (f64x2.splat (f64.const 0)))))))
+            (local.set $d0 (local.get $d1))
+            (local.set $d1 (local.get $d2))
+            (local.set $d2 (local.get $d3))
+            (local.set $d3 (local.get $d4))
+            (local.set $d4 (local.get $d))
+            (local.set $pb (i32.add (local.get $pb) (i32.const 8)))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br_if $cl (i32.lt_s (local.get $c) (i32.const 5))))
+          (v128.store (i32.add (local.get $scr) (i32.shl (local.get $r) (i32.const 4)))
+            (f32x4.add
+              (f32x4.add
+                (f32x4.mul (local.get $d2) (f32x4.splat (f32.const 0.375)))
+                (f32x4.mul (f32x4.add (local.get $d1) (local.get $d3)) (f32x4.splat (f32.const 0.25))))
+              (f32x4.mul (f32x4.add (local.get $d0) (local.get $d4)) (f32x4.splat (f32.const 0.0625)))))
+          (local.set $r (i32.add (local.get $r) (i32.const 1)))
+          (br_if $rl (i32.lt_s (local.get $r) (i32.const 5))))
+        ;; the column blur of the five rows, float32, stored as float64 (both lanes)
+        (v128.store (i32.add (local.get $sb) (i32.shl (local.get $k) (i32.const 4)))
+          (f64x2.promote_low_f32x4
+            (f32x4.add
+              (f32x4.add
+                (f32x4.mul (f32x4.splat (f32.const 0.375)) (v128.load offset=32 (local.get $scr)))
+                (f32x4.mul (f32x4.splat (f32.const 0.25)) (f32x4.add (v128.load offset=48 (local.get $scr)) (v128.load offset=16 (local.get $scr)))))
+              (f32x4.mul (f32x4.splat (f32.const 0.0625)) (f32x4.add (v128.load offset=64 (local.get $scr)) (v128.load (local.get $scr)))))))
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (br $kl))))
 
-  ;; D[i] (float32) = the darkening of pixel i (as $dark2: the same operations, rounded to float32) on the n runs at
+  ;; D[i] (float32) = the darkening of pixel i (as in blurredAt: the same operations, rounded to float32) on the n runs at
   ;; spans: (row, x0, x1) int32 triples, pixels row·cw + x0 … row·cw + x1 − 1 of the cw-wide frame
   (func (export "darken") (param $img i32) (param $map i32) (param $Bc i32) (param $gain f64) (param $D i32)
     (param $cw i32) (param $spans i32) (param $n i32)
