@@ -55,8 +55,9 @@ export interface SegmentOptions {
    */
   coarseWholeFrames: boolean;
   /**
-   * The frames segmentNext segments on rectangles measure their own noise σ at every this-many-th
-   * noise sample (≈ 20 000 / this; the whole frames measure it at all of them); 0: they keep the
+   * The frames segmentNext segments on rectangles measure their own noise σ at the noise samples
+   * of every this-many-th row of their grid (≈ 20 000 / this; whole rows: the frame's rows the
+   * sampler reads are this many times fewer; the whole frames measure it at all of them); 0: they keep the
    * last whole frame's. Compressed video is not stationary: a frame far from its reference frame
    * can be noisier than the last whole one, and thresholds set from the quieter frame let noise
    * join a faint tip (accuracy bench, hard-all-left).
@@ -146,8 +147,8 @@ export class Segmenter {
   private readonly gainIdx: Int32Array;
   private readonly gainBuf: Float64Array;
   /**
-   * The noise samples (≈ 20 000 crystal pixels), every rectNoiseStride-th of the staggered grid
-   * first (the rectangle frames' samples: the first nRectNoise), then the others.
+   * The noise samples (≈ 20 000 crystal pixels), those on every rectNoiseStride-th row of the
+   * staggered grid first (the rectangle frames' samples: the first nRectNoise), then the others.
    */
   private readonly noiseIdx: Int32Array;
   private readonly nRectNoise: number;
@@ -219,8 +220,12 @@ export class Segmenter {
     // A denser fixed sample (≈ 20 000 pixels) of the crystal for the noise σ (a whole frame's
     // σ does not depend on their order; the rectangle frames' samples first).
     const grid = crystalSamples(ref, 20000, null), stride = Math.max(0, Math.floor(this.opts.rectNoiseStride));
-    const first = stride > 0 ? grid.filter((_, k) => k % stride === 0) : new Int32Array(0);
-    this.noiseIdx = Int32Array.from([...first, ...(stride > 0 ? grid.filter((_, k) => k % stride !== 0) : grid)]);
+    // (whole rows of the grid: every stride-th row)
+    const rowOf = (i: number) => Math.floor(i / cw);
+    const rows = [...new Set(Array.from(grid, rowOf))];
+    const rectRows = new Set(stride > 0 ? rows.filter((_, q) => q % stride === 0) : []);
+    const first = grid.filter((i) => rectRows.has(rowOf(i)));
+    this.noiseIdx = Int32Array.from([...first, ...grid.filter((i) => !rectRows.has(rowOf(i)))]);
     this.nRectNoise = first.length;
     this.noiseBuf = new Float64Array(this.noiseIdx.length);
     // the darkening's kernel (simdBlur.ts) divides by the background in its own memory: it is made there

@@ -227,7 +227,7 @@ describe('segmenting rectangles gives the whole frame\'s result inside them', ()
     whole.dispose();
   });
 
-  it('a frame segmented on rectangles measures its own noise σ at every 4th noise sample (the whole frame\'s blur there, bit for bit); with rectNoiseStride 0 it keeps the last whole frame\'s', () => {
+  it('a frame segmented on rectangles measures its own noise σ at the noise samples of every 4th grid row (the whole frame\'s blur there, bit for bit); with rectNoiseStride 0 it keeps the last whole frame\'s', () => {
     const g = canonicalGeometry(scene.cw, scene.ch, 'top');
     const ref = buildReference([0, 1, 2, 3, 4].map((k) => synthFrame(scene, [], k)), g);
     const seg = new Segmenter(cv, ref, {}, { fullEveryFrames: 12, maxCoverage: 0.9 });
