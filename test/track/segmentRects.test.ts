@@ -259,4 +259,17 @@ describe('segmenting rectangles gives the whole frame\'s result inside them', ()
     }
     for (const s of [seg, kept, whole]) s.dispose();
   });
+
+  it('a small crystal: a rectangle frame measures σ at no fewer than 2000 samples (all of them where there are fewer)', () => {
+    for (const [cw, ch, want] of [[120, 60, 2000], [60, 40, -1]] as Array<[number, number, number]>) {
+      const small: SynthScene = { ...scene, cw, ch, interfaceV: 12 };
+      const ref = buildReference([0, 1, 2].map((k) => synthFrame(small, [], k)), canonicalGeometry(cw, ch, 'top'));
+      const seg = new Segmenter(cv, ref);
+      const all = new Segmenter(cv, ref, { rectNoiseStride: 1 }).rectNoiseSamples.length;
+      expect(all).toBeGreaterThan(want < 0 ? 100 : 3000);
+      expect(seg.rectNoiseSamples.length).toBe(want < 0 ? Math.min(all, 2000) : want);
+      if (want < 0) expect(all).toBeLessThan(2000);
+      seg.dispose();
+    }
+  });
 });
