@@ -31,10 +31,9 @@ describe('order statistics', () => {
           const a = src.slice();
           expect(quickselect(a, k)).toBe(want[k]);
           expect(sorted(a)).toEqual(want); // a permutation
-          for (let i = 0; i < n; i++) {
-            if (i < k) expect(a[i] <= a[k]).toBe(true);
-            else if (i > k) expect(a[i] >= a[k]).toBe(true);
-          }
+          let wrong = -1;
+          for (let i = 0; i < n && wrong < 0; i++) if ((i < k && !(a[i] <= a[k])) || (i > k && !(a[i] >= a[k]))) wrong = i;
+          expect(wrong, `a[${wrong}] on the wrong side of a[${k}]`).toBe(-1);
         }
       }
     }
