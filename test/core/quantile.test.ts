@@ -5,11 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { medianInPlace, quickselect, robustSigmaInPlace } from '../../src/core/quantile.js';
-
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
+import { mulberry32 as rng } from '../helpers/rng.js';
 
 const sorted = (a: ArrayLike<number>, n = a.length) => Array.from(a).slice(0, n).sort((x, y) => x - y);
 
