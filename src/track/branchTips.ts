@@ -89,6 +89,7 @@ class Scratch {
   leadOf = new Int32Array(0);
   dTrunk = new Int32Array(0);
   src = new Int32Array(0);
+  baseSrc = new Int32Array(0);
   /** Per region pixel (in `pix` order, not box order): its depth below the interface [px]. */
   private depthK = new Float64Array(0);
   depthFor(nPix: number): Float64Array {
@@ -108,6 +109,7 @@ class Scratch {
     this.leadOf = new Int32Array(m);
     this.dTrunk = new Int32Array(m);
     this.src = new Int32Array(m);
+    this.baseSrc = new Int32Array(m);
     return this;
   }
   /** Restore the invariant after a region (its pixels are the only ones written). */
@@ -171,65 +173,59 @@ function spansByLabel(spans: Int32Array, labels: Int32Array, cw: number): Map<nu
 /**
  * Geodesic chamfer distance inside the region from `seeds` (distance 0), lowering `dist` where a
  * shorter path exists (so it also extends an earlier propagation by new seeds); `src` gets each
- * pixel's nearest seed. Dial's bucket queue: edge weights 3 and 4 < 5 buckets.
+ * pixel's nearest seed. Dial's bucket queue: edge weights 3 and 4 < 5 buckets, so a bucket holds
+ * one distance at a time, and a pixel is pushed at most once per distance (each push lowers its
+ * distance): a bucket never holds more than the region's pixels and the seeds. The buckets are
+ * stacks in one array (bucketStacks), their lengths in locals.
  */
 function propagate(b: Box, seeds: number[], dist: Int32Array, src: Int32Array): void {
   const { w, inR } = b;
-  const bq = bucketQueue;
-  let pending = 0;
-  for (const s of seeds) {
+  const cap = b.pix.length + seeds.length;
+  if (5 * cap > bucketStacks.length) bucketStacks = new Int32Array(Math.max(5 * cap, Math.ceil(bucketStacks.length * 1.5)));
+  const st = bucketStacks;
+  // lengths of the buckets of distance d, d + 1, …, d + 4 (bucket of distance x: (x mod 5)·cap)
+  let l0 = 0, l1 = 0, l2 = 0, l3 = 0, l4 = 0;
+  for (let k = 0; k < seeds.length; k++) {
+    const s = seeds[k];
     dist[s] = 0;
     src[s] = s;
-    bq.push(0, s);
-    pending++;
+    st[l0++] = s;
   }
+  let pending = l0;
   // the 8 neighbours, in a fixed order (ties of `src` are decided by the order of the pushes)
-  const oW = w, oNW = -w - 1, oNE = -w + 1, oSW = w - 1, oSE = w + 1;
   for (let d = 0; pending > 0; d++) {
-    const k = d % 5;
-    while (bq.len[k] > 0) {
-      const p = bq.stacks[k][--bq.len[k]];
+    const base = (d % 5) * cap, b3 = ((d + 3) % 5) * cap, b4 = ((d + 4) % 5) * cap;
+    const n3 = d + W_AXIAL, n4 = d + W_DIAG;
+    while (l0 > 0) {
+      const p = st[base + --l0];
       pending--;
       if (dist[p] !== d) continue;
       const sp = src[p];
       // (the box's margin is background, so q stays inside the box)
-      let q = p - 1, nd = d + W_AXIAL;
-      if (inR[q] && nd < dist[q]) { dist[q] = nd; src[q] = sp; bq.push(nd, q); pending++; }
+      let q = p - 1;
+      if (inR[q] && n3 < dist[q]) { dist[q] = n3; src[q] = sp; st[b3 + l3++] = q; pending++; }
       q = p + 1;
-      if (inR[q] && nd < dist[q]) { dist[q] = nd; src[q] = sp; bq.push(nd, q); pending++; }
-      q = p - oW;
-      if (inR[q] && nd < dist[q]) { dist[q] = nd; src[q] = sp; bq.push(nd, q); pending++; }
-      q = p + oW;
-      if (inR[q] && nd < dist[q]) { dist[q] = nd; src[q] = sp; bq.push(nd, q); pending++; }
-      nd = d + W_DIAG;
-      q = p + oNW;
-      if (inR[q] && nd < dist[q]) { dist[q] = nd; src[q] = sp; bq.push(nd, q); pending++; }
-      q = p + oNE;
-      if (inR[q] && nd < dist[q]) { dist[q] = nd; src[q] = sp; bq.push(nd, q); pending++; }
-      q = p + oSW;
-      if (inR[q] && nd < dist[q]) { dist[q] = nd; src[q] = sp; bq.push(nd, q); pending++; }
-      q = p + oSE;
-      if (inR[q] && nd < dist[q]) { dist[q] = nd; src[q] = sp; bq.push(nd, q); pending++; }
+      if (inR[q] && n3 < dist[q]) { dist[q] = n3; src[q] = sp; st[b3 + l3++] = q; pending++; }
+      q = p - w;
+      if (inR[q] && n3 < dist[q]) { dist[q] = n3; src[q] = sp; st[b3 + l3++] = q; pending++; }
+      q = p + w;
+      if (inR[q] && n3 < dist[q]) { dist[q] = n3; src[q] = sp; st[b3 + l3++] = q; pending++; }
+      q = p - w - 1;
+      if (inR[q] && n4 < dist[q]) { dist[q] = n4; src[q] = sp; st[b4 + l4++] = q; pending++; }
+      q = p - w + 1;
+      if (inR[q] && n4 < dist[q]) { dist[q] = n4; src[q] = sp; st[b4 + l4++] = q; pending++; }
+      q = p + w - 1;
+      if (inR[q] && n4 < dist[q]) { dist[q] = n4; src[q] = sp; st[b4 + l4++] = q; pending++; }
+      q = p + w + 1;
+      if (inR[q] && n4 < dist[q]) { dist[q] = n4; src[q] = sp; st[b4 + l4++] = q; pending++; }
     }
+    // bucket d is empty; the next distance's is the one of d + 1
+    l0 = l1; l1 = l2; l2 = l3; l3 = l4; l4 = 0;
   }
 }
 
-/** Dial's 5 buckets (distance mod 5) as typed stacks, kept between calls; empty between calls. */
-class BucketQueue {
-  readonly stacks: Int32Array[] = Array.from({ length: 5 }, () => new Int32Array(1024));
-  readonly len = new Int32Array(5);
-  push(d: number, p: number): void {
-    const k = d % 5;
-    let s = this.stacks[k];
-    if (this.len[k] === s.length) {
-      const t = new Int32Array(2 * s.length);
-      t.set(s);
-      this.stacks[k] = s = t;
-    }
-    s[this.len[k]++] = p;
-  }
-}
-const bucketQueue = new BucketQueue();
+/** The bucket stacks of propagate (5 × its capacity), kept between calls. */
+let bucketStacks = new Int32Array(5 * 1024);
 
 /**
  * Chamfer distance of each region pixel to the nearest background pixel: the two raster passes
@@ -304,24 +300,34 @@ function branchTipsInBox(
   // 1. distance from the interface (seeds: the region's pixels within 2 px of its shallowest depth)
   // each pixel's depth below the interface, in pixel order
   const depth = scratch.depthFor(pix.length);
+  let minDepth = Infinity;
   for (let k = 0, y = 0, rowEnd = -1; k < pix.length; k++) {
     const i = pix[k];
     if (i >= rowEnd) { y = Math.floor(i / w); rowEnd = (y + 1) * w; }
-    depth[k] = v0 + y - iv[u0 + i - y * w];
+    const dk = v0 + y - iv[u0 + i - y * w];
+    depth[k] = dk;
+    minDepth = Math.min(minDepth, dk);
   }
-  let minDepth = Infinity;
-  for (let k = 0; k < pix.length; k++) minDepth = Math.min(minDepth, depth[k]);
+  // one pass over the region's pixels starts every per-pixel array of steps 1–3
+  const dBase = scratch.dBase, baseSrc = scratch.baseSrc; // (which base pixel is nearest: not needed)
+  /** Per trunk pixel: the trunk's half-width there (chamfer units; max over a stretch of its path), and its leading tip. */
+  const hwAt = scratch.hwAt, leadOf = scratch.leadOf;
+  const nearInterface = scratch.nearInterface, dTrunk = scratch.dTrunk, src = scratch.src;
   const base: number[] = [];
-  for (let k = 0; k < pix.length; k++) if (depth[k] <= minDepth + 2) base.push(pix[k]);
-  const dBase = scratch.dBase, baseSrc = scratch.src; // (which base pixel is nearest: not needed)
-  for (let k = 0; k < pix.length; k++) dBase[pix[k]] = INF;
+  for (let k = 0; k < pix.length; k++) {
+    const i = pix[k], dk = depth[k];
+    if (dk <= minDepth + 2) base.push(i);
+    dBase[i] = INF;
+    hwAt[i] = 0;
+    leadOf[i] = -1;
+    nearInterface[i] = dk < NEAR_INTERFACE_PX ? 1 : 0;
+    dTrunk[i] = INF;
+    src[i] = -1;
+  }
   propagate(b, base, dBase, baseSrc);
 
   // the trunk: each leading tip's path back to the interface
   const dt = distanceToEdge(b);
-  /** Per trunk pixel: the trunk's half-width there (chamfer units; max over a stretch of its path). */
-  const hwAt = scratch.hwAt, leadOf = scratch.leadOf;
-  for (let k = 0; k < pix.length; k++) { hwAt[pix[k]] = 0; leadOf[pix[k]] = -1; }
   const trunk: number[] = [];
   const addPath = (path: number[], lead: number) => {
     for (let k = 0; k < path.length; k++) {
@@ -356,10 +362,6 @@ function branchTipsInBox(
 
   // 2–3. the farthest pixel from the trunk, beyond its half-width, repeatedly; not along the
   // interface (the electrode's roughness is not a branch)
-  const nearInterface = scratch.nearInterface;
-  for (let k = 0; k < pix.length; k++) nearInterface[pix[k]] = depth[k] < NEAR_INTERFACE_PX ? 1 : 0;
-  const dTrunk = scratch.dTrunk, src = scratch.src;
-  for (let k = 0; k < pix.length; k++) { dTrunk[pix[k]] = INF; src[pix[k]] = -1; }
   propagate(b, trunk, dTrunk, src);
   const minLen = opts.minLengthPx * CHAMFER_UNIT;
   const farthest = (): number => {
@@ -394,6 +396,9 @@ function branchTipsInBox(
 
 /** Half-size of the patch a branch end is fitted in [px] (the tip model's window is at most 14 px wide, 13 rows). */
 const PATCH_HALF = 20;
+const PATCH_SIDE = 2 * PATCH_HALF + 1;
+/** The patch's darkening, labels and excluded pixels, kept between calls (each call writes all of them before fitting). */
+const PATCH_D = new Float32Array(PATCH_SIDE * PATCH_SIDE), PATCH_L = new Int32Array(PATCH_SIDE * PATCH_SIDE), PATCH_X = new Uint8Array(PATCH_SIDE * PATCH_SIDE);
 
 /**
  * Sub-pixel position of a branch end (path: tip pixel first, junction last) by the tip model,
@@ -437,19 +442,22 @@ function placeBranchTip(
   const toV = (X: number, Y: number) => (k === 0 ? Y : k === 1 ? -X : k === 2 ? -Y : X);
   const toX = (a: number, c: number) => (k === 0 ? a : k === 1 ? -c : k === 2 ? -a : c);
   const toY = (a: number, c: number) => (k === 0 ? c : k === 1 ? a : k === 2 ? -c : -a);
-  const P = 2 * PATCH_HALF + 1;
-  const Dp = new Float32Array(P * P), Lp = new Int32Array(P * P), Xp = new Uint8Array(P * P);
+  const P = PATCH_SIDE;
+  const Dp = PATCH_D, Lp = PATCH_L, Xp = PATCH_X; // (every element written below)
+  // (u, v) = tip + rot(X, Y) = tip + (uX·X + uY·Y, vX·X + vY·Y): toU and toV's integer coefficients,
+  // stepped along the row
+  const uX = toU(1, 0), uY = toU(0, 1), vX = toV(1, 0), vY = toV(0, 1);
+  const D = seg.darkening, L = seg.labels, bw = b.w, bh = b.h;
   for (let y = 0; y < P; y++) {
-    for (let x = 0; x < P; x++) {
-      const u = tipPx.u + toU(x - PATCH_HALF, y - PATCH_HALF), v = tipPx.v + toV(x - PATCH_HALF, y - PATCH_HALF);
-      const q = y * P + x;
-      if (u < 0 || v < 0 || u >= cw || v >= ch) { Xp[q] = 1; continue; }
+    let u = tipPx.u + uY * (y - PATCH_HALF) - uX * PATCH_HALF, v = tipPx.v + vY * (y - PATCH_HALF) - vX * PATCH_HALF;
+    for (let x = 0, q = y * P; x < P; x++, q++, u += uX, v += vX) {
+      if (u < 0 || v < 0 || u >= cw || v >= ch) { Dp[q] = 0; Lp[q] = 0; Xp[q] = 1; continue; }
       const i = v * cw + u;
-      Dp[q] = seg.darkening[i];
-      Lp[q] = seg.labels[i];
+      Dp[q] = D[i];
+      Lp[q] = L[i];
       // the electrode, and the trunk's body (its darkening is not this tip's)
       const bx = u - b.u0, by = v - b.v0;
-      if (v <= iv[u] + 2 || (bx >= 0 && by >= 0 && bx < b.w && by < b.h && trunkNear[by * b.w + bx])) Xp[q] = 1;
+      Xp[q] = v <= iv[u] + 2 || (bx >= 0 && by >= 0 && bx < bw && by < bh && trunkNear[by * bw + bx]) ? 1 : 0;
     }
   }
   const cx = toX(coarse.u - tipPx.u, coarse.v - tipPx.v) + PATCH_HALF, cy = toY(coarse.u - tipPx.u, coarse.v - tipPx.v) + PATCH_HALF;
