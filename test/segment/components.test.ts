@@ -7,7 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadOpenCv, type Cv } from '../../src/segment/opencv.js';
-import { ComponentScratch, labelComponents } from '../../src/segment/components.js';
+import { ComponentScratch, labelComponents, MaskRuns, maskRuns } from '../../src/segment/components.js';
 import type { RectPx } from '../../src/segment/segmenter.js';
 import { mulberry32 as rng } from '../helpers/rng.js';
 
@@ -131,5 +131,49 @@ describe('labelComponents', () => {
     }
     expect(regionsSeen).toBeGreaterThan(200);
     expect(seamJoins).toBeGreaterThan(20);
+  });
+});
+
+/** The runs of mask ∩ rects pixel by pixel: per row, the columns inside some rectangle where the mask is on, consecutive ones joined. */
+function naiveRuns(mask: Uint8Array, cw: number, ch: number, rects: RectPx[]): number[] {
+  const inside = new Uint8Array(cw * ch);
+  for (const r of rects) for (let v = r.y; v < r.y + r.h; v++) for (let u = r.x; u < r.x + r.w; u++) inside[v * cw + u] = 1;
+  const out: number[] = [];
+  for (let v = 0; v < ch; v++) {
+    for (let u = 0; u < cw; ) {
+      const on = (x: number) => x < cw && inside[v * cw + x] === 1 && mask[v * cw + x] !== 0;
+      if (!on(u)) { u++; continue; }
+      const a = u;
+      while (on(u)) u++;
+      out.push(v, a, u);
+    }
+  }
+  return out;
+}
+
+describe('maskRuns', () => {
+  it('equals a pixel-by-pixel reference, through a 32-bit view of the mask and without one (an odd byte offset)', () => {
+    let runs = 0;
+    for (let seed = 1; seed <= 12; seed++) {
+      const cw = 97 + 13 * seed, ch = 61 + 7 * seed; // (rows not a multiple of 4 pixels long)
+      const { mask } = scene(seed, cw, ch);
+      // (inside the frame, as the segmenter's are)
+      const rects = rectsOf(seed, cw, ch, 8 + (seed % 4) * 8)
+        .map((r) => ({ x: r.x, y: r.y, w: Math.min(r.w, cw - r.x), h: Math.min(r.h, ch - r.y) }))
+        .filter((r) => r.w > 0 && r.h > 0);
+      const want = naiveRuns(mask, cw, ch, rects);
+      for (const offset of [0, 4, 1, 3]) {
+        const buf = new Uint8Array(cw * ch + 8);
+        const view = buf.subarray(offset, offset + cw * ch);
+        view.set(mask);
+        const got = maskRuns(view, cw, rects, new MaskRuns(), { ivl: new Int32Array(2) });
+        const flat: number[] = [];
+        for (let q = 0; q < got.count; q++) flat.push(got.v[q], got.a[q], got.b[q]);
+        expect(flat, `seed ${seed}, offset ${offset}`).toEqual(want);
+        expect(got.pixels).toBe(want.reduce((s, x, i) => (i % 3 === 2 ? s + x - want[i - 1] : s), 0));
+      }
+      runs += want.length / 3;
+    }
+    expect(runs).toBeGreaterThan(1000); // (the scenes have runs to find)
   });
 });
