@@ -30,27 +30,11 @@ function bundleIsFresh() {
   }
 }
 
-const argv = process.argv.slice(2);
-/**
- * Start what can run while the CLI loads (src/cli/earlyStart.ts: for `track VIDEO`, the probe's
- * ffprobe runs); best effort — without it the CLI runs them itself.
- */
-async function startEarly(url) {
-  try {
-    (await import(url)).startEarly(argv);
-  } catch {
-    // (an older build without dist/early.mjs)
-  }
-}
-
 let main;
-if (bundleIsFresh()) {
-  await startEarly(join(root, 'dist', 'early.mjs'));
-  ({ main } = await import(bundle));
-} else {
+if (bundleIsFresh()) ({ main } = await import(bundle));
+else {
   const { register } = await import('tsx/esm/api');
   register();
-  await startEarly('../src/cli/earlyStart.ts');
   ({ main } = await import('../src/cli/main.ts'));
 }
-process.exitCode = await main(argv);
+process.exitCode = await main(process.argv.slice(2));

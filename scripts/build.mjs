@@ -44,9 +44,9 @@ const zodEnglishOnly = {
 };
 const res = await build({
   plugins: [zodEnglishOnly],
-  // the CLI, what the launcher starts before it (src/cli/earlyStart.ts), the tip module the tip
-  // worker loads (src/pipeline/tipWorker.js), and the OpenCV.js loader (for writeOpenCvSplit, below)
-  entryPoints: { lidtrack: join(root, 'src/cli/main.ts'), early: join(root, 'src/cli/earlyStart.ts'), track: join(root, 'src/track/index.ts'), opencv: join(root, 'src/segment/opencv.ts') },
+  // the CLI, the tip module the tip worker loads (src/pipeline/tipWorker.js), and the OpenCV.js
+  // loader (for writeOpenCvSplit, below)
+  entryPoints: { lidtrack: join(root, 'src/cli/main.ts'), track: join(root, 'src/track/index.ts'), opencv: join(root, 'src/segment/opencv.ts') },
   bundle: true,
   platform: 'node',
   format: 'esm',

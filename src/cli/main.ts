@@ -4,7 +4,6 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isLidtrackError } from '../core/errors.js';
-import { abandonEarlyProcesses } from '../ingest/earlyProcesses.js';
 import { LIDTRACK_VERSION } from '../core/version.js';
 import { registerCommands } from './commands/index.js';
 
@@ -45,8 +44,5 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`lidtrack: unexpected error: ${msg.split('\n')[0]} (this is a bug; rerun with --debug and report it)\n`);
     if (debug && e instanceof Error && e.stack) process.stderr.write(e.stack + '\n');
     return 1;
-  } finally {
-    // the launcher's early ffprobe runs that this command did not use (earlyProcesses.ts)
-    abandonEarlyProcesses();
   }
 }

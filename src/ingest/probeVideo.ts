@@ -8,9 +8,7 @@ import type { VideoInfo } from '../core/types.js';
 import { InputError, VideoDecodeError } from '../core/errors.js';
 import { resolveFfmpeg } from './binaries.js';
 import { bitDepthOfPixFmt, videoGrayConversion } from './grayConversion.js';
-import type { ProcessResult } from './runProcess.js';
-import { runProcessOrEarly } from './earlyProcesses.js';
-import { FIRST_PACKETS, HEAD_TIMEOUT_MS, PACKETS_TIMEOUT_MS, PROBE_MAX_PACKETS, headArgs, packetsArgs } from './probeCommands.js';
+import { runProcess, type ProcessResult } from './runProcess.js';
 import { analyzeTimestamps, type TimestampCheck } from './analyzeTimestamps.js';
 
 /** Demuxers whose packets carry no real per-frame times: ffmpeg invents them from a rate. */
@@ -19,7 +17,8 @@ const FORMATS_WITHOUT_TIMESTAMPS = new Set([
   'avs2', 'dirac', 'dnxhd', 'yuv4mpegpipe', 'tiff_pipe', 'png_pipe', 'jpeg_pipe', 'bmp_pipe',
 ]);
 
-export { FIRST_PACKETS, PROBE_MAX_PACKETS };
+/** Packets read to judge timestamp regularity (and to count frames when the container does not). */
+export const PROBE_MAX_PACKETS = 200_000;
 
 /** Everything probeVideo learns; a VideoInfo plus the details `lidtrack probe` shows. */
 export interface ProbeResult extends VideoInfo {
@@ -169,6 +168,9 @@ export interface ProbeStages {
   stopScan(): void;
 }
 
+/** Packets the first stage reads (a few ms of demuxing). */
+export const FIRST_PACKETS = 64;
+
 async function probeVideoStagesOf(path: string, staged: boolean): Promise<ProbeStages> {
   assertReadableFile(path);
   const { ffprobe } = resolveFfmpeg();
@@ -177,17 +179,18 @@ async function probeVideoStagesOf(path: string, staged: boolean): Promise<ProbeS
   // Packet timestamps: demux only (fast, no decode). Compact output "pts=123|flags=K_". They are
   // read at the same time as the header, from the first video stream (the one used unless it is
   // an attached picture: then read again below), instead of one ffprobe after the other.
-  // (runProcessOrEarly: the launcher may have started these very runs already, earlyProcesses.ts)
-  const packetsOf = (sel: string, max: number) => runProcessOrEarly(
+  const packetsOf = (sel: string, max: number) => runProcess(
     ffprobe.path,
-    packetsArgs(path, sel, max),
-    { timeoutMs: PACKETS_TIMEOUT_MS, signal: max === PROBE_MAX_PACKETS ? scan.signal : undefined },
+    ['-v', 'error', '-select_streams', sel, '-show_entries', 'packet=pts', '-read_intervals', `%+#${max}`, '-of', 'csv=p=0', path],
+    { timeoutMs: 120_000, signal: max === PROBE_MAX_PACKETS ? scan.signal : undefined },
   );
   const firstPackets = packetsOf('v:0', PROBE_MAX_PACKETS);
   firstPackets.catch(() => undefined); // awaited below, once the header says the file is a video
   const fewPackets = staged ? packetsOf('v:0', FIRST_PACKETS) : null;
   fewPackets?.catch(() => undefined);
-  const head = await runProcessOrEarly(ffprobe.path, headArgs(path), { timeoutMs: HEAD_TIMEOUT_MS });
+  const head = await runProcess(ffprobe.path, ['-v', 'error', '-show_format', '-show_streams', '-of', 'json', path], {
+    timeoutMs: 60_000,
+  });
   if (head.code !== 0) throw ffprobeFailure(path, head.stderr);
   let parsed: { streams?: FfprobeStream[]; format?: FfprobeFormat };
   try {

@@ -13,39 +13,22 @@ export interface ProcessResult {
   timedOut: boolean;
 }
 
-/** What runProcess takes besides the command. */
-export interface ProcessOptions {
-  /** Kill the process (SIGKILL) after this many milliseconds; 0 = no limit (default 60 s). */
-  timeoutMs?: number;
-  /** Stop (kill) once stdout grew beyond this, to bound memory (default 256 MiB). */
-  maxStdoutBytes?: number;
-  /** Kill the process (SIGKILL) when it aborts; the result then has code null. */
-  signal?: AbortSignal;
-}
-
-/** A started helper process: its result once it exits, and a way to end it sooner. */
-export interface StartedProcess {
-  result: Promise<ProcessResult>;
-  /** SIGKILL (nothing once it has exited); the result then has code null. */
-  kill(): void;
-}
-
 /**
  * Spawn `file args…` without a shell, collect stdout/stderr as UTF-8 and resolve when it exits.
  * Rejects only when the binary cannot be started (ENOENT, EACCES).
+ * @param timeoutMs kill the process (SIGKILL) after this many milliseconds; 0 = no limit.
+ * @param maxStdoutBytes stop (kill) once stdout grew beyond this, to bound memory.
+ * @param signal kill the process (SIGKILL) when it aborts; the result then has code null.
  */
-export function runProcess(file: string, args: readonly string[], opts: ProcessOptions = {}): Promise<ProcessResult> {
-  return startProcess(file, args, opts).result;
-}
-
-/** runProcess, also handing out the process's kill (earlyProcesses.ts ends the runs nobody took). */
-export function startProcess(file: string, args: readonly string[], opts: ProcessOptions = {}): StartedProcess {
+export function runProcess(
+  file: string,
+  args: readonly string[],
+  opts: { timeoutMs?: number; maxStdoutBytes?: number; signal?: AbortSignal } = {},
+): Promise<ProcessResult> {
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const maxStdoutBytes = opts.maxStdoutBytes ?? 256 * 1024 * 1024;
-  let kill = (): void => undefined;
-  const result = new Promise<ProcessResult>((resolve, reject) => {
+  return new Promise((resolve, reject) => {
     const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    kill = () => void child.kill('SIGKILL');
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let outBytes = 0;
@@ -84,5 +67,4 @@ export function startProcess(file: string, args: readonly string[], opts: Proces
       resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), timedOut });
     });
   });
-  return { result, kill: () => kill() };
 }
