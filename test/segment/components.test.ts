@@ -155,7 +155,7 @@ describe('maskRuns', () => {
   it('equals a pixel-by-pixel reference, through a 32-bit view of the mask and without one (an odd byte offset)', () => {
     let runs = 0;
     for (let seed = 1; seed <= 12; seed++) {
-      const cw = 97 + 13 * seed, ch = 61 + 7 * seed; // (rows not a multiple of 4 pixels long)
+      const cw = 97 + 13 * seed, ch = 61 + 7 * seed; // (row lengths of every residue mod 4: runs cross the 32-bit words at every offset)
       const { mask } = scene(seed, cw, ch);
       // (inside the frame, as the segmenter's are)
       const rects = rectsOf(seed, cw, ch, 8 + (seed % 4) * 8)
