@@ -65,16 +65,19 @@ export class MaskRuns {
   }
 }
 
-/** maskRuns' scratch: the row intervals, the rows where they change, and a 32-bit view of the last mask. */
-export interface MaskRunsScratch {
-  ivl: Int32Array;
-  edges?: Int32Array;
-  mask?: Uint8Array;
-  words?: Uint32Array | null;
+/**
+ * maskRuns' scratch, kept between calls: the row intervals, the rows where they change, and the
+ * last mask with its 32-bit view (null when the mask's offset allows none).
+ */
+export class MaskRunsScratch {
+  ivl = new Int32Array(64);
+  edges = new Int32Array(64);
+  mask: Uint8Array | null = null;
+  words: Uint32Array | null = null;
 }
 
 /** maskRuns' scratch when the caller gives none (single-threaded use: nothing keeps it across calls). */
-const MASK_RUNS_SCRATCH: MaskRunsScratch = { ivl: new Int32Array(64) };
+const MASK_RUNS_SCRATCH = new MaskRunsScratch();
 
 /**
  * The runs of nonzero pixels of `mask` (cw wide) inside disjoint rectangles, in raster order
@@ -93,7 +96,7 @@ export function maskRuns(mask: Uint8Array, cw: number, rects: readonly RectPx[],
   // operation of the row loop runs on every row — V8 compiles these loops while they run (OSR),
   // and a line first reached after that (a merge, a growth) would throw the compiled code away)
   if (2 * n > scratch.ivl.length) scratch.ivl = new Int32Array(2 * n);
-  if (!scratch.edges || 2 * n > scratch.edges.length) scratch.edges = new Int32Array(2 * n);
+  if (2 * n > scratch.edges.length) scratch.edges = new Int32Array(2 * n);
   const ivl = scratch.ivl, edges = scratch.edges;
   for (let j = 0; j < n; j++) { edges[2 * j] = sorted[j].y; edges[2 * j + 1] = sorted[j].y + sorted[j].h; }
   const ys = edges.subarray(0, 2 * n).sort();
@@ -101,7 +104,7 @@ export function maskRuns(mask: Uint8Array, cw: number, rects: readonly RectPx[],
     scratch.mask = mask;
     scratch.words = mask.byteOffset % 4 === 0 ? new Uint32Array(mask.buffer, mask.byteOffset, mask.length >> 2) : null;
   }
-  const words = scratch.words ?? null;
+  const words = scratch.words;
   for (let e = 0; e + 1 < ys.length; e++) {
     const ya = ys[e], yb = ys[e + 1];
     if (yb === ya) continue;
@@ -163,7 +166,7 @@ export function linkRuns(runs: MaskRuns, parent: Int32Array): void {
 /** Scratch of labelComponents, kept between calls. */
 export class ComponentScratch {
   runs = new MaskRuns();
-  ivl: MaskRunsScratch = { ivl: new Int32Array(64) };
+  maskRuns = new MaskRunsScratch();
   /** Per run: its component's first run; per first run: statistics and final label (0: dropped). */
   parent = new Int32Array(1024);
   area = new Float64Array(1024);
@@ -191,7 +194,7 @@ const F_HIGH = 1, F_TOUCH = 2;
  * Label the components of `inp.mask` within `inp.rects` into `labels` (see the module comment).
  */
 export function labelComponents(inp: ComponentInputs, labels: Int32Array, s: ComponentScratch): ComponentResult {
-  const runs = maskRuns(inp.mask, inp.cw, inp.rects, s.runs, s.ivl);
+  const runs = maskRuns(inp.mask, inp.cw, inp.rects, s.runs, s.maskRuns);
   s.ensure(runs.count);
   linkRuns(runs, s.parent);
   return regionsOf(inp, labels, s);

@@ -7,7 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadOpenCv, type Cv } from '../../src/segment/opencv.js';
-import { ComponentScratch, labelComponents, MaskRuns, maskRuns } from '../../src/segment/components.js';
+import { ComponentScratch, labelComponents, MaskRuns, maskRuns, MaskRunsScratch } from '../../src/segment/components.js';
 import type { RectPx } from '../../src/segment/segmenter.js';
 import { mulberry32 as rng } from '../helpers/rng.js';
 
@@ -166,7 +166,9 @@ describe('maskRuns', () => {
         const buf = new Uint8Array(cw * ch + 8);
         const view = buf.subarray(offset, offset + cw * ch);
         view.set(mask);
-        const got = maskRuns(view, cw, rects, new MaskRuns(), { ivl: new Int32Array(2) });
+        const scratch = new MaskRunsScratch();
+        scratch.ivl = new Int32Array(2); // (grown by maskRuns)
+        const got = maskRuns(view, cw, rects, new MaskRuns(), scratch);
         const flat: number[] = [];
         for (let q = 0; q < got.count; q++) flat.push(got.v[q], got.a[q], got.b[q]);
         expect(flat, `seed ${seed}, offset ${offset}`).toEqual(want);
