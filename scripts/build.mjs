@@ -16,7 +16,7 @@
  * why); it is used from the sources too, whenever its stamp matches the installed package.
  */
 import { build } from 'esbuild';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -58,6 +58,10 @@ const res = await build({
   banner: { js: "import { createRequire as __lidtrackCreateRequire } from 'node:module'; const require = __lidtrackCreateRequire(import.meta.url);" },
   outdir: join(root, 'dist'),
   outExtension: { '.js': '.mjs' },
+  // code split at dynamic imports (chunks/): `lidtrack track` loads its own code and not the
+  // other commands' (src/cli/main.ts), nor the report's (runTrack imports it when it runs)
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   sourcemap: 'linked',
   logLevel: 'warning',
   write: false,
@@ -67,9 +71,18 @@ const res = await build({
 const rank = (p) => (p.endsWith('.map') ? 0 : p.endsWith('lidtrack.mjs') ? 2 : 1);
 const files = [...res.outputFiles].sort((a, b) => rank(a.path) - rank(b.path));
 for (const f of files) {
+  mkdirSync(dirname(f.path), { recursive: true });
   const tmp = `${f.path}.${process.pid}.tmp`;
   writeFileSync(tmp, f.contents);
   renameSync(tmp, f.path);
+}
+// chunks of earlier builds (their names carry a content hash): removed once an hour old, so a
+// start that read the previous lidtrack.mjs just before it was replaced still finds its chunks
+const chunkDir = join(root, 'dist', 'chunks');
+const current = new Set(files.map((f) => f.path));
+for (const name of readdirSync(chunkDir)) {
+  const p = join(chunkDir, name);
+  if (!current.has(p) && Date.now() - statSync(p).mtimeMs > 3600e3) rmSync(p, { force: true });
 }
 
 // OpenCV.js split (not fatal: without it the loader requires the package as it is)
