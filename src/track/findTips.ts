@@ -224,6 +224,23 @@ export function tipPriors(tips: readonly TipCandidate[]): TipPrior[] {
 const APEX_MAX_SIGMA_PX = 2;
 
 /** The apex from the 2-D tip model (tipModelFit.ts), or null when that fit is not usable. */
+/** The coarse tip lags the apex by a pixel or two; beyond this a prior apex ahead of it places the 2-D fit's window [px]. */
+const LAG_MAX_PX = 3;
+/** How far ahead of the coarse tip, and how far across its axis, a prior apex is still this tip's [px]. */
+const PRIOR_AHEAD_PX = 16;
+const PRIOR_ACROSS_PX = 3;
+
+/** A prior apex ahead of the coarse tip along its axis (within PRIOR_AHEAD_PX, PRIOR_ACROSS_PX across): the nearest. */
+function priorAhead(prior: readonly TipPrior[], pp: PeakProfile, v0: number): TipPrior | undefined {
+  let best: TipPrior | undefined;
+  for (const t of prior) {
+    const d = t.v - v0;
+    if (d <= 0 || d > PRIOR_AHEAD_PX || Math.abs(t.u - pp.uOf(t.v)) > PRIOR_ACROSS_PX) continue;
+    if (!best || d < best.v - v0) best = t;
+  }
+  return best;
+}
+
 function apexOf(pp: PeakProfile, r: CrackRegion, seg: SegmentResult, ref: Reference, noiseSigmaRel: number, prior: readonly TipPrior[]): TipEstimate | null {
   const { cw, ch } = ref.geom;
   const iv = ref.iface.vPx;
@@ -232,9 +249,14 @@ function apexOf(pp: PeakProfile, r: CrackRegion, seg: SegmentResult, ref: Refere
   // fits better there than at the coarse tip (a tip advances a fraction of a pixel per frame; the
   // coarse tip, where the darkening crosses the threshold, lags the apex by a pixel or two)
   // (a prior is both: its shape and its apex)
-  const pr = nearestPrior(prior, pp.uOf(v0), v0);
+  const pr = nearestPrior(prior, pp.uOf(v0), v0) ?? priorAhead(prior, pp, v0);
+  // a tip does not retract: when its apex a frame earlier lies ahead of the coarse tip by more than
+  // the coarse tip's usual lag, the segmentation stopped short of a faint tip and the window is
+  // placed around that apex instead
+  const ahead = pr !== undefined && pr.v - v0 > LAG_MAX_PX;
+  const u0 = ahead ? pr.u : pp.uOf(v0), vc = ahead ? pr.v : v0;
   const fit = fitTipModel({
-    D: seg.darkening, cw, ch, u: pp.uOf(v0), v: v0, angleRad: Math.atan(pp.uSlope), halfWidthPx: pp.halfWidthBehind,
+    D: seg.darkening, cw, ch, u: u0, v: vc, angleRad: Math.atan(pp.uSlope), halfWidthPx: pp.halfWidthBehind,
     labels: seg.labels, label: r.label, noiseSigma: noiseSigmaRel,
     // the electrode and the first rows of crystal below it (interface roughness) are not the tip
     excluded: (u, v) => v <= iv[u] + 2,

@@ -4,7 +4,7 @@
  * clean — tip RMSE ≤ 0.5 px, velocity and j_tip error ≤ 1 %; hard — RMSE ≤ 1.5 px, v and j_tip
  * ≤ 3 %; every dendrite found, no spurious track. Rendered by `lidtrack simulate`'s renderer into
  * a temporary folder (320×240, 64 frames). The all-factors-at-once scenarios do not meet the hard
- * targets (per-frame tip RMSE 2.8–3.9 px); hard-all-bottom is held at today's figures below, as are
+ * targets (per-frame tip RMSE 2.8–3.5 px); hard-all-bottom is held at today's figures below, as are
  * the branch tips of the branching scenario (branches.csv has no target in the issue).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -53,13 +53,13 @@ describe('beyond the targets: regression guards at today\'s measured figures', (
   // cpu-independent, 2 threads, frameSink.ts; on the encode of another machine's x264 this scenario
   // gave 1.44 / 2.84 px and 4.4 %, on this one's 1.78 / 3.02 px, 11.8 % and a spurious track:
   // the hardest scenario sits on the edge of what the tracker resolves)
-  it('hard-all-bottom (every hard factor at once): both dendrites, no spurious track (pieces joined), smoothed RMSE ≤ 2.6 px (2.34), per-frame RMSE ≤ 4.0 px (3.62), v ≤ 6 % (2.1)', async () => {
+  it('hard-all-bottom (every hard factor at once): both dendrites, no spurious track (pieces joined), smoothed RMSE ≤ 2.6 px (2.34), per-frame RMSE ≤ 3.55 px (3.46; 3.62 before a prior apex ahead of a coarse tip placed the tip fit\'s window), v ≤ 6 % (1.8)', async () => {
     const { sc, dir, r } = await track('hard-all-bottom');
     const s = score(sc, r, readTruth(dir), 0);
     expect(s.found).toBe(2);
     expect(s.spurious).toBe(0);
     expect(s.rmseSmoothPx).toBeLessThanOrEqual(2.6);
-    expect(s.rmsePx).toBeLessThanOrEqual(4.0);
+    expect(s.rmsePx).toBeLessThanOrEqual(3.55);
     expect(s.vRelMax).toBeLessThanOrEqual(0.06);
   });
   // (on the machine-independent render the right-hand branch is seen as a branch in frames 48–55
