@@ -36,12 +36,6 @@ export async function binaryVersionLine(path: string): Promise<string> {
   return line;
 }
 
-/** The capabilities stored on disk for the binaries of resolveFfmpeg() (capsCache.ts), without asking them; null if none are. */
-export function storedCapabilities(): FfmpegCapabilities | null {
-  const bins = resolveFfmpeg();
-  return readCachedCapabilities(bins.ffmpeg.path, bins.ffprobe.path);
-}
-
 /** Capabilities of the binaries returned by resolveFfmpeg() (cached). */
 export function ffmpegCapabilities(): Promise<FfmpegCapabilities> {
   if (cached) return cached;

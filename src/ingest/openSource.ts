@@ -63,7 +63,7 @@ export async function openSource(path: string, opts: OpenSourceOptions = {}): Pr
   const kind = sourceKind(path);
   const times = opts.timestampsCsv !== undefined ? readTimestampsCsv(opts.timestampsCsv) : undefined;
   if (kind === 'video') {
-    return openVideo(path, { roi: opts.roi, maxFrames: opts.maxFrames, readAheadFrames: opts.readAheadFrames, fps: opts.fps, timestampsS: times, deferGrayMap: opts.deferGrayMap, startDecoderEarly: opts.startDecoderEarly });
+    return openVideo(path, { roi: opts.roi, maxFrames: opts.maxFrames, readAheadFrames: opts.readAheadFrames, fps: opts.fps, timestampsS: times, deferGrayMap: opts.deferGrayMap });
   }
 
   let pages: PageRef[];

@@ -32,8 +32,8 @@ import type { Frame, FramesOptions, RoiPx } from '../core/types.js';
 import { InputError, VideoDecodeError } from '../core/errors.js';
 import { resolveFfmpeg } from './binaries.js';
 import { checkRoi } from './checkRoi.js';
-import { videoGrayPlan, type VideoGrayPlan } from './grayConversion.js';
-import { ffmpegCapabilities, storedCapabilities, type FfmpegCapabilities } from './ffmpegCapabilities.js';
+import { videoGrayPlan } from './grayConversion.js';
+import { ffmpegCapabilities } from './ffmpegCapabilities.js';
 import { parseDecoderProblem, parseShowinfoFrame, parseShowinfoTimeBase } from './ffmpegLog.js';
 import { probeVideoStages, type ProbeResult } from './probeVideo.js';
 import type { DecodeReport, IngestFrameSource, TimestampSource } from './types.js';
@@ -55,8 +55,6 @@ export interface OpenVideoOptions {
   timestampsS?: readonly number[];
   /** Leave the limited-range table to the consumer (OpenSourceOptions.deferGrayMap). */
   deferGrayMap?: boolean;
-  /** Start ffmpeg while the file is probed (OpenSourceOptions.startDecoderEarly; see openVideo). */
-  startDecoderEarly?: boolean;
 }
 
 /** A video source: IngestFrameSource whose info is the full probe result. */
@@ -103,83 +101,15 @@ export function decoderThreadArgs(env = process.env.LIDTRACK_DECODE_THREADS, cor
   return cores <= 1 ? ['-threads', '1'] : [];
 }
 
-/**
- * The ffmpeg arguments of a decode pass: stream `streamIndex` of `path` to gray8 by `gray`'s
- * filters, cropped to `roi`, on stdout, with the showinfo branch whose lines give each frame's pts.
- */
-function decodeArgs(path: string, streamIndex: number, gray: VideoGrayPlan, roi: RoiPx | null, caps: FfmpegCapabilities, maxFrames: number | undefined): string[] {
-  const vf = [...gray.filters];
-  if (roi) vf.push(`crop=${roi.width}:${roi.height}:${roi.x}:${roi.y}:exact=1`);
-  // showinfo logs each frame's pts from a branch of the graph that carries a 1 × 1 crop of the
-  // frame (a crop copies no pixels): on the frame itself it also checksummed every pixel — ffmpeg
-  // before 5.1 has no checksum=0 —, ≈ 2 ms of CPU per 1080p frame. split hands each frame to the
-  // output branch and then to this one within the same call, so the line is still logged before
-  // the frame is written out, and frames and lines still pair by count.
-  const graph = `[0:${streamIndex}]${vf.join(',')},split=2[out][ts];[ts]crop=1:1:0:0,${caps.showinfoFilter},nullsink`;
-  return [
-    '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'level+info',
-    ...decoderThreadArgs(),
-    ...gray.decoderArgs,
-    '-i', path,
-    '-filter_complex', graph, '-map', '[out]', '-an', '-sn', '-dn',
-    ...caps.passthroughArgs,
-    ...(maxFrames !== undefined ? ['-frames:v', String(maxFrames)] : []),
-    // each frame in one write(2) instead of 32 KiB pieces (ffmpeg's I/O buffer): 1 call per frame
-    // instead of ≈ 64 at 1080p; ffmpeg's CPU on the 250-frame 1080p bench file −0.13 s (4
-    // interleaved pairs, 2.22 against 2.35 s). An option of every ffmpeg since 1.0.
-    '-avioflags', 'direct',
-    '-f', 'rawvideo', '-pix_fmt', 'gray', 'pipe:1',
-  ];
-}
-
-/**
- * With `startDecoderEarly`, ffmpeg is spawned beside the probe's first ffprobe, with the arguments
- * of the most common recording — the first stream a planar 8-bit YUV video (its limited-range
- * table left to the consumer: then the arguments do not depend on the range) — and the
- * capabilities stored from an earlier run (none stored: no early start). It decodes its first
- * frames and waits on its pipe while the probe runs; when the probe's arguments are the same,
- * the first decode pass reads it, otherwise it is stopped and that pass starts its own. ffmpeg's
- * start (≈ 100 ms to its first frame) then overlaps the probe (≈ 60–80 ms) instead of following it.
- */
 export async function openVideo(path: string, opts: OpenVideoOptions = {}): Promise<VideoFrameSource> {
   // What the installed ffmpeg can do is asked while the file is probed (a probe error comes
   // first). The probe's ffprobes are spawned first: its first stage (≈ 50 ms) sets when decoding
   // can start, and each spawn holds this thread for a few ms. Decoding waits for that first stage
   // only, not for the scan of every packet (probeVideoStages).
-  // (an early ffmpeg first: its start, not the probe's, is the longer)
-  const stored = opts.startDecoderEarly && opts.deferGrayMap ? storedCapabilities() : null;
-  const earlyArgs = stored ? decodeArgs(path, 0, videoGrayPlan('yuv420p', null, true), opts.roi ?? null, stored, opts.maxFrames) : null;
-  let early: DecoderChild | null = earlyArgs ? spawnDecoder(resolveFfmpeg().ffmpeg.path, earlyArgs) : null;
   const probing = probeVideoStages(path);
   probing.catch(() => undefined); // awaited below
   const capsAsked = ffmpegCapabilities();
   capsAsked.catch(() => undefined);
-  try {
-    return await openProbed(path, opts, probing, capsAsked, (args) => {
-      // (the first decode pass takes the early ffmpeg if its arguments are the pass's)
-      const e = early;
-      early = null;
-      if (e && earlyArgs && !sameArgs(args, earlyArgs)) {
-        e.discard();
-        return null;
-      }
-      return e;
-    });
-  } catch (err) {
-    early?.discard();
-    throw err;
-  }
-}
-
-const sameArgs = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
-
-async function openProbed(
-  path: string,
-  opts: OpenVideoOptions,
-  probing: ReturnType<typeof probeVideoStages>,
-  capsAsked: Promise<FfmpegCapabilities>,
-  takeEarly: (args: readonly string[]) => DecoderChild | null,
-): Promise<VideoFrameSource> {
   const { first: probe, full: fullProbe, stopScan } = await probing;
   const caps = await capsAsked;
   const roi = opts.roi ? checkRoi(opts.roi, probe.width, probe.height, path) : null;
@@ -220,7 +150,28 @@ async function openProbed(
   }
 
   const gray = videoGrayPlan(probe.pixFmt, probe.colorRange, opts.deferGrayMap === true);
-  const args = decodeArgs(path, probe.streamIndex, gray, roi, caps, opts.maxFrames);
+  const vf = [...gray.filters];
+  if (roi) vf.push(`crop=${roi.width}:${roi.height}:${roi.x}:${roi.y}:exact=1`);
+  // showinfo logs each frame's pts from a branch of the graph that carries a 1 × 1 crop of the
+  // frame (a crop copies no pixels): on the frame itself it also checksummed every pixel — ffmpeg
+  // before 5.1 has no checksum=0 —, ≈ 2 ms of CPU per 1080p frame. split hands each frame to the
+  // output branch and then to this one within the same call, so the line is still logged before
+  // the frame is written out, and frames and lines still pair by count.
+  const graph = `[0:${probe.streamIndex}]${vf.join(',')},split=2[out][ts];[ts]crop=1:1:0:0,${caps.showinfoFilter},nullsink`;
+  const args = [
+    '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'level+info',
+    ...decoderThreadArgs(),
+    ...gray.decoderArgs,
+    '-i', path,
+    '-filter_complex', graph, '-map', '[out]', '-an', '-sn', '-dn',
+    ...caps.passthroughArgs,
+    ...(opts.maxFrames !== undefined ? ['-frames:v', String(opts.maxFrames)] : []),
+    // each frame in one write(2) instead of 32 KiB pieces (ffmpeg's I/O buffer): 1 call per frame
+    // instead of ≈ 64 at 1080p; ffmpeg's CPU on the 250-frame 1080p bench file −0.13 s (4
+    // interleaved pairs, 2.22 against 2.35 s). An option of every ffmpeg since 1.0.
+    '-avioflags', 'direct',
+    '-f', 'rawvideo', '-pix_fmt', 'gray', 'pipe:1',
+  ];
   const expectedOf = (p: ProbeResult) => (p.frameCount !== null ? Math.min(p.frameCount, opts.maxFrames ?? Infinity) : null);
   const intervalOf = (p: ProbeResult) => p.timestampCheck?.medianIntervalS ?? (p.nominalFps ? 1 / p.nominalFps : 0.04);
   let report: DecodeReport | null = null;
@@ -265,7 +216,6 @@ async function openProbed(
             maxBufferedFrames: 0,
             finished: false,
           };
-          const early = takeEarly(args);
           return decodePass(resolveFfmpeg().ffmpeg.path, args, {
             path,
             width,
@@ -279,7 +229,6 @@ async function openProbed(
             durationS: probe.durationS,
             probed: () => probed,
             reuseBuffers: fo.reuseBuffers ?? false,
-            early,
           });
         },
       };
@@ -303,8 +252,6 @@ interface PassConfig {
   probed: () => Promise<{ expectedFrames: number | null; frameIntervalS: number }>;
   /** Hand each frame's buffer back to the decode thread when the next frame is asked for (FramesOptions). */
   reuseBuffers: boolean;
-  /** ffmpeg already started with these arguments (openVideo's early start), or null. */
-  early: DecoderChild | null;
 }
 
 /** One decode pass: an async generator over frames that owns (and always reaps) its ffmpeg. */
@@ -332,32 +279,7 @@ async function* decodePass(ffmpegPath: string, args: string[], cfg: PassConfig):
     wake = null;
     w?.();
   };
-  // (defined before the feed starts: an early ffmpeg's stderr so far is handed over as it does)
-  let stderrRest = '';
-  const onLine = (line: string) => {
-    const f = parseShowinfoFrame(line);
-    if (f) {
-      pts.push({ pts: f.pts, ptsTimeS: f.ptsTimeS });
-      return;
-    }
-    const tb = parseShowinfoTimeBase(line);
-    if (tb) {
-      timeBase = tb;
-      return;
-    }
-    const problem = parseDecoderProblem(line);
-    if (problem) {
-      report.decodeWarningCount++;
-      lastErrorLine = problem;
-      if (report.decodeWarnings.length < MAX_KEPT_WARNINGS) report.decodeWarnings.push(problem);
-    }
-  };
-  const onStderr = (s: string) => {
-    const parts = (stderrRest + s).split(/\r?\n|\r/);
-    stderrRest = parts.pop() ?? '';
-    for (const l of parts) onLine(l);
-  };
-
+  let onStderr: (s: string) => void = () => undefined;
   let feed!: FrameFeed;
   const exitedPromise = new Promise<void>((resolve) => {
     const events: FeedEvents = {
@@ -384,14 +306,35 @@ async function* decodePass(ffmpegPath: string, args: string[], cfg: PassConfig):
         resolve();
       },
     };
-    // (an early ffmpeg is read in place only: without a ring it is stopped and the worker starts its own)
-    if (!ring) cfg.early?.discard();
-    const child = ring ? (cfg.early ?? spawnDecoder(ffmpegPath, args)) : null;
-    const inPlace = ring && child ? startPipeFeed(child, frameBytes, ring, events) : null;
+    const inPlace = ring ? startPipeFeed(ffmpegPath, args, frameBytes, ring, events) : null;
     feed = inPlace ?? startWorkerFeed(ffmpegPath, args, frameBytes, cfg.readAhead, ring, events);
     report.reader = inPlace ? 'in-place' : 'stream';
-    report.startedEarly = inPlace !== null && cfg.early !== null;
   });
+
+  let stderrRest = '';
+  const onLine = (line: string) => {
+    const f = parseShowinfoFrame(line);
+    if (f) {
+      pts.push({ pts: f.pts, ptsTimeS: f.ptsTimeS });
+      return;
+    }
+    const tb = parseShowinfoTimeBase(line);
+    if (tb) {
+      timeBase = tb;
+      return;
+    }
+    const problem = parseDecoderProblem(line);
+    if (problem) {
+      report.decodeWarningCount++;
+      lastErrorLine = problem;
+      if (report.decodeWarnings.length < MAX_KEPT_WARNINGS) report.decodeWarnings.push(problem);
+    }
+  };
+  onStderr = (s: string) => {
+    const parts = (stderrRest + s).split(/\r?\n|\r/);
+    stderrRest = parts.pop() ?? '';
+    for (const l of parts) onLine(l);
+  };
 
   let first: { pts: number | null; ptsTimeS: number | null } | null = null;
   let index = 0;
@@ -509,22 +452,12 @@ interface FrameFeed {
 }
 
 /**
- * ffmpeg spawned, its stdout left to a reader thread (startPipeFeed), its stderr and exit kept
- * until attach() (an early start: openVideo). Null when this Node does not expose the pipe's
- * descriptor or cannot make it blocking (then decodeWorker.js does it all), or when ffmpeg could
- * not be started (decodeWorker.js then reports that the usual way).
+ * ffmpeg spawned here, its stderr read by this thread (the showinfo lines), its stdout read by a
+ * thread of blocking reads straight into the ring's slots (pipeReader.js). Null when this Node
+ * does not expose the pipe's descriptor or cannot make it blocking (then decodeWorker.js does it
+ * all), or when ffmpeg could not be started (decodeWorker.js then reports that the usual way).
  */
-interface DecoderChild {
-  child: ChildProcess;
-  /** stdout's descriptor, blocking, not read by this thread. */
-  fd: number;
-  /** Hand over stderr's text, an error and the exit (those before this call first, in order). */
-  attach(sink: { stderr(text: string): void; error(e: Error): void; close(code: number | null, signal: NodeJS.Signals | null): void }): void;
-  /** Stop a child no reader was started for (and close its stdout). */
-  discard(): void;
-}
-
-function spawnDecoder(ffmpegPath: string, args: readonly string[]): DecoderChild | null {
+function startPipeFeed(ffmpegPath: string, args: string[], frameBytes: number, ring: SharedArrayBuffer, ev: FeedEvents): FrameFeed | null {
   // own process group: a terminal's Ctrl-C reaches lidtrack, which stops the decoder itself
   let child: ChildProcess;
   try {
@@ -549,38 +482,6 @@ function spawnDecoder(ffmpegPath: string, args: readonly string[]): DecoderChild
   // would block too — both forever. Killing ffmpeg on the way out ends the pipe.
   const killOnExit = () => child.kill('SIGKILL');
   process.on('exit', killOnExit);
-  type Sink = Parameters<DecoderChild['attach']>[0];
-  let sink: Sink | null = null;
-  const held: Array<(s: Sink) => void> = [];
-  const tell = (f: (s: Sink) => void) => (sink ? f(sink) : held.push(f));
-  child.on('error', (e) => tell((s) => s.error(e)));
-  child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (text: string) => tell((s) => s.stderr(text)));
-  // 'close': the process exited and its stderr is read to the end (stdout: the reader's)
-  child.on('close', (code, signal) => {
-    process.off('exit', killOnExit);
-    tell((s) => s.close(code, signal));
-  });
-  return {
-    child,
-    fd,
-    attach: (s) => {
-      sink = s;
-      for (const f of held.splice(0)) f(s);
-    },
-    discard: () => {
-      child.kill('SIGKILL');
-      child.stdout?.destroy();
-    },
-  };
-}
-
-/**
- * ffmpeg's stderr read by this thread (the showinfo lines), its stdout read by a thread of
- * blocking reads straight into the ring's slots (pipeReader.js).
- */
-function startPipeFeed(dc: DecoderChild, frameBytes: number, ring: SharedArrayBuffer, ev: FeedEvents): FrameFeed {
-  const { child, fd } = dc;
   const ctrl = new Int32Array(new SharedArrayBuffer(8));
   const reader = new Worker(join(PACKAGE_ROOT, 'src/ingest/pipeReader.js'), { workerData: { fd, ring, frameBytes, ctrl } });
   let readerEnded = false;
@@ -588,6 +489,7 @@ function startPipeFeed(dc: DecoderChild, frameBytes: number, ring: SharedArrayBu
   let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   const finish = () => {
     if (!readerEnded || !exit) return;
+    process.off('exit', killOnExit);
     ev.closed(exit.code, exit.signal, partialLen);
   };
   const endReader = (partial: number) => {
@@ -610,14 +512,13 @@ function startPipeFeed(dc: DecoderChild, frameBytes: number, ring: SharedArrayBu
     child.kill('SIGKILL');
     endReader(0);
   });
-  dc.attach({
-    stderr: (text) => ev.stderr(text),
-    error: (e) => ev.error(e),
-    // the process exited and its stderr is read to the end (stdout: destroyed by endReader)
-    close: (code, signal) => {
-      exit = { code, signal };
-      finish();
-    },
+  child.on('error', (e) => ev.error(e));
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (text: string) => ev.stderr(text));
+  // 'close': the process exited and its stderr is read to the end (stdout: destroyed by endReader)
+  child.on('close', (code, signal) => {
+    exit = { code, signal };
+    finish();
   });
   const stopReader = () => {
     Atomics.store(ctrl, 1, 1);

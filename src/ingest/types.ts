@@ -31,12 +31,6 @@ export interface OpenSourceOptions {
    * per 1080p frame). Other sources ignore it (grayMap null).
    */
   deferGrayMap?: boolean;
-  /**
-   * The caller reads frames({ reuseBuffers: true }) right after opening: a video's ffmpeg may be
-   * started while the file is probed, with the arguments the probe most likely leads to (openVideo
-   * keeps it when they are the probe's, stops it otherwise). Other sources ignore it.
-   */
-  startDecoderEarly?: boolean;
 }
 
 /** What happened during the most recent pass over a source (frames() iteration). */
@@ -67,8 +61,6 @@ export interface DecodeReport {
    * on a worker thread, for frames the consumer keeps or a Node that hides the pipe's descriptor).
    */
   reader?: 'in-place' | 'stream';
-  /** This pass read the ffmpeg started while the file was probed (OpenSourceOptions.startDecoderEarly). */
-  startedEarly?: boolean;
 }
 
 /** A FrameSource as opened by lidtrack, with provenance of its timestamps and a decode report. */

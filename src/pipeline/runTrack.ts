@@ -162,7 +162,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
   // waited on it, one after the other, so the decoder started only after it)
   // (limited-range video: the segmenter maps only the pixels it reads to full range, instead of
   // ffmpeg mapping every pixel; not with --register, whose drift estimate reads whole frames)
-  const source = await openSource(cfg.input, { roi: cfg.roi, timestampsCsv: cfg.timestamps, fps: cfg.fps, maxFrames: cfg.max_frames, deferGrayMap: !cfg.register, startDecoderEarly: true });
+  const source = await openSource(cfg.input, { roi: cfg.roi, timestampsCsv: cfg.timestamps, fps: cfg.fps, maxFrames: cfg.max_frames, deferGrayMap: !cfg.register });
   // (runTrack copies what it keeps of a frame: its buffers can go back to the decoder)
   const frameStream = startEarly(source.frames({ reuseBuffers: true }) as AsyncIterable<Frame>);
   // OpenCV.js only when the segmentation options need it (a blur other than 5 × 5): the default
