@@ -320,16 +320,19 @@ export interface SegmenterSnapshot {
   schedule: RoiScheduleSnapshot;
   /** The tiles the next frames may freeze, as segmented (absent in older checkpoints: none frozen). */
   frozenTiles?: FrozenTiles;
+  /** The runs of the last frame's dendrites, the next frame's temporal seeds (absent in older checkpoints: none). */
+  keptDendriteSpans?: Int32Array;
 }
 
 export function snapshotSegmenter(s: Segmenter): SegmenterSnapshot {
-  return { sigmaBlurRel: s.sigmaBlurRel, schedule: s.schedule.snapshot(), frozenTiles: s.frozenTiles() };
+  return { sigmaBlurRel: s.sigmaBlurRel, schedule: s.schedule.snapshot(), frozenTiles: s.frozenTiles(), keptDendriteSpans: s.keptDendriteSpans() };
 }
 
 export function restoreSegmenter(s: Segmenter, snap: SegmenterSnapshot): void {
   s.sigmaBlurRel = snap.sigmaBlurRel;
   s.schedule.restore(snap.schedule);
   if (snap.frozenTiles) s.restoreFrozenTiles(snap.frozenTiles);
+  if (snap.keptDendriteSpans) s.restoreKeptDendriteSpans(snap.keptDendriteSpans);
 }
 
 /**

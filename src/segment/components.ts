@@ -32,6 +32,13 @@ export interface ComponentInputs {
   /** Interface depth per column [px] and the band: a region touches it when some pixel has v ≤ iface[u] + band. */
   ifaceV: Float32Array;
   touchBandPx: number;
+  /**
+   * Pixels of the dendrites the frame before kept (1; cw × ch), or null: a region touching the
+   * interface that holds one is kept without a seed above `high` (temporal hysteresis: a
+   * Li-filled crack does not vanish from one frame to the next, while its faint darkening may dip
+   * under the seed threshold in a noisy frame).
+   */
+  prevKept: Uint8Array | null;
 }
 
 export interface ComponentResult {
@@ -188,7 +195,7 @@ export class ComponentScratch {
   }
 }
 
-const F_HIGH = 1, F_TOUCH = 2;
+const F_HIGH = 1, F_TOUCH = 2, F_PREV = 4;
 
 /**
  * Label the components of `inp.mask` within `inp.rects` into `labels` (see the module comment).
@@ -254,7 +261,7 @@ function nextOff(mask: Uint8Array, row: number, u: number, end: number): number 
 
 /** Statistics per component, the kept regions (raster order of their first pixel), their labels and extents. */
 function regionsOf(inp: ComponentInputs, labels: Int32Array, s: ComponentScratch): ComponentResult {
-  const { cw, blurred, high, ifaceV: iv, touchBandPx: band, minAreaPx } = inp;
+  const { cw, blurred, high, ifaceV: iv, touchBandPx: band, minAreaPx, prevKept: prev } = inp;
   const { parent, area, flags, box, sums, final } = s;
   const { count: nRuns, v: runV, a: runA, b: runB } = s.runs;
   for (let q = 0; q < nRuns; q++) {
@@ -284,6 +291,9 @@ function regionsOf(inp: ComponentInputs, labels: Int32Array, s: ComponentScratch
     if ((f & F_TOUCH) === 0) {
       for (let u = a; u < b; u++) if (v <= iv[u] + band) { f |= F_TOUCH; break; }
     }
+    if (prev !== null && (f & (F_HIGH | F_PREV)) === 0) {
+      for (let i = v * cw + a, e = v * cw + b; i < e; i++) if (prev[i] !== 0) { f |= F_PREV; break; }
+    }
     flags[g] = f;
   }
   // components in the order of their first run = raster order of their first pixel
@@ -291,7 +301,8 @@ function regionsOf(inp: ComponentInputs, labels: Int32Array, s: ComponentScratch
   for (let q = 0; q < nRuns; q++) {
     if (parent[q] !== q) continue;
     final[q] = 0;
-    if (area[q] < minAreaPx || (flags[q] & F_HIGH) === 0) continue;
+    const f = flags[q];
+    if (area[q] < minAreaPx || ((f & F_HIGH) === 0 && (f & (F_PREV | F_TOUCH)) !== (F_PREV | F_TOUCH))) continue;
     const uMin = box[4 * q], uMax = box[4 * q + 1];
     final[q] = regions.length + 1;
     regions.push({

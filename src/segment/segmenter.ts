@@ -172,6 +172,9 @@ export class Segmenter {
   /** Per label buffer, the storage its runs are kept in (no allocation per frame). */
   private readonly spanStore = new Map<Int32Array, Int32Array>();
   private readonly cc = new ComponentScratch();
+  /** Pixels of the last frame's kept regions that touch the interface (components' prevKept), and their runs. */
+  private readonly prevKept: Uint8Array;
+  private prevKeptSpans: Int32Array = new Int32Array(0);
   /** Per label buffer other than the current one, where a frame last wrote labels in it. */
   private readonly workOf = new Map<Int32Array, Int32Array>();
   /** The rectangles the last frame was segmented on (the whole frame as one). */
@@ -243,6 +246,7 @@ export class Segmenter {
     // run once per recording, at its start)
     this.bgCrystal.set(crystalBackground(ref.background, ref.iface.vPx, cw, ch));
     this.labelBuf = new Int32Array(cw * ch);
+    this.prevKept = new Uint8Array(cw * ch);
     // Run the threshold loop on a 2 × 2 image with foreground a few times (V8 records type
     // feedback from about the 8th call on), so that every line of it has run before the JIT
     // compiles it: the first real call, a whole frame, has it compiled in the middle of its loop
@@ -408,6 +412,27 @@ export class Segmenter {
    * only — they are not segmented again. For that, every rectangle segmented leaves its closed
    * mask whole: 0 wherever it has no foreground.
    */
+  /** This frame's kept regions that touch the interface (runs of `spans`), as the next frame's temporal seeds. */
+  private keepDendrites(spans: Int32Array, labels: Int32Array, regions: readonly CrackRegion[]): void {
+    const keep: number[] = [];
+    for (let k = 0; k < spans.length; k += 3) if (regions[labels[spans[k] * this.cw + spans[k + 1]] - 1].touchesInterface) keep.push(spans[k], spans[k + 1], spans[k + 2]);
+    this.restoreKeptDendriteSpans(Int32Array.from(keep));
+  }
+
+  /** The runs of the last frame's dendrites (the next frame's temporal seeds), for checkpoints. */
+  keptDendriteSpans(): Int32Array {
+    return this.prevKeptSpans.slice();
+  }
+
+  /** Make `spans` (row, u0, u1 triples) the next frame's temporal seeds (keptDendriteSpans of a checkpoint). */
+  restoreKeptDendriteSpans(spans: Int32Array): void {
+    const { cw, prevKept: pk } = this;
+    const old = this.prevKeptSpans;
+    for (let k = 0; k < old.length; k += 3) pk.fill(0, old[k] * cw + old[k + 1], old[k] * cw + old[k + 2]);
+    for (let k = 0; k < spans.length; k += 3) pk.fill(1, spans[k] * cw + spans[k + 1], spans[k] * cw + spans[k + 2]);
+    this.prevKeptSpans = spans.slice();
+  }
+
   segment(img: Uint8Array, rects: readonly RectPx[] | null = null, frozen: readonly RectPx[] = [], noiseSamples = 0): SegmentResult {
     const { cv, cw, ch, ref, opts } = this;
     const list: readonly RectPx[] = rects ?? [{ x: 0, y: 0, w: cw, h: ch }];
@@ -501,8 +526,9 @@ export class Segmenter {
     // seams: one labelling of the frame), kept when large enough and holding a seed above `high`
     const cc = labelComponents({
       mask: this.mats ? (this.mats.closed.data as Uint8Array) : this.blur.closed, cw, rects: [...work.filter((w): w is RectPx => w !== null), ...frozen], blurred, high,
-      minAreaPx: opts.minAreaPx, ifaceV: ref.iface.vPx, touchBandPx: opts.touchBandPx,
+      minAreaPx: opts.minAreaPx, ifaceV: ref.iface.vPx, touchBandPx: opts.touchBandPx, prevKept: this.prevKept,
     }, labels, this.cc);
+    this.keepDendrites(cc.spans, labels, cc.regions);
     // the runs, kept with this label buffer (cleared through them when it is written next)
     let store = this.spanStore.get(labels);
     if (!store || store.length < cc.spans.length) this.spanStore.set(labels, (store = new Int32Array(Math.max(cc.spans.length, 2 * (store?.length ?? 0), 3072))));

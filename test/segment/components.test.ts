@@ -24,7 +24,7 @@ interface Ref {
 }
 
 /** OpenCV's components of mask ∩ rects, kept as labelComponents keeps them, in raster order of the first pixel. */
-function reference(mask: Uint8Array, cw: number, ch: number, rects: RectPx[], blurred: Float32Array, high: number, minArea: number, iv: Float32Array, band: number): Ref[] {
+function reference(mask: Uint8Array, cw: number, ch: number, rects: RectPx[], blurred: Float32Array, high: number, minArea: number, iv: Float32Array, band: number, prev: Uint8Array | null = null): Ref[] {
   const inside = new Uint8Array(cw * ch);
   for (const r of rects) for (let v = r.y; v < r.y + r.h; v++) for (let u = r.x; u < r.x + r.w; u++) inside[v * cw + u] = mask[v * cw + u] ? 255 : 0;
   const m = cv.matFromArray(ch, cw, cv.CV_8UC1, Array.from(inside));
@@ -33,7 +33,7 @@ function reference(mask: Uint8Array, cw: number, ch: number, rects: RectPx[], bl
   const L = Int32Array.from(lab.data32S as Int32Array);
   for (const x of [m, lab, stats, cents]) x.delete();
   const comps: Ref[] = Array.from({ length: n }, () => ({ pixels: [], area: 0, uMin: cw, uMax: -1, vMin: ch, vMax: -1, sumU: 0, sumV: 0, touches: false, extentV: [] }));
-  const high1 = new Uint8Array(n);
+  const high1 = new Uint8Array(n), prev1 = new Uint8Array(n);
   for (let i = 0; i < L.length; i++) {
     const l = L[i];
     if (!l) continue;
@@ -44,13 +44,25 @@ function reference(mask: Uint8Array, cw: number, ch: number, rects: RectPx[], bl
     c.sumU += u; c.sumV += v;
     if (v <= iv[u] + band) c.touches = true;
     if (blurred[i] >= high) high1[l] = 1;
+    if (prev && prev[i]) prev1[l] = 1;
   }
-  const kept = comps.filter((c, l) => l > 0 && c.area >= minArea && high1[l]);
+  // kept: large enough and seeded — a pixel ≥ high, or (touching the interface) a pixel the frame before kept
+  const kept = comps.filter((c, l) => l > 0 && c.area >= minArea && (high1[l] || (prev1[l] && c.touches)));
   for (const c of kept) {
     c.extentV = new Array(c.uMax - c.uMin + 1).fill(-1);
     for (const i of c.pixels) c.extentV[(i % cw) - c.uMin] = Math.max(c.extentV[(i % cw) - c.uMin], Math.floor(i / cw));
   }
   return kept.sort((a, b) => a.pixels[0] - b.pixels[0]);
+}
+
+/** A frame-before's kept pixels: random discs, half of them at the interface (rows 7–17 of the test's). */
+function prevKeptOf(seed: number, cw: number, ch: number): Uint8Array {
+  const r = rng(1000 + seed), p = new Uint8Array(cw * ch);
+  for (let k = 0; k < 16; k++) {
+    const cu = r() * cw, cv0 = k % 2 ? r() * ch : 7 + r() * 10, rad = 2 + r() * 8;
+    for (let v = Math.max(0, Math.floor(cv0 - rad)); v <= Math.min(ch - 1, cv0 + rad); v++) for (let u = Math.max(0, Math.floor(cu - rad)); u <= Math.min(cw - 1, cu + rad); u++) if ((u - cu) ** 2 + (v - cv0) ** 2 <= rad * rad) p[v * cw + u] = 1;
+  }
+  return p;
 }
 
 function scene(seed: number, cw: number, ch: number): { mask: Uint8Array; blurred: Float32Array } {
@@ -103,15 +115,18 @@ describe('labelComponents', () => {
     const cw = 160, ch = 120, band = 4, high = 0.3, minArea = 3;
     const iv = Float32Array.from({ length: cw }, (_, u) => 10 + 3 * Math.sin(u / 9));
     const s = new ComponentScratch();
-    let regionsSeen = 0, seamJoins = 0;
+    let regionsSeen = 0, seamJoins = 0, prevSeeded = 0;
     for (let seed = 1; seed <= 20; seed++) {
       const { mask, blurred } = scene(seed, cw, ch);
       const rects = seed === 1 ? [{ x: 0, y: 0, w: cw, h: ch }] : rectsOf(seed, cw, ch, 16 + (seed % 3) * 8);
       const labels = new Int32Array(cw * ch);
-      const got = labelComponents({ mask, cw, rects, blurred, high, minAreaPx: minArea, ifaceV: iv, touchBandPx: band }, labels, s);
-      const want = reference(mask, cw, ch, rects, blurred, high, minArea, iv, band);
+      // every other scene with the pixels a frame before kept (random blobs): temporal seeds
+      const prev = seed % 2 === 0 ? prevKeptOf(seed, cw, ch) : null;
+      const got = labelComponents({ mask, cw, rects, blurred, high, minAreaPx: minArea, ifaceV: iv, touchBandPx: band, prevKept: prev }, labels, s);
+      const want = reference(mask, cw, ch, rects, blurred, high, minArea, iv, band, prev);
       expect(got.regions.length).toBe(want.length);
       regionsSeen += want.length;
+      if (prev) prevSeeded += want.length - reference(mask, cw, ch, rects, blurred, high, minArea, iv, band).length;
       got.regions.forEach((g, k) => {
         const w = want[k];
         expect(g.label).toBe(k + 1);
@@ -131,6 +146,8 @@ describe('labelComponents', () => {
     }
     expect(regionsSeen).toBeGreaterThan(200);
     expect(seamJoins).toBeGreaterThan(20);
+    // (regions kept by a temporal seed alone: no pixel ≥ high, touching the interface, holding a pixel kept before)
+    expect(prevSeeded).toBeGreaterThanOrEqual(2);
   });
 });
 
