@@ -291,10 +291,16 @@ function regionsOf(inp: ComponentInputs, labels: Int32Array, s: ComponentScratch
     if ((f & F_TOUCH) === 0) {
       for (let u = a; u < b; u++) if (v <= iv[u] + band) { f |= F_TOUCH; break; }
     }
-    if (prev !== null && (f & (F_HIGH | F_PREV)) === 0) {
-      for (let i = v * cw + a, e = v * cw + b; i < e; i++) if (prev[i] !== 0) { f |= F_PREV; break; }
-    }
     flags[g] = f;
+  }
+  // temporal seeds, looked for only in the regions they could keep: large enough, touching the
+  // interface, no pixel ≥ high (a second pass over their runs: most components are none of these)
+  if (prev !== null) {
+    for (let q = 0; q < nRuns; q++) {
+      const g = parent[q];
+      if ((flags[g] & (F_HIGH | F_TOUCH | F_PREV)) !== F_TOUCH || area[g] < minAreaPx) continue;
+      for (let i = runV[q] * cw + runA[q], e = runV[q] * cw + runB[q]; i < e; i++) if (prev[i] !== 0) { flags[g] |= F_PREV; break; }
+    }
   }
   // components in the order of their first run = raster order of their first pixel
   const regions: CrackRegion[] = [];
