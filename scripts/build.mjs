@@ -16,7 +16,7 @@
  * why); it is used from the sources too, whenever its stamp matches the installed package.
  */
 import { build } from 'esbuild';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -80,7 +80,7 @@ for (const f of files) {
 // start that read the previous lidtrack.mjs just before it was replaced still finds its chunks
 const chunkDir = join(root, 'dist', 'chunks');
 const current = new Set(files.map((f) => f.path));
-for (const name of readdirSync(chunkDir)) {
+for (const name of existsSync(chunkDir) ? readdirSync(chunkDir) : []) {
   const p = join(chunkDir, name);
   if (!current.has(p) && Date.now() - statSync(p).mtimeMs > 3600e3) rmSync(p, { force: true });
 }
