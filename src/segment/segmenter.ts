@@ -172,9 +172,10 @@ export class Segmenter {
   /** Per label buffer, the storage its runs are kept in (no allocation per frame). */
   private readonly spanStore = new Map<Int32Array, Int32Array>();
   private readonly cc = new ComponentScratch();
-  /** Pixels of the last frame's kept regions that touch the interface (components' prevKept), and their runs. */
+  /** Pixels of the last frame's kept regions that touch the interface (components' prevKept), and their runs (nKept values of keptStore). */
   private readonly prevKept: Uint8Array;
-  private prevKeptSpans: Int32Array = new Int32Array(0);
+  private keptStore = new Int32Array(3072);
+  private nKept = 0;
   /** Per label buffer other than the current one, where a frame last wrote labels in it. */
   private readonly workOf = new Map<Int32Array, Int32Array>();
   /** The rectangles the last frame was segmented on (the whole frame as one). */
@@ -396,6 +397,45 @@ export class Segmenter {
     for (let v = r.y; v < r.y + r.h; v++) this.blur.Db.set(Dbc.subarray(v * cw + r.x, v * cw + r.x + r.w), v * cw + r.x);
   }
 
+  /** This frame's kept regions that touch the interface (runs of `spans`), as the next frame's temporal seeds. */
+  private keepDendrites(spans: Int32Array, labels: Int32Array, regions: readonly CrackRegion[]): void {
+    this.clearKept();
+    const { cw, prevKept: pk } = this;
+    if (this.keptStore.length < spans.length) this.keptStore = new Int32Array(Math.max(spans.length, 2 * this.keptStore.length));
+    const st = this.keptStore;
+    let n = 0;
+    for (let k = 0; k < spans.length; k += 3) {
+      const v = spans[k], a = spans[k + 1], b = spans[k + 2];
+      if (!regions[labels[v * cw + a] - 1].touchesInterface) continue;
+      pk.fill(1, v * cw + a, v * cw + b);
+      st[n++] = v;
+      st[n++] = a;
+      st[n++] = b;
+    }
+    this.nKept = n;
+  }
+
+  /** Clear the last frame's temporal seeds (through their runs). */
+  private clearKept(): void {
+    const { cw, prevKept: pk, keptStore: st } = this;
+    for (let k = 0; k < this.nKept; k += 3) pk.fill(0, st[k] * cw + st[k + 1], st[k] * cw + st[k + 2]);
+    this.nKept = 0;
+  }
+
+  /** The runs (row, u0, u1 triples) of the last frame's dendrites — the next frame's temporal seeds — for checkpoints. */
+  keptDendriteSpans(): Int32Array {
+    return this.keptStore.slice(0, this.nKept);
+  }
+
+  /** Make `spans` (keptDendriteSpans of a checkpoint) the next frame's temporal seeds. */
+  restoreKeptDendriteSpans(spans: Int32Array): void {
+    this.clearKept();
+    const { cw, prevKept: pk } = this;
+    for (let k = 0; k < spans.length; k += 3) pk.fill(1, spans[k] * cw + spans[k + 1], spans[k] * cw + spans[k + 2]);
+    this.keptStore = spans.slice();
+    this.nKept = spans.length;
+  }
+
   /**
    * Segment one canonical gray8 frame: the whole frame (`rects` null), or only the given
    * rectangles (canonical pixels, not overlapping; they may touch — a region crossing from one
@@ -412,27 +452,6 @@ export class Segmenter {
    * only — they are not segmented again. For that, every rectangle segmented leaves its closed
    * mask whole: 0 wherever it has no foreground.
    */
-  /** This frame's kept regions that touch the interface (runs of `spans`), as the next frame's temporal seeds. */
-  private keepDendrites(spans: Int32Array, labels: Int32Array, regions: readonly CrackRegion[]): void {
-    const keep: number[] = [];
-    for (let k = 0; k < spans.length; k += 3) if (regions[labels[spans[k] * this.cw + spans[k + 1]] - 1].touchesInterface) keep.push(spans[k], spans[k + 1], spans[k + 2]);
-    this.restoreKeptDendriteSpans(Int32Array.from(keep));
-  }
-
-  /** The runs of the last frame's dendrites (the next frame's temporal seeds), for checkpoints. */
-  keptDendriteSpans(): Int32Array {
-    return this.prevKeptSpans.slice();
-  }
-
-  /** Make `spans` (row, u0, u1 triples) the next frame's temporal seeds (keptDendriteSpans of a checkpoint). */
-  restoreKeptDendriteSpans(spans: Int32Array): void {
-    const { cw, prevKept: pk } = this;
-    const old = this.prevKeptSpans;
-    for (let k = 0; k < old.length; k += 3) pk.fill(0, old[k] * cw + old[k + 1], old[k] * cw + old[k + 2]);
-    for (let k = 0; k < spans.length; k += 3) pk.fill(1, spans[k] * cw + spans[k + 1], spans[k] * cw + spans[k + 2]);
-    this.prevKeptSpans = spans.slice();
-  }
-
   segment(img: Uint8Array, rects: readonly RectPx[] | null = null, frozen: readonly RectPx[] = [], noiseSamples = 0): SegmentResult {
     const { cv, cw, ch, ref, opts } = this;
     const list: readonly RectPx[] = rects ?? [{ x: 0, y: 0, w: cw, h: ch }];
@@ -524,6 +543,7 @@ export class Segmenter {
     this.lastRects = [...list, ...frozen].map((r) => ({ ...r }));
     // 5. 8-connected components of the closed mask on the work rectangles (joined across their
     // seams: one labelling of the frame), kept when large enough and holding a seed above `high`
+    // or, touching the interface, a pixel of the frame before's dendrites (temporal seeds)
     const cc = labelComponents({
       mask: this.mats ? (this.mats.closed.data as Uint8Array) : this.blur.closed, cw, rects: [...work.filter((w): w is RectPx => w !== null), ...frozen], blurred, high,
       minAreaPx: opts.minAreaPx, ifaceV: ref.iface.vPx, touchBandPx: opts.touchBandPx, prevKept: this.prevKept,

@@ -223,7 +223,6 @@ export function tipPriors(tips: readonly TipCandidate[]): TipPrior[] {
 /** Largest apex σ along the axis [px] for which the 2-D fit is used. */
 const APEX_MAX_SIGMA_PX = 2;
 
-/** The apex from the 2-D tip model (tipModelFit.ts), or null when that fit is not usable. */
 /** The coarse tip lags the apex by a pixel or two; beyond this a prior apex ahead of it places the 2-D fit's window [px]. */
 const LAG_MAX_PX = 3;
 /** How far ahead of the coarse tip, and how far across its axis, a prior apex is still this tip's [px]. */
@@ -241,6 +240,7 @@ function priorAhead(prior: readonly TipPrior[], pp: PeakProfile, v0: number): Ti
   return best;
 }
 
+/** The apex from the 2-D tip model (tipModelFit.ts), or null when that fit is not usable. */
 function apexOf(pp: PeakProfile, r: CrackRegion, seg: SegmentResult, ref: Reference, noiseSigmaRel: number, prior: readonly TipPrior[]): TipEstimate | null {
   const { cw, ch } = ref.geom;
   const iv = ref.iface.vPx;
