@@ -77,6 +77,44 @@ export const DEFAULT_READ_AHEAD_FRAMES = 24;
 export const DEFAULT_READ_AHEAD_BYTES = 48 * 1024 * 1024;
 
 /**
+ * ffmpeg's decoder threads. One on a single core. For frames of at least
+ * MANY_DECODER_THREADS_MIN_PIXELS (720p and larger) on more cores, at least
+ * MIN_DECODER_THREADS frame threads (ffmpeg's own choice, cores + 1, when that is more);
+ * for smaller frames ffmpeg's own choice. The environment's LIDTRACK_DECODE_THREADS = N
+ * overrides all of this.
+ *
+ * Why more threads than ffmpeg's choice on few cores: with frame threading each thread decodes
+ * one frame and waits on the rows of the frame before it that it references, and ffmpeg's own
+ * thread (filtering, the 2 MB write of each frame into the pipe, blocked while lidtrack's reader
+ * has not drained it) hands out the next packet only after the previous frame is out. With
+ * 3 threads on 2 cores these waits leave a core idle 10–15 % of the time in steady state
+ * (/proc/stat sampled every 100 ms during a 250-frame 1080p run); with more frames in flight
+ * another thread has work then. Interleaved runs of `lidtrack track` on 2 cores, 6 threads
+ * against ffmpeg's 3: 250-frame 1080p bench file −0.08 and −0.10 s wall (median of 10 and 8
+ * pairs, faster in 9/10 and 8/8 pairs), 1500 frames −0.22 s (5/5), 250-frame 720p −0.045 s
+ * (median of 8 rounds); 8 and 12 threads within noise of 6, 4 and 5 between 3 and 6. At 320×240
+ * 6 threads were 15 ms slower (thread start-up, no gain), hence the frame-size floor. Each frame
+ * thread holds its own frames: ffmpeg's peak RSS at 1080p 53 MB with 3 threads, 70 MB with 6
+ * (a fixed amount, not growing with the video). ffmpeg's decode-only (`ffmpeg -i F -f null -`,
+ * the reference of the speed bench) is also faster with 6 threads than with its own choice on
+ * 2 cores (1.00–1.07 s against 1.21–1.25 s for the 250-frame file): the bench shows that
+ * harder reference beside the figure. The frames are the same: H.264 decoding is bit-exact with
+ * any number of threads (test/ingest/decoderThreads.test.ts).
+ */
+export const MIN_DECODER_THREADS = 6;
+/** Frame size [pixels] from which MIN_DECODER_THREADS applies (1280 × 720 = 921 600; 640 × 480 = 307 200 does not). */
+export const MANY_DECODER_THREADS_MIN_PIXELS = 500_000;
+
+export function decoderThreadArgs(
+  env = process.env.LIDTRACK_DECODE_THREADS, cores = availableParallelism(), framePixels = Number.POSITIVE_INFINITY,
+): string[] {
+  if (env !== undefined && /^\d+$/.test(env)) return ['-threads', env];
+  if (cores <= 1) return ['-threads', '1'];
+  if (framePixels >= MANY_DECODER_THREADS_MIN_PIXELS) return ['-threads', String(Math.min(16, Math.max(cores + 1, MIN_DECODER_THREADS)))];
+  return [];
+}
+
+/**
  * Open a video container for streaming. Probes it first (errors for missing / non-video /
  * audio-only / empty files are thrown here). Each call of frames() starts a new decode; the
  * ffmpeg process starts at the first next() and is killed and reaped when the iteration ends,
@@ -84,23 +122,6 @@ export const DEFAULT_READ_AHEAD_BYTES = 48 * 1024 * 1024;
  * dropped without return() keeps its ffmpeg blocked until the Node process exits.
  * @throws InputError for a bad ROI; VideoDecodeError (from probeVideo) for unreadable files
  */
-/**
- * ffmpeg's decoder threads: ffmpeg's own choice (frame threads), one on a single core
- * (environment LIDTRACK_DECODE_THREADS = N overrides). Frame threading costs a little more CPU
- * than one thread, but on two cores it lets ffmpeg decode ahead whenever lidtrack's own threads
- * (analysis, tip worker, decode reader) leave a core idle. Interleaved runs of lidtrack track on
- * the 1080p bench files: 250 frames 2.75–2.84 s with one thread, 2.56–2.70 with two, 2.51–2.59
- * with ffmpeg's choice; 1500 frames 14.8–15.2 s, 14.2–14.8, 14.1–15.0 (CPU within noise); 720p
- * the same within noise. (When lidtrack's analysis cost more per frame, its threads kept both
- * cores busy and one decoder thread was ≈ 5 % faster: that is what the default was until the
- * reference stopped filling the texture's troughs.) The frames are the same: H.264 decoding is
- * bit-exact with any number of threads.
- */
-export function decoderThreadArgs(env = process.env.LIDTRACK_DECODE_THREADS, cores = availableParallelism()): string[] {
-  if (env !== undefined && /^\d+$/.test(env)) return ['-threads', env];
-  return cores <= 1 ? ['-threads', '1'] : [];
-}
-
 export async function openVideo(path: string, opts: OpenVideoOptions = {}): Promise<VideoFrameSource> {
   // What the installed ffmpeg can do is asked while the file is probed (a probe error comes
   // first). The probe's ffprobes are spawned first: its first stage (≈ 50 ms) sets when decoding
@@ -160,7 +181,7 @@ export async function openVideo(path: string, opts: OpenVideoOptions = {}): Prom
   const graph = `[0:${probe.streamIndex}]${vf.join(',')},split=2[out][ts];[ts]crop=1:1:0:0,${caps.showinfoFilter},nullsink`;
   const args = [
     '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'level+info',
-    ...decoderThreadArgs(),
+    ...decoderThreadArgs(undefined, undefined, probe.width * probe.height),
     ...gray.decoderArgs,
     '-i', path,
     '-filter_complex', graph, '-map', '[out]', '-an', '-sn', '-dn',

@@ -1,6 +1,7 @@
 /**
- * ffmpeg's decoder threads (openVideo.ts decoderThreadArgs): one thread on a single core,
- * ffmpeg's own choice otherwise, LIDTRACK_DECODE_THREADS overriding. The number of threads must
+ * ffmpeg's decoder threads (openVideo.ts decoderThreadArgs): one thread on a single core; at
+ * least 6 frame threads for frames of 720p and larger on more cores, ffmpeg's own choice for
+ * smaller frames; LIDTRACK_DECODE_THREADS overriding. The number of threads must
  * not change a frame or a timestamp (H.264 decoding is bit-exact with any threading).
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -23,21 +24,29 @@ async function decode(path: string, threads: string): Promise<{ data: Uint8Array
 }
 
 describe('decoder threads', () => {
-  it('one on a single core, ffmpeg\'s choice beyond, the environment overriding (a non-number is ignored)', () => {
-    expect(decoderThreadArgs(undefined, 2)).toEqual([]);
-    expect(decoderThreadArgs(undefined, 1)).toEqual(['-threads', '1']);
-    expect(decoderThreadArgs(undefined, 8)).toEqual([]);
-    expect(decoderThreadArgs('3', 2)).toEqual(['-threads', '3']);
-    expect(decoderThreadArgs('0', 2)).toEqual(['-threads', '0']);
-    expect(decoderThreadArgs('many', 8)).toEqual([]);
+  it('one on a single core; at least 6 for 720p and larger frames, cores + 1 beyond, at most 16; ffmpeg\'s choice for small frames; the environment overriding (a non-number is ignored)', () => {
+    const p1080 = 1920 * 1080, p720 = 1280 * 720, p480 = 640 * 480;
+    expect(decoderThreadArgs(undefined, 2, p1080)).toEqual(['-threads', '6']);
+    expect(decoderThreadArgs(undefined, 2, p720)).toEqual(['-threads', '6']);
+    expect(decoderThreadArgs(undefined, 2, p480)).toEqual([]);
+    expect(decoderThreadArgs(undefined, 1, p1080)).toEqual(['-threads', '1']);
+    expect(decoderThreadArgs(undefined, 1, p480)).toEqual(['-threads', '1']);
+    expect(decoderThreadArgs(undefined, 8, p1080)).toEqual(['-threads', '9']);
+    expect(decoderThreadArgs(undefined, 8, p480)).toEqual([]);
+    expect(decoderThreadArgs(undefined, 32, p1080)).toEqual(['-threads', '16']);
+    expect(decoderThreadArgs('3', 2, p1080)).toEqual(['-threads', '3']);
+    expect(decoderThreadArgs('0', 2, p480)).toEqual(['-threads', '0']);
+    expect(decoderThreadArgs('many', 2, p1080)).toEqual(['-threads', '6']);
   });
 
-  it('the same frames and times with one thread as with ffmpeg\'s automatic threading (H.264 fixture with jittered timestamps)', async () => {
+  it('the same frames and times with one, ffmpeg\'s automatic and 6 threads (H.264 fixture with jittered timestamps)', async () => {
     const one = await decode('fixtures/vfr/video.mp4', '1');
-    const auto = await decode('fixtures/vfr/video.mp4', '0');
-    expect(one.data.length).toBe(40);
-    expect(auto.data.length).toBe(40);
-    expect(one.t).toEqual(auto.t);
-    for (let k = 0; k < one.data.length; k++) expect(Buffer.compare(one.data[k], auto.data[k])).toBe(0);
+    for (const threads of ['0', '6']) {
+      const other = await decode('fixtures/vfr/video.mp4', threads);
+      expect(one.data.length).toBe(40);
+      expect(other.data.length).toBe(40);
+      expect(other.t).toEqual(one.t);
+      for (let k = 0; k < one.data.length; k++) expect(Buffer.compare(one.data[k], other.data[k])).toBe(0);
+    }
   });
 });
