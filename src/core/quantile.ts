@@ -58,7 +58,14 @@ export function medianInPlace(a: Float64Array | Float32Array, n = a.length): num
  */
 export function robustSigmaInPlace(a: Float64Array | Float32Array, n = a.length): number {
   if (n === 0) return NaN;
-  const med = medianInPlace(a, n);
-  for (let i = 0; i < n; i++) a[i] = Math.abs(a[i] - med);
+  absDeviationsInPlace(a, n, medianInPlace(a, n));
   return 1.4826 * medianInPlace(a, n);
+}
+
+/**
+ * a[i] = |a[i] − c| for i < n. (Its own function: as a loop inside robustSigmaInPlace, its on-stack
+ * compiled code met the second median's call with no feedback and was thrown away there.)
+ */
+function absDeviationsInPlace(a: Float64Array | Float32Array, n: number, c: number): void {
+  for (let i = 0; i < n; i++) a[i] = Math.abs(a[i] - c);
 }

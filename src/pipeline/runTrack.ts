@@ -151,8 +151,15 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
 
   // 0. the potentiostat log, read first so a bad log fails before any decoding
   const currentLog = cfg.current ? readCurrentLog(cfg.current, { clockOffsetS: cfg.current_offset_s }) : null;
-  // checkpoints for --resume (src/pipeline/checkpoint.ts); the input's hash is computed alongside
-  const inputHash = hashInput(cfg.input);
+  // checkpoints for --resume (src/pipeline/checkpoint.ts); the input's hash is computed alongside.
+  // A resumed run needs it first (it must match the checkpoint's); a new run starts it once the
+  // decoder has started (below): until then this thread is the start-up's critical path, and then
+  // it waits for the first frames (≈ 0.1 s) — the hash of the 5 MB 250-frame bench file took
+  // ≈ 10 ms of this thread before ffmpeg was spawned. Nothing awaits it before the first frames.
+  let startHash: (() => void) | null = null;
+  const inputHash = cfg.resume
+    ? hashInput(cfg.input)
+    : new Promise<string>((resolve, reject) => { startHash = () => hashInput(cfg.input).then(resolve, reject); });
   inputHash.catch(() => undefined); // awaited later; a read error surfaces there
   const ckpt = await TrackCheckpoints.open(cfg, inputHash);
 
@@ -165,6 +172,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
   const source = await openSource(cfg.input, { roi: cfg.roi, timestampsCsv: cfg.timestamps, fps: cfg.fps, maxFrames: cfg.max_frames, deferGrayMap: !cfg.register });
   // (runTrack copies what it keeps of a frame: its buffers can go back to the decoder)
   const frameStream = startEarly(source.frames({ reuseBuffers: true }) as AsyncIterable<Frame>);
+  (startHash as (() => void) | null)?.();
   // OpenCV.js only when the segmentation options need it (a blur other than 5 × 5): the default
   // analysis runs on lidtrack's own kernels, and the report's visuals load it when they run
   const segmentOpts: Partial<SegmentOptions> = {

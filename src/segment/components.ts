@@ -261,9 +261,22 @@ function nextOff(mask: Uint8Array, row: number, u: number, end: number): number 
 
 /** Statistics per component, the kept regions (raster order of their first pixel), their labels and extents. */
 function regionsOf(inp: ComponentInputs, labels: Int32Array, s: ComponentScratch): ComponentResult {
-  const { cw, blurred, high, ifaceV: iv, touchBandPx: band, minAreaPx, prevKept: prev } = inp;
-  const { parent, area, flags, box, sums, final } = s;
-  const { count: nRuns, v: runV, a: runA, b: runB } = s.runs;
+  // (each pass a function of its own: regionsOf runs once per frame, and as one function its
+  // later loops' on-stack compiled code met lines that had not run yet when it was compiled and
+  // was thrown away there, call after call — up to 13 deoptimisations in a 250-frame run)
+  resetComponents(s);
+  accumulateComponents(s, inp.cw, inp.blurred, inp.high, inp.ifaceV, inp.touchBandPx);
+  // temporal seeds, looked for only in the regions they could keep: large enough, touching the
+  // interface, no pixel ≥ high (a second pass over their runs: most components are none of these)
+  if (inp.prevKept !== null) markTemporalSeeds(s, inp.cw, inp.prevKept, inp.minAreaPx);
+  const regions = keptRegions(s, inp.minAreaPx);
+  return { regions, spans: labelRuns(s, labels, inp.cw, regions) };
+}
+
+/** Statistics of every component (at its first run) zeroed, its box empty. */
+function resetComponents(s: ComponentScratch): void {
+  const { parent, area, flags, box, sums } = s;
+  const { count: nRuns, v: runV } = s.runs;
   for (let q = 0; q < nRuns; q++) {
     if (parent[q] !== q) continue;
     area[q] = 0;
@@ -275,6 +288,12 @@ function regionsOf(inp: ComponentInputs, labels: Int32Array, s: ComponentScratch
     sums[2 * q] = 0;
     sums[2 * q + 1] = 0;
   }
+}
+
+/** Area, box, pixel sums and the F_HIGH / F_TOUCH flags of every component, from its runs. */
+function accumulateComponents(s: ComponentScratch, cw: number, blurred: Float32Array, high: number, iv: Float32Array, band: number): void {
+  const { parent, area, flags, box, sums } = s;
+  const { count: nRuns, v: runV, a: runA, b: runB } = s.runs;
   for (let q = 0; q < nRuns; q++) {
     const g = parent[q];
     const v = runV[q], a = runA[q], b = runB[q], n = b - a;
@@ -293,16 +312,23 @@ function regionsOf(inp: ComponentInputs, labels: Int32Array, s: ComponentScratch
     }
     flags[g] = f;
   }
-  // temporal seeds, looked for only in the regions they could keep: large enough, touching the
-  // interface, no pixel ≥ high (a second pass over their runs: most components are none of these)
-  if (prev !== null) {
-    for (let q = 0; q < nRuns; q++) {
-      const g = parent[q];
-      if ((flags[g] & (F_HIGH | F_TOUCH | F_PREV)) !== F_TOUCH || area[g] < minAreaPx) continue;
-      for (let i = runV[q] * cw + runA[q], e = runV[q] * cw + runB[q]; i < e; i++) if (prev[i] !== 0) { flags[g] |= F_PREV; break; }
-    }
+}
+
+/** F_PREV on the components that touch the interface, have no pixel ≥ high, are large enough and hold a pixel of `prev`. */
+function markTemporalSeeds(s: ComponentScratch, cw: number, prev: Uint8Array, minAreaPx: number): void {
+  const { parent, area, flags } = s;
+  const { count: nRuns, v: runV, a: runA, b: runB } = s.runs;
+  for (let q = 0; q < nRuns; q++) {
+    const g = parent[q];
+    if ((flags[g] & (F_HIGH | F_TOUCH | F_PREV)) !== F_TOUCH || area[g] < minAreaPx) continue;
+    for (let i = runV[q] * cw + runA[q], e = runV[q] * cw + runB[q]; i < e; i++) if (prev[i] !== 0) { flags[g] |= F_PREV; break; }
   }
-  // components in the order of their first run = raster order of their first pixel
+}
+
+/** The kept components as regions, in the order of their first run (= raster order of their first pixel); final[] their labels (0: dropped). */
+function keptRegions(s: ComponentScratch, minAreaPx: number): CrackRegion[] {
+  const { parent, area, flags, box, sums, final } = s;
+  const nRuns = s.runs.count;
   const regions: CrackRegion[] = [];
   for (let q = 0; q < nRuns; q++) {
     if (parent[q] !== q) continue;
@@ -317,7 +343,13 @@ function regionsOf(inp: ComponentInputs, labels: Int32Array, s: ComponentScratch
       extentV: new Int32Array(uMax - uMin + 1).fill(-1), sumU: sums[2 * q], sumV: sums[2 * q + 1],
     });
   }
-  // labels and deepest row per column (runs come row by row, so the last write is the deepest)
+  return regions;
+}
+
+/** Labels and deepest row per column of the kept regions (runs come row by row, so the last write is the deepest); their runs as (v, a, b) triples. */
+function labelRuns(s: ComponentScratch, labels: Int32Array, cw: number, regions: CrackRegion[]): Int32Array {
+  const { parent, final } = s;
+  const { count: nRuns, v: runV, a: runA, b: runB } = s.runs;
   if (3 * nRuns > s.spans.length) s.spans = new Int32Array(Math.max(3 * nRuns, 2 * s.spans.length));
   const spans = s.spans;
   let nS = 0;
@@ -332,5 +364,5 @@ function regionsOf(inp: ComponentInputs, labels: Int32Array, s: ComponentScratch
     spans[nS++] = a;
     spans[nS++] = b;
   }
-  return { regions, spans: spans.subarray(0, nS) };
+  return spans.subarray(0, nS);
 }
