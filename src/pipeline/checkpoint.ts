@@ -27,7 +27,7 @@
  * `$cols`: one column per key; the ended inclusions' rows), and the tip rows are the chunks of
  * their store (tipRowStore.ts), so a checkpoint of hours of tip rows costs milliseconds.
  */
-import { createHash } from 'node:crypto';
+import { createHash } from '../core/lazyCrypto.js';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { join } from 'node:path';

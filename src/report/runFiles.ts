@@ -2,7 +2,7 @@
  * Provenance and the results-folder guard. manifest.json records what was run on what
  * (input hash, resolved configuration, tool and binary versions, start/end time, status).
  */
-import { createHash } from 'node:crypto';
+import { createHash } from '../core/lazyCrypto.js';
 import { accessSync, constants, existsSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';

@@ -15,7 +15,7 @@
  * that becomes ready when its `onRuntimeInitialized` fires — depending on the build. All three
  * are handled on the `require` path.
  */
-import { createHash } from 'node:crypto';
+import { createHash } from '../core/lazyCrypto.js';
 import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
