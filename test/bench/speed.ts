@@ -371,12 +371,39 @@ async function main(): Promise<void> {
     const walk = ser.filter((_, k) => k % Math.max(1, Math.round(ser.length / 10)) === 0).map(([t, r]) => `${fmt(t, 1)} s ${fmt(r, 0)}`).join(', ');
     console.log(`10-min run: peak RSS over its second half ÷ over its first half = ${fmt(second / first, 3)} (${fmt(second, 0)} ÷ ${fmt(first, 0)} MB); RSS [MB] over time: ${walk}`);
   }
+  await nodeStartNote();
   // the load from outside this run (other VMs on the host show as time this one waits for a CPU)
   const pressureAtEnd = cpuPressure();
   if (pressureAtStart !== null && pressureAtEnd !== null) {
     console.log(`CPU pressure of this machine (/proc/pressure/cpu "some" avg300: the share of the last 5 minutes in which a task waited for a CPU): ${fmt(pressureAtStart, 0)} % before the bench (≈ 0 when nothing else ran; other VMs' load on the host shows here too), ${fmt(pressureAtEnd, 0)} % at its end (the bench's own runs included)`);
   }
   console.log(`SUMMARY speed: ${summary.join('; ')}; ${memLine}`);
+}
+
+/**
+ * Node's own start-up (`node -e 0`, the median of 7), part of every lidtrack run's wall time; and,
+ * when the environment sets NODE_EXTRA_CA_CERTS, the same without it: Node then reads that
+ * certificate bundle before any code runs (≈ 50 ms on the machines of this project, whose
+ * environment sets it), which lidtrack — no network connection — cannot avoid from inside.
+ */
+async function nodeStartNote(): Promise<void> {
+  const startMs = async (env: NodeJS.ProcessEnv) => {
+    const ms: number[] = [];
+    for (let k = 0; k < 7; k++) {
+      const t0 = performance.now();
+      spawnSync(process.execPath, ['-e', '0'], { env, stdio: 'ignore' });
+      ms.push(performance.now() - t0);
+    }
+    return medianInPlace(Float64Array.from(ms));
+  };
+  const asIs = await startMs(process.env);
+  if (process.env.NODE_EXTRA_CA_CERTS === undefined) {
+    console.log(`Node start-up (node -e 0, median of 7): ${fmt(asIs, 0)} ms, included in every lidtrack run's wall time`);
+    return;
+  }
+  const { NODE_EXTRA_CA_CERTS: _, ...without } = process.env;
+  const bare = await startMs(without);
+  console.log(`Node start-up (node -e 0, median of 7): ${fmt(asIs, 0)} ms with this environment's NODE_EXTRA_CA_CERTS (Node reads the certificate bundle before any code runs), ${fmt(bare, 0)} ms without: included in every lidtrack run's wall time here (the runs above keep the environment as it is)`);
 }
 
 await main();
