@@ -97,6 +97,20 @@ function stage<T>(name: string, f: () => T): T {
   }
 }
 
+/** The promise of f()'s result, f called at the first start() (later calls do nothing). */
+function startLater<T>(f: () => Promise<T>): { promise: Promise<T>; start(): void } {
+  let begin!: () => void;
+  const promise = new Promise<T>((resolve, reject) => {
+    let started = false;
+    begin = () => {
+      if (started) return;
+      started = true;
+      f().then(resolve, reject);
+    };
+  });
+  return { promise, start: () => begin() };
+}
+
 /**
  * Start an async iteration now (its first next() is called at once, e.g. to spawn a decoder)
  * and hand its items on when iterated. close() ends it when it is never iterated to the end.
@@ -156,10 +170,9 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
   // decoder has started (below): until then this thread is the start-up's critical path, and then
   // it waits for the first frames (≈ 0.1 s) — the hash of the 5 MB 250-frame bench file took
   // ≈ 10 ms of this thread before ffmpeg was spawned. Nothing awaits it before the first frames.
-  let startHash: (() => void) | null = null;
-  const inputHash = cfg.resume
-    ? hashInput(cfg.input)
-    : new Promise<string>((resolve, reject) => { startHash = () => hashInput(cfg.input).then(resolve, reject); });
+  const hashing = startLater(() => hashInput(cfg.input));
+  if (cfg.resume) hashing.start();
+  const inputHash = hashing.promise;
   inputHash.catch(() => undefined); // awaited later; a read error surfaces there
   const ckpt = await TrackCheckpoints.open(cfg, inputHash);
 
@@ -172,7 +185,7 @@ export async function runTrack(cfg: TrackConfig, hooks: TrackHooks = {}): Promis
   const source = await openSource(cfg.input, { roi: cfg.roi, timestampsCsv: cfg.timestamps, fps: cfg.fps, maxFrames: cfg.max_frames, deferGrayMap: !cfg.register });
   // (runTrack copies what it keeps of a frame: its buffers can go back to the decoder)
   const frameStream = startEarly(source.frames({ reuseBuffers: true }) as AsyncIterable<Frame>);
-  (startHash as (() => void) | null)?.();
+  hashing.start();
   // OpenCV.js only when the segmentation options need it (a blur other than 5 × 5): the default
   // analysis runs on lidtrack's own kernels, and the report's visuals load it when they run
   const segmentOpts: Partial<SegmentOptions> = {
