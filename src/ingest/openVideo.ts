@@ -106,7 +106,7 @@ export const MIN_DECODER_THREADS = 6;
 export const MANY_DECODER_THREADS_MIN_PIXELS = 500_000;
 
 export function decoderThreadArgs(
-  env = process.env.LIDTRACK_DECODE_THREADS, cores = availableParallelism(), framePixels = Number.POSITIVE_INFINITY,
+  env = process.env.LIDTRACK_DECODE_THREADS, cores = availableParallelism(), framePixels: number,
 ): string[] {
   if (env !== undefined && /^\d+$/.test(env)) return ['-threads', env];
   if (cores <= 1) return ['-threads', '1'];
